@@ -1,0 +1,45 @@
+/*
+ * sched/webster.h - the Webster (Sainte-Lagüe) seat allocation Karmada
+ * uses to divide replicas (reference §2.4, since Karmada v1.16).
+ *
+ * Seats are handed out one at a time to the party with the highest
+ * priority votes / (2*seats + 1). Priorities are compared exactly by
+ * integer cross-multiplication (128-bit), never as floating point. Equal
+ * priorities are broken by Karmada's UID tie-breaker: fewer seats first,
+ * then ascending name when the UID is empty or NULL or the 32-bit FNV-1a
+ * hash of its bytes is even, descending name when it is odd.
+ *
+ * Pure: no I/O, no global state, no allocation. Thread-safe.
+ */
+#ifndef FS_SCHED_WEBSTER_H
+#define FS_SCHED_WEBSTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Give `seats` seats to the n parties. votes[i] >= 0 (negative counts as 0);
+ * init (NULL: none) holds seats each party already has; names[i] are the
+ * party names (distinct, not NULL). out_seats[i] receives party i's total
+ * seats, init included; out_seats may alias init. order[0..n) receives the
+ * party indices sorted by ascending name: Karmada's output order. When
+ * every vote is 0 the seats still go round by the tie-breaker (Karmada's
+ * callers avoid that case, see assign.h).
+ * scratch: room for 2*n uint32_t. All arrays are borrowed.
+ * Cost: n log n string compares to rank the names once, then
+ * O((n + seats) log n) integer comparisons (a binary heap).
+ */
+void fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
+		const char *const *names, uint32_t n, const char *uid,
+		uint32_t *order, uint32_t *scratch, int64_t *out_seats);
+
+/* true when Karmada's tie-breaker prefers descending names for this UID
+ * (FNV-1a 32 of the UID bytes is odd); false for NULL or "" */
+bool fs_webster_uid_descending(const char *uid);
+
+/* Fill order[0..n) with the indices of names sorted ascending (strcmp),
+ * stable for equal names. tmp: room for n entries. */
+void fs_webster_name_order(const char *const *names, uint32_t n,
+			   uint32_t *order, uint32_t *tmp);
+
+#endif
