@@ -1,0 +1,48 @@
+/*
+ * util/doc_impl.h - private glue between the parts of the document loader
+ * (doc.c: the docset and node helpers, doc_yaml.c: libyaml events,
+ * doc_json.c: the cJSON fast path). Not for use outside core/util/doc*.c.
+ */
+#ifndef FS_UTIL_DOC_IMPL_H
+#define FS_UTIL_DOC_IMPL_H
+
+#include "util/doc.h"
+
+/* pointer -> packed (line << 32 | col), open addressing */
+struct fs_doc_posmap {
+	const void **keys;
+	uint64_t *vals;
+	size_t cap, len;
+};
+
+struct fs_docset {
+	char *name;
+	cJSON **docs;
+	size_t n_docs, cap_docs;
+	struct fs_doc_posmap pos;
+};
+
+/* remember the 1-based position of a node (or of a key string: node->string) */
+void fs_doc_pos_put(struct fs_docset *ds, const void *p, unsigned line,
+		    unsigned col);
+/* append a document root (takes it); null roots are freed and skipped */
+void fs_doc_add_root(struct fs_docset *ds, cJSON *root);
+
+/* A number node from scalar text, or NULL when the text is not a YAML 1.2
+ * core number. `valuestring` is set as described in doc.h. */
+cJSON *fs_doc_number_from_text(const char *s, size_t len);
+/* Report every duplicate key of `obj` (not recursive) into d; returns the
+ * number found. */
+size_t fs_doc_check_dups(const struct fs_docset *ds, const cJSON *obj,
+			 struct fs_diags *d);
+
+/* parse `text` into ds (documents appended); diagnostics into d */
+enum fs_code fs_doc_parse_yaml(struct fs_docset *ds, const char *text,
+			       size_t len, struct fs_diags *d);
+/* FS_E_NOTSUP, without any diagnostic, when cJSON rejects the text: the
+ * caller then falls back to YAML (flow-style YAML such as `{a: 1}` also
+ * starts with a brace, and libyaml's messages carry positions) */
+enum fs_code fs_doc_parse_json(struct fs_docset *ds, const char *text,
+			       size_t len, struct fs_diags *d);
+
+#endif
