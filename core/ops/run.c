@@ -1,0 +1,157 @@
+/*
+ * ops/run.c - one render or status call through a middleware plugin.
+ */
+#include "ops/ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/object.h"
+#include "ops/placement.h"
+#include "ops/render.h"
+#include "util/buf.h"
+
+void
+fs_ops_output_release(struct fs_ops_output *out)
+{
+	cJSON_Delete(out->desired);
+	cJSON_Delete(out->prune);
+	cJSON_Delete(out->status);
+	free(out->why);
+	memset(out, 0, sizeof *out);
+}
+
+/* "<kind> <ns>/<name>: " + msg into err */
+static void
+prefix_err(const struct fs_render *r, const char *msg, char *err, size_t errlen)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", msg);
+	snprintf(err, errlen, "%s %s/%s: %s", r->owner_kind, r->ns,
+		 r->owner_name, tmp);
+}
+
+/* placement from the input or the annotation; *owned is set when we made it */
+static enum fs_code
+get_placement(const struct fs_ops_input *in, const struct fs_render *r,
+	      const cJSON **pl, cJSON **owned, char *err, size_t errlen)
+{
+	*owned = NULL;
+	if (in->placement) {
+		*pl = in->placement;
+		return FS_OK;
+	}
+	char msg[512];
+	enum fs_code code = fs_ops_placement_of(in->object, owned, msg, sizeof msg);
+	if (code != FS_OK) {
+		prefix_err(r, msg, err, errlen);
+		return code;
+	}
+	*pl = *owned;
+	return FS_OK;
+}
+
+static enum fs_code
+start(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
+      struct fs_render *r, const cJSON **pl, cJSON **owned, char *err,
+      size_t errlen)
+{
+	if (!mw || !in || !in->object) {
+		snprintf(err, errlen, "render: no middleware plugin or object given");
+		return FS_E_INVAL;
+	}
+	enum fs_code code = fs_render_init(r, in->object, in->clusters,
+					   in->existing, err, errlen);
+	if (code != FS_OK)
+		return code;
+	code = get_placement(in, r, pl, owned, err, errlen);
+	if (code != FS_OK)
+		fs_render_release(r);
+	return code;
+}
+
+enum fs_code
+fs_ops_render(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
+	      struct fs_ops_output *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	struct fs_render r;
+	const cJSON *pl;
+	cJSON *owned;
+	enum fs_code code = start(mw, in, &r, &pl, &owned, err, errlen);
+	if (code != FS_OK)
+		return code;
+	if (!mw->ops->render) {
+		prefix_err(&r, "plugin has no render callback", err, errlen);
+		code = FS_E_NOTSUP;
+		goto done;
+	}
+	char msg[512] = "";
+	code = mw->ops->render(mw->state, &r, (const struct fs_json *)in->object,
+			       (const struct fs_json *)pl, msg, sizeof msg);
+	if (code == FS_OK && r.emit_code != FS_OK) {
+		code = r.emit_code;
+		snprintf(msg, sizeof msg, "%s", r.emit_err.data);
+	}
+	if (FS_IS_ERROR(code)) {
+		prefix_err(&r, *msg ? msg : "render failed without a message",
+			   err, errlen);
+		goto done;
+	}
+	code = FS_OK;
+	out->desired = fs_render_take(&r);
+	cJSON *o;
+	cJSON_ArrayForEach(o, out->desired) fs_ops_sort_keys(o);
+	fs_ops_sort_objects(out->desired);
+	out->need_pass = r.need_pass;
+	if (r.need_pass) {
+		out->why = fs_xstrdup(r.why.data);
+		out->prune = cJSON_CreateArray(); /* deferred until complete */
+	} else {
+		out->prune = fs_ops_prune(in->object, in->existing, out->desired);
+	}
+done:
+	cJSON_Delete(owned);
+	fs_render_release(&r);
+	return code;
+}
+
+enum fs_code
+fs_ops_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
+	      struct fs_ops_output *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	struct fs_render r;
+	const cJSON *pl;
+	cJSON *owned;
+	enum fs_code code = start(mw, in, &r, &pl, &owned, err, errlen);
+	if (code != FS_OK)
+		return code;
+	if (!mw->ops->aggregate_status) {
+		prefix_err(&r, "plugin has no aggregate_status callback", err,
+			   errlen);
+		code = FS_E_NOTSUP;
+		goto done;
+	}
+	char msg[512] = "";
+	struct fs_json *status = NULL;
+	code = mw->ops->aggregate_status(
+		mw->state, &r, (const struct fs_json *)in->object,
+		(const struct fs_json *)pl, (const struct fs_json *)in->binding,
+		&status, msg, sizeof msg);
+	if (FS_IS_ERROR(code) || !status) {
+		cJSON_Delete((cJSON *)status);
+		prefix_err(&r, *msg ? msg : "aggregate_status gave no status",
+			   err, errlen);
+		code = FS_IS_ERROR(code) ? code : FS_E_PLUGIN;
+		goto done;
+	}
+	code = FS_OK;
+	out->status = (cJSON *)status;
+	fs_ops_sort_keys(out->status);
+done:
+	cJSON_Delete(owned);
+	fs_render_release(&r);
+	return code;
+}
