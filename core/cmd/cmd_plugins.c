@@ -1,0 +1,438 @@
+/*
+ * cmd/cmd_plugins.c - `fedstate plugins list` and `fedstate plugins check`.
+ *
+ * check loads the file and runs init() in a forked child under a timeout,
+ * so a plugin that crashes or hangs cannot take the tool down. Exit codes:
+ * 0 loadable, 1 incompatible, 2 not a plugin, 3 load or init failure.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd/cmd.h"
+#include "plugin/loader.h"
+#include "util/buf.h"
+
+enum { EXIT_LOADABLE = 0, EXIT_INCOMPATIBLE = 1, EXIT_NOT_PLUGIN = 2, EXIT_FAILED = 3 };
+
+static int
+exit_for(enum fs_code rc)
+{
+	switch (rc) {
+	case FS_OK: return EXIT_LOADABLE;
+	case FS_E_ABI: return EXIT_INCOMPATIBLE;
+	case FS_E_PARSE: return EXIT_NOT_PLUGIN;
+	default: return EXIT_FAILED;
+	}
+}
+
+static const char *
+verdict_name(int code)
+{
+	static const char *const names[] = {"LOADABLE", "INCOMPATIBLE", "NOT A PLUGIN", "FAILED"};
+	return code >= 0 && code <= 3 ? names[code] : "FAILED";
+}
+
+static cJSON *
+describe(const struct fs_loaded_plugin *lp)
+{
+	char caps[256];
+	char abi[16];
+	snprintf(abi, sizeof abi, "%u.%u", lp->desc.abi_major, lp->desc.abi_minor);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", lp->desc.name);
+	cJSON_AddStringToObject(o, "version", lp->desc.version);
+	cJSON_AddStringToObject(o, "abi", abi);
+	cJSON_AddStringToObject(o, "kind", fs_plugin_kind_name(lp->desc.kind));
+	fs_plugin_caps_string(lp->desc.caps, caps, sizeof caps);
+	cJSON_AddStringToObject(o, "capabilities", caps);
+	cJSON_AddStringToObject(o, "description", lp->desc.description);
+	if (lp->desc.kind == FS_PLUGIN_MIDDLEWARE) {
+		char gvk[256];
+		snprintf(gvk, sizeof gvk, "%s%s%s/%s", lp->mw.group,
+			 *lp->mw.group ? "/" : "", lp->mw.version, lp->mw.kind);
+		cJSON_AddStringToObject(o, "handles", gvk);
+	}
+	if (lp->desc.vendor)
+		cJSON_AddStringToObject(o, "vendor", lp->desc.vendor);
+	if (lp->desc.license)
+		cJSON_AddStringToObject(o, "license", lp->desc.license);
+	if (lp->desc.args_schema)
+		cJSON_AddStringToObject(o, "argsSchema", lp->desc.args_schema);
+	cJSON_AddStringToObject(o, "file", lp->path);
+	cJSON_AddStringToObject(o, "sha256", lp->sha256);
+	cJSON_AddNumberToObject(o, "size", (double)lp->size);
+	return o;
+}
+
+/* ------------------------------------------------------------------ list */
+
+/* build/bin/fedstate -> build/plugins; <prefix>/bin -> <prefix>/lib/fedstate/plugins */
+static void
+add_default_dirs(struct fs_registry *reg)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	const char *rel[] = {"/../plugins", "/../lib/fedstate/plugins"};
+	for (size_t i = 0; i < 2; i++) {
+		char dir[PATH_MAX + 32], real[PATH_MAX], err[256];
+		snprintf(dir, sizeof dir, "%s%s", exe, rel[i]);
+		if (realpath(dir, real))
+			fs_registry_add_dir(reg, real, err, sizeof err);
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+plugins_list(struct fs_registry *reg, bool json)
+{
+	int status = 0;
+	cJSON *arr = cJSON_CreateArray();
+	if (!json)
+		printf("%-18s %-9s %-4s %-11s %-40s %s\n", "NAME", "VERSION", "ABI", "KIND", "CAPABILITIES", "FILE");
+	for (size_t d = 0; d < reg->ndirs; d++) {
+		DIR *dir = opendir(reg->dirs[d]);
+		if (!dir) {
+			fprintf(stderr, "fedstate: cannot open plugin directory '%s': %s\n", reg->dirs[d], strerror(errno));
+			status = 1;
+			continue;
+		}
+		char **names = NULL;
+		size_t n = 0;
+		struct dirent *e;
+		while ((e = readdir(dir))) {
+			size_t len = strlen(e->d_name);
+			if (len > 3 && strcmp(e->d_name + len - 3, ".so") == 0) {
+				names = fs_xrealloc(names, (n + 1) * sizeof *names);
+				names[n++] = fs_xstrdup(e->d_name);
+			}
+		}
+		closedir(dir);
+		qsort(names, n, sizeof *names, cmp_str);
+		for (size_t i = 0; i < n; i++) {
+			char path[PATH_MAX], err[1024];
+			snprintf(path, sizeof path, "%s/%s", reg->dirs[d], names[i]);
+			free(names[i]);
+			struct fs_loaded_plugin *lp;
+			enum fs_code rc = fs_plugin_load_path(reg, path, NULL, &lp, err, sizeof err);
+			if (rc != FS_OK) {
+				fprintf(stderr, "fedstate: %s\n", err);
+				status = 1;
+				continue;
+			}
+			cJSON *o = describe(lp);
+			if (json) {
+				cJSON_AddItemToArray(arr, o);
+				continue;
+			}
+			printf("%-18s %-9s %-4s %-11s %-40s %s\n",
+			       cJSON_GetObjectItem(o, "name")->valuestring,
+			       cJSON_GetObjectItem(o, "version")->valuestring,
+			       cJSON_GetObjectItem(o, "abi")->valuestring,
+			       cJSON_GetObjectItem(o, "kind")->valuestring,
+			       cJSON_GetObjectItem(o, "capabilities")->valuestring, path);
+			cJSON_Delete(o);
+		}
+		free(names);
+	}
+	if (json) {
+		char *s = cJSON_Print(arr);
+		puts(s);
+		free(s);
+	}
+	cJSON_Delete(arr);
+	return status;
+}
+
+/* ----------------------------------------------------------------- check */
+
+/* the child: load, init, fini; one JSON line per stage on fd */
+static void
+check_child(int fd, const char *path, const char *args_text)
+{
+	struct fs_registry reg;
+	fs_registry_init(&reg);
+	char err[2048] = "";
+	struct fs_loaded_plugin *lp = NULL;
+	enum fs_code rc = fs_plugin_load_path(&reg, path, NULL, &lp, err, sizeof err);
+	cJSON *o = rc == FS_OK ? describe(lp) : cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "stage", "load");
+	cJSON_AddNumberToObject(o, "exit", exit_for(rc));
+	if (rc != FS_OK)
+		cJSON_AddStringToObject(o, "message", err);
+	char *line = cJSON_PrintUnformatted(o);
+	dprintf(fd, "%s\n", line);
+	free(line);
+	cJSON_Delete(o);
+	if (rc != FS_OK)
+		_exit(exit_for(rc));
+
+	cJSON *args = NULL;
+	if (args_text && !(args = cJSON_Parse(args_text))) {
+		dprintf(fd, "{\"stage\":\"init\",\"exit\":3,\"message\":\"--args is not valid JSON\"}\n");
+		_exit(EXIT_FAILED);
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct fs_plugin *inst = NULL;
+	rc = fs_plugin_instantiate(lp, args, NULL, &inst, err, sizeof err);
+	if (rc == FS_OK)
+		fs_plugin_retire(inst);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cJSON_Delete(args);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "stage", "init");
+	cJSON_AddNumberToObject(o, "exit", rc == FS_OK ? EXIT_LOADABLE : EXIT_FAILED);
+	cJSON_AddNumberToObject(o, "ms", (double)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	if (rc != FS_OK)
+		cJSON_AddStringToObject(o, "message", err);
+	line = cJSON_PrintUnformatted(o);
+	dprintf(fd, "%s\n", line);
+	free(line);
+	cJSON_Delete(o);
+	_exit(rc == FS_OK ? EXIT_LOADABLE : EXIT_FAILED);
+}
+
+/* read what the child wrote until EOF or the deadline; false on timeout */
+static bool
+read_child(int fd, struct fs_buf *out, int timeout_ms)
+{
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long spent = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (spent >= timeout_ms)
+			return false;
+		struct pollfd p = {fd, POLLIN, 0};
+		int r = poll(&p, 1, (int)(timeout_ms - spent));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 ? false : true;
+		char buf[4096];
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return true;
+		fs_buf_add(out, buf, (size_t)n);
+	}
+}
+
+static int
+plugins_check(const char *path, const char *args_text, int timeout_ms, bool json)
+{
+	int pfd[2];
+	if (pipe(pfd) != 0) {
+		fprintf(stderr, "fedstate: pipe: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "fedstate: fork: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		check_child(pfd[1], path, args_text);
+	}
+	close(pfd[1]);
+	struct fs_buf out = FS_BUF_INIT;
+	bool finished = read_child(pfd[0], &out, timeout_ms);
+	close(pfd[0]);
+	if (!finished)
+		kill(pid, SIGKILL);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+
+	cJSON *load = NULL, *init = NULL;
+	char *save = NULL;
+	for (char *l = strtok_r(out.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		cJSON *o = cJSON_Parse(l);
+		const cJSON *stage = cJSON_GetObjectItem(o, "stage");
+		if (cJSON_IsString(stage) && strcmp(stage->valuestring, "load") == 0 && !load)
+			load = o;
+		else if (cJSON_IsString(stage) && !init)
+			init = o;
+		else
+			cJSON_Delete(o);
+	}
+	fs_buf_release(&out);
+
+	int code;
+	char msg[2048] = "";
+	const cJSON *m;
+	const char *name = load && cJSON_IsString(cJSON_GetObjectItem(load, "name"))
+				   ? cJSON_GetObjectItem(load, "name")->valuestring : NULL;
+	const char *label = name ? name : path;
+	if (load && (m = cJSON_GetObjectItem(load, "message"))) {
+		code = (int)cJSON_GetObjectItem(load, "exit")->valuedouble;
+		snprintf(msg, sizeof msg, "%s", m->valuestring);
+	} else if (!finished) {
+		code = EXIT_FAILED;
+		snprintf(msg, sizeof msg, "plugin '%s' (%s): %s timed out after %d ms and was killed",
+			 label, path, load ? "initialization" : "loading", timeout_ms);
+	} else if (WIFSIGNALED(st)) {
+		code = EXIT_FAILED;
+		snprintf(msg, sizeof msg, "plugin '%s' (%s): %s crashed: signal %d (%s)\n  hint: "
+			 "remove the file from the plugin directory and report it to its vendor",
+			 label, path, load ? "initialization" : "loading", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	} else if (init && (m = cJSON_GetObjectItem(init, "message"))) {
+		code = EXIT_FAILED;
+		snprintf(msg, sizeof msg, "%s", m->valuestring);
+	} else if (load && init) {
+		code = EXIT_LOADABLE;
+	} else {
+		code = EXIT_FAILED;
+		snprintf(msg, sizeof msg, "plugin '%s' (%s): checker exited with status %d before reporting",
+			 label, path, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	}
+
+	if (json) {
+		cJSON *o = load ? cJSON_Duplicate(load, 1) : cJSON_CreateObject();
+		cJSON_DeleteItemFromObject(o, "stage");
+		cJSON_DeleteItemFromObject(o, "exit");
+		cJSON_DeleteItemFromObject(o, "message");
+		if (!cJSON_HasObjectItem(o, "file"))
+			cJSON_AddStringToObject(o, "file", path);
+		cJSON_AddStringToObject(o, "verdict", verdict_name(code));
+		cJSON_AddNumberToObject(o, "exitCode", code);
+		if (*msg)
+			cJSON_AddStringToObject(o, "message", msg);
+		char *s = cJSON_Print(o);
+		puts(s);
+		free(s);
+		cJSON_Delete(o);
+	} else {
+		printf("file     %s", path);
+		if (load && cJSON_GetObjectItem(load, "sha256"))
+			printf(" (%.0f bytes, sha256 %.12s...)", cJSON_GetObjectItem(load, "size")->valuedouble,
+			       cJSON_GetObjectItem(load, "sha256")->valuestring);
+		printf("\n");
+		if (name) {
+			printf("plugin   %s %s: %s\n", name, cJSON_GetObjectItem(load, "version")->valuestring,
+			       cJSON_GetObjectItem(load, "description")->valuestring);
+			printf("abi      plugin %s, host accepts %d.0-%d.%d\n", cJSON_GetObjectItem(load, "abi")->valuestring,
+			       FS_ABI_MAJOR, FS_ABI_MAJOR, FS_ABI_MINOR);
+			printf("kind     %s\n", cJSON_GetObjectItem(load, "kind")->valuestring);
+			printf("caps     %s\n", cJSON_GetObjectItem(load, "capabilities")->valuestring);
+			if (cJSON_GetObjectItem(load, "handles"))
+				printf("handles  %s\n", cJSON_GetObjectItem(load, "handles")->valuestring);
+		}
+		if (init && !cJSON_GetObjectItem(init, "message"))
+			printf("init     ok in a child process (%.0f ms), fini ok\n",
+			       cJSON_GetObjectItem(init, "ms")->valuedouble);
+		printf("verdict  %s\n", verdict_name(code));
+		if (*msg)
+			printf("error    %s\n", msg);
+	}
+	cJSON_Delete(load);
+	cJSON_Delete(init);
+	return code;
+}
+
+static void
+plugins_usage(FILE *f)
+{
+	fprintf(f, "usage: fedstate plugins list [--dir DIR]... [--output table|json]\n"
+		   "       fedstate plugins check FILE.so [--args JSON] [--timeout SECONDS] [--output text|json]\n"
+		   "\ncheck exits 0 loadable, 1 incompatible, 2 not a plugin, 3 load or init failure\n");
+}
+
+int
+fs_cmd_plugins(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		plugins_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	bool json = false;
+	const char *file = NULL, *args = NULL;
+	int timeout_ms = 10000;
+	struct fs_registry reg;
+	fs_registry_init(&reg);
+	bool is_list = strcmp(argv[1], "list") == 0;
+	if (!is_list && strcmp(argv[1], "check") != 0) {
+		fprintf(stderr, "fedstate plugins: unknown subcommand '%s'\n", argv[1]);
+		plugins_usage(stderr);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if ((strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0) && v) {
+			if (strcmp(v, "json") != 0 && strcmp(v, "table") != 0 && strcmp(v, "text") != 0) {
+				fprintf(stderr, "fedstate plugins: --output: unknown format '%s' (expected table or json)\n", v);
+				return 2;
+			}
+			json = strcmp(v, "json") == 0;
+			i++;
+		} else if (strcmp(a, "--dir") == 0 && v && is_list) {
+			char real[PATH_MAX], err[512];
+			if (!realpath(v, real)) {
+				fprintf(stderr, "fedstate plugins: --dir '%s': %s\n", v, strerror(errno));
+				return 2;
+			}
+			fs_registry_add_dir(&reg, real, err, sizeof err);
+			i++;
+		} else if (strcmp(a, "--args") == 0 && v && !is_list) {
+			args = v;
+			i++;
+		} else if (strcmp(a, "--timeout") == 0 && v && !is_list) {
+			char *end;
+			double s = strtod(v, &end);
+			if (*end || s <= 0 || s > 3600) {
+				fprintf(stderr, "fedstate plugins: --timeout: expected seconds (0-3600], got '%s'\n", v);
+				return 2;
+			}
+			timeout_ms = (int)(s * 1000);
+			i++;
+		} else if (!is_list && !file && a[0] != '-') {
+			file = a;
+		} else {
+			fprintf(stderr, "fedstate plugins: unexpected argument '%s'\n", a);
+			plugins_usage(stderr);
+			return 2;
+		}
+	}
+	int rc;
+	if (is_list) {
+		if (!reg.ndirs)
+			fs_registry_add_env_dirs(&reg);
+		if (!reg.ndirs)
+			add_default_dirs(&reg);
+		rc = plugins_list(&reg, json);
+	} else if (!file) {
+		plugins_usage(stderr);
+		rc = 2;
+	} else {
+		rc = plugins_check(file, args, timeout_ms, json);
+	}
+	fs_registry_release(&reg);
+	return rc;
+}

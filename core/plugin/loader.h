@@ -1,0 +1,103 @@
+/*
+ * plugin/loader.h - finding, checking, loading and instantiating plugins.
+ *
+ * A plugin file is loaded once (dlopen RTLD_NOW|RTLD_LOCAL) and never
+ * unloaded. A reload of a file that changed on disk maps the new file beside
+ * the old one (through a private copy, since glibc hands back the old handle
+ * for the same path), so a running profile keeps its code while a new
+ * profile is built.
+ *
+ * Each configured use of a plugin is an instance (struct fs_plugin): the
+ * loaded code plus the state its init() returned for the given args.
+ */
+#ifndef FS_PLUGIN_LOADER_H
+#define FS_PLUGIN_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+#include <fedstate/plugin.h>
+
+/* A loaded plugin file. Descriptor and ops tables are copied into zeroed
+ * host-sized structs (min(plugin size, host size) bytes), so slots a
+ * plugin's older minor lacks read as NULL. */
+struct fs_loaded_plugin {
+	struct fs_plugin_desc desc;
+	struct fs_sched_ops sched;
+	struct fs_mw_ops mw;
+	char *path;        /* the file that was mapped */
+	char *sha256;      /* hex digest of the file */
+	unsigned long size;
+	void *handle;      /* dlopen handle, never closed */
+	struct fs_loaded_plugin *next; /* registry list */
+};
+
+/* An instance: what the host hands to plugin callbacks as the `self`
+ * handle (struct fs_plugin is opaque in the public ABI). */
+struct fs_plugin {
+	struct fs_loaded_plugin *lp;
+	void *state;          /* from init() */
+	char *profile;        /* profile / owner name for log prefixes, may be NULL */
+	char *log_prefix;     /* "vip" or "vip[profile]" */
+};
+
+/* The set of plugin files loaded in this process. */
+struct fs_registry {
+	struct fs_loaded_plugin *head;
+	char **dirs;   /* absolute plugin directories, searched in order */
+	size_t ndirs;
+};
+
+void fs_registry_init(struct fs_registry *reg);
+/* add a plugin directory; must be absolute. FS_E_INVAL with err otherwise */
+enum fs_code fs_registry_add_dir(struct fs_registry *reg, const char *dir,
+				 char *err, size_t errlen);
+/* the dirs from FEDSTATE_PLUGIN_PATH (colon-separated) */
+void fs_registry_add_env_dirs(struct fs_registry *reg);
+void fs_registry_release(struct fs_registry *reg); /* does not dlclose */
+
+/* Resolve `name` (no '/') to "<dir>/<name>.so" in the registry's dirs, or
+ * take `name` as a path when allow_path is set (plugins check). */
+enum fs_code fs_plugin_resolve(const struct fs_registry *reg, const char *name,
+			       char **path_out, char *err, size_t errlen);
+
+/* Load (or find already loaded) the plugin `name`. sha256_pin may be NULL.
+ * `expect_kind` 0 accepts any kind. On failure err holds the one-line
+ * message "plugin 'vip' (/x/vip.so): ..." and the code says which check
+ * failed (FS_E_NOTFOUND, FS_E_PERM, FS_E_IO, FS_E_ABI, FS_E_PLUGIN,
+ * FS_E_EXISTS). */
+enum fs_code fs_plugin_load(struct fs_registry *reg, const char *name,
+			    const char *sha256_pin, uint32_t expect_kind,
+			    struct fs_loaded_plugin **out, char *err,
+			    size_t errlen);
+/* Load the file at `path` directly (plugins check / list --dir). */
+enum fs_code fs_plugin_load_path(struct fs_registry *reg, const char *path,
+				 const char *sha256_pin,
+				 struct fs_loaded_plugin **out, char *err,
+				 size_t errlen);
+/* Load the file again if it changed on disk (new inode/mtime/size); *out is
+ * the new or the unchanged plugin. The old one stays mapped. */
+enum fs_code fs_plugin_reload(struct fs_registry *reg,
+			      struct fs_loaded_plugin *old,
+			      struct fs_loaded_plugin **out, char *err,
+			      size_t errlen);
+
+/* Run init() with args (may be NULL). On failure err holds
+ * "plugin 'x' (path): initialization failed: <plugin's message>". */
+enum fs_code fs_plugin_instantiate(struct fs_loaded_plugin *lp,
+				   const cJSON *args, const char *profile,
+				   struct fs_plugin **out, char *err,
+				   size_t errlen);
+/* Run fini() and free the instance. NULL-safe. */
+void fs_plugin_retire(struct fs_plugin *inst);
+
+/* "pre_filter,filter,score" for a caps mask; static buffer per call site
+ * is not used: writes into buf */
+const char *fs_plugin_caps_string(uint32_t caps, char *buf, size_t len);
+const char *fs_plugin_kind_name(uint32_t kind); /* "scheduling" / "middleware" */
+
+/* The host's service table (host.c). */
+const struct fs_host *fs_host_table(void);
+
+#endif

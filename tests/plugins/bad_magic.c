@@ -1,0 +1,11 @@
+/* the right symbol, the wrong magic */
+#include "fixture.h"
+
+static const struct fs_plugin_desc desc = {
+	.magic = 0xdeadbeef, .abi_major = FS_ABI_MAJOR, .abi_minor = FS_ABI_MINOR,
+	.struct_size = sizeof(struct fs_plugin_desc), .build = FS_BUILD_SIG,
+	.kind = FS_PLUGIN_SCHED, .name = "fixture-bad-magic", .version = "1.0.0",
+	.description = "bad magic", .caps = FS_CAP_FILTER, .sched = &fixture_ops,
+	.host_slot = &fs_host,
+};
+FIXTURE_EXPORT(desc)

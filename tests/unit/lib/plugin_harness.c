@@ -1,0 +1,102 @@
+/* plugin_harness.c - see plugin_harness.h */
+#include "plugin_harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static struct fs_registry reg;
+static bool reg_ready;
+static struct fs_plugin *instances[256];
+static size_t n_instances;
+
+static const char *
+env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+const char *
+ph_build_path(const char *rel)
+{
+	static char buf[8][4096];
+	static int at;
+	char *p = buf[at++ % 8];
+	snprintf(p, 4096, "%s/%s", env_or("FEDSTATE_BUILD", "build"), rel);
+	return p;
+}
+
+const char *
+ph_src_path(const char *rel)
+{
+	static char buf[8][4096];
+	static int at;
+	char *p = buf[at++ % 8];
+	snprintf(p, 4096, "%s/%s", env_or("FEDSTATE_SRC", "."), rel);
+	return p;
+}
+
+struct fs_registry *
+ph_registry(void)
+{
+	if (!reg_ready) {
+		char dir[4096], real[4096], err[512];
+		fs_registry_init(&reg);
+		snprintf(dir, sizeof dir, "%s", ph_build_path("plugins"));
+		if (!realpath(dir, real))
+			snprintf(real, sizeof real, "%s", dir);
+		if (fs_registry_add_dir(&reg, real, err, sizeof err) != FS_OK)
+			fail_msg("%s", err);
+		reg_ready = true;
+	}
+	return &reg;
+}
+
+enum fs_code
+ph_try_load(const char *name, const char *args_json, struct fs_plugin **out,
+	    char *err, size_t errlen)
+{
+	*out = NULL;
+	struct fs_loaded_plugin *lp;
+	enum fs_code rc = fs_plugin_load(ph_registry(), name, NULL, 0, &lp, err, errlen);
+	if (rc != FS_OK)
+		return rc;
+	cJSON *args = NULL;
+	if (args_json && !(args = cJSON_Parse(args_json))) {
+		snprintf(err, errlen, "test bug: args are not JSON: %s", args_json);
+		return FS_E_PARSE;
+	}
+	rc = fs_plugin_instantiate(lp, args, "test", out, err, errlen);
+	cJSON_Delete(args);
+	if (rc == FS_OK && n_instances < sizeof instances / sizeof instances[0])
+		instances[n_instances++] = *out;
+	return rc;
+}
+
+struct fs_plugin *
+ph_load(const char *name, const char *args_json)
+{
+	char err[2048];
+	struct fs_plugin *p = NULL;
+	if (ph_try_load(name, args_json, &p, err, sizeof err) != FS_OK)
+		fail_msg("%s", err);
+	return p;
+}
+
+struct fs_cycle *
+ph_cycle(const struct fs_binding *b, uint32_t n_clusters)
+{
+	return fs_cycle_create(b, n_clusters);
+}
+
+void
+ph_retire_all(void)
+{
+	while (n_instances)
+		fs_plugin_retire(instances[--n_instances]);
+}

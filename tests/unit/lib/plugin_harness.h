@@ -1,0 +1,39 @@
+/*
+ * plugin_harness.h - load built plugins in unit tests and drive their
+ * callbacks without the framework.
+ *
+ *   struct fs_plugin *p = ph_load("vip", "{\"key\": \"vip\"}");
+ *   struct fs_cycle *cyc = ph_cycle(&binding, n_clusters);
+ *   const char *reason = NULL;
+ *   enum fs_code rc = p->lp->sched.filter(p->state, cyc, &cluster, &reason);
+ *
+ * Plugins come from $FEDSTATE_BUILD/plugins (default build/plugins). A load
+ * or init failure fails the calling test with the loader's message.
+ */
+#ifndef FS_TEST_PLUGIN_HARNESS_H
+#define FS_TEST_PLUGIN_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plugin/loader.h"
+#include "sched/cycle.h"
+
+/* the test-wide registry (plugin dir = $FEDSTATE_BUILD/plugins) */
+struct fs_registry *ph_registry(void);
+/* path of a built artefact: ph_build_path("tests/plugins/good.so") */
+const char *ph_build_path(const char *rel);
+/* path in the source tree: ph_src_path("config/samples/clusters.yaml") */
+const char *ph_src_path(const char *rel);
+
+/* load + init; args_json may be NULL; fails the test on error */
+struct fs_plugin *ph_load(const char *name, const char *args_json);
+/* load + init; returns the code and the loader's message instead */
+enum fs_code ph_try_load(const char *name, const char *args_json,
+			 struct fs_plugin **out, char *err, size_t errlen);
+/* a standalone cycle; destroy with fs_cycle_destroy */
+struct fs_cycle *ph_cycle(const struct fs_binding *b, uint32_t n_clusters);
+/* retire every instance ph_load created (call from teardown) */
+void ph_retire_all(void);
+
+#endif
