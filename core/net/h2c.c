@@ -1,0 +1,121 @@
+/*
+ * net/h2c.c - which HTTP version to ask curl for on an h2c (HTTP/2 prior
+ * knowledge) request.
+ *
+ * libcurl before 7.89.0 breaks a prior-knowledge request that reuses an
+ * existing HTTP/2 connection: it stacks a second HTTP/2 layer on it and
+ * the request fails with "Error in the HTTP2 framing layer" (curl issue
+ * #10634, fixed by curl PR #10643). Debian 12 ships 7.88.1. So, on such a
+ * libcurl, per origin:
+ *   - the request that opens a connection asks for prior knowledge on a
+ *     fresh connection ("opener");
+ *   - while that one runs, or once an HTTP/2 connection is known to be up,
+ *     requests ask for plain HTTP/2 ("followers"): curl then waits for the
+ *     opener's connection (PIPEWAIT) or reuses the idle one and multiplexes
+ *     on it, without the faulty switch;
+ *   - an origin is forgotten when a request on it fails or got no HTTP/2,
+ *     and after FS_H2C_IDLE_MS without use (curl closes idle connections
+ *     after CURLOPT_MAXAGE_CONN, set longer), so the next request opens a
+ *     fresh connection again.
+ * A newer libcurl gets prior knowledge every time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/net_internal.h"
+
+#define FS_H2C_IDLE_MS 100000 /* < the 120 s CURLOPT_MAXAGE_CONN we set */
+#define FS_H2C_MAX_ORIGINS 4096
+
+struct origin {
+	char *name; /* "host:port" as written in the URL */
+	int64_t last_ms;
+	uint32_t openers; /* prior-knowledge requests in flight */
+	bool up;
+};
+
+static struct {
+	int fixed; /* 0 unknown, 1 curl >= 7.89, -1 needs the workaround */
+	struct origin *o;
+	size_t n;
+} h2c;
+
+static size_t
+origin_len(const char *url, const char **start)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	*start = p;
+	return strcspn(p, "/?#");
+}
+
+static struct origin *
+find(const char *url, bool create)
+{
+	const char *s;
+	size_t len = origin_len(url, &s);
+
+	for (size_t i = 0; i < h2c.n; i++)
+		if (strlen(h2c.o[i].name) == len && memcmp(h2c.o[i].name, s, len) == 0)
+			return &h2c.o[i];
+	if (!create)
+		return NULL;
+	if (h2c.n == FS_H2C_MAX_ORIGINS) {
+		/* forget the least recently used idle origin */
+		size_t lru = 0;
+		for (size_t i = 1; i < h2c.n; i++)
+			if (!h2c.o[i].openers && h2c.o[i].last_ms < h2c.o[lru].last_ms)
+				lru = i;
+		free(h2c.o[lru].name);
+		h2c.o[lru] = h2c.o[--h2c.n];
+	}
+	h2c.o = fs_xrealloc(h2c.o, (h2c.n + 1) * sizeof(*h2c.o));
+	h2c.o[h2c.n] = (struct origin){.name = fs_xstrndup(s, len)};
+	return &h2c.o[h2c.n++];
+}
+
+long
+fs_net_h2c_version(const char *url, bool *opener)
+{
+	struct origin *o;
+
+	if (!h2c.fixed)
+		h2c.fixed = curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900 ? 1 : -1;
+	*opener = false;
+	if (h2c.fixed > 0)
+		return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+	o = find(url, true);
+	if (o->openers || (o->up && fs_now_ms() - o->last_ms < FS_H2C_IDLE_MS))
+		return CURL_HTTP_VERSION_2_0;
+	o->openers++;
+	*opener = true;
+	return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+}
+
+void
+fs_net_h2c_done(const char *url, bool opener, enum fs_code code, long version)
+{
+	struct origin *o;
+
+	if (h2c.fixed > 0 || !(o = find(url, false)))
+		return;
+	if (opener && o->openers)
+		o->openers--;
+	/* a timeout or a cancel says nothing about the connection */
+	if (code == FS_OK)
+		o->up = version == CURL_HTTP_VERSION_2_0;
+	else if (code != FS_E_TIMEOUT && code != FS_E_CANCELED)
+		o->up = false;
+	o->last_ms = fs_now_ms();
+}
+
+void
+fs_net_h2c_reset(void)
+{
+	for (size_t i = 0; i < h2c.n; i++)
+		free(h2c.o[i].name);
+	free(h2c.o);
+	h2c.o = NULL;
+	h2c.n = 0;
+}

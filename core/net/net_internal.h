@@ -1,0 +1,77 @@
+/*
+ * net/net_internal.h - what the files of core/net share: one request
+ * (struct fs_http) and the curl multi driver (multi.c) that runs it.
+ * Not for use outside core/net. Loop thread only.
+ */
+#ifndef FS_NET_NET_INTERNAL_H
+#define FS_NET_NET_INTERNAL_H
+
+#include <curl/curl.h>
+
+#include "net/net.h"
+#include "util/buf.h"
+
+/* one collected header: offsets of "name\0value\0" in fs_http.hstore */
+struct fs_http_hdr {
+	uint32_t name, value;
+};
+
+struct fs_http {
+	CURL *easy;
+	struct curl_slist *slist;
+	fs_http_done_fn done;
+	void *ud;
+	size_t (*on_data)(void *ud, const char *p, size_t n);
+	void (*on_head)(void *ud, long status, const struct fs_kv *h, uint32_t n);
+
+	char *url;          /* for messages; owned */
+	const char *method; /* static */
+	struct fs_buf body; /* buffered response body (no on_data) */
+	struct fs_buf hstore;
+	struct fs_http_hdr *hdrs;
+	uint32_t n_hdrs, cap_hdrs;
+	long status;        /* from the last status line */
+	bool head_seen;     /* on_head delivered / final head complete */
+	bool in_trailers;   /* past the headers: what follows are trailers */
+	bool canceled;      /* canceled by the user or by fs_http_wait */
+	bool aborted;       /* on_data refused data */
+	bool added;         /* in the multi handle */
+	bool finishing;     /* done is running */
+	bool connect_only;  /* a TCP probe */
+	bool h2c;           /* asked for HTTP/2 prior knowledge (h2c.c) */
+	bool h2c_opener;    /* ... and opens the origin's connection */
+	int64_t start_ms;
+	char errbuf[CURL_ERROR_SIZE];
+
+	int *waiter;        /* fs_http_wait counter to decrement when done */
+	struct fs_http *prev, *next; /* live list */
+};
+
+/* multi.c */
+CURLM *fs_net_multi(void);       /* lazily created; NULL when curl fails */
+bool fs_net_in_curl(void);       /* inside curl_multi_socket_action */
+void fs_net_link(struct fs_http *h);   /* track a live request */
+bool fs_net_is_live(const struct fs_http *h);
+enum fs_code fs_net_add(struct fs_http *h); /* now, or after the current step */
+void fs_net_remove(struct fs_http *h);      /* from multi (if added) and list */
+void fs_net_cancel_later(struct fs_http *h); /* inside curl: after the step */
+void fs_net_count(uint64_t connects);
+
+/* h2c.c: the HTTP version for an h2c request to url; *opener tells that
+ * it must open a fresh connection. Report its end with fs_net_h2c_done. */
+long fs_net_h2c_version(const char *url, bool *opener);
+void fs_net_h2c_done(const char *url, bool opener, enum fs_code code,
+		     long version);
+void fs_net_h2c_reset(void);
+
+/* http.c: complete h with curl's result (h is freed) */
+void fs_http_finish(struct fs_http *h, CURLcode rc);
+/* http.c: free everything of h (after done ran, or when never started) */
+void fs_http_free(struct fs_http *h);
+/* http.c: map a curl result to our code */
+enum fs_code fs_http_code(CURLcode rc);
+/* http.c: a TCP connect through the pool's resolver and loop (probe.c) */
+struct fs_http *fs_http_start_connect(const char *url, uint32_t timeout_ms,
+				      fs_http_done_fn done, void *ud);
+
+#endif

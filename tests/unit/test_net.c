@@ -1,0 +1,703 @@
+/*
+ * test_net.c - core/net against a small HTTP/1.1 server running in a
+ * thread of this process (127.0.0.1, ephemeral port), and h2c against the
+ * Node gRPC test server (tests/grpc).
+ *
+ * Concurrency is asserted by counting, never by timing: /gate/N holds every
+ * answer until N gate requests are pending at once (or 5 s passed), and
+ * the server records the most it ever saw pending.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "net/net.h"
+#include "../grpc/grpc_server.h"
+
+/* ------------------------------------------------------------ server */
+
+#define MAXC 64
+
+struct conn {
+	int fd;
+	char buf[8192];
+	size_t len;
+	bool gated; /* holds a /gate request */
+	int gate_n;
+};
+
+static struct {
+	int lfd, wake[2];
+	uint16_t port;
+	pthread_t th;
+	pthread_mutex_t mu;
+	struct conn c[MAXC];
+	int accepted, max_gate;
+	int64_t gate_since;
+} srv;
+
+static void
+srv_reply(int fd, const char *status, const char *extra, const char *body, size_t blen)
+{
+	char head[512];
+	int n = snprintf(head, sizeof(head),
+			 "HTTP/1.1 %s\r\nContent-Length: %zu\r\nX-Test: yes\r\n%s\r\n",
+			 status, blen, extra);
+	if (write(fd, head, (size_t)n) < 0 || (blen && write(fd, body, blen) < 0))
+		return;
+}
+
+static const char *
+find_header(const char *req, const char *name, char *out, size_t outlen)
+{
+	const char *p = strcasestr(req, name);
+	size_t i = 0;
+
+	if (!p)
+		return NULL;
+	p += strlen(name);
+	while (*p == ' ')
+		p++;
+	while (*p && *p != '\r' && i + 1 < outlen)
+		out[i++] = *p++;
+	out[i] = '\0';
+	return out;
+}
+
+static void
+release_gate(void)
+{
+	for (int i = 0; i < MAXC; i++)
+		if (srv.c[i].fd >= 0 && srv.c[i].gated) {
+			srv.c[i].gated = false;
+			srv_reply(srv.c[i].fd, "200 OK", "", "gate", 4);
+		}
+}
+
+/* handle one complete request in c->buf; false: keep waiting for bytes */
+static bool
+srv_request(struct conn *c)
+{
+	char *end = strstr(c->buf, "\r\n\r\n"), hv[256], path[256] = "";
+	size_t clen = 0, total;
+	int pending = 0;
+
+	if (!end)
+		return false;
+	if (find_header(c->buf, "content-length:", hv, sizeof(hv)))
+		clen = strtoul(hv, NULL, 10);
+	total = (size_t)(end + 4 - c->buf) + clen;
+	if (c->len < total)
+		return false;
+	sscanf(c->buf, "%*s %255s", path);
+	if (strcmp(path, "/hello") == 0) {
+		srv_reply(c->fd, "200 OK", "", "hello world", 11);
+	} else if (strcmp(path, "/echo") == 0) {
+		char extra[300] = "";
+		if (find_header(c->buf, "x-echo:", hv, sizeof(hv)))
+			snprintf(extra, sizeof(extra), "X-Echo: %s\r\n", hv);
+		srv_reply(c->fd, "201 Created", extra, end + 4, clen);
+	} else if (strcmp(path, "/auth") == 0) {
+		const char *a = find_header(c->buf, "authorization:", hv, sizeof(hv));
+		srv_reply(c->fd, "200 OK", "", a ? a : "", a ? strlen(a) : 0);
+	} else if (strcmp(path, "/big") == 0) {
+		static char big[100000];
+		memset(big, 'x', sizeof(big));
+		srv_reply(c->fd, "200 OK", "", big, sizeof(big));
+	} else if (strncmp(path, "/gate/", 6) == 0) {
+		c->gated = true;
+		c->gate_n = atoi(path + 6);
+		for (int i = 0; i < MAXC; i++)
+			pending += srv.c[i].fd >= 0 && srv.c[i].gated;
+		if (pending > srv.max_gate)
+			srv.max_gate = pending;
+		if (pending == 1)
+			srv.gate_since = fs_now_ms();
+		if (pending >= c->gate_n)
+			release_gate();
+	} else if (strcmp(path, "/slow") != 0) {
+		srv_reply(c->fd, "404 Not Found", "", "", 0);
+	}
+	memmove(c->buf, c->buf + total, c->len - total);
+	c->len -= total;
+	c->buf[c->len] = '\0';
+	return true;
+}
+
+static void *
+srv_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct pollfd p[MAXC + 2];
+		int n = 0, map[MAXC + 2];
+
+		p[n].fd = srv.wake[0], p[n++].events = POLLIN;
+		p[n].fd = srv.lfd, p[n++].events = POLLIN;
+		for (int i = 0; i < MAXC; i++)
+			if (srv.c[i].fd >= 0)
+				map[n] = i, p[n].fd = srv.c[i].fd, p[n++].events = POLLIN;
+		poll(p, (nfds_t)n, 100);
+		pthread_mutex_lock(&srv.mu);
+		if (srv.gate_since && fs_now_ms() - srv.gate_since > 5000) {
+			release_gate();
+			srv.gate_since = 0;
+		}
+		if (p[0].revents) {
+			pthread_mutex_unlock(&srv.mu);
+			return NULL;
+		}
+		if (p[1].revents & POLLIN) {
+			int fd = accept(srv.lfd, NULL, NULL);
+			for (int i = 0; fd >= 0 && i < MAXC; i++)
+				if (srv.c[i].fd < 0) {
+					memset(&srv.c[i], 0, sizeof(srv.c[i]));
+					srv.c[i].fd = fd, fd = -1;
+					srv.accepted++;
+				}
+			if (fd >= 0)
+				close(fd);
+		}
+		for (int k = 2; k < n; k++) {
+			struct conn *c = &srv.c[map[k]];
+			ssize_t r;
+
+			if (!p[k].revents)
+				continue;
+			r = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+			if (r <= 0) {
+				close(c->fd);
+				c->fd = -1;
+				continue;
+			}
+			c->len += (size_t)r;
+			c->buf[c->len] = '\0';
+			while (srv_request(c))
+				;
+		}
+		pthread_mutex_unlock(&srv.mu);
+	}
+}
+
+static uint16_t
+listen_any(int *fd_out)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 64) != 0)
+		return 0;
+	getsockname(fd, (struct sockaddr *)&a, &al);
+	*fd_out = fd;
+	return ntohs(a.sin_port);
+}
+
+/* a port on which nothing listens */
+static uint16_t
+closed_port(void)
+{
+	int fd;
+	uint16_t port = listen_any(&fd);
+
+	close(fd);
+	return port;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	for (int i = 0; i < MAXC; i++)
+		srv.c[i].fd = -1;
+	pthread_mutex_init(&srv.mu, NULL);
+	if (pipe(srv.wake) != 0 || !(srv.port = listen_any(&srv.lfd)))
+		return -1;
+	return pthread_create(&srv.th, NULL, srv_main, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	fs_net_shutdown();
+	if (write(srv.wake[1], "x", 1) != 1)
+		return -1;
+	pthread_join(srv.th, NULL);
+	for (int i = 0; i < MAXC; i++)
+		if (srv.c[i].fd >= 0)
+			close(srv.c[i].fd);
+	close(srv.lfd);
+	grpc_server_stop();
+	return 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+struct result {
+	int calls;
+	enum fs_code code;
+	long status;
+	char body[256];
+	size_t body_len;
+	char hdr[128];     /* value of the header named in want_hdr */
+	const char *want_hdr;
+	char error[512];
+};
+
+static void
+on_done(void *ud, const struct fs_http_response *r)
+{
+	struct result *res = ud;
+
+	res->calls++;
+	res->code = r->code;
+	res->status = r->status;
+	res->body_len = r->body_len;
+	memset(res->body, 0, sizeof(res->body));
+	memcpy(res->body, r->body, r->body_len < sizeof(res->body) - 1
+				   ? r->body_len : sizeof(res->body) - 1);
+	snprintf(res->error, sizeof(res->error), "%s", r->error ? r->error : "");
+	for (uint32_t i = 0; res->want_hdr && i < r->n_headers; i++)
+		if (strcmp(r->headers[i].key, res->want_hdr) == 0)
+			snprintf(res->hdr, sizeof(res->hdr), "%s", r->headers[i].value);
+}
+
+static struct fs_http *
+get(const char *path, uint32_t timeout_ms, struct result *res)
+{
+	char url[128];
+	struct fs_http_request req = {.struct_size = sizeof(req), .url = url,
+				      .timeout_ms = timeout_ms};
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", srv.port, path);
+	return fs_http_start(&req, on_done, res);
+}
+
+static void
+wait1(struct fs_http *h, int64_t ms)
+{
+	fs_http_wait(&h, 1, fs_now_ms() + ms);
+}
+
+/* ------------------------------------------------------------ tests */
+
+static int fired_once, fired_rep;
+static struct fs_timer *rep_timer;
+
+static void
+once_cb(void *ud)
+{
+	(void)ud;
+	fired_once++;
+}
+
+static void
+rep_cb(void *ud)
+{
+	(void)ud;
+	if (++fired_rep == 3) {
+		fs_timer_stop(rep_timer); /* stopping itself from its callback */
+		fs_loop_stop();
+	}
+}
+
+static void
+test_timers_fire(void **state)
+{
+	struct fs_timer *once = fs_timer_start(1, 0, once_cb, NULL);
+
+	(void)state;
+	rep_timer = fs_timer_start(5, 5, rep_cb, NULL);
+	fs_loop_run();
+	assert_int_equal(fired_once, 1);
+	assert_int_equal(fired_rep, 3);
+	fs_timer_stop(once);
+	fs_timer_stop(NULL);
+}
+
+static void
+test_get_headers_and_body(void **state)
+{
+	struct result r = {.want_hdr = "x-test"};
+	struct fs_http *h = get("/hello", 5000, &r);
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(r.calls, 0); /* never from inside start */
+	wait1(h, 5000);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.code, FS_OK);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "hello world");
+	assert_string_equal(r.hdr, "yes");
+}
+
+static void
+test_post_body_and_headers(void **state)
+{
+	char url[128];
+	const char *hdrs[] = {"X-Echo: ping", "Content-Type: text/plain", NULL};
+	struct fs_http_request req = {.struct_size = sizeof(req), .method = "POST",
+				      .url = url, .headers = hdrs, .body = "abc\0def",
+				      .body_len = 7};
+	struct result r = {.want_hdr = "x-echo"};
+	struct fs_http *h;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/echo", srv.port);
+	h = fs_http_start(&req, on_done, &r);
+	wait1(h, 5000);
+	assert_int_equal(r.code, FS_OK);
+	assert_int_equal(r.status, 201);
+	assert_int_equal(r.body_len, 7);
+	assert_memory_equal(r.body, "abc\0def", 7);
+	assert_string_equal(r.hdr, "ping");
+}
+
+static void
+test_concurrent_and_reused(void **state)
+{
+	enum { N = 8 };
+	struct result r[N] = {0};
+	struct fs_http *h[N];
+	struct fs_net_stats s0, s1;
+
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		memset(r, 0, sizeof(r));
+		srv.max_gate = 0;
+		fs_net_stats(&s0);
+		for (int i = 0; i < N; i++)
+			h[i] = get("/gate/8", 10000, &r[i]);
+		fs_http_wait(h, N, fs_now_ms() + 10000);
+		fs_net_stats(&s1);
+		for (int i = 0; i < N; i++) {
+			assert_int_equal(r[i].calls, 1);
+			assert_int_equal(r[i].code, FS_OK);
+			assert_string_equal(r[i].body, "gate");
+		}
+		/* all eight were at the server at once */
+		assert_int_equal(srv.max_gate, N);
+		/* first round opens connections, the second reuses them all */
+		if (round == 1)
+			assert_int_equal(s1.connects - s0.connects, 0);
+		else
+			assert_in_range(s1.connects - s0.connects, 1, N);
+	}
+}
+
+static void
+test_timeout(void **state)
+{
+	struct result r = {0};
+	struct fs_http *h = get("/slow", 150, &r);
+
+	(void)state;
+	wait1(h, 10000);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.code, FS_E_TIMEOUT);
+	assert_non_null(strstr(r.error, "/slow"));
+}
+
+static void
+test_refused(void **state)
+{
+	char url[64];
+	struct fs_http_request req = {.struct_size = sizeof(req), .url = url};
+	struct result r = {0};
+	struct fs_http *h;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x", closed_port());
+	h = fs_http_start(&req, on_done, &r);
+	wait1(h, 5000);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.code, FS_E_NET);
+	assert_int_equal(r.status, 0);
+}
+
+static struct fs_http *to_cancel;
+
+static void
+cancel_cb(void *ud)
+{
+	(void)ud;
+	fs_http_cancel(to_cancel);
+}
+
+static void
+test_cancel_once(void **state)
+{
+	struct result r = {0};
+	struct fs_timer *t;
+
+	(void)state;
+	to_cancel = get("/slow", 0, &r);
+	t = fs_timer_start(30, 0, cancel_cb, NULL);
+	wait1(to_cancel, 10000);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.code, FS_E_CANCELED);
+	fs_http_cancel(to_cancel); /* completed: a no-op, done not called again */
+	assert_int_equal(r.calls, 1);
+	fs_timer_stop(t);
+}
+
+static void
+test_wait_deadline_cancels(void **state)
+{
+	struct result r[2] = {0};
+	struct fs_http *h[2];
+	int64_t t0 = fs_now_ms();
+
+	(void)state;
+	h[0] = get("/slow", 0, &r[0]);
+	h[1] = get("/hello", 0, &r[1]);
+	fs_http_wait(h, 2, t0 + 200);
+	assert_true(fs_now_ms() - t0 >= 200);
+	assert_int_equal(r[0].calls, 1);
+	assert_int_equal(r[0].code, FS_E_CANCELED);
+	assert_int_equal(r[1].calls, 1);
+	assert_int_equal(r[1].code, FS_OK);
+}
+
+struct stream {
+	int heads, chunks_before_head;
+	long head_status;
+	size_t bytes, limit;
+};
+
+static size_t
+st_data(void *ud, const char *p, size_t n)
+{
+	struct stream *s = ud;
+
+	(void)p;
+	if (!s->heads)
+		s->chunks_before_head++;
+	s->bytes += n;
+	return s->limit && s->bytes > s->limit ? 0 : n;
+}
+
+static void
+st_head(void *ud, long status, const struct fs_kv *h, uint32_t n)
+{
+	struct stream *s = ud;
+
+	(void)h;
+	(void)n;
+	s->heads++;
+	s->head_status = status;
+}
+
+static int st_done_calls;
+static enum fs_code st_code;
+static size_t st_body_len;
+
+static void
+st_done(void *ud, const struct fs_http_response *r)
+{
+	(void)ud;
+	st_done_calls++;
+	st_code = r->code;
+	st_body_len = r->body_len;
+}
+
+static void
+run_stream(struct stream *s)
+{
+	char url[128];
+	struct fs_http_request req = {.struct_size = sizeof(req), .url = url};
+	struct fs_http_ex ex = {.on_data = st_data, .on_head = st_head};
+	struct fs_http *h;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/big", srv.port);
+	st_done_calls = 0;
+	h = fs_http_start_ex(&req, &ex, st_done, s);
+	wait1(h, 5000);
+}
+
+static void
+test_stream(void **state)
+{
+	struct stream s = {0};
+
+	(void)state;
+	run_stream(&s);
+	assert_int_equal(st_done_calls, 1);
+	assert_int_equal(st_code, FS_OK);
+	assert_int_equal(s.heads, 1);
+	assert_int_equal(s.head_status, 200);
+	assert_int_equal(s.chunks_before_head, 0);
+	assert_int_equal(s.bytes, 100000);
+	assert_int_equal(st_body_len, 0); /* streamed, not buffered */
+}
+
+static void
+test_stream_abort(void **state)
+{
+	struct stream s = {.limit = 10};
+
+	(void)state;
+	run_stream(&s);
+	assert_int_equal(st_done_calls, 1);
+	assert_int_equal(st_code, FS_E_CANCELED);
+	assert_true(s.bytes < 100000);
+}
+
+static void
+test_api_server_and_token(void **state)
+{
+	char base[64];
+	struct fs_http_ex auth = {.bearer_token = "sekret"};
+	struct fs_http_request req = {.struct_size = sizeof(req), .url = "auth",
+				      .flags = FS_HTTP_API_SERVER};
+	struct result r = {0};
+	struct fs_http *h;
+
+	(void)state;
+	snprintf(base, sizeof(base), "http://127.0.0.1:%u/", srv.port);
+	fs_http_set_api_server(base, &auth);
+	h = fs_http_start(&req, on_done, &r);
+	wait1(h, 5000);
+	assert_int_equal(r.code, FS_OK);
+	assert_string_equal(r.body, "Bearer sekret");
+	fs_http_set_api_server(NULL, NULL);
+	assert_null(fs_http_start(&req, on_done, &r)); /* no server: refused */
+	assert_int_equal(r.calls, 1);
+}
+
+static void
+test_invalid_requests(void **state)
+{
+	const char *bad[] = {"X-A: 1\r\nX-Injected: 2", NULL};
+	struct fs_http_request req = {.struct_size = sizeof(req),
+				      .url = "http://127.0.0.1:1/", .headers = bad};
+	struct fs_http_request small = {.struct_size = 4, .url = "http://127.0.0.1:1/"};
+	struct result r = {0};
+
+	(void)state;
+	assert_null(fs_http_start(&req, on_done, &r));
+	assert_null(fs_http_start(&small, on_done, &r));
+	assert_null(fs_http_start(NULL, on_done, &r));
+	assert_int_equal(r.calls, 0);
+}
+
+struct probe_res {
+	int calls;
+	enum fs_code code;
+};
+
+static void
+probe_cb(void *ud, enum fs_code code, const char *error, uint32_t ms)
+{
+	struct probe_res *p = ud;
+
+	(void)error;
+	(void)ms;
+	p->calls++;
+	p->code = code;
+	fs_loop_stop();
+}
+
+static void
+test_tcp_probe(void **state)
+{
+	struct probe_res ok = {0}, refused = {0};
+
+	(void)state;
+	assert_non_null(fs_tcp_probe("127.0.0.1", srv.port, 2000, probe_cb, &ok));
+	fs_loop_run();
+	assert_non_null(fs_tcp_probe("127.0.0.1", closed_port(), 2000, probe_cb, &refused));
+	fs_loop_run();
+	assert_int_equal(ok.calls, 1);
+	assert_int_equal(ok.code, FS_OK);
+	assert_int_equal(refused.calls, 1);
+	assert_int_equal(refused.code, FS_E_NET);
+	assert_null(fs_tcp_probe("bad/host", 80, 100, probe_cb, &ok));
+}
+
+/* h2c against the Node gRPC server: ten calls, one connection, trailers */
+static void
+test_h2c_multiplexed_with_trailers(void **state)
+{
+	enum { N = 10 };
+	const char *hdrs[] = {"content-type: application/grpc", "te: trailers", NULL};
+	/* MaxAvailableReplicasRequest{cluster: "member1"} in a gRPC frame */
+	static const char body[] = "\0\0\0\0\x09\x0a\x07member1";
+	char url[160];
+	struct fs_http_request req = {.struct_size = sizeof(req), .method = "POST",
+				      .url = url, .headers = hdrs, .body = body,
+				      .body_len = sizeof(body) - 1, .timeout_ms = 5000,
+				      .flags = FS_HTTP_H2_PRIOR_KNOWLEDGE};
+	struct result r[N];
+	struct fs_http *h[N];
+	struct fs_net_stats s0, s1;
+	int port = grpc_server_start("{\"member1\":{\"answer\":42}}");
+
+	(void)state;
+	if (port <= 0)
+		skip();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/github.com.karmada_io."
+		 "karmada.pkg.estimator.service.Estimator/MaxAvailableReplicas", port);
+	for (int round = 0; round < 2; round++) {
+	fs_net_stats(&s0);
+	for (int i = 0; i < N; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].want_hdr = "grpc-status";
+		h[i] = fs_http_start(&req, on_done, &r[i]);
+	}
+	fs_http_wait(h, N, fs_now_ms() + 10000);
+	fs_net_stats(&s1);
+	for (int i = 0; i < N; i++) {
+		if (r[i].code != FS_OK)
+			print_error("request %d: %s\n", i, r[i].error);
+		assert_int_equal(r[i].code, FS_OK);
+		assert_int_equal(r[i].status, 200);
+		assert_string_equal(r[i].hdr, "0"); /* a trailer, after the body */
+		/* frame: flag 0, length 2, field 1 varint 42 */
+		assert_int_equal(r[i].body_len, 7);
+		assert_memory_equal(r[i].body, "\0\0\0\0\x02\x08\x2a", 7);
+	}
+	/* one connection for all ten, kept for the next round */
+	assert_int_equal(s1.connects - s0.connects, round == 0 ? 1 : 0);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timers_fire),
+		cmocka_unit_test(test_get_headers_and_body),
+		cmocka_unit_test(test_post_body_and_headers),
+		cmocka_unit_test(test_concurrent_and_reused),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_cancel_once),
+		cmocka_unit_test(test_wait_deadline_cancels),
+		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_stream_abort),
+		cmocka_unit_test(test_api_server_and_token),
+		cmocka_unit_test(test_invalid_requests),
+		cmocka_unit_test(test_tcp_probe),
+		cmocka_unit_test(test_h2c_multiplexed_with_trailers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
