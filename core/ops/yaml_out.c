@@ -50,7 +50,7 @@ fs_ops_yaml_plain_ok(const char *s)
 		return false;
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (isalnum(c) || strchr("._/-:@+=()", c))
+		if (isalnum(c) || strchr("._/-:@+=(),", c))
 			continue;
 		if (c == ' ' && p[1] && p[1] != ' ' && p[1] != '#' &&
 		    p[-1] != ':' && p[-1] != ' ')
