@@ -1,6 +1,7 @@
 /* plugin/host_json.c - the json_* host services over cJSON (see host.h) */
 #include "plugin/host_json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,10 +94,25 @@ fs_hjson_string(const struct fs_json *v)
 	return cJSON_IsString(c) ? c->valuestring : NULL;
 }
 
+/* a raw node holds the digits of an integer too large for a double */
+static bool
+raw_int(const cJSON *c, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(c->valuestring, &end, 10);
+	if (*end || errno || end == c->valuestring)
+		return false;
+	*out = n;
+	return true;
+}
+
 bool
 fs_hjson_int(const struct fs_json *v, int64_t *out)
 {
 	const cJSON *c = FS_CCJSON(v);
+	if (cJSON_IsRaw(c))
+		return raw_int(c, out);
 	if (!cJSON_IsNumber(c))
 		return false;
 	/* exact integers written by the YAML loader keep their text */
@@ -119,6 +135,13 @@ bool
 fs_hjson_double(const struct fs_json *v, double *out)
 {
 	const cJSON *c = FS_CCJSON(v);
+	if (cJSON_IsRaw(c)) {
+		int64_t n;
+		if (!raw_int(c, &n))
+			return false;
+		*out = (double)n;
+		return true;
+	}
 	if (!cJSON_IsNumber(c))
 		return false;
 	*out = c->valuedouble;
@@ -191,14 +214,13 @@ fs_hjson_new_string(const char *s)
 struct fs_json *
 fs_hjson_new_int(int64_t n)
 {
-	cJSON *c = cJSON_CreateNumber((double)n);
-	if (c && (n > 9007199254740992LL || n < -9007199254740992LL)) {
-		/* beyond a double's exact range: keep the digits for fs_hjson_int */
+	if (n > 9007199254740992LL || n < -9007199254740992LL) {
+		/* beyond a double's exact range: a raw number prints exactly */
 		char buf[24];
 		snprintf(buf, sizeof buf, "%lld", (long long)n);
-		c->valuestring = strdup(buf);
+		return FS_JSON(cJSON_CreateRaw(buf));
 	}
-	return FS_JSON(c);
+	return FS_JSON(cJSON_CreateNumber((double)n));
 }
 
 struct fs_json *

@@ -66,12 +66,15 @@ fs_arena_strdup(struct fs_arena *a, const char *s)
 char *
 fs_arena_vprintf(struct fs_arena *a, const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(small, sizeof small, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return fs_arena_strdup(a, "");
+	if ((size_t)n < sizeof small)
+		return fs_arena_strndup(a, small, (size_t)n);
 	char *p = fs_arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
