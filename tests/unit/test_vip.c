@@ -1,0 +1,573 @@
+/*
+ * test_vip.c - the `vip` scheduling plugin: label checks, duplicates,
+ * scope, the per-generation table, args validation and the reachability
+ * probes (driven through a host table whose timer, probe and clock are
+ * fakes the test controls).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/fleet.h"
+#include "lib/plugin_harness.h"
+#include "util/intern.h"
+
+#define FLEET "tests/data/plugins/vip-clusters.yaml"
+
+static struct ph_fleet fleet;
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *
+in(const char *s)
+{
+	return fs_intern(s, (size_t)-1);
+}
+
+static struct fs_binding
+binding(enum fs_workload_kind kind, const cJSON *raw)
+{
+	struct fs_binding b = {
+		.struct_size = sizeof b,
+		.kind = kind,
+		.api_id = -1,
+		.replicas = 3,
+		.raw = (const struct fs_json *)raw,
+	};
+	b.self.kind = in(kind == FS_WORKLOAD_MIDDLEWARE ? "MultiCloudMongoDB"
+							: "ResourceBinding");
+	b.self.namespace_ = in("default");
+	b.self.name = in("mongo");
+	return b;
+}
+
+/* a binding whose raw object carries fedstate.io/require-vip: value */
+static cJSON *
+raw_with_annotation(const char *value)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *ann = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "metadata"),
+					     "annotations");
+	cJSON_AddStringToObject(ann, "fedstate.io/require-vip", value);
+	return o;
+}
+
+static enum fs_code
+pre_filter(struct fs_plugin *p, struct fs_cycle *cyc, const char **reason)
+{
+	*reason = NULL;
+	return p->lp->sched.pre_filter(p->state, cyc, fleet.ptrs, fleet.n, reason);
+}
+
+/* filter `name`; expected NULL means "must pass" */
+static void
+expect_filter(struct fs_plugin *p, struct fs_cycle *cyc, const char *name,
+	      const char *expected)
+{
+	const char *reason = NULL;
+	enum fs_code rc = p->lp->sched.filter(p->state, cyc,
+					      ph_fleet_get(&fleet, name), &reason);
+
+	if (!expected) {
+		if (rc != FS_OK)
+			fail_msg("%s: expected to pass, got %d (%s)", name, rc,
+				 reason ? reason : "no reason");
+		return;
+	}
+	if (rc != FS_UNSCHEDULABLE)
+		fail_msg("%s: expected FS_UNSCHEDULABLE, got %d", name, rc);
+	assert_non_null(reason);
+	assert_string_equal(reason, expected);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	ph_fleet_load(&fleet, FLEET);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	ph_retire_all();
+	ph_fleet_release(&fleet);
+	return 0;
+}
+
+/* ------------------------------------------------------- label checks */
+
+static void
+test_label_verdicts(void **state)
+{
+	struct fs_plugin *p = ph_load("vip", NULL);
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	const char *reason;
+
+	(void)state;
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL);
+	expect_filter(p, cyc, "member-b", "cluster(s) had no VIP label 'vip'");
+	expect_filter(p, cyc, "member-c",
+		      "cluster(s) had an invalid VIP \"10.29.5.300\" in label "
+		      "'vip' (expected an IPv4 or IPv6 address)");
+	expect_filter(p, cyc, "member-d",
+		      "cluster(s) had VIP 10.29.5.107 (label 'vip') also claimed "
+		      "by cluster 'member-e'");
+	expect_filter(p, cyc, "member-e",
+		      "cluster(s) had VIP 10.29.5.107 (label 'vip') also claimed "
+		      "by cluster 'member-d'");
+	expect_filter(p, cyc, "member-f", NULL);
+	/* fd00::1 and fd00:0:0::1 are one address */
+	expect_filter(p, cyc, "member-g",
+		      "cluster(s) had VIP fd00::1 (label 'vip') also claimed by "
+		      "cluster 'member-h'");
+	expect_filter(p, cyc, "member-h",
+		      "cluster(s) had VIP fd00:0:0::1 (label 'vip') also claimed "
+		      "by cluster 'member-g'");
+	fs_cycle_destroy(cyc);
+}
+
+static void
+test_label_key_from_args(void **state)
+{
+	struct fs_plugin *p = ph_load("vip", "{\"labelKey\": \"fedstate.io/vip\"}");
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	const char *reason;
+
+	(void)state;
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-f", NULL);
+	expect_filter(p, cyc, "member-a",
+		      "cluster(s) had no VIP label 'fedstate.io/vip'");
+	fs_cycle_destroy(cyc);
+}
+
+/* Three clusters on one VIP: each names one other and counts the rest. */
+static void
+test_three_way_duplicate(void **state)
+{
+	struct fs_plugin *p = ph_load("vip", NULL);
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	struct fs_cluster *a = ph_fleet_get(&fleet, "member-a");
+	struct fs_kv *kv = (struct fs_kv *)fs_kv_find(a->labels, a->n_labels,
+						      in("vip"));
+	const char *reason;
+
+	(void)state;
+	kv->value = in("10.29.5.107");
+	ph_fleet_bump(&fleet);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a",
+		      "cluster(s) had VIP 10.29.5.107 (label 'vip') also claimed "
+		      "by cluster 'member-d' and 1 other(s)");
+	expect_filter(p, cyc, "member-d",
+		      "cluster(s) had VIP 10.29.5.107 (label 'vip') also claimed "
+		      "by cluster 'member-a' and 1 other(s)");
+	fs_cycle_destroy(cyc);
+}
+
+/* The table is built once per cluster generation: a label edited without
+ * a generation change is not seen; after the bump it is. */
+static void
+test_table_follows_generation(void **state)
+{
+	struct fs_plugin *p = ph_load("vip", NULL);
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	struct fs_cluster *a = ph_fleet_get(&fleet, "member-a");
+	struct fs_kv *kv = (struct fs_kv *)fs_kv_find(a->labels, a->n_labels,
+						      in("vip"));
+	const char *reason;
+
+	(void)state;
+	assert_non_null(kv);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL);
+
+	kv->value = in("not-an-ip");
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL); /* same generation: cached */
+
+	ph_fleet_bump(&fleet);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a",
+		      "cluster(s) had an invalid VIP \"not-an-ip\" in label 'vip' "
+		      "(expected an IPv4 or IPv6 address)");
+	fs_cycle_destroy(cyc);
+}
+
+/* -------------------------------------------------------------- scope */
+
+static void
+test_scope(void **state)
+{
+	struct fs_plugin *mw = ph_load("vip", NULL);
+	struct fs_plugin *all = ph_load("vip", "{\"scope\": \"all\"}");
+	cJSON *yes = raw_with_annotation("true"), *no = raw_with_annotation("false");
+	cJSON *bad = raw_with_annotation("yes");
+	struct fs_binding rb = binding(FS_WORKLOAD_RESOURCE_BINDING, NULL);
+	struct fs_binding rb_yes = binding(FS_WORKLOAD_RESOURCE_BINDING, yes);
+	struct fs_binding mw_no = binding(FS_WORKLOAD_MIDDLEWARE, no);
+	struct fs_binding mw_bad = binding(FS_WORKLOAD_MIDDLEWARE, bad);
+	struct fs_cycle *cyc = ph_cycle(&rb, fleet.n);
+	const char *reason;
+
+	(void)state;
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_SKIP);
+	assert_int_equal(pre_filter(all, cyc, &reason), FS_OK);
+
+	fs_cycle_reset(cyc, &rb_yes, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_OK);
+
+	fs_cycle_reset(cyc, &mw_no, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_SKIP);
+
+	fs_cycle_reset(cyc, &mw_bad, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_UNRESOLVABLE);
+	assert_string_equal(reason,
+			    "MultiCloudMongoDB default/mongo: annotation "
+			    "fedstate.io/require-vip: expected \"true\" or "
+			    "\"false\", got \"yes\"");
+	fs_cycle_destroy(cyc);
+	cJSON_Delete(yes);
+	cJSON_Delete(no);
+	cJSON_Delete(bad);
+}
+
+/* --------------------------------------------------------------- args */
+
+static void
+expect_init_error(const char *args, const char *message)
+{
+	struct fs_plugin *p = NULL;
+	char err[1024];
+
+	assert_int_equal(ph_try_load("vip", args, &p, err, sizeof err), FS_E_PLUGIN);
+	if (!strstr(err, message))
+		fail_msg("args %s: expected \"%s\" in \"%s\"", args, message, err);
+}
+
+static void
+test_args_errors(void **state)
+{
+	(void)state;
+	expect_init_error("{\"probePort\": 70000}",
+			  "initialization failed: probePort: 70000 is out of "
+			  "range (1-65535)");
+	expect_init_error("{\"probePort\": \"27017\"}",
+			  "probePort: expected an integer, got string \"27017\"");
+	expect_init_error("{\"probeInterval\": \"5x\"}",
+			  "probeInterval: invalid duration \"5x\": unknown unit "
+			  "\"x\" (use ms, s, m or h, e.g. \"30s\" or \"1h30m\")");
+	expect_init_error("{\"probeInterval\": \"10\"}",
+			  "probeInterval: invalid duration \"10\": missing unit");
+	expect_init_error("{\"probePrt\": 1}",
+			  "unknown key 'probePrt' (did you mean 'probePort'?)");
+	expect_init_error("{\"colour\": 1}", "unknown key 'colour' (known keys: "
+			  "labelKey, scope, probe, probePort");
+	expect_init_error("{\"scope\": \"everything\"}",
+			  "scope: expected one of \"middleware\", \"all\"; got "
+			  "\"everything\"");
+	expect_init_error("{\"probeInterval\": \"1m\", \"probeTTL\": \"30s\"}",
+			  "probeTTL: 30s is not longer than probeInterval 1m");
+	expect_init_error("{\"labelKey\": \"\"}", "labelKey: must not be empty");
+	expect_init_error("[1]", "args: expected an object, got array");
+}
+
+static void
+test_args_durations(void **state)
+{
+	struct fs_plugin *p = NULL;
+	char err[512];
+
+	(void)state;
+	/* Go-style compound durations and integer milliseconds both load */
+	assert_int_equal(ph_try_load("vip", "{\"probeInterval\": \"1m30s\", "
+				     "\"probeTTL\": \"1h0m\", \"probeTimeout\": "
+				     "1500}", &p, err, sizeof err), FS_OK);
+	assert_int_equal(ph_try_load("vip", "{\"probeInterval\": \"1.5s\", "
+				     "\"probeTimeout\": \"500ms\", \"probeTTL\": "
+				     "90000}", &p, err, sizeof err), FS_OK);
+	/* the default 2s timeout does not fit in a 1.5s interval */
+	expect_init_error("{\"probeInterval\": \"1.5s\"}",
+			  "probeTimeout: 2s is not shorter than probeInterval "
+			  "1500ms");
+}
+
+/* ------------------------------------------------------------- probes */
+
+static struct fs_host fake;
+static int64_t fake_now;
+static struct {
+	fs_timer_fn cb;
+	void *ud;
+	uint64_t repeat_ms;
+	bool live;
+} timer;
+static struct probe_call {
+	char host[64];
+	uint16_t port;
+	uint32_t timeout_ms;
+	fs_probe_fn done;
+	void *ud;
+	bool completed;
+} probes[64];
+static int n_probes;
+static struct fs_plugin faked;
+
+static int64_t
+fake_now_ms(void)
+{
+	return fake_now;
+}
+
+static struct fs_timer *
+fake_timer_start(struct fs_plugin *self, uint64_t after_ms, uint64_t repeat_ms,
+		 fs_timer_fn cb, void *ud)
+{
+	(void)self, (void)after_ms;
+	timer.cb = cb, timer.ud = ud, timer.repeat_ms = repeat_ms, timer.live = true;
+	return (struct fs_timer *)&timer;
+}
+
+static void
+fake_timer_stop(struct fs_timer *t)
+{
+	if (t)
+		timer.live = false;
+}
+
+static struct fs_probe *
+fake_tcp_probe(struct fs_plugin *self, const char *host, uint16_t port,
+	       uint32_t timeout_ms, fs_probe_fn done, void *ud)
+{
+	struct probe_call *c = &probes[n_probes++];
+
+	(void)self;
+	snprintf(c->host, sizeof c->host, "%s", host);
+	c->port = port, c->timeout_ms = timeout_ms, c->done = done, c->ud = ud;
+	c->completed = false;
+	return (struct fs_probe *)c;
+}
+
+static void
+fire_timer(void)
+{
+	assert_true(timer.live);
+	timer.cb(timer.ud);
+}
+
+/* complete the probe to `host` that is still open */
+static void
+complete(const char *host, enum fs_code code)
+{
+	for (int i = 0; i < n_probes; i++)
+		if (!probes[i].completed && strcmp(probes[i].host, host) == 0) {
+			probes[i].completed = true;
+			probes[i].done(probes[i].ud, code,
+				       code == FS_OK ? NULL : "connection refused", 3);
+			return;
+		}
+	fail_msg("no open probe to %s", host);
+}
+
+/* init vip with the fake host; ph_load provides the loaded file */
+static struct fs_plugin *
+load_faked(const char *args_json)
+{
+	struct fs_plugin *p = ph_load("vip", NULL);
+	cJSON *args = cJSON_Parse(args_json);
+	char err[512] = "";
+
+	fake = *fs_host_table();
+	fake.now_ms = fake_now_ms;
+	fake.timer_start = fake_timer_start;
+	fake.timer_stop = fake_timer_stop;
+	fake.tcp_probe = fake_tcp_probe;
+	memset(&timer, 0, sizeof timer);
+	n_probes = 0;
+	fake_now = 1000;
+	faked = *p;
+	faked.state = NULL;
+	*p->lp->desc.host_slot = &fake;
+	if (p->lp->desc.init(&faked, (const struct fs_json *)args, &faked.state,
+			     err, sizeof err) != FS_OK)
+		fail_msg("init: %s", err);
+	cJSON_Delete(args);
+	return &faked;
+}
+
+static void
+unload_faked(struct fs_plugin *p)
+{
+	p->lp->desc.fini(p->state);
+	*p->lp->desc.host_slot = fs_host_table();
+}
+
+#define PROBE_ARGS                                                             \
+	"{\"probe\": true, \"probePort\": 27018, \"probeInterval\": \"10s\", "  \
+	"\"probeTimeout\": \"2s\", \"probeTTL\": \"30s\", "                    \
+	"\"probeFailureThreshold\": 2, \"probeUnknown\": \"filter\"}"
+#define R_UNKNOWN "cluster(s) had no VIP probe result in the last 30s"
+#define R_DOWN "cluster(s) had a VIP that failed its last 2 TCP probe(s) on port 27018"
+
+static void
+test_probe_lifecycle(void **state)
+{
+	struct fs_plugin *p = load_faked(PROBE_ARGS);
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	const char *reason;
+
+	(void)state;
+	assert_true(timer.live);
+	assert_int_equal(timer.repeat_ms, 10000);
+	assert_int_equal(n_probes, 0); /* nothing on the scheduling path */
+
+	/* no result yet: policy "filter" */
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", R_UNKNOWN);
+	expect_filter(p, cyc, "member-b", "cluster(s) had no VIP label 'vip'");
+
+	/* one probe per usable VIP only */
+	fire_timer();
+	assert_int_equal(n_probes, 2);
+	assert_string_equal(probes[0].host, "10.29.5.103");
+	assert_int_equal(probes[0].port, 27018);
+	assert_int_equal(probes[0].timeout_ms, 2000);
+	assert_string_equal(probes[1].host, "fd00:10::5");
+	fire_timer(); /* still in flight: no second probe */
+	assert_int_equal(n_probes, 2);
+
+	fake_now = 2000;
+	complete("10.29.5.103", FS_E_NET);
+	complete("fd00:10::5", FS_OK);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL); /* 1 failure < threshold 2 */
+	expect_filter(p, cyc, "member-f", NULL);
+
+	fire_timer();
+	assert_int_equal(n_probes, 4);
+	complete("10.29.5.103", FS_E_TIMEOUT);
+	complete("fd00:10::5", FS_OK);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", R_DOWN);
+	expect_filter(p, cyc, "member-f", NULL);
+
+	/* a result older than the TTL counts as unknown */
+	fake_now = 2000 + 30001;
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-f", R_UNKNOWN);
+
+	/* one good probe clears the failures */
+	fire_timer();
+	complete("10.29.5.103", FS_OK);
+	complete("fd00:10::5", FS_OK);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL);
+	expect_filter(p, cyc, "member-f", NULL);
+
+	fs_cycle_destroy(cyc);
+	unload_faked(p);
+	assert_false(timer.live);
+}
+
+/* Results survive a table rebuild while the VIP stays; a new VIP starts
+ * over (unknown). */
+static void
+test_probe_results_follow_vip(void **state)
+{
+	struct fs_plugin *p = load_faked(PROBE_ARGS);
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	struct fs_cluster *f = ph_fleet_get(&fleet, "member-f");
+	struct fs_kv *kv = (struct fs_kv *)fs_kv_find(f->labels, f->n_labels,
+						      in("vip"));
+	const char *reason;
+
+	(void)state;
+	fire_timer();
+	complete("10.29.5.103", FS_OK);
+	complete("fd00:10::5", FS_OK);
+	ph_fleet_bump(&fleet);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL);
+
+	kv->value = in("fd00:10::6");
+	ph_fleet_bump(&fleet);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL);
+	expect_filter(p, cyc, "member-f", R_UNKNOWN);
+	fs_cycle_destroy(cyc);
+	unload_faked(p);
+}
+
+/* Retiring the instance with probes in flight: the late callbacks must not
+ * touch freed memory (run under ASan/valgrind to see it). */
+static void
+test_probe_retire_in_flight(void **state)
+{
+	struct fs_plugin *p = load_faked(PROBE_ARGS);
+
+	(void)state;
+	fire_timer();
+	assert_int_equal(n_probes, 2);
+	unload_faked(p);
+	assert_false(timer.live);
+	complete("10.29.5.103", FS_E_CANCELED);
+	complete("fd00:10::5", FS_OK);
+}
+
+static void
+test_probe_unknown_allow(void **state)
+{
+	struct fs_plugin *p = load_faked("{\"probe\": true}");
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	const char *reason;
+
+	(void)state;
+	assert_int_equal(timer.repeat_ms, 10000); /* default interval */
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a", NULL);
+	fs_cycle_destroy(cyc);
+	unload_faked(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_label_verdicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_label_key_from_args, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_three_way_duplicate, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_table_follows_generation,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args_durations, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_probe_lifecycle, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_probe_results_follow_vip,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_retire_in_flight, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_probe_unknown_allow, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
