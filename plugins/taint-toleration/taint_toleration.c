@@ -1,0 +1,112 @@
+/*
+ * plugins/taint-toleration - Karmada's TaintToleration filter: a cluster
+ * with a NoSchedule or NoExecute taint that placement.clusterTolerations
+ * does not tolerate is filtered, unless it already runs the binding.
+ * Matching follows Kubernetes' toleration rules (Lt/Gt disabled).
+ * See docs/plugins/taint-toleration.md.
+ */
+#include <stdio.h>
+
+#include <fedstate/fedstate.h>
+
+#include "../common/karmada.h"
+
+static enum fs_code
+tt_init(struct fs_plugin *self, const struct fs_json *args, void **state,
+	char *err, size_t errlen)
+{
+	(void)self;
+	*state = NULL;
+	return fsk_no_args("taint-toleration", args, err, errlen);
+}
+
+static const char *
+effect_name(enum fs_taint_effect e)
+{
+	switch (e) {
+	case FS_EFFECT_NO_SCHEDULE:
+		return "NoSchedule";
+	case FS_EFFECT_PREFER_NO_SCHEDULE:
+		return "PreferNoSchedule";
+	case FS_EFFECT_NO_EXECUTE:
+		return "NoExecute";
+	case FS_EFFECT_NONE:
+	default:
+		return "";
+	}
+}
+
+/* Kubernetes' Toleration.ToleratesTaint (strings are interned) */
+static bool
+tolerates(const struct fs_toleration *t, const struct fs_taint *taint)
+{
+	if (t->effect != FS_EFFECT_NONE && t->effect != taint->effect)
+		return false;
+	if (t->key && t->key != taint->key)
+		return false;
+	switch (t->op) {
+	case FS_OP_EXISTS:
+		return true;
+	case FS_OP_EQUAL:
+		return t->value == taint->value;
+	default:
+		return false; /* Lt/Gt and anything else: not tolerated */
+	}
+}
+
+static bool
+tolerated(const struct fs_placement *p, const struct fs_taint *taint)
+{
+	for (uint32_t i = 0; p && i < p->n_tolerations; i++)
+		if (tolerates(&p->tolerations[i], taint))
+			return true;
+	return false;
+}
+
+static enum fs_code
+tt_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
+	  const char **reason)
+{
+	(void)state;
+	if (c->n_taints == 0)
+		return FS_OK;
+	const struct fs_binding *b = fs_host->cycle_binding(cyc);
+	if (fsk_in_previous(b, c))
+		return FS_OK;
+	for (uint32_t i = 0; i < c->n_taints; i++) {
+		const struct fs_taint *taint = &c->taints[i];
+		if (taint->effect != FS_EFFECT_NO_SCHEDULE &&
+		    taint->effect != FS_EFFECT_NO_EXECUTE)
+			continue;
+		if (tolerated(b->placement, taint))
+			continue;
+		/* Kubernetes' Taint.ToString in braces; interned so equal
+		 * reasons group */
+		char buf[512];
+		if (taint->value)
+			snprintf(buf, sizeof buf,
+				 "cluster(s) had untolerated taint {%s=%s:%s}",
+				 taint->key ? taint->key : "", taint->value,
+				 effect_name(taint->effect));
+		else
+			snprintf(buf, sizeof buf,
+				 "cluster(s) had untolerated taint {%s:%s}",
+				 taint->key ? taint->key : "",
+				 effect_name(taint->effect));
+		*reason = fs_host->intern(buf, (size_t)-1);
+		return FS_UNSCHEDULABLE;
+	}
+	return FS_OK;
+}
+
+static const struct fs_sched_ops tt_ops = {
+	.struct_size = sizeof(struct fs_sched_ops),
+	.filter = tt_filter,
+};
+
+FS_PLUGIN_DEFINE(.kind = FS_PLUGIN_SCHED, .name = "taint-toleration",
+		 .version = "1.0.0",
+		 .description = "filters clusters with NoSchedule/NoExecute taints the "
+				"placement does not tolerate (Karmada TaintToleration)",
+		 .license = "Apache-2.0", .caps = FS_CAP_FILTER, .init = tt_init,
+		 .sched = &tt_ops)
