@@ -1,0 +1,67 @@
+/*
+ * testapi/api.h - the test API server: Kubernetes REST semantics over the
+ * store, watches, discovery and the fault-injection admin endpoints
+ * (/_testapi/...). One per process, on the libev default loop.
+ */
+#ifndef TA_API_H
+#define TA_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <ev.h>
+
+#include "http.h"
+#include "store.h"
+#include "util/buf.h"
+
+struct ta_watch;
+
+struct ta_api {
+	struct ta_store store;
+	struct ta_server *http;
+	struct ta_watch *watches;
+	double bookmark_interval; /* seconds, 0 = never on a timer */
+	char *token;              /* required bearer token, NULL: none */
+	bool require_auth;        /* a token or a client certificate is needed */
+	/* faults */
+	int fail_status;
+	uint32_t fail_count;
+	uint32_t retry_after;     /* seconds for the Retry-After header, 0 none */
+	ev_timer restart;
+	bool restart_keep;
+	/* what the tests look at */
+	uint64_t n_requests;
+	cJSON *writes; /* [{method, path, agent, status}] of every write */
+};
+
+/* window: watch history in events (0: 10000) */
+void ta_api_init(struct ta_api *a, size_t window);
+void ta_api_release(struct ta_api *a);
+/* the HTTP handler (ud of the server is the ta_api) */
+void ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r);
+
+/* answer with a Status built from e */
+void ta_api_error(struct ta_conn *c, const struct ta_err *e,
+		  const struct ta_resource *r, const char *name);
+void ta_api_json(struct ta_conn *c, int status, const cJSON *v);
+
+/* discovery.c: true when the path was a discovery document */
+bool ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r);
+/* admin.c: /_testapi/... */
+void ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r);
+/* close every watch stream (abruptly) */
+void ta_api_drop_watches(struct ta_api *a);
+size_t ta_api_watch_count(const struct ta_api *a);
+/* send a BOOKMARK to every watch that asked for them */
+void ta_api_bookmark_all(struct ta_api *a);
+
+/* register the built-in resources (core, coordination, events, karmada
+ * clusters) and CRDs */
+void ta_builtin_resources(struct ta_store *s);
+/* load every CustomResourceDefinition in the YAML files of dir (or one
+ * file); false with *err on failure */
+bool ta_load_crds(struct ta_store *s, const char *path, char **err);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * testapi/discovery.c - /version, /api, /apis and the per group/version
+ * resource lists, enough for kubectl's discovery; /openapi answers 404,
+ * which kubectl handles.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+
+static cJSON *str_array(char *const *v, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
+	return arr;
+}
+
+static cJSON *resource_list(struct ta_store *s, const char *group,
+			    const char *version)
+{
+	static const char *const verbs[] = {"create", "delete", "get", "list",
+					    "patch", "update", "watch"};
+	char gv[256];
+	if (group[0])
+		snprintf(gv, sizeof(gv), "%s/%s", group, version);
+	else
+		snprintf(gv, sizeof(gv), "%s", version);
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "kind", "APIResourceList");
+	cJSON_AddStringToObject(out, "apiVersion", "v1");
+	cJSON_AddStringToObject(out, "groupVersion", gv);
+	cJSON *list = cJSON_AddArrayToObject(out, "resources");
+	bool any = false;
+	for (size_t i = 0; i < s->n_res; i++) {
+		struct ta_resource *r = s->res[i];
+		if (strcmp(r->group, group) || !ta_resource_serves(r, version))
+			continue;
+		any = true;
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "name", r->plural);
+		cJSON_AddStringToObject(e, "singularName", r->singular);
+		cJSON_AddBoolToObject(e, "namespaced", r->namespaced);
+		cJSON_AddStringToObject(e, "kind", r->kind);
+		cJSON_AddItemToObject(e, "verbs", cJSON_CreateStringArray(verbs, 7));
+		if (r->n_short)
+			cJSON_AddItemToObject(e, "shortNames", str_array(r->short_names, r->n_short));
+		cJSON_AddItemToArray(list, e);
+		if (r->has_status) {
+			char sub[300];
+			snprintf(sub, sizeof(sub), "%s/status", r->plural);
+			static const char *const sverbs[] = {"get", "patch", "update"};
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "name", sub);
+			cJSON_AddStringToObject(e, "singularName", "");
+			cJSON_AddBoolToObject(e, "namespaced", r->namespaced);
+			cJSON_AddStringToObject(e, "kind", r->kind);
+			cJSON_AddItemToObject(e, "verbs", cJSON_CreateStringArray(sverbs, 3));
+			cJSON_AddItemToArray(list, e);
+		}
+	}
+	if (!any) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	return out;
+}
+
+static cJSON *group_list(struct ta_store *s)
+{
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "kind", "APIGroupList");
+	cJSON_AddStringToObject(out, "apiVersion", "v1");
+	cJSON *groups = cJSON_AddArrayToObject(out, "groups");
+	for (size_t i = 0; i < s->n_res; i++) {
+		struct ta_resource *r = s->res[i];
+		if (!r->group[0])
+			continue;
+		cJSON *g = NULL, *it;
+		cJSON_ArrayForEach(it, groups)
+		{
+			if (!strcmp(cJSON_GetObjectItem(it, "name")->valuestring, r->group))
+				g = it;
+		}
+		if (!g) {
+			g = cJSON_CreateObject();
+			cJSON_AddStringToObject(g, "name", r->group);
+			cJSON_AddArrayToObject(g, "versions");
+			cJSON_AddItemToArray(groups, g);
+		}
+		cJSON *versions = cJSON_GetObjectItem(g, "versions");
+		for (size_t v = 0; v < r->n_versions; v++) {
+			bool have = false;
+			cJSON_ArrayForEach(it, versions)
+			{
+				if (!strcmp(cJSON_GetObjectItem(it, "version")->valuestring,
+					    r->versions[v]))
+					have = true;
+			}
+			if (have)
+				continue;
+			char gv[256];
+			snprintf(gv, sizeof(gv), "%s/%s", r->group, r->versions[v]);
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "groupVersion", gv);
+			cJSON_AddStringToObject(e, "version", r->versions[v]);
+			cJSON_AddItemToArray(versions, e);
+			if (!cJSON_GetObjectItem(g, "preferredVersion"))
+				cJSON_AddItemToObject(g, "preferredVersion", cJSON_Duplicate(e, true));
+		}
+	}
+	return out;
+}
+
+/*
+ * OpenAPI v3 without schemas: every PATCH operation says it takes the
+ * fieldValidation parameter, so kubectl leaves validation to the server
+ * instead of validating client-side against schemas we do not have.
+ */
+static cJSON *openapi_v3(struct ta_store *s, const char *rest, size_t n)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *paths = cJSON_AddObjectToObject(doc, "paths");
+	char want[320];
+	snprintf(want, sizeof(want), "%.*s", (int)n, rest);
+	bool found = n == 0;
+	if (n)
+		cJSON_AddStringToObject(doc, "openapi", "3.0.0");
+	for (size_t i = 0; i < s->n_res; i++) {
+		struct ta_resource *r = s->res[i];
+		for (size_t v = 0; v < r->n_versions; v++) {
+			char gvpath[300];
+			if (r->group[0])
+				snprintf(gvpath, sizeof(gvpath), "apis/%s/%s", r->group, r->versions[v]);
+			else
+				snprintf(gvpath, sizeof(gvpath), "api/%s", r->versions[v]);
+			if (!n) {
+				char url[400];
+				snprintf(url, sizeof(url), "/openapi/v3/%s", gvpath);
+				cJSON *e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "serverRelativeURL", url);
+				cJSON_DeleteItemFromObjectCaseSensitive(paths, gvpath);
+				cJSON_AddItemToObject(paths, gvpath, e);
+				continue;
+			}
+			if (strcmp(want + 1, gvpath))
+				continue;
+			found = true;
+			char path[600];
+			snprintf(path, sizeof(path), "/%s/%s%s/{name}", gvpath,
+				 r->namespaced ? "namespaces/{namespace}/" : "", r->plural);
+			cJSON *op = cJSON_CreateObject();
+			cJSON *gvk = cJSON_AddObjectToObject(op, "x-kubernetes-group-version-kind");
+			cJSON_AddStringToObject(gvk, "group", r->group);
+			cJSON_AddStringToObject(gvk, "version", r->versions[v]);
+			cJSON_AddStringToObject(gvk, "kind", r->kind);
+			cJSON *params = cJSON_AddArrayToObject(op, "parameters");
+			cJSON *fv = cJSON_CreateObject();
+			cJSON_AddStringToObject(fv, "name", "fieldValidation");
+			cJSON_AddStringToObject(fv, "in", "query");
+			cJSON_AddItemToArray(params, fv);
+			cJSON_AddObjectToObject(op, "responses");
+			cJSON *item = cJSON_CreateObject();
+			cJSON_AddItemToObject(item, "patch", op);
+			cJSON_AddItemToObject(paths, path, item);
+		}
+	}
+	if (!found) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+bool ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
+{
+	if (strcmp(r->method, "GET"))
+		return false;
+	const char *p = r->path;
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	cJSON *doc = NULL;
+	if (n == 8 && !strncmp(p, "/version", 8)) {
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "major", "1");
+		cJSON_AddStringToObject(doc, "minor", "29");
+		cJSON_AddStringToObject(doc, "gitVersion", "v1.29.0-fedstate-testapi");
+		cJSON_AddStringToObject(doc, "platform", "linux/amd64");
+	} else if (!strncmp(p, "/openapi/v3", 11)) {
+		doc = openapi_v3(&a->store, p + 11, n - 11);
+		if (!doc)
+			return false;
+	} else if (n == 4 && !strncmp(p, "/api", 4)) {
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "kind", "APIVersions");
+		const char *v1 = "v1";
+		cJSON_AddItemToObject(doc, "versions", cJSON_CreateStringArray(&v1, 1));
+		cJSON *sa = cJSON_AddArrayToObject(doc, "serverAddressByClientCIDRs");
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "clientCIDR", "0.0.0.0/0");
+		char addr[64];
+		snprintf(addr, sizeof(addr), "127.0.0.1:%u", ta_server_port(a->http));
+		cJSON_AddStringToObject(e, "serverAddress", addr);
+		cJSON_AddItemToArray(sa, e);
+	} else if (n == 5 && !strncmp(p, "/apis", 5)) {
+		doc = group_list(&a->store);
+	} else if (!strncmp(p, "/api/", 5) && !memchr(p + 5, '/', n - 5)) {
+		char v[64];
+		snprintf(v, sizeof(v), "%.*s", (int)(n - 5), p + 5);
+		doc = resource_list(&a->store, "", v);
+		if (!doc)
+			return false;
+	} else if (!strncmp(p, "/apis/", 6)) {
+		const char *g = p + 6;
+		const char *slash = memchr(g, '/', n - 6);
+		if (!slash || memchr(slash + 1, '/', (size_t)(p + n - slash - 1)))
+			return false;
+		char group[256], v[64];
+		snprintf(group, sizeof(group), "%.*s", (int)(slash - g), g);
+		snprintf(v, sizeof(v), "%.*s", (int)(p + n - slash - 1), slash + 1);
+		doc = resource_list(&a->store, group, v);
+		if (!doc)
+			return false;
+	} else {
+		return false;
+	}
+	ta_api_json(c, 200, doc);
+	cJSON_Delete(doc);
+	return true;
+}

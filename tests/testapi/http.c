@@ -1,0 +1,598 @@
+/*
+ * testapi/http.c - HTTP/1.1 server for the test API server (see http.h).
+ *
+ * Output is only ever written from the write watcher, so answering a
+ * request never frees the connection under the caller's feet; errors and
+ * EOF are handled in the watchers' callbacks.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "tls.h"
+
+#define MAX_HEAD (64u << 10)
+#define MAX_BODY (32u << 20)
+
+struct ta_conn {
+	struct ta_server *srv;
+	int fd;
+	ev_io rio, wio;
+	ev_timer delay;
+	struct ta_tls_conn *tls;
+	struct fs_buf in;
+	struct fs_buf out;
+	size_t out_off;
+	bool busy;        /* a request is with the handler */
+	bool streaming;
+	bool close_after; /* close once the output is flushed */
+	bool eof;
+	ta_stream_gone_fn gone;
+	void *gone_ud;
+	struct ta_req req;
+	struct ta_conn *prev, *next;
+};
+
+struct ta_server {
+	char *host;
+	uint16_t port;
+	int lfd;
+	ev_io lio;
+	struct ta_tls *tls;
+	ta_handler_fn fn;
+	void *ud;
+	uint32_t latency_ms;
+	struct ta_conn *conns;
+};
+
+static void conn_process(struct ta_conn *c);
+
+static void req_clear(struct ta_req *r)
+{
+	free(r->method);
+	free(r->path);
+	free(r->query);
+	free(r->content_type);
+	free(r->accept);
+	free(r->auth);
+	free(r->user_agent);
+	free(r->body);
+	free(r->peer_cn);
+	memset(r, 0, sizeof(*r));
+}
+
+static void conn_free(struct ta_conn *c)
+{
+	struct ev_loop *loop = EV_DEFAULT;
+	ev_io_stop(loop, &c->rio);
+	ev_io_stop(loop, &c->wio);
+	ev_timer_stop(loop, &c->delay);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		c->srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	ta_stream_gone_fn gone = c->gone;
+	void *ud = c->gone_ud;
+	c->gone = NULL;
+	if (c->tls)
+		ta_tls_conn_free(c->tls);
+	close(c->fd);
+	fs_buf_release(&c->in);
+	fs_buf_release(&c->out);
+	req_clear(&c->req);
+	free(c);
+	if (gone)
+		gone(ud);
+}
+
+static ssize_t conn_read(struct ta_conn *c, void *buf, size_t n)
+{
+	if (c->tls)
+		return ta_tls_read(c->tls, buf, n);
+	ssize_t r = read(c->fd, buf, n);
+	if (r < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
+	return r;
+}
+
+static ssize_t conn_write(struct ta_conn *c, const void *buf, size_t n)
+{
+	if (c->tls)
+		return ta_tls_write(c->tls, buf, n);
+	ssize_t r = send(c->fd, buf, n, MSG_NOSIGNAL);
+	if (r < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
+	return r;
+}
+
+static void conn_want_write(struct ta_conn *c)
+{
+	ev_io_start(EV_DEFAULT, &c->wio);
+}
+
+static void conn_on_write(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	struct ta_conn *c = w->data;
+	while (c->out_off < c->out.len) {
+		ssize_t r = conn_write(c, c->out.data + c->out_off,
+				       c->out.len - c->out_off);
+		if (r == -1)
+			return; /* wait for the next writable event */
+		if (r <= 0) {
+			conn_free(c);
+			return;
+		}
+		c->out_off += (size_t)r;
+	}
+	fs_buf_reset(&c->out);
+	c->out_off = 0;
+	ev_io_stop(EV_DEFAULT, &c->wio);
+	if (c->close_after && !c->streaming) {
+		conn_free(c);
+		return;
+	}
+	if (!c->busy)
+		conn_process(c);
+}
+
+static void conn_dispatch(struct ta_conn *c)
+{
+	c->srv->fn(c->srv, c, &c->req);
+}
+
+static void conn_on_delay(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)revents;
+	conn_dispatch(t->data);
+}
+
+static char *hdr_dup(const char *v, size_t n)
+{
+	while (n && (*v == ' ' || *v == '\t')) {
+		v++;
+		n--;
+	}
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	return fs_xstrndup(v, n);
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static char *pct_decode(const char *s, size_t n, bool plus_space)
+{
+	char *out = fs_xmalloc(n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+		    hexval(s[i + 2]) >= 0) {
+			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else if (plus_space && s[i] == '+') {
+			out[o++] = ' ';
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *ta_query_get(const char *query, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = query;
+	while (p && *p) {
+		const char *end = strchr(p, '&');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n >= kl && !strncmp(p, key, kl) && (n == kl || p[kl] == '='))
+			return n == kl ? fs_xstrdup("")
+				       : pct_decode(p + kl + 1, n - kl - 1, true);
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* decode a chunked body in place; returns bytes consumed from `in` or 0
+ * when incomplete, (size_t)-1 when malformed */
+static size_t chunked_decode(const char *in, size_t len, struct fs_buf *body)
+{
+	size_t i = 0;
+	for (;;) {
+		const char *crlf = memmem(in + i, len - i, "\r\n", 2);
+		if (!crlf)
+			return 0;
+		char *endp;
+		unsigned long sz = strtoul(in + i, &endp, 16);
+		if (endp == in + i)
+			return (size_t)-1;
+		i = (size_t)(crlf - in) + 2;
+		if (sz == 0) {
+			const char *fin = memmem(in + i - 2, len - i + 2, "\r\n\r\n", 4);
+			if (!fin)
+				return 0;
+			return (size_t)(fin - in) + 4;
+		}
+		if (sz > MAX_BODY || body->len + sz > MAX_BODY)
+			return (size_t)-1;
+		if (len - i < sz + 2)
+			return 0;
+		fs_buf_add(body, in + i, sz);
+		i += sz + 2;
+	}
+}
+
+static void conn_bad(struct ta_conn *c, int status, const char *msg)
+{
+	c->close_after = true;
+	c->busy = true;
+	ta_respond(c, status, "text/plain", msg, strlen(msg), NULL);
+}
+
+/* parse one request from c->in if complete */
+static void conn_process(struct ta_conn *c)
+{
+	if (c->busy || c->streaming || c->close_after)
+		return;
+	char *head_end = memmem(c->in.data, c->in.len, "\r\n\r\n", 4);
+	if (!head_end) {
+		if (c->in.len > MAX_HEAD)
+			conn_bad(c, 431, "request header too large\n");
+		else if (c->eof)
+			conn_free(c);
+		return;
+	}
+	size_t head_len = (size_t)(head_end - c->in.data) + 4;
+	struct ta_req *r = &c->req;
+	req_clear(r);
+	const char *line = c->in.data;
+	const char *eol = strstr(line, "\r\n");
+	const char *sp1 = memchr(line, ' ', (size_t)(eol - line));
+	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
+	if (!sp1 || !sp2) {
+		conn_bad(c, 400, "malformed request line\n");
+		return;
+	}
+	r->method = fs_xstrndup(line, (size_t)(sp1 - line));
+	const char *target = sp1 + 1;
+	const char *q = memchr(target, '?', (size_t)(sp2 - target));
+	r->path = pct_decode(target, (size_t)((q ? q : sp2) - target), false);
+	r->query = q ? fs_xstrndup(q + 1, (size_t)(sp2 - q - 1)) : fs_xstrdup("");
+	bool http10 = !strncmp(sp2 + 1, "HTTP/1.0", 8);
+	size_t clen = 0;
+	bool chunked = false, conn_close = http10;
+	for (const char *h = eol + 2; h < head_end; ) {
+		const char *he = strstr(h, "\r\n");
+		const char *colon = memchr(h, ':', (size_t)(he - h));
+		if (colon) {
+			size_t nl = (size_t)(colon - h);
+			const char *v = colon + 1;
+			size_t vl = (size_t)(he - v);
+#define HDR(name) (nl == sizeof(name) - 1 && !strncasecmp(h, name, nl))
+			if (HDR("content-length"))
+				clen = strtoul(v, NULL, 10);
+			else if (HDR("transfer-encoding"))
+				chunked = strcasestr(v, "chunked") && (size_t)(strcasestr(v, "chunked") - v) < vl;
+			else if (HDR("connection")) {
+				char *cv = hdr_dup(v, vl);
+				if (!strcasecmp(cv, "close"))
+					conn_close = true;
+				else if (!strcasecmp(cv, "keep-alive"))
+					conn_close = false;
+				free(cv);
+			} else if (HDR("content-type"))
+				r->content_type = hdr_dup(v, vl);
+			else if (HDR("accept"))
+				r->accept = hdr_dup(v, vl);
+			else if (HDR("authorization"))
+				r->auth = hdr_dup(v, vl);
+			else if (HDR("user-agent"))
+				r->user_agent = hdr_dup(v, vl);
+#undef HDR
+		}
+		h = he + 2;
+	}
+	if (!r->content_type)
+		r->content_type = fs_xstrdup("");
+	if (!r->accept)
+		r->accept = fs_xstrdup("");
+	if (!r->auth)
+		r->auth = fs_xstrdup("");
+	if (!r->user_agent)
+		r->user_agent = fs_xstrdup("");
+	struct fs_buf body = FS_BUF_INIT;
+	size_t used;
+	if (chunked) {
+		size_t n = chunked_decode(c->in.data + head_len, c->in.len - head_len, &body);
+		if (n == (size_t)-1) {
+			fs_buf_release(&body);
+			conn_bad(c, 400, "malformed chunked body\n");
+			return;
+		}
+		if (n == 0) {
+			fs_buf_release(&body);
+			if (c->eof)
+				conn_free(c);
+			return; /* wait for more */
+		}
+		used = head_len + n;
+	} else {
+		if (clen > MAX_BODY) {
+			conn_bad(c, 413, "request body too large\n");
+			return;
+		}
+		if (c->in.len - head_len < clen) {
+			if (c->eof)
+				conn_free(c);
+			return;
+		}
+		fs_buf_add(&body, c->in.data + head_len, clen);
+		used = head_len + clen;
+	}
+	r->body_len = body.len;
+	r->body = fs_buf_detach(&body);
+	if (c->tls)
+		r->peer_cn = ta_tls_peer_cn(c->tls);
+	memmove(c->in.data, c->in.data + used, c->in.len - used);
+	c->in.len -= used;
+	c->in.data[c->in.len] = '\0';
+	c->close_after = conn_close;
+	c->busy = true;
+	if (c->srv->latency_ms) {
+		ev_timer_set(&c->delay, c->srv->latency_ms / 1000.0, 0.);
+		ev_timer_start(EV_DEFAULT, &c->delay);
+		return;
+	}
+	conn_dispatch(c);
+}
+
+static void conn_on_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	struct ta_conn *c = w->data;
+	char chunk[16384];
+	for (;;) {
+		ssize_t r = conn_read(c, chunk, sizeof(chunk));
+		if (r == -1)
+			break;
+		if (r <= 0) {
+			if (r == -2 || c->streaming || !c->busy) {
+				conn_free(c);
+				return;
+			}
+			c->eof = true; /* answer the request in flight, then close */
+			c->close_after = true;
+			ev_io_stop(EV_DEFAULT, &c->rio);
+			break;
+		}
+		if (c->streaming)
+			continue; /* a watch client has nothing to say */
+		fs_buf_add(&c->in, chunk, (size_t)r);
+		if (c->in.len > MAX_HEAD + MAX_BODY) {
+			conn_free(c);
+			return;
+		}
+	}
+	conn_process(c);
+}
+
+static void srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)revents;
+	struct ta_server *s = w->data;
+	for (;;) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		struct ta_conn *c = fs_xcalloc(1, sizeof(*c));
+		c->srv = s;
+		c->fd = fd;
+		fs_buf_init(&c->in);
+		fs_buf_init(&c->out);
+		if (s->tls) {
+			c->tls = ta_tls_accept(s->tls, fd);
+			if (!c->tls) {
+				close(fd);
+				free(c);
+				continue;
+			}
+		}
+		ev_io_init(&c->rio, conn_on_read, fd, EV_READ);
+		ev_io_init(&c->wio, conn_on_write, fd, EV_WRITE);
+		ev_timer_init(&c->delay, conn_on_delay, 0., 0.);
+		c->rio.data = c->wio.data = c->delay.data = c;
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		ev_io_start(loop, &c->rio);
+	}
+}
+
+static bool srv_listen(struct ta_server *s, char **err)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(s->port)};
+	if (inet_pton(AF_INET, s->host, &sa.sin_addr) != 1) {
+		struct fs_buf b = FS_BUF_INIT;
+		fs_buf_printf(&b, "--listen: expected an IPv4 address, got \"%s\"", s->host);
+		*err = fs_buf_detach(&b);
+		return false;
+	}
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 128) < 0) {
+		struct fs_buf b = FS_BUF_INIT;
+		fs_buf_printf(&b, "listen on %s:%u: %s", s->host, s->port, strerror(errno));
+		*err = fs_buf_detach(&b);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	socklen_t sl = sizeof(sa);
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	s->port = ntohs(sa.sin_port);
+	s->lfd = fd;
+	ev_io_init(&s->lio, srv_on_accept, fd, EV_READ);
+	s->lio.data = s;
+	ev_io_start(EV_DEFAULT, &s->lio);
+	return true;
+}
+
+struct ta_server *ta_server_new(const char *host, uint16_t port,
+				struct ta_tls *tls, ta_handler_fn fn, void *ud,
+				char **err)
+{
+	struct ta_server *s = fs_xcalloc(1, sizeof(*s));
+	s->host = fs_xstrdup(host);
+	s->port = port;
+	s->tls = tls;
+	s->fn = fn;
+	s->ud = ud;
+	s->lfd = -1;
+	if (!srv_listen(s, err)) {
+		free(s->host);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+uint16_t ta_server_port(const struct ta_server *s) { return s->port; }
+void *ta_server_ud(const struct ta_server *s) { return s->ud; }
+void ta_server_set_latency(struct ta_server *s, uint32_t ms) { s->latency_ms = ms; }
+
+void ta_server_close_all(struct ta_server *s)
+{
+	if (s->lfd >= 0) {
+		ev_io_stop(EV_DEFAULT, &s->lio);
+		close(s->lfd);
+		s->lfd = -1;
+	}
+	while (s->conns)
+		conn_free(s->conns);
+}
+
+bool ta_server_reopen(struct ta_server *s, char **err)
+{
+	return s->lfd >= 0 || srv_listen(s, err);
+}
+
+void ta_server_free(struct ta_server *s)
+{
+	if (!s)
+		return;
+	ta_server_close_all(s);
+	free(s->host);
+	free(s);
+}
+
+const char *ta_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "Status";
+	}
+}
+
+void ta_respond(struct ta_conn *c, int status, const char *content_type,
+		const char *body, size_t len, const char *extra_headers)
+{
+	fs_buf_printf(&c->out,
+		      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		      "Cache-Control: no-cache, private\r\n%s%s\r\n",
+		      status, ta_status_text(status), content_type, len,
+		      extra_headers ? extra_headers : "",
+		      c->close_after ? "Connection: close\r\n" : "");
+	fs_buf_add(&c->out, body, len);
+	c->busy = false;
+	req_clear(&c->req);
+	conn_want_write(c);
+}
+
+void ta_stream_begin(struct ta_conn *c, const char *content_type,
+		     ta_stream_gone_fn gone, void *ud)
+{
+	fs_buf_printf(&c->out,
+		      "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+		      "Cache-Control: no-cache, private\r\nTransfer-Encoding: chunked\r\n\r\n",
+		      content_type);
+	c->streaming = true;
+	c->gone = gone;
+	c->gone_ud = ud;
+	req_clear(&c->req);
+	conn_want_write(c);
+}
+
+void ta_stream_send(struct ta_conn *c, const char *data, size_t len)
+{
+	if (!len)
+		return;
+	fs_buf_printf(&c->out, "%zx\r\n", len);
+	fs_buf_add(&c->out, data, len);
+	fs_buf_adds(&c->out, "\r\n");
+	conn_want_write(c);
+}
+
+void ta_stream_end(struct ta_conn *c)
+{
+	fs_buf_adds(&c->out, "0\r\n\r\n");
+	c->streaming = false;
+	c->busy = false;
+	c->gone = NULL;
+	conn_want_write(c);
+}
+
+void ta_conn_abort(struct ta_conn *c)
+{
+	conn_free(c);
+}

@@ -1,0 +1,178 @@
+/*
+ * testapi/resources.c - the resource types the test API server serves:
+ * built-ins (core v1 Namespaces/Services/ConfigMaps/Secrets/Events,
+ * coordination.k8s.io Leases, events.k8s.io Events, Karmada's
+ * cluster.karmada.io Clusters, which no CRD defines) and
+ * CustomResourceDefinitions read from YAML files.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api.h"
+#include "kube/yaml.h"
+#include "util/buf.h"
+
+struct builtin {
+	const char *group, *version, *plural, *singular, *kind, *short_name;
+	bool namespaced, has_status;
+};
+
+static const struct builtin builtins[] = {
+	{"", "v1", "namespaces", "namespace", "Namespace", "ns", false, true},
+	{"", "v1", "services", "service", "Service", "svc", true, true},
+	{"", "v1", "configmaps", "configmap", "ConfigMap", "cm", true, false},
+	{"", "v1", "secrets", "secret", "Secret", NULL, true, false},
+	{"", "v1", "events", "event", "Event", "ev", true, false},
+	{"coordination.k8s.io", "v1", "leases", "lease", "Lease", NULL, true, false},
+	{"events.k8s.io", "v1", "events", "event", "Event", "ev", true, false},
+	{"cluster.karmada.io", "v1alpha1", "clusters", "cluster", "Cluster", NULL, false, true},
+};
+
+void ta_builtin_resources(struct ta_store *s)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		const struct builtin *b = &builtins[i];
+		struct ta_resource *r = ta_resource_new(b->group, b->version, b->plural,
+							b->singular, b->kind,
+							b->namespaced, b->has_status);
+		if (b->short_name)
+			ta_resource_add_short(r, b->short_name);
+		ta_store_add_resource(s, r);
+	}
+}
+
+static const char *jstr(const cJSON *o, const char *path)
+{
+	char buf[128];
+	strncpy(buf, path, sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = '\0';
+	char *save = NULL;
+	const cJSON *v = o;
+	for (char *t = strtok_r(buf, ".", &save); t && v; t = strtok_r(NULL, ".", &save))
+		v = cJSON_GetObjectItemCaseSensitive(v, t);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool crd_add(struct ta_store *s, const cJSON *crd, const char *file,
+		    char **err)
+{
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(crd, "spec");
+	const char *group = jstr(spec, "group");
+	const char *plural = jstr(spec, "names.plural");
+	const char *kind = jstr(spec, "names.kind");
+	const char *singular = jstr(spec, "names.singular");
+	const char *scope = jstr(spec, "scope");
+	struct fs_buf b = FS_BUF_INIT;
+	if (!group || !plural || !kind) {
+		fs_buf_printf(&b, "%s: CustomResourceDefinition %s: spec.group, spec.names.plural and spec.names.kind are required",
+			      file, jstr(crd, "metadata.name") ? jstr(crd, "metadata.name") : "?");
+		*err = fs_buf_detach(&b);
+		return false;
+	}
+	struct ta_resource *r = NULL;
+	bool has_status = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(spec, "subresources"), "status") != NULL;
+	const cJSON *versions = cJSON_GetObjectItemCaseSensitive(spec, "versions");
+	const cJSON *v;
+	cJSON_ArrayForEach(v, versions)
+	{
+		const char *name = jstr(v, "name");
+		const cJSON *served = cJSON_GetObjectItemCaseSensitive(v, "served");
+		if (!name || cJSON_IsFalse(served))
+			continue;
+		if (cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(v, "subresources"), "status"))
+			has_status = true;
+		if (!r)
+			r = ta_resource_new(group, name, plural,
+					    singular ? singular : "", kind,
+					    !scope || strcmp(scope, "Cluster"), has_status);
+		else
+			ta_resource_add_version(r, name);
+	}
+	const char *v1beta = jstr(spec, "version");
+	if (!r && v1beta)
+		r = ta_resource_new(group, v1beta, plural, singular ? singular : "",
+				    kind, !scope || strcmp(scope, "Cluster"), has_status);
+	if (!r) {
+		fs_buf_printf(&b, "%s: CustomResourceDefinition %s.%s: no served version",
+			      file, plural, group);
+		*err = fs_buf_detach(&b);
+		return false;
+	}
+	r->has_status = has_status;
+	const cJSON *sn;
+	cJSON_ArrayForEach(sn, cJSON_GetObjectItemCaseSensitive(
+				       cJSON_GetObjectItemCaseSensitive(spec, "names"),
+				       "shortNames"))
+	{
+		if (cJSON_IsString(sn))
+			ta_resource_add_short(r, sn->valuestring);
+	}
+	const char *lk = jstr(spec, "names.listKind");
+	if (lk) {
+		free(r->list_kind);
+		r->list_kind = fs_xstrdup(lk);
+	}
+	ta_store_add_resource(s, r); /* a duplicate keeps the first */
+	return true;
+}
+
+static bool crd_file(struct ta_store *s, const char *path, char **err)
+{
+	size_t len;
+	char *text = fs_kube_read_file(path, &len, err);
+	if (!text)
+		return false;
+	cJSON *docs = fs_kube_yaml_parse(text, len, path, err);
+	free(text);
+	if (!docs)
+		return false;
+	bool ok = true;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, docs)
+	{
+		const char *kind = jstr(d, "kind");
+		if (kind && !strcmp(kind, "CustomResourceDefinition") &&
+		    !(ok = crd_add(s, d, path, err)))
+			break;
+	}
+	cJSON_Delete(docs);
+	return ok;
+}
+
+static bool is_yaml(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+bool ta_load_crds(struct ta_store *s, const char *path, char **err)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		struct fs_buf b = FS_BUF_INIT;
+		fs_buf_printf(&b, "--crd-dir %s: no such file or directory", path);
+		*err = fs_buf_detach(&b);
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return crd_file(s, path, err);
+	struct dirent **ents;
+	int n = scandir(path, &ents, NULL, alphasort);
+	bool ok = true;
+	for (int i = 0; i < n; i++) {
+		if (ok && is_yaml(ents[i]->d_name)) {
+			struct fs_buf b = FS_BUF_INIT;
+			fs_buf_printf(&b, "%s/%s", path, ents[i]->d_name);
+			ok = crd_file(s, b.data, err);
+			fs_buf_release(&b);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return ok;
+}
