@@ -1,0 +1,539 @@
+/*
+ * test_select.c - selection by spread constraints: Karmada's select-by-
+ * cluster and select-by-region (with the selectGroups golden cases of
+ * reference §2.2), the group score, and our zone/provider/label modes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sched/select.h"
+#include "util/arena.h"
+#include "util/intern.h"
+
+#define MAXC 32
+
+static struct fs_cluster clusters[MAXC];
+static const char *zone_lists[MAXC][2];
+static struct fs_kv label_lists[MAXC][1];
+static uint32_t n_clusters;
+static struct fs_arena arena = FS_ARENA_INIT;
+static char err[256];
+
+static const char *
+I(const char *s)
+{
+	return s ? fs_intern(s, (size_t)-1) : NULL;
+}
+
+/* a cluster with a region, up to two zones ("za,zb"), a provider and a
+ * value for the label "site" */
+static const struct fs_cluster *
+cluster(const char *name, const char *region, const char *zones,
+	const char *provider, const char *site)
+{
+	assert_true(n_clusters < MAXC);
+	uint32_t i = n_clusters++;
+	struct fs_cluster *c = &clusters[i];
+	memset(c, 0, sizeof(*c));
+	c->struct_size = sizeof(*c);
+	c->index = i;
+	c->name = I(name);
+	c->region = I(region);
+	c->provider = I(provider);
+	if (zones) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s", zones);
+		char *comma = strchr(buf, ',');
+		if (comma)
+			*comma = '\0';
+		zone_lists[i][0] = I(buf);
+		c->n_zones = 1;
+		if (comma) {
+			zone_lists[i][1] = I(comma + 1);
+			c->n_zones = 2;
+		}
+		c->zones = zone_lists[i];
+	}
+	if (site) {
+		label_lists[i][0] = (struct fs_kv){I("site"), I(site)};
+		c->labels = label_lists[i];
+		c->n_labels = 1;
+	}
+	return c;
+}
+
+static struct fs_candidate
+cand(const struct fs_cluster *c, int64_t score, int32_t available)
+{
+	return (struct fs_candidate){c, score, available, 0};
+}
+
+struct fixture {
+	struct fs_binding b;
+	struct fs_placement p;
+	struct fs_replica_scheduling rs;
+	struct fs_spread_constraint sc[3];
+};
+
+static void
+fixture_init(struct fixture *f, int32_t replicas, bool divided)
+{
+	memset(f, 0, sizeof(*f));
+	f->b.struct_size = sizeof(f->b);
+	f->b.replicas = replicas;
+	f->b.has_requirements = true;
+	f->b.placement = &f->p;
+	f->p.struct_size = sizeof(f->p);
+	f->p.replica_scheduling = &f->rs;
+	f->p.spread = f->sc;
+	f->rs.type = divided ? FS_REPLICA_DIVIDED : FS_REPLICA_DUPLICATED;
+	if (divided) {
+		f->rs.division = FS_DIVISION_WEIGHTED;
+		f->rs.has_weight_preference = true;
+		f->rs.dynamic_available = true;
+	}
+}
+
+static void
+spread(struct fixture *f, enum fs_spread_field field, int32_t min, int32_t max)
+{
+	struct fs_spread_constraint *s = &f->sc[f->p.n_spread++];
+	s->field = field;
+	s->label = field == FS_SPREAD_LABEL ? I("site") : NULL;
+	s->min_groups = min;
+	s->max_groups = max < 0 ? 0 : max;
+	s->has_max_groups = max >= 0;
+}
+
+static uint32_t n_sel;
+
+static enum fs_code
+run(struct fixture *f, struct fs_candidate *c, uint32_t n)
+{
+	err[0] = '\0';
+	fs_arena_reset(&arena);
+	return fs_select_clusters(&f->b, c, n, &n_sel, &arena, err, sizeof(err));
+}
+
+static void
+expect(const struct fs_candidate *c, const char *want)
+{
+	char got[256] = "";
+	size_t len = 0;
+	for (uint32_t i = 0; i < n_sel; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+					i ? " " : "", c[i].cluster->name);
+	assert_string_equal(got, want);
+}
+
+static int
+setup(void **st)
+{
+	(void)st;
+	n_clusters = 0;
+	return 0;
+}
+
+static int
+teardown_all(void **st)
+{
+	(void)st;
+	fs_arena_release(&arena);
+	return 0;
+}
+
+/* ------------------------------------------------- selectGroups goldens */
+
+static void
+groups_run(const struct fs_select_group *g, uint32_t n, int64_t min,
+	   int64_t max, int64_t target, const char *want)
+{
+	uint32_t out[16], n_out = 99;
+	fs_arena_reset(&arena);
+	assert_int_equal(fs_select_groups(g, n, min, max, target, out, &n_out,
+					  &arena, err, sizeof(err)),
+			 FS_OK);
+	char got[128] = "";
+	size_t len = 0;
+	for (uint32_t i = 0; i < n_out; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+					i ? " " : "", g[out[i]].name);
+	assert_string_equal(got, want);
+}
+
+static void
+test_select_groups_golden1(void **st)
+{
+	(void)st;
+	const struct fs_select_group g[] = {
+		{"R1", 1, 80}, {"R3", 1, 80}, {"R2", 1, 60},
+		{"R5", 2, 60}, {"R4", 5, 50}, {"R6", 3, 50},
+	};
+	groups_run(g, 6, 1, 3, 10, "R5 R4 R6");
+}
+
+static void
+test_select_groups_golden2(void **st)
+{
+	(void)st;
+	const struct fs_select_group g[] = {
+		{"R1", 1, 80}, {"R2", 4, 40}, {"R3", 1, 30},
+		{"R4", 3, 30}, {"R5", 3, 20}, {"R6", 5, 10},
+	};
+	groups_run(g, 6, 2, 6, 5, "R1 R2");
+}
+
+static void
+test_select_groups_none_feasible(void **st)
+{
+	(void)st;
+	const struct fs_select_group g[] = {{"R1", 1, 80}, {"R2", 1, 40}};
+	groups_run(g, 2, 1, 2, 5, "");
+	/* maxGroups 0: nothing can be chosen */
+	groups_run(g, 2, 1, 0, 1, "");
+}
+
+static void
+test_select_groups_search_bound(void **st)
+{
+	(void)st;
+	/* 40 one-cluster groups choose 20: far more than the bound */
+	struct fs_select_group g[40];
+	char names[40][8];
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "g%02d", i);
+		g[i] = (struct fs_select_group){names[i], 1, 10};
+	}
+	uint32_t out[40], n_out;
+	fs_arena_reset(&arena);
+	assert_int_equal(fs_select_groups(g, 40, 20, 40, 20, out, &n_out, &arena,
+					  err, sizeof(err)),
+			 FS_E_RANGE);
+	assert_non_null(strstr(err, "group combinations"));
+}
+
+/* ------------------------------------------------- group score */
+
+static void
+test_group_score_divided_examples(void **st)
+{
+	(void)st;
+	/* replicas 100 over minGroups 2: each group should hold 50 */
+	const struct fs_cluster *a = cluster("a", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *b1 = cluster("b1", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *b2 = cluster("b2", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *c1 = cluster("c1", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *c2 = cluster("c2", NULL, NULL, NULL, NULL);
+	struct fs_candidate c[] = {cand(a, 100, 45), cand(b1, 0, 30), cand(b2, 0, 30),
+				   cand(c1, 100, 50), cand(c2, 100, 10)};
+	uint32_t ga[] = {0}, gb[] = {1, 2}, gc[] = {3, 4};
+	assert_int_equal(fs_select_group_score(c, ga, 1, 100, 100, 2, 0), 45100);
+	assert_int_equal(fs_select_group_score(c, gb, 2, 100, 100, 2, 0), 50000);
+	assert_int_equal(fs_select_group_score(c, gc, 2, 100, 100, 2, 0), 50100);
+}
+
+static void
+test_group_score_duplicated(void **st)
+{
+	(void)st;
+	const struct fs_cluster *a = cluster("a", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *b = cluster("b", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *d = cluster("d", NULL, NULL, NULL, NULL);
+	struct fs_candidate c[] = {cand(a, 90, 5), cand(b, 60, 3), cand(d, 10, 1)};
+	uint32_t all[] = {0, 1, 2};
+	/* 3 replicas: a and b hold a copy -> 2*1000 + (90+60)/2 */
+	assert_int_equal(fs_select_group_score(c, all, 3, -1, 3, 1, 0), 2075);
+	/* 9 replicas: none does */
+	assert_int_equal(fs_select_group_score(c, all, 3, -1, 9, 1, 0), 0);
+}
+
+/* ------------------------------------------------- pass-through */
+
+static void
+test_no_spread_keeps_all(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 3, true);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 1),
+				   cand(cluster("m2", 0, 0, 0, 0), 0, 1)};
+	assert_int_equal(run(&f, c, 2), FS_OK);
+	expect(c, "m1 m2");
+}
+
+static void
+test_static_weight_ignores_spread(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 3, true);
+	f.rs.dynamic_available = false; /* static weights */
+	spread(&f, FS_SPREAD_CLUSTER, 1, 1);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 1),
+				   cand(cluster("m2", 0, 0, 0, 0), 0, 1)};
+	assert_int_equal(run(&f, c, 2), FS_OK);
+	expect(c, "m1 m2");
+}
+
+/* ------------------------------------------------- by cluster */
+
+static void
+test_by_cluster_swaps_for_capacity(void **st)
+{
+	(void)st;
+	/* Karmada's example: 2 clusters for 80 replicas; scores 60/50/40,
+	 * available 40/30/60 -> member1 and member3 */
+	struct fixture f;
+	fixture_init(&f, 80, true);
+	spread(&f, FS_SPREAD_CLUSTER, 1, 2);
+	struct fs_candidate c[] = {cand(cluster("member1", 0, 0, 0, 0), 60, 40),
+				   cand(cluster("member2", 0, 0, 0, 0), 50, 30),
+				   cand(cluster("member3", 0, 0, 0, 0), 40, 60)};
+	assert_int_equal(run(&f, c, 3), FS_OK);
+	expect(c, "member1 member3");
+	assert_string_equal(c[2].cluster->name, "member2"); /* still a permutation */
+}
+
+static void
+test_by_cluster_not_enough_resource(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 200, true);
+	spread(&f, FS_SPREAD_CLUSTER, 1, 2);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 60, 40),
+				   cand(cluster("m2", 0, 0, 0, 0), 50, 30),
+				   cand(cluster("m3", 0, 0, 0, 0), 40, 60)};
+	assert_int_equal(run(&f, c, 3), FS_UNSCHEDULABLE);
+	assert_string_equal(err, "no enough resource when selecting 2 clusters");
+}
+
+static void
+test_by_cluster_duplicated_ignores_capacity(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 200, false);
+	spread(&f, FS_SPREAD_CLUSTER, 1, 2);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 60, 1),
+				   cand(cluster("m2", 0, 0, 0, 0), 50, 1),
+				   cand(cluster("m3", 0, 0, 0, 0), 40, 60)};
+	assert_int_equal(run(&f, c, 3), FS_OK);
+	expect(c, "m1 m2");
+}
+
+static void
+test_by_cluster_min_groups(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, true);
+	spread(&f, FS_SPREAD_CLUSTER, 3, 3);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 9),
+				   cand(cluster("m2", 0, 0, 0, 0), 0, 9)};
+	assert_int_equal(run(&f, c, 2), FS_UNSCHEDULABLE);
+	assert_string_equal(err, "the number of feasible clusters is less than spreadConstraint.MinGroups");
+}
+
+static void
+test_by_cluster_max_groups_zero(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 2, true);
+	spread(&f, FS_SPREAD_CLUSTER, 0, 0);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 9),
+				   cand(cluster("m2", 0, 0, 0, 0), 0, 9)};
+	/* Divided: Karmada fails to find room in 0 clusters */
+	assert_int_equal(run(&f, c, 2), FS_UNSCHEDULABLE);
+	assert_string_equal(err, "no enough resource when selecting 0 clusters");
+	/* Duplicated: nothing selected (assign then reports no clusters) */
+	fixture_init(&f, 2, false);
+	spread(&f, FS_SPREAD_CLUSTER, 0, 0);
+	assert_int_equal(run(&f, c, 2), FS_OK);
+	assert_int_equal(n_sel, 0);
+}
+
+static void
+test_by_cluster_max_unset_takes_all(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 2, true);
+	spread(&f, FS_SPREAD_CLUSTER, 1, -1);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 9),
+				   cand(cluster("m2", 0, 0, 0, 0), 0, 9),
+				   cand(cluster("m3", 0, 0, 0, 0), 0, 9)};
+	assert_int_equal(run(&f, c, 3), FS_OK);
+	expect(c, "m1 m2 m3");
+}
+
+/* ------------------------------------------------- by region */
+
+/* c1..c5 in cluster order (score 100..50): r1={c1,c2}, r2={c3}, r3={c4,c5} */
+static void
+region_fleet(struct fs_candidate *c)
+{
+	c[0] = cand(cluster("c1", "r1", NULL, NULL, NULL), 100, 10);
+	c[1] = cand(cluster("c3", "r2", NULL, NULL, NULL), 90, 10);
+	c[2] = cand(cluster("c4", "r3", NULL, NULL, NULL), 80, 10);
+	c[3] = cand(cluster("c5", "r3", NULL, NULL, NULL), 70, 10);
+	c[4] = cand(cluster("c2", "r1", NULL, NULL, NULL), 50, 10);
+}
+
+static void
+test_by_region_first_then_fill(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_REGION, 2, 2);
+	spread(&f, FS_SPREAD_CLUSTER, 3, 3);
+	struct fs_candidate c[5];
+	region_fleet(c);
+	/* r1 and r3 score 2075, r2 1090: r1+r3 win; first c1 and c4, then
+	 * the best remaining in cluster order: c5 */
+	assert_int_equal(run(&f, c, 5), FS_OK);
+	expect(c, "c1 c4 c5");
+}
+
+static void
+test_by_region_cluster_max_unset_one_each(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_REGION, 2, 2);
+	spread(&f, FS_SPREAD_CLUSTER, 3, -1);
+	struct fs_candidate c[5];
+	region_fleet(c);
+	assert_int_equal(run(&f, c, 5), FS_OK);
+	expect(c, "c1 c4");
+}
+
+static void
+test_by_region_too_few_regions(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_REGION, 4, 4);
+	spread(&f, FS_SPREAD_CLUSTER, 1, 5);
+	struct fs_candidate c[5];
+	region_fleet(c);
+	assert_int_equal(run(&f, c, 5), FS_UNSCHEDULABLE);
+	assert_string_equal(err, "the number of feasible region is less than spreadConstraint.MinGroups");
+}
+
+static void
+test_by_region_not_enough_clusters(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_REGION, 1, 1);
+	spread(&f, FS_SPREAD_CLUSTER, 3, 5); /* no single region has 3 */
+	struct fs_candidate c[5];
+	region_fleet(c);
+	assert_int_equal(run(&f, c, 5), FS_UNSCHEDULABLE);
+	assert_string_equal(err, "the number of clusters is less than the cluster spreadConstraint.MinGroups");
+}
+
+/* ------------------------------------------------- zone, provider, label */
+
+static void
+test_by_zone_first_zone_rule(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_ZONE, 2, 2);
+	spread(&f, FS_SPREAD_CLUSTER, 2, 2);
+	/* m1 lists zb first: it belongs to zb only */
+	struct fs_candidate c[] = {
+		cand(cluster("m1", "r", "zb,za", NULL, NULL), 100, 5),
+		cand(cluster("m2", "r", "zb", NULL, NULL), 90, 5),
+		cand(cluster("m3", "r", "za", NULL, NULL), 80, 5),
+		cand(cluster("m4", "r", NULL, NULL, NULL), 99, 5), /* no zone */
+	};
+	assert_int_equal(run(&f, c, 4), FS_OK);
+	/* zb = {m1, m2} scores 2095, za = {m3} 1080: both chosen (2 groups) */
+	expect(c, "m1 m3");
+}
+
+static void
+test_by_provider(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_PROVIDER, 1, 1);
+	spread(&f, FS_SPREAD_CLUSTER, 2, 2);
+	struct fs_candidate c[] = {
+		cand(cluster("a1", NULL, NULL, "aws", NULL), 100, 5),
+		cand(cluster("g1", NULL, NULL, "gcp", NULL), 90, 5),
+		cand(cluster("g2", NULL, NULL, "gcp", NULL), 80, 5),
+	};
+	/* one provider holding 2 clusters: only gcp qualifies */
+	assert_int_equal(run(&f, c, 3), FS_OK);
+	expect(c, "g1 g2");
+}
+
+static void
+test_by_label(void **st)
+{
+	(void)st;
+	struct fixture f;
+	fixture_init(&f, 1, false);
+	spread(&f, FS_SPREAD_LABEL, 3, 3);
+	spread(&f, FS_SPREAD_CLUSTER, 3, 3);
+	struct fs_candidate c[] = {
+		cand(cluster("s1a", NULL, NULL, NULL, "s1"), 100, 5),
+		cand(cluster("s1b", NULL, NULL, NULL, "s1"), 95, 5),
+		cand(cluster("s2a", NULL, NULL, NULL, "s2"), 90, 5),
+		cand(cluster("s3a", NULL, NULL, NULL, "s3"), 80, 5),
+		cand(cluster("none", NULL, NULL, NULL, NULL), 100, 5),
+	};
+	assert_int_equal(run(&f, c, 5), FS_OK);
+	expect(c, "s1a s2a s3a");
+	/* 4 sites wanted, 3 exist */
+	f.sc[0].min_groups = 4;
+	f.sc[0].max_groups = 4;
+	assert_int_equal(run(&f, c, 5), FS_UNSCHEDULABLE);
+	assert_string_equal(err, "the number of feasible label site is less than spreadConstraint.MinGroups");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_select_groups_golden1),
+		cmocka_unit_test(test_select_groups_golden2),
+		cmocka_unit_test(test_select_groups_none_feasible),
+		cmocka_unit_test(test_select_groups_search_bound),
+		cmocka_unit_test_setup(test_group_score_divided_examples, setup),
+		cmocka_unit_test_setup(test_group_score_duplicated, setup),
+		cmocka_unit_test_setup(test_no_spread_keeps_all, setup),
+		cmocka_unit_test_setup(test_static_weight_ignores_spread, setup),
+		cmocka_unit_test_setup(test_by_cluster_swaps_for_capacity, setup),
+		cmocka_unit_test_setup(test_by_cluster_not_enough_resource, setup),
+		cmocka_unit_test_setup(test_by_cluster_duplicated_ignores_capacity, setup),
+		cmocka_unit_test_setup(test_by_cluster_min_groups, setup),
+		cmocka_unit_test_setup(test_by_cluster_max_groups_zero, setup),
+		cmocka_unit_test_setup(test_by_cluster_max_unset_takes_all, setup),
+		cmocka_unit_test_setup(test_by_region_first_then_fill, setup),
+		cmocka_unit_test_setup(test_by_region_cluster_max_unset_one_each, setup),
+		cmocka_unit_test_setup(test_by_region_too_few_regions, setup),
+		cmocka_unit_test_setup(test_by_region_not_enough_clusters, setup),
+		cmocka_unit_test_setup(test_by_zone_first_zone_rule, setup),
+		cmocka_unit_test_setup(test_by_provider, setup),
+		cmocka_unit_test_setup(test_by_label, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
