@@ -1,0 +1,235 @@
+/*
+ * plugins/estimator/estimator.c - the `estimator` scheduling plugin:
+ * init/fini, the per-cycle estimate, the zero-capacity filter and the
+ * failure summary. See est.h and docs/plugins/estimator.md.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "est.h"
+
+#define EST_CYCLE_KEY "estimator/available"
+
+/* this instance's answers for one cycle, indexed by cluster->index */
+struct est_answers {
+	const struct est *owner;
+	uint32_t n;
+	int32_t v[];
+};
+
+void
+est_fail(struct est *st, const char *cluster, const char *fmt, ...)
+{
+	struct est_failures *f = &st->fails;
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	f->total_failures++;
+	f->since_log++;
+	if (f->n_examples < EST_MAX_EXAMPLES) {
+		f->examples[f->n_examples].cluster = cluster;
+		memcpy(f->examples[f->n_examples++].why, why, sizeof(why));
+	}
+	if (fs_host->log_enabled(st->self, FS_LOG_DEBUG))
+		fs_host->log(st->self, FS_LOG_DEBUG, "cluster %s: estimator call "
+			     "failed: %s", cluster, why);
+}
+
+/* one summary line per interval, not one per binding or per cluster */
+static void
+log_failures(struct est *st, int64_t now)
+{
+	struct est_failures *f = &st->fails;
+	char line[1200];
+	size_t used;
+
+	if (!f->since_log || (f->last_log_ms &&
+			      now - f->last_log_ms < (int64_t)st->conf.log_interval_ms))
+		return;
+	used = (size_t)snprintf(line, sizeof(line),
+				"%u estimator call(s) failed%s; those clusters fell "
+				"back to the general estimate:", f->since_log,
+				f->last_log_ms ? " since the last report" : "");
+	for (uint32_t i = 0; i < f->n_examples && used < sizeof(line); i++)
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s: %s",
+					 i ? ";" : "", f->examples[i].cluster,
+					 f->examples[i].why);
+	if (f->since_log > f->n_examples && used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, "; and %u more",
+			 f->since_log - f->n_examples);
+	fs_host->log(st->self, FS_LOG_WARN, "%s", line);
+	f->last_log_ms = now;
+	f->since_log = 0;
+	f->n_examples = 0;
+}
+
+static void
+answers_free(void *p)
+{
+	fs_host->free(p);
+}
+
+/* the estimate of clusters[0..n) for this cycle's binding */
+static enum fs_code
+estimate(struct est *st, struct fs_cycle *cyc,
+	 const struct fs_cluster *const *clusters, uint32_t n, const char **reason)
+{
+	const struct fs_binding *b = fs_host->cycle_binding(cyc);
+	struct est_answers *a;
+	int32_t *service = NULL;
+	uint32_t size = 0;
+
+	/* a non-workload (no replicas, no requirements) fits anywhere: Karmada
+	 * makes no estimator call for it */
+	if (!b || (b->replicas == 0 && !b->has_requirements) || !n)
+		return FS_SKIP;
+	for (uint32_t i = 0; i < n; i++)
+		if (clusters[i]->index >= size)
+			size = clusters[i]->index + 1;
+	a = fs_host->alloc(sizeof(*a) + size * sizeof(a->v[0]));
+	if (st->conf.service)
+		service = fs_host->alloc(n * sizeof(*service));
+	if (!a || (st->conf.service && !service)) {
+		fs_host->free(a);
+		fs_host->free(service);
+		*reason = "estimator: out of memory";
+		return FS_E_NOMEM;
+	}
+	a->owner = st;
+	a->n = size;
+	for (uint32_t i = 0; i < size; i++)
+		a->v[i] = -1;
+	if (service)
+		est_ask_services(st, b, clusters, n, service);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct fs_cluster *c = clusters[i];
+		int32_t general = -1, v;
+
+		if (st->conf.general && fs_host->general_estimate)
+			general = fs_host->general_estimate(c, b);
+		v = general;
+		if (service && service[i] >= 0 && (v < 0 || service[i] < v))
+			v = service[i];
+		a->v[c->index] = v;
+		if (v >= 0)
+			fs_host->cycle_set_available(cyc, c->index, v);
+	}
+	fs_host->free(service);
+	log_failures(st, fs_host->now_ms());
+	if (fs_host->cycle_put(cyc, EST_CYCLE_KEY, a, answers_free) != FS_OK) {
+		fs_host->free(a);
+		*reason = "estimator: cannot keep the cycle's estimates";
+		return FS_E_NOMEM;
+	}
+	return FS_OK;
+}
+
+static enum fs_code
+est_pre_filter(void *state, struct fs_cycle *cyc,
+	       const struct fs_cluster *const *clusters, uint32_t n,
+	       const char **reason)
+{
+	struct est *st = state;
+
+	/* without the filter, estimate only the clusters that pass the others */
+	if (!st->conf.filter_zero)
+		return FS_SKIP;
+	return estimate(st, cyc, clusters, n, reason);
+}
+
+static enum fs_code
+est_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
+	   const char **reason)
+{
+	const struct est_answers *a = fs_host->cycle_get(cyc, EST_CYCLE_KEY);
+
+	if (!a || a->owner != state || c->index >= a->n || a->v[c->index] != 0)
+		return FS_OK;
+	*reason = "cluster(s) had no room for a single replica";
+	return FS_UNSCHEDULABLE;
+}
+
+static enum fs_code
+est_pre_score(void *state, struct fs_cycle *cyc,
+	      const struct fs_cluster *const *feasible, uint32_t n,
+	      const char **reason)
+{
+	struct est *st = state;
+	enum fs_code rc = FS_SKIP;
+
+	if (!st->conf.filter_zero)
+		rc = estimate(st, cyc, feasible, n, reason);
+	/* no score callback: the estimate feeds the assign phase */
+	return FS_IS_ERROR(rc) ? rc : FS_SKIP;
+}
+
+static void
+est_fini(void *state)
+{
+	struct est *st = state;
+
+	if (!st)
+		return;
+	est_cache_free(st->cache);
+	est_urls_release(st);
+	est_conf_release(&st->conf);
+	pb_release(&st->req, fs_host->free);
+	pb_release(&st->frame, fs_host->free);
+	fs_host->free(st);
+}
+
+static enum fs_code
+est_init(struct fs_plugin *self, const struct fs_json *args, void **state,
+	 char *err, size_t errlen)
+{
+	struct est *st = fs_host->calloc(1, sizeof(*st));
+	enum fs_code rc;
+
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return FS_E_NOMEM;
+	}
+	st->self = self;
+	st->i_cpu = fs_host->intern("cpu", (size_t)-1);
+	pb_init(&st->req, fs_host->realloc);
+	pb_init(&st->frame, fs_host->realloc);
+	rc = est_conf_parse(&st->conf, args, err, errlen);
+	if (rc == FS_OK && st->conf.cache_ttl_ms && !(st->cache = est_cache_new())) {
+		snprintf(err, errlen, "out of memory");
+		rc = FS_E_NOMEM;
+	}
+	if (rc != FS_OK) {
+		est_fini(st);
+		return rc;
+	}
+	if (st->conf.general && !fs_host->general_estimate)
+		fs_host->log(self, FS_LOG_WARN, "this host has no general estimate; "
+			     "only the estimator services are used");
+	*state = st;
+	return FS_OK;
+}
+
+static const struct fs_sched_ops est_ops = {
+	.struct_size = sizeof(struct fs_sched_ops),
+	.pre_filter = est_pre_filter,
+	.filter = est_filter,
+	.pre_score = est_pre_score,
+};
+
+FS_PLUGIN_DEFINE(
+	.kind = FS_PLUGIN_SCHED,
+	.name = "estimator",
+	.version = "0.1.0",
+	.description = "available replicas per cluster from resourceSummary and "
+		       "the karmada-scheduler-estimator services (gRPC)",
+	.vendor = "FedState",
+	.license = "Apache-2.0",
+	.caps = FS_CAP_PRE_FILTER | FS_CAP_FILTER | FS_CAP_PRE_SCORE,
+	.init = est_init,
+	.fini = est_fini,
+	.sched = &est_ops);
