@@ -261,8 +261,11 @@ config_from_docset(const struct fs_docset *ds, const char *file,
 	struct fs_cfg_ctx c = {.ds = ds, .d = d, .cfg = cfg, .file = cfg->file};
 	size_t n = fs_docset_count(ds);
 	if (n == 0) {
-		fs_cfg_error(&c, NULL, false, "the file holds no document, expected a %s",
-			     FS_CONFIG_KIND);
+		c.errors++;
+		if (d)
+			fs_diags_add(d, FS_DIAG_ERROR, c.file, 1, 1, NULL,
+				     "the file holds no document, expected a %s",
+				     FS_CONFIG_KIND);
 	} else {
 		if (n > 1)
 			fs_cfg_error(&c, fs_docset_doc(ds, 1), false,

@@ -103,11 +103,8 @@ read_refs(struct fs_cfg_ctx *c, const cJSON *list, enum fs_point point,
 				fs_cfg_error(c, name_node, false,
 					     "'*' is only allowed in a disabled list");
 			r.name = NULL;
-		} else if (r.name) {
-			size_t nm = fs_cfg_push_key(c, "name");
-			if (!known_plugin(c, name_node, r.name))
-				r.name = NULL;
-			fs_cfg_pop(c, nm);
+		} else if (r.name && !known_plugin(c, name_node, r.name)) {
+			r.name = NULL;
 		}
 		const struct fs_config_ref *dup = r.name ? find_ref(refs, k, r.name) : NULL;
 		if (dup) {
@@ -198,12 +195,8 @@ read_plugin_config(struct fs_cfg_ctx *c, const cJSON *list,
 		fs_cfg_check_keys(c, item, keys);
 		struct fs_config_args a = {.at = fs_cfg_where(c, item)};
 		a.name = fs_cfg_string(c, item, "name", true);
-		if (a.name) {
-			size_t nm = fs_cfg_push_key(c, "name");
-			if (!known_plugin(c, cJSON_GetObjectItemCaseSensitive(item, "name"), a.name))
-				a.name = NULL;
-			fs_cfg_pop(c, nm);
-		}
+		if (a.name && !known_plugin(c, cJSON_GetObjectItemCaseSensitive(item, "name"), a.name))
+			a.name = NULL;
 		const struct fs_config_args *dup = a.name ? fs_config_profile_args(p, a.name) : NULL;
 		if (dup) {
 			char w[48];

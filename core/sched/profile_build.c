@@ -170,11 +170,12 @@ build_profile(struct build *b, const struct fs_config_profile *cp)
 	/* one instance per plugin used in this profile; slots are added in a
 	 * second pass so every instance is owned by the profile at once */
 	struct fs_plugin **insts = fs_xcalloc(max ? max : 1, sizeof *insts);
+	bool *failed = fs_xcalloc(max ? max : 1, sizeof *failed);
 	for (int pt = 0; pt < FS_POINT_COUNT; pt++) {
 		for (uint32_t i = 0; i < n[pt]; i++) {
 			const struct fs_config_lib *lib = fs_config_find_lib(b->cfg, lists[pt][i].name);
 			size_t li = (size_t)(lib - b->cfg->plugins);
-			if (insts[li] || !b->loaded[li])
+			if (insts[li] || failed[li] || !b->loaded[li])
 				continue;
 			const struct fs_config_args *a = fs_config_profile_args(cp, lib->name);
 			char err[512];
@@ -182,6 +183,7 @@ build_profile(struct build *b, const struct fs_config_profile *cp)
 						  cp->scheduler_name, &insts[li], err,
 						  sizeof err) != FS_OK) {
 				insts[li] = NULL;
+				failed[li] = true;
 				error_at(b, a ? &a->args_at : lists[pt][i].at, "%s", err);
 				continue;
 			}
@@ -208,6 +210,7 @@ build_profile(struct build *b, const struct fs_config_profile *cp)
 				     cp->args[i].name, cp->scheduler_name);
 	}
 	free(insts);
+	free(failed);
 	return p;
 }
 
