@@ -1,0 +1,65 @@
+/*
+ * tests/bench/bench.h - what the benchmark driver's files share.
+ *
+ * The driver (fs-bench) is built by run-bench.sh against the optimised
+ * core library; it calls only the core's public functions (model decoders,
+ * config, profiles, framework) the way `fedstate simulate` does.
+ *
+ * Not thread-safe; one thread. Everything a fleet holds lives until
+ * fs_bench_fleet_free().
+ */
+#ifndef FS_BENCH_H
+#define FS_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fedstate/types.h>
+
+#include "sched/profile.h"
+#include "util/arena.h"
+
+struct fs_docset;
+
+/* A loaded fleet: decoded cluster views and binding views. */
+struct fs_bench_fleet {
+	struct fs_arena arena;             /* every view's arrays */
+	struct fs_cluster *clusters;       /* index i at clusters[i] */
+	const struct fs_cluster **cptr;    /* the framework's argument */
+	uint32_t n_clusters;
+	struct fs_binding *bindings;
+	uint32_t n_bindings;
+	struct fs_docset **docs;           /* kept alive: bindings' raw JSON */
+	uint32_t n_docs;
+	size_t skipped;                    /* objects that failed to decode */
+	/* timings of the last load, seconds */
+	double parse_s, decode_s;
+	size_t bytes;                      /* input bytes of the last load */
+};
+
+/* monotonic clock, nanoseconds */
+uint64_t fs_bench_now_ns(void);
+/* current and peak resident set size of this process, bytes */
+size_t fs_bench_rss(void);
+size_t fs_bench_peak_rss(void);
+
+/* Load a kind: List of Clusters from `path` (JSON or YAML), decode every
+ * item and install the fleet as the host's cluster source. Returns false
+ * with a message on stderr when the file cannot be read. */
+bool fs_bench_load_clusters(struct fs_bench_fleet *f, const char *path);
+
+/* Load a kind: List of ResourceBindings and/or middleware objects from
+ * `path`, appending to the fleet's bindings. Middleware objects go through
+ * their plugin's interpret (set may be NULL: they are then skipped).
+ * keep_raw: keep the parsed documents so binding->raw stays valid.
+ * per_object: parse each line of the file as one object (the generator
+ * writes one item per line), like a watch delivers them, instead of one
+ * document for the whole file. */
+bool fs_bench_load_bindings(struct fs_bench_fleet *f, const char *path,
+			    const struct fs_profile_set *set, bool keep_raw,
+			    bool per_object);
+
+void fs_bench_fleet_free(struct fs_bench_fleet *f);
+
+#endif

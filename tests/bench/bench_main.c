@@ -1,0 +1,343 @@
+/*
+ * tests/bench/bench_main.c - fs-bench, the benchmark driver.
+ *
+ *   fs-bench sched  --config F --plugin-dir D --clusters C --bindings B...
+ *                   [--repeat R]
+ *       decide-only cycles (no bind) through the configured profiles;
+ *       per-binding latency percentiles and throughput
+ *   fs-bench decode --clusters C --bindings B
+ *       parse and decode throughput (MB/s) of Cluster and binding JSON
+ *   fs-bench memory --config F --plugin-dir D --clusters C --bindings B...
+ *       resident memory with everything decoded, objects parsed one by one
+ *       as a watch delivers them; with and without the raw JSON kept
+ *
+ * Every mode prints one JSON object on stdout (run-bench.sh assembles the
+ * report); problems go to stderr and give exit status 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "sched/config.h"
+#include "sched/framework.h"
+#include "util/diag.h"
+#include "util/log.h"
+
+#define MAX_BINDING_FILES 4
+
+struct opts {
+	const char *mode;
+	const char *config;
+	const char *plugin_dir;
+	const char *clusters;
+	const char *bindings[MAX_BINDING_FILES];
+	int n_bindings;
+	unsigned repeat;
+};
+
+static void
+usage(void)
+{
+	fputs("usage: fs-bench sched|decode|memory [--config FILE] [--plugin-dir DIR]\n"
+	      "                --clusters FILE [--bindings FILE]... [--repeat N]\n",
+	      stderr);
+	exit(2);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->repeat = 3;
+	if (argc < 2)
+		usage();
+	o->mode = argv[1];
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			usage();
+		i++;
+		if (!strcmp(a, "--config"))
+			o->config = v;
+		else if (!strcmp(a, "--plugin-dir"))
+			o->plugin_dir = v;
+		else if (!strcmp(a, "--clusters"))
+			o->clusters = v;
+		else if (!strcmp(a, "--bindings") && o->n_bindings < MAX_BINDING_FILES)
+			o->bindings[o->n_bindings++] = v;
+		else if (!strcmp(a, "--repeat"))
+			o->repeat = (unsigned)strtoul(v, NULL, 10);
+		else
+			usage();
+	}
+	if (!o->clusters || o->repeat == 0)
+		usage();
+}
+
+/* ------------------------------------------------------------ profiles */
+
+static struct fs_profile_set *
+build_profiles(const struct opts *o)
+{
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_config *cfg = NULL;
+	struct fs_profile_set *set = NULL;
+	struct fs_registry reg;
+	char err[512];
+
+	if (!o->config || !o->plugin_dir) {
+		fputs("fs-bench: this mode needs --config and --plugin-dir\n", stderr);
+		exit(2);
+	}
+	if (fs_config_load_file(o->config, &cfg, &d) != FS_OK) {
+		fs_diags_print(&d, stderr);
+		exit(1);
+	}
+	fs_registry_init(&reg);
+	if (fs_registry_add_dir(&reg, o->plugin_dir, err, sizeof err) != FS_OK) {
+		fprintf(stderr, "fs-bench: %s\n", err);
+		exit(1);
+	}
+	if (fs_profile_set_build(cfg, &reg, &set, &d) != FS_OK) {
+		fs_diags_print(&d, stderr);
+		exit(1);
+	}
+	fs_registry_release(&reg);
+	fs_diags_release(&d);
+	fs_config_free(cfg);
+	return set;
+}
+
+/* ------------------------------------------------------------ sched */
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+pct_us(const uint64_t *sorted, size_t n, double p)
+{
+	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+
+	return n ? (double)sorted[i] / 1000.0 : 0.0;
+}
+
+struct pass_count {
+	size_t ok, unschedulable, failed, foreign;
+	uint64_t feasible, targets; /* sums, to show the work is real */
+};
+
+/* one pass over every binding; lat (may be NULL) gets each cycle's ns */
+static uint64_t
+run_pass(struct fs_framework **fw, const struct fs_profile_set *set,
+	 const struct fs_bench_fleet *f, uint64_t *lat, struct pass_count *pc)
+{
+	struct fs_sched_result res;
+	uint64_t start = fs_bench_now_ns();
+
+	for (uint32_t j = 0; j < f->n_bindings; j++) {
+		const struct fs_binding *b = &f->bindings[j];
+		const struct fs_profile *p = fs_profile_set_find(set, b->scheduler_name);
+		uint32_t pi;
+		uint64_t t0;
+		enum fs_code rc;
+
+		if (!p) {
+			pc->foreign++;
+			continue;
+		}
+		for (pi = 0; set->profiles[pi] != p; pi++)
+			;
+		t0 = fs_bench_now_ns();
+		rc = fs_framework_schedule(fw[pi], f->cptr, f->n_clusters, b,
+					   FS_SCHED_NO_BIND, &res);
+		if (lat)
+			lat[j] = fs_bench_now_ns() - t0;
+		pc->feasible += res.n_feasible;
+		pc->targets += res.n_targets;
+		if (rc == FS_OK)
+			pc->ok++;
+		else if (rc == FS_UNSCHEDULABLE)
+			pc->unschedulable++;
+		else
+			pc->failed++;
+	}
+	return fs_bench_now_ns() - start;
+}
+
+static int
+mode_sched(const struct opts *o)
+{
+	struct fs_profile_set *set = build_profiles(o);
+	struct fs_bench_fleet f = {0};
+	struct fs_framework **fw;
+	struct pass_count warm = {0}, pc = {0};
+	uint64_t *lat, total = 0;
+	size_t n = 0;
+
+	if (!fs_bench_load_clusters(&f, o->clusters))
+		return 1;
+	for (int i = 0; i < o->n_bindings; i++)
+		if (!fs_bench_load_bindings(&f, o->bindings[i], set, true, false))
+			return 1;
+	fw = calloc(set->n_profiles, sizeof *fw);
+	lat = calloc((size_t)f.n_bindings * o->repeat + 1, sizeof *lat);
+	if (!fw || !lat) {
+		fputs("fs-bench: out of memory\n", stderr);
+		return 1;
+	}
+	for (uint32_t i = 0; i < set->n_profiles; i++)
+		fw[i] = fs_framework_create(set->profiles[i]);
+
+	run_pass(fw, set, &f, NULL, &warm); /* warm caches and plugin tables */
+	for (unsigned r = 0; r < o->repeat; r++) {
+		struct pass_count one = {0};
+		total += run_pass(fw, set, &f, lat + n, &one);
+		n += f.n_bindings;
+		pc.ok += one.ok;
+		pc.unschedulable += one.unschedulable;
+		pc.failed += one.failed;
+		pc.foreign = one.foreign;
+		pc.feasible += one.feasible;
+		pc.targets += one.targets;
+	}
+	/* bindings of no profile left holes of 0 ns: count only cycles run */
+	size_t cycles = pc.ok + pc.unschedulable + pc.failed;
+	qsort(lat, n, sizeof *lat, cmp_u64);
+	uint64_t *ran = lat + (n - cycles);
+	double sum = 0;
+	for (size_t i = 0; i < cycles; i++)
+		sum += (double)ran[i];
+	double mean_us = cycles ? sum / (double)cycles / 1000.0 : 0;
+	double p50 = pct_us(ran, cycles, 0.50);
+
+	printf("{\"mode\":\"sched\",\"clusters\":%u,\"bindings\":%u,\"skipped\":%zu,"
+	       "\"repeat\":%u,\"cycles\":%zu,\"scheduled\":%zu,\"unschedulable\":%zu,"
+	       "\"errors\":%zu,\"not_ours\":%zu,\"total_s\":%.6f,"
+	       "\"bindings_per_s\":%.0f,\"mean_us\":%.3f,\"p50_us\":%.3f,"
+	       "\"p90_us\":%.3f,\"p99_us\":%.3f,\"max_us\":%.3f,"
+	       "\"p50_ns_per_cluster\":%.2f,\"mean_ns_per_cluster\":%.2f,"
+	       "\"mean_feasible\":%.1f,\"mean_targets\":%.2f}\n",
+	       f.n_clusters, f.n_bindings, f.skipped, o->repeat, cycles, pc.ok,
+	       pc.unschedulable, pc.failed, pc.foreign, (double)total / 1e9,
+	       total ? (double)cycles / ((double)total / 1e9) : 0.0, mean_us, p50,
+	       pct_us(ran, cycles, 0.90), pct_us(ran, cycles, 0.99),
+	       cycles ? (double)ran[cycles - 1] / 1000.0 : 0.0,
+	       f.n_clusters ? p50 * 1000.0 / f.n_clusters : 0.0,
+	       f.n_clusters ? mean_us * 1000.0 / f.n_clusters : 0.0,
+	       cycles ? (double)pc.feasible / (double)cycles : 0.0,
+	       cycles ? (double)pc.targets / (double)cycles : 0.0);
+	for (uint32_t i = 0; i < set->n_profiles; i++)
+		fs_framework_destroy(fw[i]);
+	free(fw);
+	free(lat);
+	fs_bench_fleet_free(&f);
+	fs_profile_set_free(set);
+	return pc.failed ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ decode */
+
+static double
+mb_s(size_t bytes, double s)
+{
+	return s > 0 ? (double)bytes / 1e6 / s : 0.0;
+}
+
+static int
+mode_decode(const struct opts *o)
+{
+	struct fs_bench_fleet f = {0};
+	size_t cb, bb = 0;
+	double cp, cd, bp = 0, bd = 0;
+
+	if (!fs_bench_load_clusters(&f, o->clusters))
+		return 1;
+	cb = f.bytes, cp = f.parse_s, cd = f.decode_s;
+	for (int i = 0; i < o->n_bindings; i++) {
+		if (!fs_bench_load_bindings(&f, o->bindings[i], NULL, false, false))
+			return 1;
+		bb += f.bytes, bp += f.parse_s, bd += f.decode_s;
+	}
+	printf("{\"mode\":\"decode\",\"clusters\":%u,\"bindings\":%u,\"skipped\":%zu,"
+	       "\"cluster_mb\":%.2f,\"cluster_parse_mb_s\":%.1f,"
+	       "\"cluster_decode_mb_s\":%.1f,\"cluster_mb_s\":%.1f,"
+	       "\"cluster_us_each\":%.2f,"
+	       "\"binding_mb\":%.2f,\"binding_parse_mb_s\":%.1f,"
+	       "\"binding_decode_mb_s\":%.1f,\"binding_mb_s\":%.1f,"
+	       "\"binding_us_each\":%.2f}\n",
+	       f.n_clusters, f.n_bindings, f.skipped, (double)cb / 1e6,
+	       mb_s(cb, cp), mb_s(cb, cd), mb_s(cb, cp + cd),
+	       f.n_clusters ? (cp + cd) * 1e6 / f.n_clusters : 0.0,
+	       (double)bb / 1e6, mb_s(bb, bp), mb_s(bb, bd), mb_s(bb, bp + bd),
+	       f.n_bindings ? (bp + bd) * 1e6 / f.n_bindings : 0.0);
+	fs_bench_fleet_free(&f);
+	return 0;
+}
+
+/* ------------------------------------------------------------ memory */
+
+static int
+mode_memory(const struct opts *o)
+{
+	struct fs_profile_set *set = build_profiles(o);
+	struct fs_bench_fleet f = {0};
+	size_t base, after_clusters, views, with_raw;
+	uint32_t nb;
+
+	base = fs_bench_rss();
+	if (!fs_bench_load_clusters(&f, o->clusters))
+		return 1;
+	after_clusters = fs_bench_rss();
+	/* pass 1: views only (a scheduler that keeps no JSON) */
+	for (int i = 0; i < o->n_bindings; i++)
+		if (!fs_bench_load_bindings(&f, o->bindings[i], set, false, true))
+			return 1;
+	views = fs_bench_rss();
+	nb = f.n_bindings;
+	size_t views_peak = fs_bench_peak_rss();
+	/* pass 2: the same bindings again, now keeping each one's parsed
+	 * JSON (binding->raw), which plugins may read */
+	for (int i = 0; i < o->n_bindings; i++)
+		if (!fs_bench_load_bindings(&f, o->bindings[i], set, true, true))
+			return 1;
+	with_raw = fs_bench_rss();
+
+	printf("{\"mode\":\"memory\",\"clusters\":%u,\"bindings\":%u,\"skipped\":%zu,"
+	       "\"base_mb\":%.1f,\"peak_rss_mb\":%.1f,\"rss_views_mb\":%.1f,"
+	       "\"rss_with_raw_mb\":%.1f,\"bytes_per_cluster\":%.0f,"
+	       "\"bytes_per_binding\":%.0f,\"bytes_per_binding_raw\":%.0f,"
+	       "\"arena_mb\":%.1f}\n",
+	       f.n_clusters, nb, f.skipped, (double)base / 1048576.0,
+	       (double)views_peak / 1048576.0, (double)views / 1048576.0,
+	       (double)with_raw / 1048576.0,
+	       f.n_clusters ? (double)(after_clusters - base) / f.n_clusters : 0.0,
+	       nb ? (double)(views - after_clusters) / nb : 0.0,
+	       nb ? (double)(with_raw - views) / nb : 0.0,
+	       (double)f.arena.total / 1048576.0);
+	fs_bench_fleet_free(&f);
+	fs_profile_set_free(set);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+
+	parse_opts(argc, argv, &o);
+	fs_log_set_verbosity(0);
+	if (!strcmp(o.mode, "sched"))
+		return mode_sched(&o);
+	if (!strcmp(o.mode, "decode"))
+		return mode_decode(&o);
+	if (!strcmp(o.mode, "memory"))
+		return mode_memory(&o);
+	usage();
+	return 2;
+}

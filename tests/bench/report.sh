@@ -1,0 +1,106 @@
+#!/bin/sh
+# tests/bench/report.sh RAW OUT PIN SIMLINE WATCH - turn fs-bench's JSON
+# lines (RAW) into the table on stdout and the results file OUT, with the
+# machine (CPU model from /proc/cpuinfo), the git commit and the date.
+# Targets are compared here and printed as met/MISSED; they are measured,
+# never asserted (a slow machine does not fail the build).
+set -eu
+RAW=$1 OUT=$2 PIN=$3 SIMLINE=$4 WATCH=$5
+
+CPU=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+[ -n "$CPU" ] || CPU=unknown
+CORES=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+DIRTY=false
+[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && DIRTY=true
+DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+awk -v cpu="$CPU" -v cores="$CORES" -v commit="$COMMIT" -v dirty="$DIRTY" \
+    -v date="$DATE" -v pin="$PIN" -v sim="$SIMLINE" -v watch="$WATCH" \
+    -v out="$OUT" '
+function get(line, key,    m) {
+	if (match(line, "\"" key "\":[^,}]*")) {
+		m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+		gsub(/"/, "", m)
+		return m
+	}
+	return ""
+}
+function verdict(ok) { return ok ? "met" : "MISSED" }
+function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+/"mode":"sched"/ { s[ns++] = $0; next }
+/"mode":"decode"/ { dec = $0; next }
+/"mode":"memory"/ { mem = $0; next }
+END {
+	printf "FedState benchmarks - %s\n", date
+	printf "cpu: %s (%s online), %s, commit %s%s\n\n", cpu, cores,
+	       pin != "" ? "pinned: " pin : "not pinned", substr(commit, 1, 12),
+	       dirty == "true" ? " (dirty tree)" : ""
+	printf "decide-only cycles, default profile + FedState plugins, general estimator\n"
+	printf "%9s %9s %12s %9s %9s %9s %9s %12s %s\n", "clusters", "cycles",
+	       "bindings/s", "p50 us", "p90 us", "p99 us", "max us", "ns/cluster",
+	       "scheduled/unschedulable"
+	for (i = 0; i < ns; i++) {
+		l = s[i]; n = get(l, "clusters")
+		printf "%9s %9s %12s %9.2f %9.2f %9.2f %9.2f %12.2f %s/%s\n", n,
+		       get(l, "cycles"), get(l, "bindings_per_s"), get(l, "p50_us"),
+		       get(l, "p90_us"), get(l, "p99_us"), get(l, "max_us"),
+		       get(l, "p50_ns_per_cluster"), get(l, "scheduled"),
+		       get(l, "unschedulable")
+		p50[n] = get(l, "p50_us") + 0; p99[n] = get(l, "p99_us") + 0
+		bps[n] = get(l, "bindings_per_s") + 0
+		npc[n] = get(l, "mean_ns_per_cluster") + 0
+	}
+	growth = (1000 in npc && 5000 in npc && npc[1000] > 0) ? npc[5000] / npc[1000] : -1
+	printf "\ncost growth (mean ns per cluster, 5000 vs 1000 clusters): "
+	if (growth >= 0) printf "%.2fx\n", growth; else printf "n/a\n"
+	if (dec != "") {
+		printf "\ndecode (parse + decode, one List file): clusters %s MB/s (parse %s, decode %s), %s us each\n",
+		       get(dec, "cluster_mb_s"), get(dec, "cluster_parse_mb_s"),
+		       get(dec, "cluster_decode_mb_s"), get(dec, "cluster_us_each")
+		printf "                                        bindings %s MB/s (parse %s, decode %s), %s us each\n",
+		       get(dec, "binding_mb_s"), get(dec, "binding_parse_mb_s"),
+		       get(dec, "binding_decode_mb_s"), get(dec, "binding_us_each")
+	}
+	if (mem != "") {
+		printf "\nmemory, %s clusters + %s bindings parsed one by one: peak RSS %s MB (views only)\n",
+		       get(mem, "clusters"), get(mem, "bindings"), get(mem, "peak_rss_mb")
+		printf "  %s bytes/cluster, %s bytes/binding (views), +%s bytes/binding to keep its JSON; with JSON kept %s MB\n",
+		       get(mem, "bytes_per_cluster"), get(mem, "bytes_per_binding"),
+		       get(mem, "bytes_per_binding_raw"), get(mem, "rss_with_raw_mb")
+	}
+	printf "\nwatch ingestion: %s\n", watch
+	if (sim != "") printf "fedstate simulate --bench (1000 clusters): %s\n", sim
+	printf "\ntargets (measured, not asserted):\n"
+	t1 = (1000 in p50) && p50[1000] <= 50; t2 = (1000 in p99) && p99[1000] <= 200
+	t3 = (1000 in bps) && bps[1000] >= 20000; t4 = (100 in p50) && p50[100] <= 5
+	t5 = growth >= 0 && growth <= 1.5
+	t6 = mem != "" && get(mem, "peak_rss_mb") + 0 <= 200
+	printf "  1000 clusters median <= 50 us      %-7s (%s us)\n", verdict(t1), p50[1000]
+	printf "  1000 clusters p99 <= 200 us        %-7s (%s us)\n", verdict(t2), p99[1000]
+	printf "  1000 clusters >= 20000 bindings/s  %-7s (%s/s)\n", verdict(t3), bps[1000]
+	printf "  100 clusters median <= 5 us        %-7s (%s us)\n", verdict(t4), p50[100]
+	printf "  5000/1000 cost per cluster <= 1.5x %-7s (%.2fx)\n", verdict(t5), growth
+	printf "  5000 clusters + 100k bindings RSS <= 200 MB %-7s (%s MB)\n", verdict(t6),
+	       mem != "" ? get(mem, "peak_rss_mb") : "n/a"
+
+	printf "{\n  \"date\": %s,\n  \"commit\": %s,\n  \"dirty\": %s,\n", jstr(date),
+	       jstr(commit), dirty > out
+	printf "  \"cpu\": %s,\n  \"cores\": %s,\n  \"pinned\": %s,\n", jstr(cpu), cores,
+	       jstr(pin) > out
+	printf "  \"sched\": [\n" > out
+	for (i = 0; i < ns; i++)
+		printf "    %s%s\n", s[i], i + 1 < ns ? "," : "" > out
+	printf "  ],\n  \"cost_growth_5000_over_1000\": %s,\n",
+	       growth >= 0 ? sprintf("%.3f", growth) : "null" > out
+	printf "  \"decode\": %s,\n  \"memory\": %s,\n", dec != "" ? dec : "null",
+	       mem != "" ? mem : "null" > out
+	printf "  \"simulate_bench\": %s,\n  \"watch\": %s,\n",
+	       sim != "" ? jstr(sim) : "null", jstr(watch) > out
+	printf "  \"targets\": {\"p50_1000_le_50us\": %s, \"p99_1000_le_200us\": %s, " \
+	       "\"bps_1000_ge_20000\": %s, \"p50_100_le_5us\": %s, " \
+	       "\"growth_le_1_5\": %s, \"rss_le_200mb\": %s}\n}\n",
+	       t1 ? "true" : "false", t2 ? "true" : "false", t3 ? "true" : "false",
+	       t4 ? "true" : "false", t5 ? "true" : "false", t6 ? "true" : "false" > out
+	printf "\nwritten: %s\n", out
+}' "$RAW"

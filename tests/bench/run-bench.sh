@@ -1,0 +1,116 @@
+#!/bin/sh
+# tests/bench/run-bench.sh BUILD - the benchmarks behind `make bench`.
+#
+# Expects an optimised tree in BUILD (the Makefile's bench target builds
+# build-bench with -O2 -DNDEBUG first). Builds the fleet generator and the
+# driver (fs-bench) against BUILD/lib/libfedstate-core.a, generates seeded
+# fleets, runs every measurement pinned to one core, prints a table and
+# writes tests/bench/results.json.
+#
+# Environment: BENCH_SIZES (default "10 100 1000 5000"), BENCH_BINDINGS
+# (bindings per fleet for the decide-only runs, default 2000),
+# BENCH_MEM_BINDINGS (default 100000), BENCH_SEED (default 1),
+# BENCH_OUT (default tests/bench/results.json).
+set -eu
+
+BUILD=${1:-build-bench}
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$SRC"
+SIZES=${BENCH_SIZES:-"10 100 1000 5000"}
+NB=${BENCH_BINDINGS:-2000}
+NMEM=${BENCH_MEM_BINDINGS:-100000}
+SEED=${BENCH_SEED:-1}
+OUT=${BENCH_OUT:-tests/bench/results.json}
+WORK=$BUILD/bench
+CC=${CC:-cc}
+
+die() { echo "run-bench: $*" >&2; exit 1; }
+
+[ -f "$BUILD/lib/libfedstate-core.a" ] ||
+	die "$BUILD/lib/libfedstate-core.a: missing; run 'make bench' (or make BUILD=$BUILD all)"
+[ -d "$BUILD/plugins" ] || die "$BUILD/plugins: missing; run 'make bench'"
+PLUGDIR=$(cd "$BUILD/plugins" && pwd)
+mkdir -p "$WORK"
+
+# ------------------------------------------------------------ build
+CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -DNDEBUG -Wall -Wextra -Werror -Wshadow \
+ -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers"
+# shellcheck disable=SC2086
+$CC $CFLAGS -o "$WORK/fleetgen" tests/bench/fleetgen.c ||
+	die "fleetgen does not compile"
+# shellcheck disable=SC2086
+$CC $CFLAGS -Iapi -Icore -Itests/bench -o "$WORK/fs-bench" \
+	tests/bench/bench_main.c tests/bench/bench_load.c \
+	"$BUILD/lib/libfedstate-core.a" -lcurl -lcjson -lyaml -lev -ldl -lpthread -lm ||
+	die "fs-bench does not compile or link against $BUILD/lib/libfedstate-core.a"
+
+# one core when we can have it: timings of a scheduler thread
+PIN=""
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+	PIN="taskset -c 0"
+fi
+
+# ------------------------------------------------------------ fleets
+gen() { # gen DIR CLUSTERS BINDINGS MONGODBS
+	mkdir -p "$1"
+	[ -f "$1/.done" ] && [ "$(cat "$1/.done")" = "$2 $3 $4 $SEED" ] && return 0
+	"$WORK/fleetgen" -c "$2" -b "$3" -m "$4" -s "$SEED" -o "$1" ||
+		die "fleetgen failed for $2 clusters"
+	echo "$2 $3 $4 $SEED" >"$1/.done"
+}
+
+NMDB=$((NB / 10))
+for n in $SIZES; do
+	gen "$WORK/fleet-$n" "$n" "$NB" "$NMDB"
+done
+gen "$WORK/fleet-mem" 5000 "$NMEM" 0
+
+CONFIG=tests/bench/scheduler-bench.yaml
+RAW=$WORK/raw.jsonl
+: >"$RAW"
+
+# ------------------------------------------------------------ decide-only
+repeat_for() { # enough cycles to be stable, a few seconds at most
+	if [ "$1" -le 100 ]; then echo 20; elif [ "$1" -le 1000 ]; then echo 5; else echo 2; fi
+}
+echo "run-bench: decide-only cycles ($NB bindings + $NMDB MultiCloudMongoDBs per fleet)" >&2
+for n in $SIZES; do
+	d=$WORK/fleet-$n
+	# shellcheck disable=SC2086
+	$PIN "$WORK/fs-bench" sched --config "$CONFIG" --plugin-dir "$PLUGDIR" \
+		--clusters "$d/clusters.json" --bindings "$d/bindings.json" \
+		--bindings "$d/mongodbs.json" --repeat "$(repeat_for "$n")" >>"$RAW" ||
+		die "fs-bench sched failed on $n clusters"
+done
+
+# ------------------------------------------------------------ decode, memory
+echo "run-bench: decode throughput and memory" >&2
+# shellcheck disable=SC2086
+$PIN "$WORK/fs-bench" decode --clusters "$WORK/fleet-mem/clusters.json" \
+	--bindings "$WORK/fleet-mem/bindings.json" >>"$RAW" || die "fs-bench decode failed"
+# shellcheck disable=SC2086
+$PIN "$WORK/fs-bench" memory --config "$CONFIG" --plugin-dir "$PLUGDIR" \
+	--clusters "$WORK/fleet-mem/clusters.json" \
+	--bindings "$WORK/fleet-mem/bindings.json" >>"$RAW" || die "fs-bench memory failed"
+
+# ------------------------------------------------------------ simulate --bench
+SIMLINE=""
+if "$BUILD/bin/fedstate" simulate --help 2>&1 | grep -q -- '--bench'; then
+	d=$WORK/fleet-1000
+	echo "run-bench: fedstate simulate --bench on 1000 clusters" >&2
+	# shellcheck disable=SC2086
+	SIMLINE=$($PIN "$BUILD/bin/fedstate" simulate --config "$CONFIG" \
+		--plugin-dir "$PLUGDIR" --clusters "$d/clusters.json" \
+		--bindings "$d/bindings.json" --bindings "$d/mongodbs.json" \
+		--bench --repeat 5 2>&1 | tail -n 3 | tr '\n' ' ' | sed 's/"/\\"/g') ||
+		SIMLINE="failed"
+fi
+
+# ------------------------------------------------------------ watch ingestion
+WATCH="pending: the kube client and fedstate-testapi watch path are not benchmarked yet"
+if [ -x tests/bench/watch-bench.sh ] && [ -x "$BUILD/bin/fedstate-testapi" ]; then
+	WATCH=$(sh tests/bench/watch-bench.sh "$BUILD" 2>/dev/null || echo "failed")
+fi
+
+# ------------------------------------------------------------ report
+sh tests/bench/report.sh "$RAW" "$OUT" "$PIN" "$SIMLINE" "$WATCH"
