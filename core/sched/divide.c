@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 /* NEEDSWORK: drop the fallback declaration once model/selector.h lands */
 #if __has_include("model/selector.h")
@@ -42,9 +41,9 @@ wlist_push(struct wlist *l, uint32_t i, int64_t w)
 }
 
 /*
- * Run Webster over the list and append one assignment per party to out,
- * in name order, each with its seats plus (add_previous) its previous
- * replicas. Zero-seat parties are kept; the caller drops them.
+ * Run Webster over the list and append the result to out in name order:
+ * each party's seats plus (add_previous) its previous replicas. Parties
+ * that end with 0 are left out (Karmada drops them afterwards anyway).
  */
 static void
 wlist_webster(const struct fs_divide *d, const struct wlist *l,
@@ -55,20 +54,27 @@ wlist_webster(const struct fs_divide *d, const struct wlist *l,
 	if (m == 0)
 		return;
 	const char **names = FS_ARENA_NEW(d->scratch, const char *, m);
-	uint32_t *order = FS_ARENA_NEW(d->scratch, uint32_t, m);
-	uint32_t *tmp = FS_ARENA_NEW(d->scratch, uint32_t, 2 * m);
+	uint32_t *shown = FS_ARENA_NEW(d->scratch, uint32_t, 2 * m);
 	int64_t *got = FS_ARENA_NEW(d->scratch, int64_t, m);
+	void *scratch = fs_arena_alloc(d->scratch, fs_webster_scratch_size(m));
 	for (uint32_t k = 0; k < m; k++)
 		names[k] = cands[l->idx[k]].cluster->name;
-	fs_webster((uint32_t)seats, l->w, NULL, names, m,
-		   d->b->resource.uid, order, tmp, got);
+	fs_webster((uint32_t)seats, l->w, NULL, names, m, d->b->resource.uid,
+		   scratch, got);
+
+	uint32_t ns = 0;
 	for (uint32_t k = 0; k < m; k++) {
-		const struct fs_candidate *c = &cands[l->idx[order[k]]];
-		int64_t r = got[order[k]];
+		const struct fs_candidate *c = &cands[l->idx[k]];
 		if (add_previous && c->previous > 0)
-			r += c->previous;
-		out[*n_out].cluster = c->cluster;
-		out[*n_out].replicas = (int32_t)(r > INT32_MAX ? INT32_MAX : r);
+			got[k] += c->previous;
+		if (got[k] > 0)
+			shown[ns++] = k;
+	}
+	fs_webster_sort_by_name(names, shown, ns, shown + m);
+	for (uint32_t j = 0; j < ns; j++) {
+		uint32_t k = shown[j];
+		out[*n_out].cluster = cands[l->idx[k]].cluster;
+		out[*n_out].replicas = (int32_t)(got[k] > INT32_MAX ? INT32_MAX : got[k]);
 		out[*n_out].arbiter = false;
 		(*n_out)++;
 	}
@@ -135,32 +141,40 @@ fs_divide_static(const struct fs_divide *d, const struct fs_candidate *cands,
 /* dynamic weights and aggregated                                      */
 /* ------------------------------------------------------------------ */
 
-struct wpair {
-	int64_t w;
-	uint32_t idx;
-};
-
-/* weight descending; the candidate order breaks ties (a stable sort) */
-static int
-wpair_cmp(const void *pa, const void *pb)
-{
-	const struct wpair *a = pa, *b = pb;
-	if (a->w != b->w)
-		return a->w > b->w ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
+/* sort the list by weight descending; equal weights keep their order
+ * (a stable merge sort: Go's sort.Sort is stable only up to 12 items) */
 static void
 wlist_sort_desc(struct wlist *l, struct fs_arena *a)
 {
-	struct wpair *p = FS_ARENA_NEW(a, struct wpair, l->m ? l->m : 1);
-	for (uint32_t k = 0; k < l->m; k++)
-		p[k] = (struct wpair){l->w[k], l->idx[k]};
-	qsort(p, l->m, sizeof(*p), wpair_cmp);
-	for (uint32_t k = 0; k < l->m; k++) {
-		l->w[k] = p[k].w;
-		l->idx[k] = p[k].idx;
+	uint32_t m = l->m;
+	uint32_t *ord = FS_ARENA_NEW(a, uint32_t, 2 * (m ? m : 1));
+	uint32_t *src = ord, *dst = ord + m;
+	for (uint32_t k = 0; k < m; k++)
+		ord[k] = k;
+	for (uint32_t width = 1; width < m; width *= 2) {
+		for (uint32_t lo = 0; lo < m; lo += 2 * width) {
+			uint32_t mid = lo + width < m ? lo + width : m;
+			uint32_t hi = lo + 2 * width < m ? lo + 2 * width : m;
+			uint32_t x = lo, y = mid, k = lo;
+			while (x < mid && y < hi)
+				dst[k++] = l->w[src[y]] > l->w[src[x]] ? src[y++] : src[x++];
+			while (x < mid)
+				dst[k++] = src[x++];
+			while (y < hi)
+				dst[k++] = src[y++];
+		}
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
 	}
+	uint32_t *idx = FS_ARENA_NEW(a, uint32_t, m ? m : 1);
+	int64_t *w = FS_ARENA_NEW(a, int64_t, m ? m : 1);
+	for (uint32_t k = 0; k < m; k++) {
+		idx[k] = l->idx[src[k]];
+		w[k] = l->w[src[k]];
+	}
+	l->idx = idx;
+	l->w = w;
 }
 
 /* move clusters that had replicas to the front, keeping relative order */
@@ -238,7 +252,6 @@ fs_divide_dynamic(const struct fs_divide *d, const struct fs_candidate *cands,
 		return FS_OK;
 	}
 
-	wlist_sort_desc(&l, d->scratch);
 	int64_t sum = 0;
 	for (uint32_t k = 0; k < l.m; k++)
 		sum += l.w[k];
@@ -252,6 +265,8 @@ fs_divide_dynamic(const struct fs_divide *d, const struct fs_candidate *cands,
 	}
 
 	if (aggregated) {
+		/* Webster ignores list order; only the prefix needs the sort */
+		wlist_sort_desc(&l, d->scratch);
 		if (merge)
 			wlist_previous_first(&l, cands, d->scratch);
 		/* the fewest clusters whose weights cover the target */

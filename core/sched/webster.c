@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "sched/namekey.h"
+
 /* 32-bit FNV-1a over the bytes of s */
 static uint32_t
 fnv1a32(const char *s)
@@ -26,18 +28,16 @@ fs_webster_uid_descending(const char *uid)
 	return (fnv1a32(uid) & 1u) != 0;
 }
 
-/* bottom-up merge sort of indices by name: stable, O(n log n) compares */
+/* bottom-up merge sort of indices by name: stable, no allocation */
 void
-fs_webster_name_order(const char *const *names, uint32_t n, uint32_t *order,
-		      uint32_t *tmp)
+fs_webster_sort_by_name(const char *const *names, uint32_t *idx, uint32_t m,
+			uint32_t *tmp)
 {
-	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
-	uint32_t *src = order, *dst = tmp;
-	for (uint32_t width = 1; width < n; width *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
-			uint32_t mid = lo + width < n ? lo + width : n;
-			uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+	uint32_t *src = idx, *dst = tmp;
+	for (uint32_t width = 1; width < m; width *= 2) {
+		for (uint32_t lo = 0; lo < m; lo += 2 * width) {
+			uint32_t mid = lo + width < m ? lo + width : m;
+			uint32_t hi = lo + 2 * width < m ? lo + 2 * width : m;
 			uint32_t a = lo, b = mid, k = lo;
 			while (a < mid && b < hi)
 				dst[k++] = strcmp(names[src[b]], names[src[a]]) < 0
@@ -52,16 +52,22 @@ fs_webster_name_order(const char *const *names, uint32_t n, uint32_t *order,
 		src = dst;
 		dst = t;
 	}
-	if (src != order)
-		memcpy(order, src, sizeof(*order) * n);
+	if (src != idx)
+		memcpy(idx, src, sizeof(*idx) * m);
 }
 
 struct webster {
 	const int64_t *votes;
 	const int64_t *seats;
-	const uint32_t *rank; /* position of each party in name order */
+	const struct fs_namekey *names;
 	bool descending;
 };
+
+size_t
+fs_webster_scratch_size(uint32_t n)
+{
+	return (size_t)n * (sizeof(struct fs_namekey) + sizeof(uint32_t));
+}
 
 static int64_t
 vote_of(const struct webster *w, uint32_t i)
@@ -73,14 +79,24 @@ vote_of(const struct webster *w, uint32_t i)
 static bool
 webster_before(const struct webster *w, uint32_t a, uint32_t b)
 {
-	/* va/(2sa+1) vs vb/(2sb+1), exactly: va*(2sb+1) vs vb*(2sa+1) */
-	__int128 pa = (__int128)vote_of(w, a) * (2 * (__int128)w->seats[b] + 1);
-	__int128 pb = (__int128)vote_of(w, b) * (2 * (__int128)w->seats[a] + 1);
-	if (pa != pb)
-		return pa > pb;
+	/* va/(2sa+1) vs vb/(2sb+1), exactly: va*(2sb+1) vs vb*(2sa+1);
+	 * 64-bit products when both factors fit 31 bits, else 128-bit */
+	int64_t va = vote_of(w, a), vb = vote_of(w, b);
+	int64_t sa = w->seats[a], sb = w->seats[b];
+	if (((uint64_t)va | (uint64_t)vb | (uint64_t)sa | (uint64_t)sb) < (UINT64_C(1) << 30)) {
+		int64_t pa = va * (2 * sb + 1), pb = vb * (2 * sa + 1);
+		if (pa != pb)
+			return pa > pb;
+	} else {
+		__int128 pa = (__int128)va * (2 * (__int128)sb + 1);
+		__int128 pb = (__int128)vb * (2 * (__int128)sa + 1);
+		if (pa != pb)
+			return pa > pb;
+	}
 	if (w->seats[a] != w->seats[b])
 		return w->seats[a] < w->seats[b];
-	return w->descending ? w->rank[a] > w->rank[b] : w->rank[a] < w->rank[b];
+	int c = fs_namekey_cmp(&w->names[a], &w->names[b]);
+	return w->descending ? c > 0 : c < 0;
 }
 
 static void
@@ -104,24 +120,21 @@ heap_sift_down(const struct webster *w, uint32_t *heap, uint32_t n, uint32_t i)
 void
 fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
 	   const char *const *names, uint32_t n, const char *uid,
-	   uint32_t *order, uint32_t *scratch, int64_t *out_seats)
+	   void *scratch, int64_t *out_seats)
 {
 	if (n == 0)
 		return;
-	uint32_t *rank = scratch, *heap = scratch + n;
+	struct fs_namekey *keys = scratch;
+	uint32_t *heap = (uint32_t *)(keys + n);
 
-	fs_webster_name_order(names, n, order, rank);
-	for (uint32_t k = 0; k < n; k++)
-		rank[order[k]] = k;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		out_seats[i] = init ? init[i] : 0;
-
-	struct webster w = {votes, out_seats, rank,
-			    fs_webster_uid_descending(uid)};
+		keys[i] = fs_namekey_make(names[i]);
+		heap[i] = i;
+	}
+	struct webster w = {votes, out_seats, keys, fs_webster_uid_descending(uid)};
 	/* The best party is at the root; after it takes a seat its priority
 	 * only drops, so one sift-down restores the heap. */
-	for (uint32_t i = 0; i < n; i++)
-		heap[i] = i;
 	for (uint32_t i = n / 2; i-- > 0;)
 		heap_sift_down(&w, heap, n, i);
 	for (uint32_t s = 0; s < seats; s++) {

@@ -15,31 +15,36 @@
 #define FS_SCHED_WEBSTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Bytes of scratch memory fs_webster() needs for n parties (8-aligned). */
+size_t fs_webster_scratch_size(uint32_t n);
 
 /*
  * Give `seats` seats to the n parties. votes[i] >= 0 (negative counts as 0);
  * init (NULL: none) holds seats each party already has; names[i] are the
  * party names (distinct, not NULL). out_seats[i] receives party i's total
- * seats, init included; out_seats may alias init. order[0..n) receives the
- * party indices sorted by ascending name: Karmada's output order. When
- * every vote is 0 the seats still go round by the tie-breaker (Karmada's
- * callers avoid that case, see assign.h).
- * scratch: room for 2*n uint32_t. All arrays are borrowed.
- * Cost: n log n string compares to rank the names once, then
- * O((n + seats) log n) integer comparisons (a binary heap).
+ * seats, init included; out_seats may alias init. When every vote is 0 the
+ * seats still go round by the tie-breaker (Karmada's callers avoid that
+ * case, see assign.h). Karmada outputs the parties sorted by name: use
+ * fs_webster_sort_by_name() on the ones you report.
+ * scratch: fs_webster_scratch_size(n) bytes, 8-aligned. Arrays borrowed.
+ * Cost: O((n + seats) log n) comparisons on a binary heap; names are
+ * compared through 16-byte integer prefixes (sched/namekey.h), strcmp only
+ * on longer shared prefixes.
  */
 void fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
 		const char *const *names, uint32_t n, const char *uid,
-		uint32_t *order, uint32_t *scratch, int64_t *out_seats);
+		void *scratch, int64_t *out_seats);
 
 /* true when Karmada's tie-breaker prefers descending names for this UID
  * (FNV-1a 32 of the UID bytes is odd); false for NULL or "" */
 bool fs_webster_uid_descending(const char *uid);
 
-/* Fill order[0..n) with the indices of names sorted ascending (strcmp),
- * stable for equal names. tmp: room for n entries. */
-void fs_webster_name_order(const char *const *names, uint32_t n,
-			   uint32_t *order, uint32_t *tmp);
+/* Sort idx[0..m) (indices into names) by ascending name (strcmp order),
+ * stable. tmp: room for m entries. */
+void fs_webster_sort_by_name(const char *const *names, uint32_t *idx,
+			     uint32_t m, uint32_t *tmp);
 
 #endif

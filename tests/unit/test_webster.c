@@ -16,15 +16,21 @@
 
 #define MAXP 64
 
-/* run Webster and return seats in input order plus the name order */
+/* run Webster and return seats in input order, plus the parties' name
+ * order (Karmada's output order) */
 static void
 run(uint32_t seats, const int64_t *votes, const int64_t *init,
     const char *const *names, uint32_t n, const char *uid, int64_t *out,
     uint32_t *order)
 {
-	uint32_t scratch[2 * MAXP];
+	uint64_t scratch[4 * MAXP];
+	uint32_t tmp[MAXP];
 	assert_true(n <= MAXP);
-	fs_webster(seats, votes, init, names, n, uid, order, scratch, out);
+	assert_true(fs_webster_scratch_size(n) <= sizeof(scratch));
+	fs_webster(seats, votes, init, names, n, uid, scratch, out);
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	fs_webster_sort_by_name(names, order, n, tmp);
 }
 
 static void
@@ -174,6 +180,25 @@ test_many_equal_weights_stable(void **st)
 		assert_int_equal(order[k], N - 1 - k);
 }
 
+/* names sharing a 16-byte prefix still order by strcmp */
+static void
+test_long_shared_prefix_names(void **st)
+{
+	(void)st;
+	const char *const names[] = {"cluster-eu-west-1-b", "cluster-eu-west-1-a",
+				     "cluster-eu-west-1"};
+	int64_t v[] = {1, 1, 1}, out[3], want[] = {0, 0, 1};
+	uint32_t order[3];
+	run(1, v, NULL, names, 3, "", out, order);
+	expect(out, want, 3); /* the shortest sorts first */
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 1);
+	assert_int_equal(order[2], 0);
+	int64_t want_desc[] = {1, 0, 0};
+	run(1, v, NULL, names, 3, "uid-a", out, order);
+	expect(out, want_desc, 3);
+}
+
 /* exact comparison: huge votes whose float ratios would collide */
 static void
 test_exact_large_votes(void **st)
@@ -237,6 +262,7 @@ main(void)
 		cmocka_unit_test(test_tie_uid_even_ascending),
 		cmocka_unit_test(test_tie_uid_odd_descending),
 		cmocka_unit_test(test_many_equal_weights_stable),
+		cmocka_unit_test(test_long_shared_prefix_names),
 		cmocka_unit_test(test_exact_large_votes),
 		cmocka_unit_test(test_zero_votes_and_empty),
 		cmocka_unit_test(test_house_monotone),
