@@ -1,0 +1,618 @@
+/*
+ * kube/client.c - requests, rate limiting and retries (see client.h);
+ * watch streams are in stream.c.
+ */
+#include "kube/client_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ev.h>
+#include <fedstate/version.h>
+
+#include "kube/status.h"
+#include "util/log.h"
+
+/* ---------------------------------------------------------------- paths */
+
+void fs_kube_escape(struct fs_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		    ch == '.' || ch == '~')
+			fs_buf_addc(b, (char)ch);
+		else
+			fs_buf_printf(b, "%%%02X", ch);
+	}
+}
+
+char *fs_kube_path(const struct fs_kube_resource *r, const char *ns,
+		   const char *name, const char *sub)
+{
+	struct fs_buf b = FS_BUF_INIT;
+	if (r->group && r->group[0])
+		fs_buf_printf(&b, "/apis/%s/%s", r->group, r->version);
+	else
+		fs_buf_printf(&b, "/api/%s", r->version);
+	if (r->namespaced && ns && ns[0]) {
+		fs_buf_adds(&b, "/namespaces/");
+		fs_kube_escape(&b, ns);
+	}
+	fs_buf_addc(&b, '/');
+	fs_buf_adds(&b, r->plural);
+	if (name) {
+		fs_buf_addc(&b, '/');
+		fs_kube_escape(&b, name);
+	}
+	if (sub)
+		fs_buf_printf(&b, "/%s", sub);
+	return fs_buf_detach(&b);
+}
+
+/* ---------------------------------------------------------------- client */
+
+struct fs_kube_client *fs_kube_client_new(const struct fs_kube_config *cfg,
+					  const struct fs_kube_client_opts *opts)
+{
+	static bool seeded;
+	if (!seeded) {
+		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+		seeded = true;
+	}
+	struct fs_kube_client *c = fs_xcalloc(1, sizeof(*c));
+	c->server = fs_xstrdup(cfg->server);
+	c->ns = fs_xstrdup(cfg->namespace_ ? cfg->namespace_ : "default");
+	if (cfg->ca_pem) {
+		c->ca_pem = fs_xstrndup(cfg->ca_pem, cfg->ca_pem_len);
+		c->ca_pem_len = cfg->ca_pem_len;
+	}
+	if (cfg->cert_pem) {
+		c->cert_pem = fs_xstrndup(cfg->cert_pem, cfg->cert_pem_len);
+		c->cert_pem_len = cfg->cert_pem_len;
+	}
+	if (cfg->key_pem) {
+		c->key_pem = fs_xstrndup(cfg->key_pem, cfg->key_pem_len);
+		c->key_pem_len = cfg->key_pem_len;
+	}
+	c->token = cfg->token ? fs_xstrdup(cfg->token) : NULL;
+	c->insecure = cfg->insecure;
+	struct fs_kube_client_opts o = opts ? *opts : (struct fs_kube_client_opts){0};
+	c->qps = o.qps > 0 ? o.qps : 50;
+	c->burst = o.burst ? o.burst : 100;
+	c->timeout_ms = o.timeout_ms ? o.timeout_ms : 30000;
+	c->max_retries = opts && opts->max_retries ? o.max_retries : 5;
+	c->backoff_base_ms = o.backoff_base_ms ? o.backoff_base_ms : 200;
+	c->backoff_max_ms = o.backoff_max_ms ? o.backoff_max_ms : 10000;
+	struct fs_buf ua = FS_BUF_INIT;
+	fs_buf_printf(&ua, "User-Agent: %s", o.user_agent ? o.user_agent
+							  : "fedstate/" FS_VERSION_STRING);
+	c->ua_header = fs_buf_detach(&ua);
+	c->tokens = (double)c->burst;
+	c->tokens_at = fs_now_ms();
+	return c;
+}
+
+static void wipe_free(char *s, size_t n)
+{
+	if (!s)
+		return;
+	volatile char *p = s;
+	for (size_t i = 0; i < n; i++)
+		p[i] = 0;
+	free(s);
+}
+
+void fs_kube_client_free(struct fs_kube_client *c)
+{
+	if (!c)
+		return;
+	c->closing = true;
+	while (c->streams)
+		fs_kube_stream_stop(c->streams);
+	while (c->calls)
+		fs_kube_call_cancel(c->calls);
+	fs_timer_stop(c->limiter_timer);
+	free(c->server);
+	free(c->ns);
+	free(c->ca_pem);
+	free(c->cert_pem);
+	wipe_free(c->key_pem, c->key_pem_len);
+	wipe_free(c->token, c->token ? strlen(c->token) : 0);
+	free(c->ua_header);
+	free(c);
+}
+
+const char *fs_kube_client_namespace(const struct fs_kube_client *c) { return c->ns; }
+const char *fs_kube_client_server(const struct fs_kube_client *c) { return c->server; }
+
+void fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
+{
+	ex->ca_pem = c->ca_pem;
+	ex->ca_pem_len = c->ca_pem_len;
+	ex->cert_pem = c->cert_pem;
+	ex->cert_pem_len = c->cert_pem_len;
+	ex->key_pem = c->key_pem;
+	ex->key_pem_len = c->key_pem_len;
+	ex->bearer_token = c->token;
+	ex->insecure = c->insecure;
+}
+
+uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt)
+{
+	uint64_t d = c->backoff_base_ms;
+	for (uint32_t i = 0; i < attempt && d < c->backoff_max_ms; i++)
+		d *= 2;
+	if (d > c->backoff_max_ms)
+		d = c->backoff_max_ms;
+	/* jitter: 50% .. 150% */
+	double j = 0.5 + (double)(random() % 1000) / 1000.0;
+	return (uint32_t)((double)d * j);
+}
+
+/* ---------------------------------------------------------------- limiter */
+
+static void call_send(struct fs_kube_call *call);
+static void limiter_kick(struct fs_kube_client *c);
+
+static void limiter_refill(struct fs_kube_client *c)
+{
+	int64_t now = fs_now_ms();
+	c->tokens += (double)(now - c->tokens_at) * c->qps / 1000.0;
+	if (c->tokens > (double)c->burst)
+		c->tokens = (double)c->burst;
+	c->tokens_at = now;
+}
+
+static void limiter_on_timer(void *ud)
+{
+	struct fs_kube_client *c = ud;
+	fs_timer_stop(c->limiter_timer);
+	c->limiter_timer = NULL;
+	limiter_kick(c);
+}
+
+/* send waiting calls while there are tokens, else arm the timer */
+static void limiter_kick(struct fs_kube_client *c)
+{
+	limiter_refill(c);
+	while (c->waiting && c->tokens >= 1.0) {
+		struct fs_kube_call *call = c->waiting;
+		c->waiting = call->wnext;
+		if (!c->waiting)
+			c->waiting_tail = NULL;
+		call->wnext = NULL;
+		call->queued = false;
+		c->tokens -= 1.0;
+		call_send(call);
+	}
+	if (c->waiting && !c->limiter_timer) {
+		uint64_t ms = (uint64_t)((1.0 - c->tokens) * 1000.0 / c->qps) + 1;
+		c->limiter_timer = fs_timer_start(ms, 0, limiter_on_timer, c);
+	}
+}
+
+static void limiter_enqueue(struct fs_kube_call *call)
+{
+	struct fs_kube_client *c = call->client;
+	call->queued = true;
+	if (c->waiting_tail)
+		c->waiting_tail->wnext = call;
+	else
+		c->waiting = call;
+	c->waiting_tail = call;
+	if (!c->limiter_timer)
+		c->limiter_timer = fs_timer_start(0, 0, limiter_on_timer, c);
+}
+
+static void limiter_remove(struct fs_kube_call *call)
+{
+	struct fs_kube_client *c = call->client;
+	struct fs_kube_call **pp = &c->waiting, *prev = NULL;
+	while (*pp && *pp != call) {
+		prev = *pp;
+		pp = &(*pp)->wnext;
+	}
+	if (*pp) {
+		*pp = call->wnext;
+		if (c->waiting_tail == call)
+			c->waiting_tail = prev;
+	}
+	call->queued = false;
+}
+
+/* ---------------------------------------------------------------- calls */
+
+static void call_unlink(struct fs_kube_call *call)
+{
+	struct fs_kube_client *c = call->client;
+	if (call->prev)
+		call->prev->next = call->next;
+	else if (c->calls == call)
+		c->calls = call->next;
+	if (call->next)
+		call->next->prev = call->prev;
+	call->prev = call->next = NULL;
+}
+
+static void call_free(struct fs_kube_call *call)
+{
+	free(call->method);
+	free(call->url);
+	free(call->what);
+	free(call->body);
+	free(call->content_type);
+	free(call->result_error);
+	cJSON_Delete(call->result_obj);
+	free(call);
+}
+
+/* deliver the result; frees the call unless fs_kube_wait holds it */
+static void call_finish(struct fs_kube_call *call, enum fs_code code,
+			long status, const char *error, cJSON *obj)
+{
+	fs_timer_stop(call->timer);
+	call->timer = NULL;
+	if (call->queued)
+		limiter_remove(call);
+	call_unlink(call);
+	call->http = NULL;
+	if (code != FS_OK)
+		fs_debug("kube", "%s: %s", call->what, error ? error : fs_strerror(code));
+	if (!call->done) { /* fs_kube_wait collects it */
+		call->finished = true;
+		call->result_code = code;
+		call->result_obj = obj;
+		call->result_error = error ? fs_xstrdup(error) : NULL;
+		return;
+	}
+	struct fs_kube_result res = {code, status, error, obj};
+	call->done(call->ud, &res);
+	cJSON_Delete(res.object);
+	call->result_obj = NULL;
+	call_free(call);
+}
+
+static const char *header_value(const struct fs_http_response *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->n_headers; i++)
+		if (!strcmp(r->headers[i].key, name))
+			return r->headers[i].value;
+	return NULL;
+}
+
+static void call_on_retry(void *ud)
+{
+	struct fs_kube_call *call = ud;
+	fs_timer_stop(call->timer);
+	call->timer = NULL;
+	limiter_enqueue(call);
+}
+
+static bool call_retry(struct fs_kube_call *call, uint32_t retry_after_s)
+{
+	struct fs_kube_client *c = call->client;
+	if (call->attempt >= c->max_retries || c->closing)
+		return false;
+	uint32_t ms = fs_kube_backoff_ms(c, call->attempt);
+	if (retry_after_s && retry_after_s * 1000u > ms)
+		ms = retry_after_s * 1000u;
+	call->attempt++;
+	fs_debug("kube", "%s: retry %u in %u ms", call->what, call->attempt, ms);
+	call->timer = fs_timer_start(ms, 0, call_on_retry, call);
+	return true;
+}
+
+static void call_on_http(void *ud, const struct fs_http_response *r)
+{
+	struct fs_kube_call *call = ud;
+	call->http = NULL;
+	if (r->code == FS_E_CANCELED) {
+		call_finish(call, FS_E_CANCELED, 0, call->cancel_reason ? call->cancel_reason
+						     : "canceled", NULL);
+		return;
+	}
+	if (r->code != FS_OK) {
+		/* no response: retry connection errors; a timeout only when
+		 * repeating is harmless */
+		bool again = r->code == FS_E_NET ||
+			     (r->code == FS_E_TIMEOUT && call->idempotent);
+		if (again && call_retry(call, 0))
+			return;
+		call_finish(call, r->code, 0, r->error, NULL);
+		return;
+	}
+	long st = r->status;
+	if (st >= 200 && st < 300) {
+		cJSON *obj = r->body_len ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
+		if (r->body_len && !obj) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "%s: %ld response is not valid JSON", call->what, st);
+			call_finish(call, FS_E_PROTO, st, msg, NULL);
+			return;
+		}
+		call_finish(call, FS_OK, st, NULL, obj);
+		return;
+	}
+	if (st == 429 || st >= 500) {
+		const char *ra = header_value(r, "retry-after");
+		uint32_t secs = ra ? (uint32_t)strtoul(ra, NULL, 10) : 0;
+		if (secs > 60)
+			secs = 60;
+		if (call_retry(call, secs))
+			return;
+	}
+	char *msg = NULL;
+	enum fs_code code = fs_kube_status_error(st, r->body, r->body_len, call->what, &msg);
+	call_finish(call, code, st, msg, NULL);
+	free(msg);
+}
+
+static void call_send(struct fs_kube_call *call)
+{
+	struct fs_kube_client *c = call->client;
+	char ct[128];
+	const char *headers[4];
+	size_t nh = 0;
+	headers[nh++] = c->ua_header;
+	headers[nh++] = "Accept: application/json";
+	if (call->content_type) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", call->content_type);
+		headers[nh++] = ct;
+	}
+	headers[nh] = NULL;
+	struct fs_http_request req = {
+		.struct_size = sizeof(req),
+		.method = call->method,
+		.url = call->url,
+		.headers = headers,
+		.body = call->body,
+		.body_len = call->body ? strlen(call->body) : 0,
+		.timeout_ms = c->timeout_ms,
+		.flags = FS_HTTP_H2,
+	};
+	struct fs_http_ex ex = {0};
+	fs_kube_fill_ex(c, &ex);
+	call->http = fs_http_start_ex(&req, &ex, call_on_http, call);
+	if (!call->http) /* an invalid request: fail from the loop */
+		call->timer = fs_timer_start(0, 0, fs_kube_call_fail_later, call);
+}
+
+void fs_kube_call_fail_later(void *ud)
+{
+	struct fs_kube_call *call = ud;
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s: the request could not be set up", call->what);
+	call_finish(call, FS_E_INVAL, 0, msg, NULL);
+}
+
+static void call_on_refused(void *ud)
+{
+	struct fs_kube_call *call = ud;
+	char msg[512];
+	snprintf(msg, sizeof(msg),
+		 "%s: refused: this process is not the leader (the lease was lost)",
+		 call->what);
+	call_finish(call, FS_E_PERM, 0, msg, NULL);
+}
+
+static struct fs_kube_call *call_start(struct fs_kube_client *c, const char *method,
+				       char *path, const char *query,
+				       char *body, const char *content_type,
+				       uint32_t flags, const char *what_name,
+				       fs_kube_done_fn done, void *ud)
+{
+	struct fs_kube_call *call = fs_xcalloc(1, sizeof(*call));
+	call->client = c;
+	call->method = fs_xstrdup(method);
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_printf(&b, "%s%s%s%s", c->server, path, query && query[0] ? "?" : "",
+		      query ? query : "");
+	call->url = fs_buf_detach(&b);
+	fs_buf_printf(&b, "%s %s", method, path);
+	(void)what_name;
+	call->what = fs_buf_detach(&b);
+	free(path);
+	call->body = body;
+	call->content_type = content_type ? fs_xstrdup(content_type) : NULL;
+	call->flags = flags;
+	call->idempotent = strcmp(method, "POST") && strcmp(method, "PATCH");
+	call->done = done;
+	call->ud = ud;
+	call->next = c->calls;
+	if (c->calls)
+		c->calls->prev = call;
+	c->calls = call;
+	if ((flags & FS_KUBE_LEADER_ONLY) && c->fenced) {
+		call->timer = fs_timer_start(0, 0, call_on_refused, call);
+		return call;
+	}
+	limiter_enqueue(call);
+	return call;
+}
+
+void fs_kube_call_cancel(struct fs_kube_call *call)
+{
+	if (call->http) {
+		fs_http_cancel(call->http); /* runs call_on_http -> finish */
+		return;
+	}
+	call_finish(call, FS_E_CANCELED, 0,
+		    call->cancel_reason ? call->cancel_reason : "canceled", NULL);
+}
+
+void fs_kube_client_fence(struct fs_kube_client *c, bool fenced)
+{
+	c->fenced = fenced;
+	if (!fenced)
+		return;
+	for (;;) {
+		struct fs_kube_call *call = c->calls;
+		while (call && (!(call->flags & FS_KUBE_LEADER_ONLY) || call->fencing))
+			call = call->next;
+		if (!call)
+			break;
+		call->fencing = true;
+		call->cancel_reason = "canceled: leadership was lost";
+		fs_kube_call_cancel(call);
+	}
+}
+
+enum fs_code fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err)
+{
+	if (out)
+		*out = NULL;
+	if (err)
+		*err = NULL;
+	if (call->done) {
+		if (err)
+			*err = fs_xstrdup("fs_kube_wait: the call has a callback");
+		return FS_E_INVAL;
+	}
+	while (!call->finished)
+		ev_run(fs_loop(), EVRUN_ONCE);
+	enum fs_code code = call->result_code;
+	if (out) {
+		*out = call->result_obj;
+		call->result_obj = NULL;
+	}
+	if (err && call->result_error) {
+		*err = call->result_error;
+		call->result_error = NULL;
+	}
+	call_free(call);
+	return code;
+}
+
+/* ---------------------------------------------------------------- verbs */
+
+static const char *ns_of(const struct fs_kube_client *c,
+			 const struct fs_kube_resource *r, const char *ns)
+{
+	if (!r->namespaced)
+		return NULL;
+	return ns ? ns : c->ns;
+}
+
+struct fs_kube_call *fs_kube_get(struct fs_kube_client *c,
+				 const struct fs_kube_resource *r,
+				 const char *ns, const char *name,
+				 fs_kube_done_fn done, void *ud)
+{
+	return call_start(c, "GET", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
+			  NULL, NULL, NULL, 0, name, done, ud);
+}
+
+struct fs_kube_call *fs_kube_list(struct fs_kube_client *c,
+				  const struct fs_kube_resource *r,
+				  const char *ns,
+				  const struct fs_kube_list_opts *lo,
+				  fs_kube_done_fn done, void *ud)
+{
+	struct fs_buf q = FS_BUF_INIT;
+	if (lo) {
+		const char *sep = "";
+		if (lo->label_selector && lo->label_selector[0]) {
+			fs_buf_adds(&q, "labelSelector=");
+			fs_kube_escape(&q, lo->label_selector);
+			sep = "&";
+		}
+		if (lo->field_selector && lo->field_selector[0]) {
+			fs_buf_printf(&q, "%sfieldSelector=", sep);
+			fs_kube_escape(&q, lo->field_selector);
+			sep = "&";
+		}
+		if (lo->limit) {
+			fs_buf_printf(&q, "%slimit=%u", sep, lo->limit);
+			sep = "&";
+		}
+		if (lo->continue_token && lo->continue_token[0]) {
+			fs_buf_printf(&q, "%scontinue=", sep);
+			fs_kube_escape(&q, lo->continue_token);
+			sep = "&";
+		}
+		if (lo->resource_version && lo->resource_version[0]) {
+			fs_buf_printf(&q, "%sresourceVersion=", sep);
+			fs_kube_escape(&q, lo->resource_version);
+		}
+	}
+	struct fs_kube_call *call = call_start(c, "GET",
+					       fs_kube_path(r, ns_of(c, r, ns), NULL, NULL),
+					       q.data, NULL, NULL, 0, NULL, done, ud);
+	fs_buf_release(&q);
+	return call;
+}
+
+static const char *obj_name(const cJSON *obj)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "name");
+	return cJSON_IsString(n) ? n->valuestring : "";
+}
+
+struct fs_kube_call *fs_kube_create(struct fs_kube_client *c,
+				    const struct fs_kube_resource *r,
+				    const char *ns, const cJSON *obj,
+				    uint32_t flags, fs_kube_done_fn done,
+				    void *ud)
+{
+	return call_start(c, "POST", fs_kube_path(r, ns_of(c, r, ns), NULL, NULL),
+			  NULL, cJSON_PrintUnformatted(obj), "application/json",
+			  flags & ~FS_KUBE_STATUS, obj_name(obj), done, ud);
+}
+
+struct fs_kube_call *fs_kube_update(struct fs_kube_client *c,
+				    const struct fs_kube_resource *r,
+				    const char *ns, const cJSON *obj,
+				    uint32_t flags, fs_kube_done_fn done,
+				    void *ud)
+{
+	const char *name = obj_name(obj);
+	return call_start(c, "PUT",
+			  fs_kube_path(r, ns_of(c, r, ns), name,
+				       flags & FS_KUBE_STATUS ? "status" : NULL),
+			  NULL, cJSON_PrintUnformatted(obj), "application/json",
+			  flags, name, done, ud);
+}
+
+struct fs_kube_call *fs_kube_patch(struct fs_kube_client *c,
+				   const struct fs_kube_resource *r,
+				   const char *ns, const char *name,
+				   enum fs_kube_patch type, const char *patch,
+				   uint32_t flags, fs_kube_done_fn done,
+				   void *ud)
+{
+	static const char *const types[] = {
+		"application/merge-patch+json", "application/json-patch+json",
+		"application/strategic-merge-patch+json"};
+	return call_start(c, "PATCH",
+			  fs_kube_path(r, ns_of(c, r, ns), name,
+				       flags & FS_KUBE_STATUS ? "status" : NULL),
+			  NULL, fs_xstrdup(patch), types[(unsigned)type % 3], flags,
+			  name, done, ud);
+}
+
+struct fs_kube_call *fs_kube_delete(struct fs_kube_client *c,
+				    const struct fs_kube_resource *r,
+				    const char *ns, const char *name,
+				    const char *precond_rv, uint32_t flags,
+				    fs_kube_done_fn done, void *ud)
+{
+	char *body = NULL;
+	if (precond_rv) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "kind", "DeleteOptions");
+		cJSON_AddStringToObject(o, "apiVersion", "v1");
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "preconditions"),
+					"resourceVersion", precond_rv);
+		body = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+	}
+	return call_start(c, "DELETE", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
+			  NULL, body, body ? "application/json" : NULL,
+			  flags & ~FS_KUBE_STATUS, name, done, ud);
+}

@@ -1,0 +1,57 @@
+/*
+ * kube/client_internal.h - the client's structures, shared by client.c
+ * (calls) and stream.c (watch streams). Not for other parts.
+ */
+#ifndef FS_KUBE_CLIENT_INTERNAL_H
+#define FS_KUBE_CLIENT_INTERNAL_H
+
+#include "kube/client.h"
+#include "net/net.h"
+#include "util/buf.h"
+#include "util/status.h"
+
+struct fs_kube_call {
+	struct fs_kube_client *client;
+	char *method, *url, *what, *body, *content_type;
+	uint32_t flags;
+	bool idempotent;
+	bool queued;   /* waiting for a rate-limiter token */
+	bool fencing;  /* being canceled by fs_kube_client_fence */
+	bool finished; /* (fs_kube_wait) result below is ready */
+	const char *cancel_reason; /* static text */
+	uint32_t attempt;
+	struct fs_http *http;
+	struct fs_timer *timer;
+	fs_kube_done_fn done;
+	void *ud;
+	enum fs_code result_code; /* fs_kube_wait */
+	cJSON *result_obj;
+	char *result_error;
+	struct fs_kube_call *prev, *next; /* client->calls */
+	struct fs_kube_call *wnext;       /* client->waiting */
+};
+
+struct fs_kube_client {
+	char *server, *ns;
+	char *ca_pem, *cert_pem, *key_pem, *token;
+	size_t ca_pem_len, cert_pem_len, key_pem_len;
+	bool insecure;
+	bool fenced;
+	bool closing;
+	char *ua_header;
+	double qps;
+	uint32_t burst, timeout_ms, max_retries, backoff_base_ms, backoff_max_ms;
+	double tokens;
+	int64_t tokens_at;
+	struct fs_timer *limiter_timer;
+	struct fs_kube_call *waiting, *waiting_tail;
+	struct fs_kube_call *calls;
+	struct fs_kube_stream *streams;
+};
+
+void fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex);
+void fs_kube_escape(struct fs_buf *b, const char *s); /* percent-encode */
+uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt);
+void fs_kube_call_fail_later(void *ud);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * test_kube_client - the Kubernetes client against fedstate-testapi:
+ * verbs, Status errors, optimistic concurrency, pagination, the /status
+ * subresource, retries under injected 500/429, watch streams, leader
+ * fencing, TLS with a generated CA and client certificates.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <ev.h>
+
+#include "kube/client.h"
+#include "kube/config.h"
+#include "lib/testapi_proc.h"
+#include "net/net.h"
+
+static const struct fs_kube_resource cm_res = {"", "v1", "configmaps", "ConfigMap", true};
+static const struct fs_kube_resource mdb_res = {"middleware.fedstate.io", "v1alpha1",
+						"mongodbs", "MongoDB", true};
+
+struct fixture {
+	struct ta_proc proc;
+	struct fs_kube_config *cfg;
+	struct fs_kube_client *c;
+};
+
+static int setup_with(void **state, const char *const *extra)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	if (!ta_proc_start(&f->proc, extra)) {
+		free(f);
+		return -1;
+	}
+	struct fs_kube_config_opts o = {.kubeconfig = f->proc.kubeconfig};
+	char *err = NULL;
+	if (fs_kube_config_load(&o, &f->cfg, &err) != FS_OK) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return -1;
+	}
+	struct fs_kube_client_opts co = {.backoff_base_ms = 20, .backoff_max_ms = 200,
+					 .qps = 1000, .burst = 1000};
+	f->c = fs_kube_client_new(f->cfg, &co);
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state) { return setup_with(state, NULL); }
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	fs_kube_client_free(f->c);
+	fs_kube_config_free(f->cfg);
+	fs_net_shutdown();
+	bool clean = ta_proc_stop(&f->proc);
+	free(f);
+	return clean ? 0 : -1;
+}
+
+static cJSON *make_cm(const char *name, const char *value)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddStringToObject(o, "kind", "ConfigMap");
+	cJSON *md = cJSON_AddObjectToObject(o, "metadata");
+	cJSON_AddStringToObject(md, "name", name);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "labels"), "app", "demo");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "data"), "k", value);
+	return o;
+}
+
+static const char *str_at(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, a), b);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static enum fs_code create_cm(struct fixture *f, const char *name, cJSON **out)
+{
+	cJSON *o = make_cm(name, "v1");
+	enum fs_code rc = fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, o, 0, NULL, NULL),
+				       out, NULL);
+	cJSON_Delete(o);
+	return rc;
+}
+
+static void test_crud_and_errors(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *obj = NULL;
+	char *err = NULL;
+	assert_int_equal(create_cm(f, "a", &obj), FS_OK);
+	assert_non_null(str_at(obj, "metadata", "uid"));
+	assert_string_equal(str_at(obj, "metadata", "namespace"), "default");
+	cJSON_Delete(obj);
+
+	/* create again: AlreadyExists, with the server's words */
+	cJSON *dup = make_cm("a", "v2");
+	assert_int_equal(fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, dup, 0, NULL, NULL),
+				      NULL, &err), FS_E_EXISTS);
+	assert_non_null(strstr(err, "already exists"));
+	assert_non_null(strstr(err, "POST /api/v1/namespaces/default/configmaps"));
+	free(err);
+	cJSON_Delete(dup);
+
+	/* get of a missing object */
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &cm_res, NULL, "nope", NULL, NULL),
+				      NULL, &err), FS_E_NOTFOUND);
+	assert_non_null(strstr(err, "configmaps \"nope\" not found"));
+	free(err);
+
+	/* update with the current resourceVersion works, a stale one is a conflict */
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &cm_res, NULL, "a", NULL, NULL),
+				      &obj, NULL), FS_OK);
+	cJSON *stale = cJSON_Duplicate(obj, true);
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(obj, "data"), "k", cJSON_CreateString("v2"));
+	cJSON *updated = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_update(f->c, &cm_res, NULL, obj, 0, NULL, NULL),
+				      &updated, NULL), FS_OK);
+	assert_string_not_equal(str_at(updated, "metadata", "resourceVersion"),
+				str_at(obj, "metadata", "resourceVersion"));
+	assert_string_equal(str_at(updated, "data", "k"), "v2");
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(stale, "data"), "k", cJSON_CreateString("v3"));
+	assert_int_equal(fs_kube_wait(fs_kube_update(f->c, &cm_res, NULL, stale, 0, NULL, NULL),
+				      NULL, &err), FS_E_CONFLICT);
+	assert_non_null(strstr(err, "409 Conflict"));
+	assert_non_null(strstr(err, "the object has been modified"));
+	free(err);
+
+	/* merge patch and JSON patch */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &cm_res, NULL, "a", FS_KUBE_MERGE_PATCH,
+						    "{\"data\":{\"x\":\"1\"}}", 0, NULL, NULL),
+				      &obj, NULL) == FS_OK ? FS_OK : FS_E_INTERNAL, FS_OK);
+	cJSON_Delete(obj);
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &cm_res, NULL, "a", FS_KUBE_JSON_PATCH,
+						    "[{\"op\":\"replace\",\"path\":\"/data/x\",\"value\":\"2\"},"
+						    "{\"op\":\"remove\",\"path\":\"/data/k\"}]",
+						    0, NULL, NULL), &obj, NULL), FS_OK);
+	assert_string_equal(str_at(obj, "data", "x"), "2");
+	assert_null(str_at(obj, "data", "k"));
+	cJSON_Delete(obj);
+	/* a JSON patch whose test fails is refused as invalid */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &cm_res, NULL, "a", FS_KUBE_JSON_PATCH,
+						    "[{\"op\":\"test\",\"path\":\"/data/x\",\"value\":\"9\"}]",
+						    0, NULL, NULL), NULL, &err), FS_E_INVAL);
+	free(err);
+
+	/* delete with a stale precondition conflicts, then deletes */
+	assert_int_equal(fs_kube_wait(fs_kube_delete(f->c, &cm_res, NULL, "a", "1", 0, NULL, NULL),
+				      NULL, &err), FS_E_CONFLICT);
+	free(err);
+	assert_int_equal(fs_kube_wait(fs_kube_delete(f->c, &cm_res, NULL, "a", NULL, 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &cm_res, NULL, "a", NULL, NULL),
+				      NULL, NULL), FS_E_NOTFOUND);
+	cJSON_Delete(stale);
+	cJSON_Delete(updated);
+}
+
+static void test_status_and_generation(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *m = cJSON_Parse("{\"apiVersion\":\"middleware.fedstate.io/v1alpha1\",\"kind\":\"MongoDB\","
+			       "\"metadata\":{\"name\":\"m\",\"finalizers\":[\"x/y\"]},"
+			       "\"spec\":{\"members\":3},\"status\":{\"state\":\"ignored\"}}");
+	cJSON *obj = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_create(f->c, &mdb_res, NULL, m, 0, NULL, NULL),
+				      &obj, NULL), FS_OK);
+	cJSON_Delete(m);
+	/* status is a subresource: ignored on create */
+	assert_null(cJSON_GetObjectItem(obj, "status"));
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "metadata"), "generation")->valueint, 1);
+	cJSON_Delete(obj);
+	/* a status write does not bump generation and does not change spec */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &mdb_res, NULL, "m", FS_KUBE_MERGE_PATCH,
+						    "{\"spec\":{\"members\":9},\"status\":{\"state\":\"Running\"}}",
+						    FS_KUBE_STATUS, NULL, NULL), &obj, NULL), FS_OK);
+	assert_string_equal(str_at(obj, "status", "state"), "Running");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "spec"), "members")->valueint, 3);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "metadata"), "generation")->valueint, 1);
+	cJSON_Delete(obj);
+	/* a spec write bumps generation and keeps status */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &mdb_res, NULL, "m", FS_KUBE_MERGE_PATCH,
+						    "{\"spec\":{\"members\":5},\"status\":{\"state\":\"x\"}}",
+						    0, NULL, NULL), &obj, NULL), FS_OK);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "metadata"), "generation")->valueint, 2);
+	assert_string_equal(str_at(obj, "status", "state"), "Running");
+	cJSON_Delete(obj);
+	/* delete with a finalizer only marks it */
+	assert_int_equal(fs_kube_wait(fs_kube_delete(f->c, &mdb_res, NULL, "m", NULL, 0, NULL, NULL),
+				      &obj, NULL), FS_OK);
+	assert_non_null(str_at(obj, "metadata", "deletionTimestamp"));
+	cJSON_Delete(obj);
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &mdb_res, NULL, "m", NULL, NULL), NULL, NULL),
+			 FS_OK);
+	/* removing the finalizer completes the delete */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &mdb_res, NULL, "m", FS_KUBE_MERGE_PATCH,
+						    "{\"metadata\":{\"finalizers\":null}}", 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &mdb_res, NULL, "m", NULL, NULL), NULL, NULL),
+			 FS_E_NOTFOUND);
+}
+
+static void test_pagination_and_selectors(void **state)
+{
+	struct fixture *f = *state;
+	char name[32];
+	for (int i = 0; i < 7; i++) {
+		snprintf(name, sizeof(name), "p%d", i);
+		assert_int_equal(create_cm(f, name, NULL), FS_OK);
+	}
+	cJSON *other = make_cm("q", "v");
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(cJSON_GetObjectItem(other, "metadata"), "labels"),
+				  "app", cJSON_CreateString("other"));
+	assert_int_equal(fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, other, 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	cJSON_Delete(other);
+	/* pages of 3 over the 7 labelled ones: 3 + 3 + 1, no repeats */
+	char *cont = NULL;
+	int total = 0, pages = 0;
+	char seen[8] = {0};
+	do {
+		struct fs_kube_list_opts lo = {.label_selector = "app=demo", .limit = 3,
+					       .continue_token = cont};
+		cJSON *list = NULL;
+		assert_int_equal(fs_kube_wait(fs_kube_list(f->c, &cm_res, NULL, &lo, NULL, NULL),
+					      &list, NULL), FS_OK);
+		free(cont);
+		const char *c = str_at(list, "metadata", "continue");
+		cont = c ? strdup(c) : NULL;
+		const cJSON *it;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(list, "items"))
+		{
+			const char *n = str_at(it, "metadata", "name");
+			assert_int_equal(n[0], 'p');
+			assert_int_equal(seen[n[1] - '0'], 0);
+			seen[n[1] - '0'] = 1;
+			total++;
+		}
+		pages++;
+		cJSON_Delete(list);
+	} while (cont);
+	assert_int_equal(total, 7);
+	assert_int_equal(pages, 3);
+	/* set-based selector and field selector */
+	struct fs_kube_list_opts lo = {.label_selector = "app in (other,none)",
+				       .field_selector = "metadata.name=q"};
+	cJSON *list = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_list(f->c, &cm_res, NULL, &lo, NULL, NULL), &list, NULL),
+			 FS_OK);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(list, "items")), 1);
+	cJSON_Delete(list);
+	/* a malformed selector is the server's 400 */
+	struct fs_kube_list_opts bad = {.label_selector = "app in other"};
+	char *err = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_list(f->c, &cm_res, NULL, &bad, NULL, NULL), NULL, &err),
+			 FS_E_INVAL);
+	assert_non_null(strstr(err, "unable to parse requirement"));
+	free(err);
+}
+
+static void test_retries(void **state)
+{
+	struct fixture *f = *state;
+	/* two 500s then success: the client retries */
+	assert_int_equal(ta_proc_admin(&f->proc, "fail?status=500&count=2"), 200);
+	assert_int_equal(create_cm(f, "r1", NULL), FS_OK);
+	/* 429 with Retry-After: honoured, then success */
+	assert_int_equal(ta_proc_admin(&f->proc, "fail?status=429&count=1&retry-after=1"), 200);
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &cm_res, NULL, "r1", NULL, NULL), NULL, NULL),
+			 FS_OK);
+	/* more failures than retries: the error reaches the caller */
+	assert_int_equal(ta_proc_admin(&f->proc, "fail?status=503&count=50"), 200);
+	char *err = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &cm_res, NULL, "r1", NULL, NULL), NULL, &err),
+			 FS_E_HTTP);
+	assert_non_null(strstr(err, "503"));
+	free(err);
+	assert_int_equal(ta_proc_admin(&f->proc, "fail?count=0"), 200);
+}
+
+struct watch_log {
+	int added, modified, deleted, bookmarks;
+	bool ended;
+	enum fs_code end_code;
+	char last_rv[32];
+};
+
+static enum fs_code on_ev(void *ud, struct fs_kube_event *ev)
+{
+	struct watch_log *l = ud;
+	switch (ev->type) {
+	case FS_KUBE_ADDED: l->added++; break;
+	case FS_KUBE_MODIFIED: l->modified++; break;
+	case FS_KUBE_DELETED: l->deleted++; break;
+	case FS_KUBE_BOOKMARK: l->bookmarks++; break;
+	default: break;
+	}
+	if (ev->rv)
+		snprintf(l->last_rv, sizeof(l->last_rv), "%s", ev->rv);
+	return FS_OK;
+}
+
+static void on_end(void *ud, enum fs_code code, const char *error)
+{
+	(void)error;
+	struct watch_log *l = ud;
+	l->ended = true;
+	l->end_code = code;
+}
+
+static void spin_until(const int *counter, int want, const bool *flag)
+{
+	int64_t deadline = fs_now_ms() + 20000; /* a hang guard, not a timing check */
+	while ((counter ? *counter < want : !*flag) && fs_now_ms() < deadline)
+		ev_run(fs_loop(), EVRUN_ONCE);
+}
+
+static void test_watch_stream(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *obj = NULL;
+	assert_int_equal(create_cm(f, "w0", &obj), FS_OK);
+	char rv[32];
+	snprintf(rv, sizeof(rv), "%s", str_at(obj, "metadata", "resourceVersion"));
+	cJSON_Delete(obj);
+	struct watch_log l = {0};
+	struct fs_kube_watch_opts wo = {.resource_version = rv, .bookmarks = true};
+	struct fs_kube_stream *s = fs_kube_watch(f->c, &cm_res, NULL, &wo, on_ev, on_end, &l);
+	for (int i = 1; i <= 3; i++) {
+		char n[8];
+		snprintf(n, sizeof(n), "w%d", i);
+		assert_int_equal(create_cm(f, n, NULL), FS_OK);
+	}
+	assert_int_equal(fs_kube_wait(fs_kube_delete(f->c, &cm_res, NULL, "w0", NULL, 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	spin_until(&l.deleted, 1, NULL);
+	assert_int_equal(l.added, 3); /* only what happened after rv */
+	assert_int_equal(l.deleted, 1);
+	assert_int_equal(ta_proc_admin(&f->proc, "bookmark"), 200);
+	spin_until(&l.bookmarks, 1, NULL);
+	assert_int_equal(l.bookmarks, 1);
+	/* the server drops every stream: the end callback says so */
+	assert_int_equal(ta_proc_admin(&f->proc, "drop-watches"), 200);
+	spin_until(NULL, 0, &l.ended);
+	assert_true(l.ended);
+	assert_true(l.end_code == FS_E_NET || l.end_code == FS_OK);
+	(void)s;
+	/* resuming from a compacted version: 410 Gone */
+	assert_int_equal(ta_proc_admin(&f->proc, "compact"), 200);
+	struct watch_log g = {0};
+	wo.resource_version = rv;
+	fs_kube_watch(f->c, &cm_res, NULL, &wo, on_ev, on_end, &g);
+	spin_until(NULL, 0, &g.ended);
+	assert_int_equal(g.end_code, FS_E_GONE);
+	/* stopping a live stream calls nothing */
+	struct watch_log h = {0};
+	struct fs_kube_stream *live = fs_kube_watch(f->c, &cm_res, NULL, NULL, on_ev, on_end, &h);
+	spin_until(&h.added, 3, NULL);
+	assert_int_equal(h.added, 3); /* no rv: the current state first */
+	fs_kube_stream_stop(live);
+	assert_false(h.ended);
+}
+
+struct done_rec {
+	int calls;
+	enum fs_code code;
+};
+
+static void on_done(void *ud, struct fs_kube_result *res)
+{
+	struct done_rec *d = ud;
+	d->calls++;
+	d->code = res->code;
+}
+
+static void test_fencing(void **state)
+{
+	struct fixture *f = *state;
+	fs_kube_client_fence(f->c, true);
+	struct done_rec d = {0};
+	cJSON *o = make_cm("fenced", "v");
+	fs_kube_create(f->c, &cm_res, NULL, o, FS_KUBE_LEADER_ONLY, on_done, &d);
+	assert_int_equal(d.calls, 0); /* never from inside the call */
+	spin_until(&d.calls, 1, NULL);
+	assert_int_equal(d.code, FS_E_PERM);
+	/* reads and unflagged writes still go */
+	assert_int_equal(fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, o, 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	/* fencing cancels a leader-only write in flight */
+	fs_kube_client_fence(f->c, false);
+	assert_int_equal(ta_proc_admin(&f->proc, "latency?ms=300"), 200);
+	struct done_rec d2 = {0};
+	fs_kube_delete(f->c, &cm_res, NULL, "fenced", NULL, FS_KUBE_LEADER_ONLY, on_done, &d2);
+	ev_run(fs_loop(), EVRUN_NOWAIT);
+	fs_kube_client_fence(f->c, true);
+	assert_int_equal(d2.calls, 1);
+	assert_int_equal(d2.code, FS_E_CANCELED);
+	assert_int_equal(ta_proc_admin(&f->proc, "latency?ms=0"), 200);
+	cJSON_Delete(o);
+	fs_kube_client_fence(f->c, false);
+}
+
+static int setup_tls(void **state)
+{
+	static const char *const extra[] = {"--tls", NULL};
+	return setup_with(state, extra);
+}
+
+static void test_tls_client_cert(void **state)
+{
+	struct fixture *f = *state;
+	assert_non_null(strstr(fs_kube_client_server(f->c), "https://"));
+	assert_non_null(f->cfg->cert_pem);
+	assert_int_equal(create_cm(f, "secure", NULL), FS_OK);
+	/* without the client certificate the server says 401 */
+	struct fs_kube_config anon = *f->cfg;
+	anon.cert_pem = anon.key_pem = NULL;
+	struct fs_kube_client *c2 = fs_kube_client_new(&anon, NULL);
+	char *err = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_get(c2, &cm_res, NULL, "secure", NULL, NULL), NULL, &err),
+			 FS_E_AUTH);
+	free(err);
+	fs_kube_client_free(c2);
+	/* a CA that did not sign the server's certificate: a clear TLS error */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/other", f->proc.dir);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s && cd %s && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+		 "-nodes -keyout ca.key -out ca.crt -days 1 -subj /CN=wrong-ca 2>/dev/null", path, path);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/other/ca.crt", f->proc.dir);
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	char pem[8192];
+	size_t n = fread(pem, 1, sizeof(pem) - 1, fp);
+	fclose(fp);
+	pem[n] = '\0';
+	struct fs_kube_config wrong = *f->cfg;
+	wrong.ca_pem = pem;
+	wrong.ca_pem_len = n;
+	struct fs_kube_client_opts co = {.max_retries = 0};
+	struct fs_kube_client *c3 = fs_kube_client_new(&wrong, &co);
+	assert_int_equal(fs_kube_wait(fs_kube_get(c3, &cm_res, NULL, "secure", NULL, NULL), NULL, &err),
+			 FS_E_TLS);
+	assert_non_null(strstr(err, "certificate"));
+	free(err);
+	fs_kube_client_free(c3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_crud_and_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_and_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pagination_and_selectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fencing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_client_cert, setup_tls, teardown),
+	};
+	return cmocka_run_group_tests_name("kube_client", tests, NULL, NULL);
+}
