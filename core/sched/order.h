@@ -8,8 +8,9 @@
  *   3. AvailableReplicas descending, where AvailableReplicas is
  *      fs_candidate.available + fs_candidate.previous (free room plus what
  *      the cluster already runs of this workload),
- *   4. name ascending (strcmp; names are unique within a snapshot, so the
- *      order is total and the same on every run).
+ *   4. name ascending (strcmp order; names are unique within a snapshot,
+ *      so the order is total and the same on every run; Karmada's Go sort
+ *      is unstable past 12 clusters, ours never depends on input order).
  *
  * Pure; scratch memory comes from the caller's arena. Single-threaded use
  * of the arena only.
@@ -45,8 +46,10 @@ int64_t fs_order_available(const struct fs_candidate *cand);
  * active clusterAffinities term (NULL when none, see fs_order_overflow).
  * tiers_out (NULL: not wanted) receives the OverflowOrder of each
  * candidate at its sorted position. Costs up to one affinity match per
- * tier per cluster when a term is given, none otherwise; string compares
- * only for the final tie on equal keys. Scratch memory comes from
+ * tier per cluster when a term is given, none otherwise. The sort is a
+ * stable merge sort on packed integer keys (names through 16-byte
+ * prefixes, strcmp only past them); no allocation outside `scratch`.
+ * Scores beyond +-2^53 compare as +-2^53. Scratch memory comes from
  * `scratch` (not released here).
  */
 void fs_order_candidates(struct fs_candidate *cands, uint32_t n,

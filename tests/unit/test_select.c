@@ -1,7 +1,8 @@
 /*
- * test_select.c - selection by spread constraints: Karmada's select-by-
- * cluster and select-by-region (with the selectGroups golden cases of
- * reference §2.2), the group score, and our zone/provider/label modes.
+ * test_select.c - Karmada's cluster order, and selection by spread
+ * constraints: Karmada's select-by-cluster and select-by-region (with the
+ * selectGroups golden cases of reference §2.2), the group score, and our
+ * zone/provider/label modes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "sched/order.h"
 #include "sched/select.h"
 #include "util/arena.h"
 #include "util/intern.h"
@@ -509,10 +511,93 @@ test_by_label(void **st)
 	assert_string_equal(err, "the number of feasible label site is less than spreadConstraint.MinGroups");
 }
 
+/* ------------------------------------------------- cluster order */
+
+static void
+expect_all(const struct fs_candidate *c, uint32_t n, const char *want)
+{
+	n_sel = n;
+	expect(c, want);
+}
+
+static void
+test_order_keys(void **st)
+{
+	(void)st;
+	struct fs_candidate c[] = {
+		cand(cluster("low", 0, 0, 0, 0), 10, 50),
+		cand(cluster("b", 0, 0, 0, 0), 90, 5),
+		cand(cluster("a", 0, 0, 0, 0), 90, 5),
+		cand(cluster("roomy", 0, 0, 0, 0), 90, 6),
+	};
+	c[1].previous = 0;
+	c[3].available = 2; /* 2 free + 4 already running = 6 */
+	c[3].previous = 4;
+	fs_arena_reset(&arena);
+	fs_order_candidates(c, 4, NULL, NULL, &arena);
+	/* score desc, then available+previous desc, then name */
+	expect_all(c, 4, "roomy a b low");
+}
+
+static void
+test_order_overflow_tiers(void **st)
+{
+	(void)st;
+	const char *primary[] = {I("m3")}, *spill[] = {I("m1")};
+	struct fs_cluster_affinity over = {.cluster_names = spill, .n_cluster_names = 1};
+	struct fs_affinity_term term = {
+		.name = I("t"),
+		.affinity = {.cluster_names = primary, .n_cluster_names = 1},
+		.overflow = &over,
+		.n_overflow = 1,
+	};
+	struct fs_candidate c[] = {
+		cand(cluster("m1", 0, 0, 0, 0), 100, 9),
+		cand(cluster("m2", 0, 0, 0, 0), 100, 9),
+		cand(cluster("m3", 0, 0, 0, 0), 0, 0),
+	};
+	uint32_t tiers[3];
+	assert_int_equal(fs_order_overflow(&term, c[0].cluster), 1);
+	assert_int_equal(fs_order_overflow(&term, c[1].cluster), FS_OVERFLOW_NONE);
+	assert_int_equal(fs_order_overflow(NULL, c[1].cluster), 0);
+	fs_arena_reset(&arena);
+	fs_order_candidates(c, 3, &term, tiers, &arena);
+	expect_all(c, 3, "m3 m1 m2");
+	assert_int_equal(tiers[0], 0);
+	assert_int_equal(tiers[1], 1);
+	assert_int_equal(tiers[2], FS_OVERFLOW_NONE);
+}
+
+static void
+test_order_many_equal_is_input_independent(void **st)
+{
+	(void)st;
+	/* 20 clusters with equal keys (Go sorts > 12 unstably): the result
+	 * is the name order whatever the input order */
+	struct fs_candidate fwd[20], rev[20];
+	char name[16];
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "eq%02d", i);
+		fwd[i] = cand(cluster(name, 0, 0, 0, 0), 50, 3);
+		rev[19 - i] = fwd[i];
+	}
+	fs_arena_reset(&arena);
+	fs_order_candidates(fwd, 20, NULL, NULL, &arena);
+	fs_order_candidates(rev, 20, NULL, NULL, &arena);
+	for (int i = 0; i < 20; i++) {
+		assert_ptr_equal(fwd[i].cluster, rev[i].cluster);
+		snprintf(name, sizeof(name), "eq%02d", i);
+		assert_string_equal(fwd[i].cluster->name, name);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_order_keys, setup),
+		cmocka_unit_test_setup(test_order_overflow_tiers, setup),
+		cmocka_unit_test_setup(test_order_many_equal_is_input_independent, setup),
 		cmocka_unit_test(test_select_groups_golden1),
 		cmocka_unit_test(test_select_groups_golden2),
 		cmocka_unit_test(test_select_groups_none_feasible),
