@@ -201,6 +201,16 @@ fs_decode_quantity(struct fs_decode_ctx *ctx, const cJSON *node,
 	if (unset(node))
 		return false;
 	const char *s = fs_doc_scalar(node);
+	char num[40];
+	int64_t iv;
+	if (!s && cJSON_IsNumber(node)) {
+		/* a number built in memory (not loaded by util/doc) */
+		if (fs_doc_int(node, &iv) == FS_OK)
+			snprintf(num, sizeof num, "%lld", (long long)iv);
+		else
+			snprintf(num, sizeof num, "%.17g", node->valuedouble);
+		s = num;
+	}
 	if (!s) {
 		fs_decode_type_error(ctx, node, path, "quantity");
 		return false;

@@ -4,7 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define MAX_DIGITS 320 /* significant digits kept; longer input is refused */
+#define MAX_DIGITS 320 /* significant digits kept; the rest only count as
+                          "something nonzero follows" for rounding */
 
 /* the parsed number: value = digits * 10^exp10 * 2^exp2, sign separate */
 struct qnum {
@@ -13,6 +14,7 @@ struct qnum {
 	size_t n;
 	long exp10;
 	unsigned exp2;
+	bool sticky; /* nonzero digits were dropped beyond MAX_DIGITS */
 };
 
 static bool
@@ -70,6 +72,7 @@ parse_number(const char *s, size_t len, struct qnum *q)
 	q->n = 0;
 	q->exp10 = 0;
 	q->exp2 = 0;
+	q->sticky = false;
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		q->neg = s[i++] == '-';
 	for (bool frac = false; i < len; i++) {
@@ -90,8 +93,12 @@ parse_number(const char *s, size_t len, struct qnum *q)
 			continue;
 		}
 		seen_nonzero = true;
-		if (q->n == MAX_DIGITS)
-			return false;
+		if (q->n == MAX_DIGITS) {
+			q->sticky |= c != '0';
+			if (!frac)
+				q->exp10++; /* the dropped digit still scales */
+			continue;
+		}
 		q->dig[q->n++] = (unsigned char)(c - '0');
 		if (frac)
 			q->exp10--;
@@ -121,6 +128,7 @@ magnitude_fast(const struct qnum *q, unsigned __int128 *mag)
 			if (v > limit)
 				return false;
 		}
+		v += q->sticky; /* 1.000...0001: a fraction was dropped */
 	} else if (q->exp10 < -38) {
 		v = 1; /* 0 < value < 1 */
 	} else {
@@ -128,7 +136,7 @@ magnitude_fast(const struct qnum *q, unsigned __int128 *mag)
 		for (long e = 0; e < -q->exp10; e++)
 			p *= 10;
 		unsigned __int128 r = v % p;
-		v = v / p + (r != 0);
+		v = v / p + (r != 0 || q->sticky);
 	}
 	*mag = v;
 	return v <= limit;
@@ -165,7 +173,7 @@ magnitude_slow(struct qnum *q, unsigned __int128 *mag)
 		else if (q->dig[i])
 			rest = true;
 	}
-	v += rest;
+	v += rest || q->sticky;
 	*mag = v;
 	return v <= (unsigned __int128)1 << 63;
 }
