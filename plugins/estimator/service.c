@@ -111,8 +111,11 @@ call_done(void *ud, const struct fs_http_response *r)
 		return;
 	}
 	if (r->code != FS_OK) {
-		est_fail(st, c->cluster, "%s", r->error ? r->error
-				 : fs_host->strerror(r->code));
+		/* the host's text starts with "POST <url>: "; the cluster says
+		 * enough, keep what went wrong */
+		const char *e = r->error ? r->error : fs_host->strerror(r->code);
+		const char *tail = strstr(e, EST_METHOD_PATH ": ");
+		est_fail(st, c->cluster, "%s", tail ? tail + strlen(EST_METHOD_PATH ": ") : e);
 		return;
 	}
 	gs = est_grpc_status(r->headers, r->n_headers, msg, sizeof(msg));

@@ -62,8 +62,9 @@ function record(call) {
   };
   for (const [k, q] of Object.entries(rr.resourceRequest || {})) entry.resourceRequest[k] = q.string;
   for (const [k, b] of Object.entries(rr.resourceRequestBytes || {})) entry.resourceRequestBytes[k] = decodeQuantity(b);
-  const d = call.getDeadline();
-  if (d instanceof Date) entry.deadlineMs = d.getTime() - Date.now();
+  const d = call.getDeadline(); // a Date, or ms since the epoch, or Infinity
+  const at = d instanceof Date ? d.getTime() : Number(d);
+  if (Number.isFinite(at)) entry.deadlineMs = at - Date.now();
   if (logFile) fs.appendFileSync(logFile, JSON.stringify(entry) + '\n');
 }
 

@@ -1,0 +1,409 @@
+/*
+ * test_estimator.c - the `estimator` plugin (build/plugins/estimator.so)
+ * loaded through the real loader and host, against the Node stand-in of
+ * karmada-scheduler-estimator (tests/grpc/server.js).
+ *
+ * Clusters (all estimators on the one test server, told apart by the
+ * request's `cluster` field, except "gone" whose port is closed):
+ *   member1  answers 7          member2  answers 500
+ *   zero     answers 0          slow     answers after 10 s
+ *   broken   UNAVAILABLE "estimator down: disk 100%"
+ *   gone     nothing listens
+ * The general estimate is replaced by a fake (GENERAL for every cluster,
+ * 0 for "full") so that fallbacks are visible. The server logs what it
+ * decoded from each request into a file this test reads.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "lib/plugin_harness.h"
+#include "net/net.h"
+#include "util/intern.h"
+#include "util/log.h"
+#include "../grpc/grpc_server.h"
+
+#define GENERAL 50
+#define DEADLINE_MS 600
+
+enum { MEMBER1, MEMBER2, ZERO, SLOW, BROKEN, GONE, FULL, NCLUSTERS };
+static const char *const names[NCLUSTERS] = {"member1", "member2", "zero", "slow",
+					      "broken", "gone", "full"};
+
+static struct {
+	int port, closed_port;
+	char srv_log[64], our_log[64];
+	int log_fd;
+	struct fs_cluster cl[NCLUSTERS];
+	const struct fs_cluster *ptr[NCLUSTERS];
+	struct fs_host host; /* the real table with a fake general estimate */
+	struct fs_resource req[2];
+	struct fs_kv sel[1];
+	struct fs_binding b;
+} t;
+
+static int32_t
+fake_general(const struct fs_cluster *c, const struct fs_binding *b)
+{
+	(void)b;
+	return c->name == t.cl[FULL].name ? 0 : GENERAL;
+}
+
+static int
+free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t al = sizeof(a);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&a, sizeof(a));
+	getsockname(fd, (struct sockaddr *)&a, &al);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static int
+setup(void **state)
+{
+	static const char *cfg =
+		"{\"member1\":{\"answer\":7},\"member2\":{\"answer\":500},"
+		"\"zero\":{\"answer\":0},\"slow\":{\"sleepMs\":10000,\"answer\":1},"
+		"\"broken\":{\"error\":{\"code\":14,\"message\":\"estimator down: disk 100%\"}},"
+		"\"full\":{\"answer\":9}}";
+	int fd;
+
+	(void)state;
+	snprintf(t.srv_log, sizeof(t.srv_log), "/tmp/fs-est-srv-XXXXXX");
+	snprintf(t.our_log, sizeof(t.our_log), "/tmp/fs-est-log-XXXXXX");
+	if ((fd = mkstemp(t.srv_log)) < 0 || (t.log_fd = mkstemp(t.our_log)) < 0)
+		return -1;
+	close(fd);
+	t.port = grpc_server_start_log(cfg, t.srv_log);
+	t.closed_port = free_port();
+	for (int i = 0; i < NCLUSTERS; i++) {
+		t.cl[i] = (struct fs_cluster){.struct_size = sizeof(t.cl[i]),
+					      .index = (uint32_t)i,
+					      .name = fs_intern(names[i], (size_t)-1)};
+		t.ptr[i] = &t.cl[i];
+	}
+	t.req[0] = (struct fs_resource){fs_intern("cpu", (size_t)-1), 250};
+	t.req[1] = (struct fs_resource){fs_intern("memory", (size_t)-1), 1073741824};
+	t.sel[0] = (struct fs_kv){fs_intern("disktype", (size_t)-1),
+				  fs_intern("ssd", (size_t)-1)};
+	t.b = (struct fs_binding){
+		.struct_size = sizeof(t.b), .replicas = 3, .requests = t.req,
+		.n_requests = 2, .has_requirements = true, .node_selector = t.sel,
+		.n_node_selector = 1, .namespace_req = fs_intern("default", (size_t)-1),
+		.resource = {.kind = fs_intern("Deployment", (size_t)-1),
+			     .namespace_ = fs_intern("default", (size_t)-1),
+			     .name = fs_intern("nginx", (size_t)-1)}};
+	fs_log_set_fd(t.log_fd);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	fs_log_set_fd(2);
+	ph_retire_all();
+	fs_net_shutdown();
+	grpc_server_stop();
+	if (!getenv("KEEP_LOGS"))
+		unlink(t.srv_log);
+	if (!getenv("KEEP_LOGS"))
+		unlink(t.our_log);
+	close(t.log_fd);
+	return 0;
+}
+
+/* the plugin with args; its host table gets the fake general estimate */
+static struct fs_plugin *
+load(const char *fmt, ...)
+{
+	char args[2048];
+	va_list ap;
+	struct fs_plugin *p;
+	const struct fs_host **slot;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	p = ph_load("estimator", args);
+	slot = p->lp->desc.host_slot;
+	t.host = **slot;
+	t.host.general_estimate = fake_general;
+	*slot = &t.host;
+	return p;
+}
+
+/* service args: every cluster on the test server, "gone" on a closed port */
+static struct fs_plugin *
+load_service(const char *extra)
+{
+	char a[NCLUSTERS][64];
+
+	if (t.port <= 0)
+		skip();
+	for (int i = 0; i < NCLUSTERS; i++)
+		snprintf(a[i], sizeof(a[i]), "\"%s\":\"127.0.0.1:%d\"", names[i],
+			 i == GONE ? t.closed_port : t.port);
+	return load("{\"schedulerEstimator\":true,\"timeout\":\"%dms\",%s"
+		    "\"addresses\":{%s,%s,%s,%s,%s,%s,%s}}",
+		    DEADLINE_MS, extra, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = calloc(1, 1 << 20);
+
+	if (f) {
+		size_t n = fread(s, 1, (1 << 20) - 1, f);
+		s[n] = '\0';
+		fclose(f);
+	}
+	return s;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* requests the server received for a cluster so far */
+static int
+served(const char *cluster)
+{
+	char key[64], *log = slurp(t.srv_log);
+	int n;
+
+	snprintf(key, sizeof(key), "{\"cluster\":\"%s\"", cluster);
+	n = count(log, key);
+	free(log);
+	return n;
+}
+
+static void
+test_fanout_with_fallbacks(void **state)
+{
+	struct fs_plugin *p = load_service("");
+	struct fs_cycle *cyc = ph_cycle(&t.b, NCLUSTERS);
+	const char *reason = NULL;
+	struct fs_net_stats s0, s1;
+	int64_t t0, elapsed;
+	char *log;
+
+	(void)state;
+	fs_net_stats(&s0);
+	t0 = fs_now_ms();
+	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS,
+						  &reason), FS_OK);
+	elapsed = fs_now_ms() - t0;
+	fs_net_stats(&s1);
+	/* one deadline for all, not one per cluster */
+	assert_true(elapsed < 3 * DEADLINE_MS);
+	/* min(general, service); failed calls fall back to the general one */
+	assert_int_equal(fs_cycle_available(cyc, MEMBER1), 7);
+	assert_int_equal(fs_cycle_available(cyc, MEMBER2), GENERAL);
+	assert_int_equal(fs_cycle_available(cyc, ZERO), 0);
+	assert_int_equal(fs_cycle_available(cyc, SLOW), GENERAL);
+	assert_int_equal(fs_cycle_available(cyc, BROKEN), GENERAL);
+	assert_int_equal(fs_cycle_available(cyc, GONE), GENERAL);
+	assert_int_equal(fs_cycle_available(cyc, FULL), 0);
+	/* the six calls to the server shared one HTTP/2 connection */
+	assert_in_range(s1.connects - s0.connects, 1, 2);
+	/* clusters that cannot take one replica are filtered */
+	assert_int_equal(p->lp->sched.filter(p->state, cyc, t.ptr[ZERO], &reason),
+			 FS_UNSCHEDULABLE);
+	assert_string_equal(reason, "cluster(s) had no room for a single replica");
+	assert_int_equal(p->lp->sched.filter(p->state, cyc, t.ptr[FULL], &reason),
+			 FS_UNSCHEDULABLE);
+	assert_int_equal(p->lp->sched.filter(p->state, cyc, t.ptr[MEMBER1], &reason),
+			 FS_OK);
+	assert_int_equal(p->lp->sched.filter(p->state, cyc, t.ptr[SLOW], &reason),
+			 FS_OK);
+	/* one summary naming exactly the failed clusters, grpc status and
+	 * the percent-decoded grpc-message */
+	log = slurp(t.our_log);
+	assert_int_equal(count(log, "estimator call(s) failed"), 1);
+	assert_non_null(strstr(log, "3 estimator call(s) failed"));
+	assert_non_null(strstr(log, "broken: grpc status 14 UNAVAILABLE: "
+				   "estimator down: disk 100%"));
+	assert_non_null(strstr(log, "slow: no answer within the deadline (600 ms)"));
+	assert_non_null(strstr(log, " gone: "));
+	assert_null(strstr(log, "member1:"));
+	free(log);
+	fs_cycle_destroy(cyc);
+}
+
+static void
+test_server_saw_both_encodings(void **state)
+{
+	char *log = slurp(t.srv_log), *line;
+	cJSON *e, *rr, *rb;
+
+	(void)state;
+	line = strstr(log, "{\"cluster\":\"member1\"");
+	assert_non_null(line);
+	*strchr(line, '\n') = '\0';
+	e = cJSON_Parse(line);
+	assert_non_null(e);
+	rr = cJSON_GetObjectItem(e, "resourceRequest");
+	rb = cJSON_GetObjectItem(e, "resourceRequestBytes");
+	/* field 2 (old estimators) and field 5 (v1.18+) carry the same values */
+	assert_string_equal(cJSON_GetObjectItem(rr, "cpu")->valuestring, "250m");
+	assert_string_equal(cJSON_GetObjectItem(rr, "memory")->valuestring, "1073741824");
+	assert_string_equal(cJSON_GetObjectItem(rb, "cpu")->valuestring, "250m");
+	assert_string_equal(cJSON_GetObjectItem(rb, "memory")->valuestring, "1073741824");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "nodeSelector"),
+						"disktype")->valuestring, "ssd");
+	assert_string_equal(cJSON_GetObjectItem(e, "namespace")->valuestring, "default");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(e, "object"), 0)->valuestring,
+			    "kind=Deployment, name=default/nginx");
+	/* grpc-timeout reached the server as the call's deadline */
+	assert_in_range(cJSON_GetObjectItem(e, "deadlineMs")->valuedouble, 1, DEADLINE_MS);
+	cJSON_Delete(e);
+	free(log);
+}
+
+static void
+test_failures_logged_once_per_interval(void **state)
+{
+	struct fs_plugin *p = load_service("");
+	char *log;
+
+	(void)state;
+	lseek(t.log_fd, 0, SEEK_SET);
+	if (ftruncate(t.log_fd, 0) != 0)
+		fail();
+	for (int round = 0; round < 2; round++) {
+		struct fs_cycle *cyc = ph_cycle(&t.b, NCLUSTERS);
+		const char *reason = NULL;
+
+		p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS, &reason);
+		assert_int_equal(fs_cycle_available(cyc, BROKEN), GENERAL);
+		fs_cycle_destroy(cyc);
+	}
+	log = slurp(t.our_log);
+	assert_int_equal(count(log, "estimator call(s) failed"), 1);
+	free(log);
+}
+
+static void
+test_cache_answers_within_ttl(void **state)
+{
+	struct fs_plugin *p = load_service("\"cacheTTL\":\"1m\",");
+	int before = served("member1");
+
+	(void)state;
+	for (int round = 0; round < 3; round++) {
+		struct fs_cycle *cyc = ph_cycle(&t.b, NCLUSTERS);
+		const char *reason = NULL;
+
+		p->lp->sched.pre_filter(p->state, cyc, t.ptr, 2, &reason);
+		assert_int_equal(fs_cycle_available(cyc, MEMBER1), 7);
+		fs_cycle_destroy(cyc);
+	}
+	assert_int_equal(served("member1") - before, 1);
+}
+
+static void
+test_non_workload_makes_no_calls(void **state)
+{
+	struct fs_plugin *p = load_service("\"cacheTTL\":\"0\",");
+	struct fs_binding nw = {.struct_size = sizeof(nw)};
+	struct fs_cycle *cyc = ph_cycle(&nw, NCLUSTERS);
+	const char *reason = NULL;
+	int before = served("member1");
+
+	(void)state;
+	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS,
+						  &reason), FS_SKIP);
+	assert_int_equal(served("member1"), before);
+	assert_int_equal(fs_cycle_available(cyc, MEMBER1), INT32_MAX);
+	fs_cycle_destroy(cyc);
+}
+
+static void
+test_general_only_and_pre_score(void **state)
+{
+	struct fs_plugin *p = load("{\"filterZero\":false}");
+	struct fs_cycle *cyc = ph_cycle(&t.b, NCLUSTERS);
+	const char *reason = NULL;
+
+	(void)state;
+	/* without filterZero nothing happens before the filters ... */
+	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS,
+						  &reason), FS_SKIP);
+	assert_int_equal(fs_cycle_available(cyc, MEMBER1), INT32_MAX);
+	/* ... and the feasible clusters get the general estimate in pre_score */
+	assert_int_equal(p->lp->sched.pre_score(p->state, cyc, t.ptr, NCLUSTERS,
+						 &reason), FS_SKIP);
+	assert_int_equal(fs_cycle_available(cyc, MEMBER1), GENERAL);
+	assert_int_equal(fs_cycle_available(cyc, FULL), 0);
+	fs_cycle_destroy(cyc);
+}
+
+static void
+expect_refused(const char *args, const char *msg)
+{
+	struct fs_plugin *p = NULL;
+	char err[512] = "";
+
+	assert_int_not_equal(ph_try_load("estimator", args, &p, err, sizeof(err)), FS_OK);
+	if (!strstr(err, msg))
+		fail_msg("args %s: expected \"%s\" in \"%s\"", args, msg, err);
+}
+
+static void
+test_args_validated(void **state)
+{
+	(void)state;
+	expect_refused("{\"port\":70000}", "port: 70000 is out of range (1-65535)");
+	expect_refused("{\"port\":\"10352\"}", "port: expected an integer, got string");
+	expect_refused("{\"timeout\":\"3 seconds\"}", "timeout: invalid duration");
+	expect_refused("{\"timout\":\"3s\"}", "unknown key 'timout' (did you mean 'timeout'?)");
+	expect_refused("{\"addresses\":{\"member1\":\"nohost\"}}",
+		       "addresses: member1: expected \"host:port\"");
+	expect_refused("{\"addresses\":{\"member1\":\"h:0\"}}", "port in 1-65535");
+	expect_refused("{\"certFile\":\"/etc/hostname\"}", "certFile: set keyFile too");
+	expect_refused("{\"caFile\":\"/nonexistent/ca.pem\"}",
+		       "caFile: cannot read /nonexistent/ca.pem");
+	expect_refused("{\"generalEstimator\":false}", "nothing to estimate with");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fanout_with_fallbacks),
+		cmocka_unit_test(test_server_saw_both_encodings),
+		cmocka_unit_test(test_failures_logged_once_per_interval),
+		cmocka_unit_test(test_cache_answers_within_ttl),
+		cmocka_unit_test(test_non_workload_makes_no_calls),
+		cmocka_unit_test(test_general_only_and_pre_score),
+		cmocka_unit_test(test_args_validated),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
