@@ -37,6 +37,10 @@ struct fs_framework {
 	/* per instance */
 	uint8_t *skip;
 	const struct fs_profile_slot **active; /* slots of one phase */
+	const char *assigned_by;
+	/* placement.clusterAffinity as a term: what plugins see through
+	 * host->cycle_affinity_term when clusterAffinities is not used */
+	struct fs_affinity_term affinity_term;
 	struct fs_buf msg, first_msg;
 	char err[512];
 };
@@ -328,6 +332,7 @@ run_assign(struct fs_framework *fw, struct attempt *at, uint32_t n_sel,
 		if (rc == FS_SKIP)
 			continue;
 		if (rc == FS_OK) {
+			fw->assigned_by = s->name;
 			if (*n_out > n_sel)
 				return fail(fw, FS_E_PLUGIN,
 					    "plugin '%s' assigned %u clusters out of %u candidates",
@@ -372,9 +377,16 @@ attempt(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *fit_
 {
 	*n_out = 0;
 	*fit_error = false;
+	fw->assigned_by = NULL;
 	fs_arena_reset(&fw->scratch);
 	fs_cycle_reset(fw->cyc, at->b, at->n_index);
-	fs_cycle_set_term(fw->cyc, at->term);
+	const struct fs_placement *pl = at->b->placement;
+	if (!at->term && pl && pl->affinity) {
+		fw->affinity_term = (struct fs_affinity_term){.affinity = *pl->affinity};
+		fs_cycle_set_term(fw->cyc, &fw->affinity_term);
+	} else {
+		fs_cycle_set_term(fw->cyc, at->term);
+	}
 	memset(fw->skip, 0, fw->profile->n_instances + 1);
 	enum fs_code rc = run_filters(fw, at);
 	if (rc != FS_OK)
@@ -466,6 +478,7 @@ fs_framework_schedule(struct fs_framework *fw,
 		.targets = fw->out,
 		.n_targets = failed ? 0 : n_out,
 		.term_index = failed ? first : used,
+		.assigned_by = failed ? NULL : fw->assigned_by,
 		.n_clusters = n,
 		.n_feasible = at.n_feasible,
 		.verdicts = failed ? fw->first_verdicts : fw->verdicts,

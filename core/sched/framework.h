@@ -17,6 +17,9 @@
  *    with cycle_set_available (-1 ignored); a cluster nobody answered for
  *    gets spec.replicas; non-workloads (replicas 0, no requirements) get
  *    INT32_MAX whatever plugins said;
+ *  - plugins read the attempt's affinity with host->cycle_affinity_term:
+ *    placement.clusterAffinity wrapped as a term (no name, no overflow), or
+ *    the clusterAffinities term being tried, or NULL when neither is set;
  *  - placement.clusterAffinities: terms are tried in order from the
  *    observed one (status.schedulerObservingAffinityName; the first term
  *    on a Fresh reschedule), the first that schedules wins; when all fail
@@ -58,6 +61,8 @@ struct fs_sched_result {
 	const struct fs_assignment *targets; /* the result, Karmada's order */
 	uint32_t n_targets;
 	int32_t term_index;    /* clusterAffinities term used; -1 when none */
+	const char *assigned_by; /* the assign plugin that divided the replicas;
+				    NULL when Karmada's strategies did */
 	uint32_t n_clusters;   /* all clusters given */
 	uint32_t n_feasible;   /* passed every filter (last attempt) */
 	const struct fs_verdict *verdicts; /* per cluster (of the reported attempt) */

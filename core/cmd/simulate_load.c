@@ -1,0 +1,170 @@
+/* cmd/simulate_load.c - reading cluster and workload dumps for simulate:
+ * single objects, multi-document YAML and `kind: List`; Clusters into a
+ * snapshot, ResourceBindings decoded, middleware objects interpreted by
+ * their plugin. A bad object is reported and skipped; the rest go on. */
+#include <string.h>
+
+#include "cmd/simulate.h"
+#include "model/binding.h"
+#include "plugin/host_json.h"
+#include "util/buf.h"
+
+static const char *
+str_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *
+meta(const cJSON *obj, const char *key)
+{
+	return str_of(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
+}
+
+static struct sim_item *
+new_item(struct sim *s, const cJSON *obj, const char *kind)
+{
+	if (s->n_items == s->cap_items) {
+		s->cap_items = s->cap_items ? s->cap_items * 2 : 32;
+		s->items = fs_xrealloc(s->items, s->cap_items * sizeof *s->items);
+	}
+	struct sim_item *it = &s->items[s->n_items++];
+	memset(it, 0, sizeof *it);
+	it->kind = fs_arena_strdup(&s->arena, kind);
+	it->namespace_ = fs_arena_strdup(&s->arena, meta(obj, "namespace"));
+	it->name = fs_arena_strdup(&s->arena, meta(obj, "name") ? meta(obj, "name") : "(unnamed)");
+	it->term_index = -1;
+	return it;
+}
+
+static void
+note(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
+     enum fs_diag_level level, const char *fmt, const char *a, const char *b)
+{
+	unsigned line = 0, col = 0;
+	fs_docset_pos(ds, obj, &line, &col);
+	fs_diags_add(&s->diags, level, fs_docset_name(ds), line, col, NULL, fmt, a, b);
+}
+
+static void
+interpret(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
+	  const struct fs_mw_instance *m, struct sim_item *it)
+{
+	struct fs_mw_workload w = {.struct_size = sizeof w};
+	struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
+	char err[512] = "";
+	it->middleware = true;
+	enum fs_code rc = m->ops->interpret
+		? m->ops->interpret(m->inst->state, FS_JSON(obj), &w, err, sizeof err)
+		: FS_E_NOTSUP;
+	if (rc != FS_OK) {
+		struct fs_buf b = FS_BUF_INIT;
+		fs_buf_printf(&b, "%s %s/%s: %s", it->kind, it->namespace_ ? it->namespace_ : "",
+			      it->name, err[0] ? err : "interpret failed");
+		note(s, ds, obj, FS_DIAG_ERROR, "%s (middleware plugin '%s')", b.data, m->name);
+		it->error = fs_arena_printf(&s->arena, "interpret (%s): %s", m->name,
+					    err[0] ? err : "failed");
+		fs_buf_release(&b);
+		s->skipped++;
+	} else if (fs_binding_from_workload(obj, &w, &s->arena, &it->b, &ctx) != FS_OK) {
+		it->error = "the interpreted workload could not be read (see the errors above)";
+		s->skipped++;
+	} else {
+		it->ok = true;
+	}
+	fs_hjson_free(w.requests);
+	fs_hjson_free(w.placement);
+}
+
+static void
+load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
+	    bool clusters_file)
+{
+	const char *kind = str_of(obj, "kind");
+	const char *api = str_of(obj, "apiVersion");
+	const char *name = meta(obj, "name");
+	if (!cJSON_IsObject(obj) || !kind) {
+		note(s, ds, obj, FS_DIAG_ERROR, "skipped an object without %s%s", "kind", "");
+		s->skipped++;
+		return;
+	}
+	size_t kl = strlen(kind);
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(obj, "items");
+	if (kl >= 4 && strcmp(kind + kl - 4, "List") == 0 && cJSON_IsArray(items)) {
+		const cJSON *o;
+		cJSON_ArrayForEach(o, items)
+			load_object(s, ds, o, clusters_file);
+		return;
+	}
+	bool is_cluster = strcmp(kind, "Cluster") == 0;
+	if (clusters_file || is_cluster) {
+		if (!clusters_file || !is_cluster) {
+			note(s, ds, obj, FS_DIAG_WARNING,
+			     clusters_file ? "skipped %s '%s': --clusters files hold Cluster objects"
+					   : "skipped %s '%s': Cluster objects belong in --clusters files",
+			     kind, name ? name : "?");
+			return;
+		}
+		struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags};
+		if (fs_snapshot_put_json(s->snap, obj, &ctx) != FS_OK)
+			s->skipped++;
+		return;
+	}
+	if (strcmp(kind, "ResourceBinding") == 0 || strcmp(kind, "ClusterResourceBinding") == 0) {
+		struct sim_item *it = new_item(s, obj, kind);
+		struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
+		if (fs_binding_decode(obj, &s->arena, &it->b, &ctx) == FS_OK) {
+			it->ok = true;
+		} else {
+			it->error = "the binding could not be read (see the errors above)";
+			s->skipped++;
+		}
+		return;
+	}
+	const struct fs_mw_instance *m = fs_profile_set_middleware(s->set, api, kind);
+	if (m) {
+		interpret(s, ds, obj, m, new_item(s, obj, kind));
+		return;
+	}
+	note(s, ds, obj, FS_DIAG_WARNING,
+	     "skipped %s '%s': not a ResourceBinding, ClusterResourceBinding or a kind of a configured middleware",
+	     kind, name ? name : "?");
+}
+
+static enum fs_code
+load_file(struct sim *s, const char *path, bool clusters_file)
+{
+	struct fs_docset *ds = NULL;
+	enum fs_code rc = fs_docset_load_file(&ds, path, &s->diags);
+	if (rc != FS_OK)
+		return rc;
+	s->docsets = fs_xrealloc(s->docsets, (s->n_docsets + 1) * sizeof *s->docsets);
+	s->docsets[s->n_docsets++] = ds; /* kept: binding views point into it */
+	for (size_t i = 0; i < fs_docset_count(ds); i++)
+		load_object(s, ds, fs_docset_doc(ds, i), clusters_file);
+	return FS_OK;
+}
+
+enum fs_code
+sim_load(struct sim *s)
+{
+	enum fs_code worst = FS_OK;
+	s->snap = fs_snapshot_new();
+	for (uint32_t i = 0; i < s->n_cluster_files; i++) {
+		enum fs_code rc = load_file(s, s->cluster_files[i], true);
+		if (rc != FS_OK)
+			worst = rc;
+	}
+	s->n_clusters = fs_snapshot_count(s->snap);
+	s->clusters = fs_xcalloc(s->n_clusters + 1, sizeof *s->clusters);
+	for (uint32_t i = 0; i < s->n_clusters; i++)
+		s->clusters[i] = fs_snapshot_at(s->snap, i);
+	/* bindings after clusters: their API ids come from the clusters */
+	for (uint32_t i = 0; i < s->n_binding_files; i++) {
+		enum fs_code rc = load_file(s, s->binding_files[i], false);
+		if (rc != FS_OK)
+			worst = rc;
+	}
+	return worst;
+}
