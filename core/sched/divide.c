@@ -7,13 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-/* NEEDSWORK: drop the fallback declaration once model/selector.h lands */
-#if __has_include("model/selector.h")
 #include "model/selector.h"
-#else
-bool fs_affinity_matches(const struct fs_cluster_affinity *aff,
-			 const struct fs_cluster *c);
-#endif
 #include "sched/assign.h"
 #include "sched/webster.h"
 

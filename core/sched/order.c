@@ -6,13 +6,7 @@
 
 #include <string.h>
 
-/* NEEDSWORK: drop the fallback declaration once model/selector.h lands */
-#if __has_include("model/selector.h")
 #include "model/selector.h"
-#else
-bool fs_affinity_matches(const struct fs_cluster_affinity *aff,
-			 const struct fs_cluster *c);
-#endif
 
 uint32_t
 fs_order_overflow(const struct fs_affinity_term *term,
