@@ -12,6 +12,10 @@
 
 #include <fedstate/types.h>
 
+/* API enablement is matched by id: fs_api_id() here, fs_cluster_serves()
+ * in fedstate/types.h */
+#include "model/apiid.h"
+
 /* Kubernetes metav1.LabelSelector semantics: matchLabels AND every
  * matchExpression (In, NotIn, Exists, DoesNotExist; Gt/Lt compare
  * integers). An empty selector matches everything; NULL `sel` too.
