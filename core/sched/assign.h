@@ -76,8 +76,9 @@ enum fs_code fs_assign_replicas(const struct fs_binding *b,
 				size_t errlen);
 
 /* true when the binding is Divided by static weights (Weighted without
- * dynamicWeight, or without a weightPreference): such placements ignore
- * spread constraints and capacity (see select.h). */
+ * dynamicWeight, or without a weightPreference). The division ignores
+ * capacity; whether selection ignores spread constraints is Karmada's
+ * narrower rule in select.h. */
 bool fs_assign_is_static_weight(const struct fs_binding *b);
 
 /* true when this cycle runs in Karmada's Fresh mode:

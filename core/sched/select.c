@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched/assign.h"
 #include "sched/order.h"
 
 static enum fs_code
@@ -244,6 +243,20 @@ select_by_group(const struct fs_spread_constraint *gc,
 
 /* ------------------------------------------------------------------ */
 
+/* Karmada's test for placements that skip spreading: Divided + Weighted
+ * with no weightPreference, or with a staticWeightList and no
+ * dynamicWeight. (An empty preference divides by static weights too, but
+ * still spreads.) */
+static bool
+static_weighted(const struct fs_replica_scheduling *rs)
+{
+	if (!rs || rs->type != FS_REPLICA_DIVIDED || rs->division != FS_DIVISION_WEIGHTED)
+		return false;
+	if (!rs->has_weight_preference)
+		return true;
+	return rs->n_static_weights > 0 && !rs->dynamic_available;
+}
+
 enum fs_code
 fs_select_clusters(const struct fs_binding *b, struct fs_candidate *cands,
 		   uint32_t n, uint32_t *n_selected, struct fs_arena *scratch,
@@ -251,7 +264,7 @@ fs_select_clusters(const struct fs_binding *b, struct fs_candidate *cands,
 {
 	*n_selected = n;
 	const struct fs_placement *p = b->placement;
-	if (!p || p->n_spread == 0 || fs_assign_is_static_weight(b))
+	if (!p || p->n_spread == 0 || static_weighted(p->replica_scheduling))
 		return FS_OK;
 
 	const struct fs_spread_constraint *cc = NULL, *gc = NULL;

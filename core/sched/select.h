@@ -9,8 +9,8 @@
  *
  * Rules, in order:
  *  - no spread constraints, or a static-weight placement (Divided +
- *    Weighted without dynamicWeight: fs_assign_is_static_weight()): every
- *    candidate, in cluster order;
+ *    Weighted with no weightPreference, or with a staticWeightList and no
+ *    dynamicWeight; Karmada's rule): every candidate, in cluster order;
  *  - a group constraint (region, else zone, else provider, else label;
  *    the others then only act as filters through the spread-constraint
  *    plugin): select groups, then clusters inside them (see below);

@@ -275,12 +275,36 @@ test_static_weight_ignores_spread(void **st)
 	(void)st;
 	struct fixture f;
 	fixture_init(&f, 3, true);
-	f.rs.dynamic_available = false; /* static weights */
+	f.rs.dynamic_available = false;
+	f.rs.has_weight_preference = false; /* Weighted, no preference */
 	spread(&f, FS_SPREAD_CLUSTER, 1, 1);
 	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 1),
 				   cand(cluster("m2", 0, 0, 0, 0), 0, 1)};
 	assert_int_equal(run(&f, c, 2), FS_OK);
 	expect(c, "m1 m2");
+	/* a staticWeightList without dynamicWeight: the same */
+	struct fs_static_weight sw = {.weight = 1};
+	f.rs.has_weight_preference = true;
+	f.rs.static_weights = &sw;
+	f.rs.n_static_weights = 1;
+	assert_int_equal(run(&f, c, 2), FS_OK);
+	expect(c, "m1 m2");
+}
+
+static void
+test_empty_weight_preference_still_spreads(void **st)
+{
+	(void)st;
+	/* Weighted with a weightPreference holding no list and no dynamic
+	 * weight: divided by equal static weights, but Karmada spreads it */
+	struct fixture f;
+	fixture_init(&f, 3, true);
+	f.rs.dynamic_available = false;
+	spread(&f, FS_SPREAD_CLUSTER, 1, 1);
+	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 5),
+				   cand(cluster("m2", 0, 0, 0, 0), 0, 5)};
+	assert_int_equal(run(&f, c, 2), FS_OK);
+	expect(c, "m1");
 }
 
 /* ------------------------------------------------- by cluster */
@@ -606,6 +630,7 @@ main(void)
 		cmocka_unit_test_setup(test_group_score_duplicated, setup),
 		cmocka_unit_test_setup(test_no_spread_keeps_all, setup),
 		cmocka_unit_test_setup(test_static_weight_ignores_spread, setup),
+		cmocka_unit_test_setup(test_empty_weight_preference_still_spreads, setup),
 		cmocka_unit_test_setup(test_by_cluster_swaps_for_capacity, setup),
 		cmocka_unit_test_setup(test_by_cluster_not_enough_resource, setup),
 		cmocka_unit_test_setup(test_by_cluster_duplicated_ignores_capacity, setup),
