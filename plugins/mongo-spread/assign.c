@@ -22,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char ms_no_key[] = ""; /* the slot of clusters with no region/zone */
-
 bool
 ms_concerned(const struct ms_state *st, const struct fs_binding *b)
 {
@@ -37,79 +35,6 @@ ms_concerned(const struct ms_state *st, const struct fs_binding *b)
 	return rs && rs->type == FS_REPLICA_DIVIDED;
 }
 
-bool
-ms_scratch_reserve(struct ms_scratch *s, uint32_t n)
-{
-	uint32_t cap = 16;
-
-	if (n <= s->cap)
-		return true;
-	while (cap < n)
-		cap *= 2;
-	ms_scratch_release(s);
-	s->slot = calloc(cap, sizeof *s->slot);
-	s->region_count = calloc(cap, sizeof *s->region_count);
-	s->zone_count = calloc(cap, sizeof *s->zone_count);
-	s->keys = calloc(cap * 2, sizeof *s->keys); /* hash, load <= 1/2 */
-	s->vals = calloc(cap * 2, sizeof *s->vals);
-	if (!s->slot || !s->region_count || !s->zone_count || !s->keys ||
-	    !s->vals) {
-		ms_scratch_release(s);
-		return false;
-	}
-	s->cap = cap;
-	return true;
-}
-
-void
-ms_scratch_release(struct ms_scratch *s)
-{
-	free(s->slot);
-	free(s->region_count);
-	free(s->zone_count);
-	free(s->keys);
-	free(s->vals);
-	memset(s, 0, sizeof *s);
-}
-
-/* The region (or first zone) of a candidate; clusters without one share a
- * slot, so they are treated as one failure domain (conservative). */
-static const char *
-domain_key(const struct fs_cluster *c, bool zone)
-{
-	const char *key = zone ? (c->n_zones ? c->zones[0] : NULL) : c->region;
-
-	return key ? key : ms_no_key;
-}
-
-/* Number the distinct regions (or zones) of the candidates densely into
- * slot[i].region (or .zone): an open-addressing table of interned
- * pointers, 2 * cap cells, so at most half full. */
-static void
-number_domains(struct ms_scratch *s, const struct fs_candidate *cands,
-	       uint32_t n, bool zone)
-{
-	uint32_t mask = s->cap * 2 - 1, next = 0;
-
-	memset(s->keys, 0, sizeof *s->keys * s->cap * 2);
-	for (uint32_t i = 0; i < n; i++) {
-		const char *key = domain_key(cands[i].cluster, zone);
-		uint64_t h = (uint64_t)((uintptr_t)key >> 3) * 0x9E3779B97F4A7C15ull;
-		uint32_t cell = (uint32_t)(h >> 32) & mask;
-
-		while (s->keys[cell] && s->keys[cell] != key)
-			cell = (cell + 1) & mask;
-		if (!s->keys[cell]) {
-			s->keys[cell] = key;
-			s->vals[cell] = next++;
-		}
-		if (zone)
-			s->slot[i].zone = s->vals[cell];
-		else
-			s->slot[i].region = s->vals[cell];
-	}
-}
-
 /* One division attempt. */
 struct ms_div {
 	const struct fs_candidate *cands;
@@ -118,102 +43,119 @@ struct ms_div {
 	bool arbiter;
 	bool weighting;
 	struct ms_scratch *s;
+	uint32_t n_list;   /* the shortlist (domains.c) */
 };
 
-/* Set up the slots with every cluster's room and the cap `limit`. */
-static void
+/* Set up the slots with every cluster's room and the cap `limit`; returns
+ * the total room. */
+static int64_t
 div_reset(struct ms_div *d, int32_t limit)
 {
 	struct ms_scratch *s = d->s;
+	int64_t total = 0;
 
 	for (uint32_t i = 0; i < d->n; i++) {
 		const struct fs_candidate *c = &d->cands[i];
+		struct ms_slot *sl = &s->slot[i];
 		int64_t prev = c->previous > 0 ? c->previous : 0;
 		int64_t avail = c->available < 0 ? d->replicas : c->available;
-		int64_t room = avail + prev;
 
-		s->slot[i].weight = room;
-		s->slot[i].room = (int32_t)(room < d->replicas ? room : d->replicas);
-		s->slot[i].cap = s->slot[i].room < limit ? s->slot[i].room : limit;
-		s->slot[i].data = 0;
-		s->region_count[s->slot[i].region] = 0;
-		s->zone_count[s->slot[i].zone] = 0;
+		sl->weight = avail + prev;
+		sl->room = (int32_t)(sl->weight < d->replicas ? sl->weight
+							      : d->replicas);
+		sl->cap = sl->room < limit ? sl->room : limit;
+		sl->data = 0;
+		sl->prev = (int32_t)(prev < INT32_MAX ? prev : INT32_MAX);
+		s->region_count[sl->region] = 0;
+		s->zone_count[sl->zone] = 0;
+		total += sl->room;
 	}
+	return total;
 }
 
-/* Tie-breaks shared by both modes: less used region, zone, fewer members,
- * a cluster that had more members before, Karmada's order. <0: i first. */
-static int
-cmp_spread(const struct ms_div *d, uint32_t i, uint32_t j)
+/*
+ * The spread order as one integer, smallest first: members in the
+ * cluster's region, in its zone, in the cluster, whether it had more
+ * members before (those first), then Karmada's order (the index). Counts
+ * are at most 50 (MS_MAX_MEMBERS), so 8 bits each suffice.
+ */
+static inline uint64_t
+spread_key(const struct ms_scratch *s, uint32_t i)
 {
-	const struct ms_slot *a = &d->s->slot[i], *b = &d->s->slot[j];
-	uint32_t ra = d->s->region_count[a->region], rb = d->s->region_count[b->region];
-	uint32_t za = d->s->zone_count[a->zone], zb = d->s->zone_count[b->zone];
-	bool ka = a->data < d->cands[i].previous, kb = b->data < d->cands[j].previous;
+	const struct ms_slot *sl = &s->slot[i];
 
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	if (za != zb)
-		return za < zb ? -1 : 1;
-	if (a->data != b->data)
-		return a->data < b->data ? -1 : 1;
-	if (ka != kb)
-		return ka ? -1 : 1;
-	return i < j ? -1 : 1;
+	return (uint64_t)s->region_count[sl->region] << 56 |
+	       (uint64_t)s->zone_count[sl->zone] << 48 |
+	       (uint64_t)sl->data << 40 | (uint64_t)(sl->data >= sl->prev) << 32 |
+	       i;
 }
 
-/* Sainte-Lague: the larger weight / (2 * data + 1) goes first. */
-static int
-cmp_weight(const struct ms_div *d, uint32_t i, uint32_t j)
-{
-	const struct ms_slot *a = &d->s->slot[i], *b = &d->s->slot[j];
-	int64_t l = a->weight * (2 * (int64_t)b->data + 1);
-	int64_t r = b->weight * (2 * (int64_t)a->data + 1);
-
-	if (l != r)
-		return l > r ? -1 : 1;
-	return cmp_spread(d, i, j);
-}
-
-/* The cluster that gets the next data member; -1 when all are full. */
+/* Uniform: the smallest spread key among clusters under their cap. */
 static int32_t
-pick_member(const struct ms_div *d)
+pick_uniform(const struct ms_div *d)
 {
-	int32_t best = -1;
+	uint64_t best = UINT64_MAX;
 
-	for (uint32_t i = 0; i < d->n; i++) {
-		if (d->s->slot[i].data >= d->s->slot[i].cap)
+	for (uint32_t x = 0; x < d->n_list; x++) {
+		uint32_t i = d->s->list[x];
+		const struct ms_slot *sl = &d->s->slot[i];
+		uint64_t k;
+
+		if (sl->data >= sl->cap)
 			continue;
-		if (best < 0 || (d->weighting ? cmp_weight(d, i, (uint32_t)best)
-					      : cmp_spread(d, i, (uint32_t)best)) < 0)
-			best = (int32_t)i;
+		k = spread_key(d->s, i);
+		if (k < best)
+			best = k;
 	}
-	return best;
+	return best == UINT64_MAX ? -1 : (int32_t)(uint32_t)best;
+}
+
+/* Weighting (Sainte-Lague): the largest weight / (2 * data + 1), compared
+ * by cross-multiplying (weights < 2^33, denominators <= 101); ties by the
+ * spread key. */
+static int32_t
+pick_weighted(const struct ms_div *d)
+{
+	int64_t bw = 0, bden = 1;
+	uint64_t bkey = UINT64_MAX;
+
+	for (uint32_t x = 0; x < d->n_list; x++) {
+		uint32_t i = d->s->list[x];
+		const struct ms_slot *sl = &d->s->slot[i];
+		int64_t den = 2 * (int64_t)sl->data + 1, l, r;
+
+		if (sl->data >= sl->cap)
+			continue;
+		l = sl->weight * bden;
+		r = bw * den;
+		if (bkey == UINT64_MAX || l > r ||
+		    (l == r && spread_key(d->s, i) < bkey)) {
+			bw = sl->weight, bden = den;
+			bkey = spread_key(d->s, i);
+		}
+	}
+	return bkey == UINT64_MAX ? -1 : (int32_t)(uint32_t)bkey;
 }
 
 /* The arbiter's cluster: fewest data members (none is best), then one
- * with room beside them, then the spread tie-breaks. */
+ * with room beside them, then the spread order. */
 static int32_t
 pick_arbiter(const struct ms_div *d)
 {
-	int32_t best = -1;
+	uint64_t best = UINT64_MAX;
 
 	for (uint32_t i = 0; i < d->n; i++) {
-		const struct ms_slot *a = &d->s->slot[i], *b;
-		bool ra, rb;
+		const struct ms_slot *sl = &d->s->slot[i];
+		const struct ms_scratch *s = d->s;
+		uint64_t k = (uint64_t)sl->data << 56 |
+			     (uint64_t)(sl->room <= sl->data) << 55 |
+			     (uint64_t)s->region_count[sl->region] << 46 |
+			     (uint64_t)s->zone_count[sl->zone] << 37 | i;
 
-		if (best < 0) {
-			best = (int32_t)i;
-			continue;
-		}
-		b = &d->s->slot[best];
-		ra = a->room > a->data, rb = b->room > b->data;
-		if (a->data != b->data ? a->data < b->data
-		    : ra != rb	       ? ra
-				       : cmp_spread(d, i, (uint32_t)best) < 0)
-			best = (int32_t)i;
+		if (k < best)
+			best = k;
 	}
-	return best;
+	return (int32_t)(best & 0xffffffffu);
 }
 
 /* Divide R members with at most `limit` per cluster; false when they do
@@ -225,7 +167,7 @@ div_run(struct ms_div *d, int32_t limit, struct ms_plan *plan)
 
 	div_reset(d, limit);
 	for (int32_t m = 0; m < d->replicas; m++) {
-		int32_t i = pick_member(d);
+		int32_t i = d->weighting ? pick_weighted(d) : pick_uniform(d);
 
 		if (i < 0)
 			return false;
@@ -335,11 +277,9 @@ ms_assign(void *state, struct fs_cycle *cyc, const struct fs_candidate *cands,
 		*reason = "out of memory dividing the members";
 		return FS_E_NOMEM;
 	}
-	number_domains(d.s, cands, n, false);
-	number_domains(d.s, cands, n, true);
-	div_reset(&d, d.replicas);
-	for (uint32_t i = 0; i < n; i++)
-		room += d.s->slot[i].room;
+	ms_number_domains(d.s, cands, n);
+	room = div_reset(&d, d.replicas);
+	d.n_list = ms_shortlist(d.s, cands, n, (uint32_t)d.replicas, d.weighting);
 	if (room < d.replicas) {
 		*reason = fs_host->cycle_printf(
 			cyc, "feasible clusters have room for %lld of %d member(s)",

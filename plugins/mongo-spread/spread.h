@@ -35,15 +35,20 @@ struct ms_slot {
 	int64_t weight;   /* Weighting mode: available + previous, unclamped */
 	int32_t cap;      /* room limited by the survival rule */
 	int32_t data;     /* data members given so far */
+	int32_t prev;     /* members there before this cycle */
 	uint32_t region;  /* index into the region counters */
 	uint32_t zone;    /* index into the zone counters */
+	uint32_t group;   /* number of its (region, zone) pair */
 };
 
 struct ms_scratch {
 	struct ms_slot *slot;
-	uint32_t *region_count; /* members per region slot */
-	uint32_t *zone_count;   /* members per zone slot */
-	const char **keys;      /* hash of region/zone pointers (2 * cap) */
+	uint32_t *region_count; /* members per region number */
+	uint32_t *zone_count;   /* members per zone number */
+	uint32_t *group_count;  /* clusters with room per group (shortlist) */
+	uint32_t *list;         /* the shortlist: candidate indexes */
+	int64_t *top;           /* the R largest weights (shortlist) */
+	uint64_t *keys;         /* hash of domain keys (2 * cap cells) */
 	uint32_t *vals;         /* their dense numbers */
 	uint32_t cap;
 };
@@ -72,12 +77,22 @@ struct ms_plan {
 	int32_t worst_ix; /* its candidate index */
 };
 
-/* assign.c */
-/* Is this binding one mongo-spread handles (scope and replica type)? */
-bool ms_concerned(const struct ms_state *st, const struct fs_binding *b);
+/* domains.c */
 /* Make room for n candidates in the scratch arrays; false on no memory. */
 bool ms_scratch_reserve(struct ms_scratch *s, uint32_t n);
 void ms_scratch_release(struct ms_scratch *s);
+/* Number regions, zones and (region, zone) groups of the candidates into
+ * slot[].region/.zone/.group. */
+void ms_number_domains(struct ms_scratch *s, const struct fs_candidate *cands,
+		       uint32_t n);
+/* Fill s->list with the candidates that can ever receive one of r members
+ * (slot room and weight must be set); returns its length. */
+uint32_t ms_shortlist(struct ms_scratch *s, const struct fs_candidate *cands,
+		      uint32_t n, uint32_t r, bool weighting);
+
+/* assign.c */
+/* Is this binding one mongo-spread handles (scope and replica type)? */
+bool ms_concerned(const struct ms_state *st, const struct fs_binding *b);
 /* The assign callback (sched.h). */
 enum fs_code ms_assign(void *state, struct fs_cycle *cyc,
 		       const struct fs_candidate *cands, uint32_t n,
