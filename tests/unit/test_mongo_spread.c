@@ -192,6 +192,15 @@ test_previous_members_stay(void **state)
 	expect_assign(NULL, 3, false, FS_MODE_UNIFORM,
 		      "r1-a:10 r1-b:10/1 r2-a:10/1 r3-a:10/1", FS_OK,
 		      "r1-b:1 r2-a:1 r3-a:1");
+	/* a cluster left off the shortlist by its group's earlier clusters
+	 * still comes back when it had members */
+	expect_assign(NULL, 1, false, FS_MODE_UNIFORM, "r2-a:10 r2-a2:10/1",
+		      FS_OK, "r2-a2:1");
+	expect_assign(NULL, 1, false, FS_MODE_UNIFORM, "r2-a:10 r2-a2:10", FS_OK,
+		      "r2-a:1");
+	/* Weighting ties at the shortlist threshold stay in */
+	expect_assign(NULL, 1, false, FS_MODE_WEIGHTING, "r1-a:5 r3-a:9 r2-a:9",
+		      FS_OK, "r3-a:1");
 }
 
 /* ------------------------------------------------------------ refusal */
