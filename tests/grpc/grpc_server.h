@@ -4,11 +4,12 @@
  * needs it (test_net, test_estimator) includes it; at most one server per
  * process.
  *
- * grpc_server_start(config, log) runs tests/grpc/ensure-npm.sh (npm
- * install when node_modules is missing), spawns `node server.js --config
- * <config> [--log <log>]` with a pipe on stdin (closing it ends the
- * server) and returns the port it printed, or -1 with the reason on
- * stderr. The source tree is $FEDSTATE_SRC (default ".").
+ * grpc_server_spawn(config, log, tls_dir) runs tests/grpc/ensure-npm.sh
+ * (npm install when node_modules is missing), spawns `node server.js
+ * --config <config> [--log <log>] [--tls <tls_dir>]` with a pipe on stdin
+ * (closing it ends the server) and returns the port it printed, or -1 with
+ * the reason on stderr. log and tls_dir may be NULL. The source tree is
+ * $FEDSTATE_SRC (default ".").
  */
 #ifndef FS_TESTS_GRPC_SERVER_H
 #define FS_TESTS_GRPC_SERVER_H
@@ -36,7 +37,7 @@ grpc_server_stop(void)
 }
 
 static inline int
-grpc_server_start_log(const char *config, const char *log)
+grpc_server_spawn(const char *config, const char *log, const char *tls_dir)
 {
 	const char *src = getenv("FEDSTATE_SRC") ? getenv("FEDSTATE_SRC") : ".";
 	char cmd[1024], script[512], line[32] = "";
@@ -59,11 +60,19 @@ grpc_server_start_log(const char *config, const char *log)
 		dup2(out[1], 1);
 		close(in[1]);
 		close(out[0]);
-		if (log)
-			execlp("node", "node", script, "--config", config, "--log", log,
-			       (char *)NULL);
-		else
-			execlp("node", "node", script, "--config", config, (char *)NULL);
+		const char *argv[10] = {"node", script, "--config", config};
+		int k = 4;
+
+		if (log) {
+			argv[k++] = "--log";
+			argv[k++] = log;
+		}
+		if (tls_dir) {
+			argv[k++] = "--tls";
+			argv[k++] = tls_dir;
+		}
+		argv[k] = NULL;
+		execvp("node", (char *const *)argv);
 		fprintf(stderr, "grpc test server: cannot run node\n");
 		_exit(127);
 	}
@@ -85,7 +94,13 @@ grpc_server_start_log(const char *config, const char *log)
 static inline int
 grpc_server_start(const char *config)
 {
-	return grpc_server_start_log(config, NULL);
+	return grpc_server_spawn(config, NULL, NULL);
+}
+
+static inline int
+grpc_server_start_log(const char *config, const char *log)
+{
+	return grpc_server_spawn(config, log, NULL);
 }
 
 #endif

@@ -1,7 +1,11 @@
 // A stand-in karmada-scheduler-estimator for FedState's tests.
 //
 //   node server.js [--config JSON | --config-file FILE] [--log FILE] [--port N]
+//                  [--tls DIR]
 //
+// --tls DIR serves TLS with DIR/server.pem and DIR/server-key.pem and
+// requires a client certificate signed by DIR/ca.pem (mutual TLS; see
+// make-certs.sh). Without it the server speaks h2c.
 // The config maps a cluster name (the request's `cluster` field) to how
 // the server behaves for it ("*" matches any other cluster):
 //   {"member1": {"answer": 7},                     answer maxReplicas 7
@@ -33,6 +37,7 @@ if (arg('--config')) config = JSON.parse(arg('--config'));
 if (arg('--config-file')) config = JSON.parse(fs.readFileSync(arg('--config-file'), 'utf8'));
 const logFile = arg('--log');
 const port = Number(arg('--port') || 0);
+const tlsDir = arg('--tls');
 
 // Quantity bytes: field 1 (tag 0x0a), varint length, UTF-8 string
 function decodeQuantity(buf) {
@@ -89,7 +94,13 @@ const def = loader.loadSync(path.join(__dirname, 'estimator.proto'),
 const pkg = grpc.loadPackageDefinition(def).github.com.karmada_io.karmada.pkg.estimator.service;
 const server = new grpc.Server();
 server.addService(pkg.Estimator.service, { MaxAvailableReplicas: maxAvailableReplicas });
-server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => {
+const creds = tlsDir
+  ? grpc.ServerCredentials.createSsl(fs.readFileSync(path.join(tlsDir, 'ca.pem')), [{
+      private_key: fs.readFileSync(path.join(tlsDir, 'server-key.pem')),
+      cert_chain: fs.readFileSync(path.join(tlsDir, 'server.pem')),
+    }], true)
+  : grpc.ServerCredentials.createInsecure();
+server.bindAsync(`127.0.0.1:${port}`, creds, (err, p) => {
   if (err) {
     console.error(`estimator test server: cannot listen: ${err.message}`);
     process.exit(1);

@@ -120,15 +120,11 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	fs_log_set_fd(2);
 	ph_retire_all();
 	fs_net_shutdown();
 	grpc_server_stop();
 	if (!getenv("KEEP_LOGS"))
 		unlink(t.srv_log);
-	if (!getenv("KEEP_LOGS"))
-		unlink(t.our_log);
-	close(t.log_fd);
 	return 0;
 }
 
@@ -396,6 +392,108 @@ test_args_validated(void **state)
 	expect_refused("{\"generalEstimator\":false}", "nothing to estimate with");
 }
 
+/* ------------------------------------------------ TLS and mutual TLS */
+
+static char certs[64];
+
+static int
+tls_setup(void **state)
+{
+	char cmd[256];
+	const char *src = getenv("FEDSTATE_SRC") ? getenv("FEDSTATE_SRC") : ".";
+
+	(void)state;
+	snprintf(certs, sizeof(certs), "/tmp/fs-est-certs-XXXXXX");
+	if (!mkdtemp(certs))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "sh '%s/tests/grpc/make-certs.sh' '%s'", src, certs);
+	if (system(cmd) != 0)
+		return -1;
+	t.port = grpc_server_spawn("{\"member1\":{\"answer\":7}}", NULL, certs);
+	if (t.log_fd >= 0)
+		fs_log_set_fd(t.log_fd);
+	return 0;
+}
+
+static int
+tls_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	ph_retire_all();
+	fs_net_shutdown();
+	grpc_server_stop();
+	fs_log_set_fd(2);
+	close(t.log_fd);
+	if (!getenv("KEEP_LOGS"))
+		unlink(t.our_log);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certs);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* member1's estimate through a TLS estimator with these TLS args */
+static int32_t
+tls_estimate(const char *tls_args)
+{
+	struct fs_plugin *p;
+	struct fs_cycle *cyc;
+	const char *reason = NULL;
+	int32_t v;
+
+	if (t.port <= 0)
+		skip();
+	p = load("{\"schedulerEstimator\":true,\"timeout\":\"%dms\",%s,"
+		 "\"addresses\":{\"member1\":\"127.0.0.1:%d\"}}",
+		 DEADLINE_MS, tls_args, t.port);
+	cyc = ph_cycle(&t.b, NCLUSTERS);
+	p->lp->sched.pre_filter(p->state, cyc, t.ptr, 1, &reason);
+	v = fs_cycle_available(cyc, MEMBER1);
+	fs_cycle_destroy(cyc);
+	return v;
+}
+
+static void
+test_mutual_tls(void **state)
+{
+	char args[512];
+
+	(void)state;
+	snprintf(args, sizeof(args), "\"caFile\":\"%s/ca.pem\",\"certFile\":"
+		 "\"%s/client.pem\",\"keyFile\":\"%s/client-key.pem\"",
+		 certs, certs, certs);
+	assert_int_equal(tls_estimate(args), 7);
+}
+
+static void
+test_tls_without_client_cert_falls_back(void **state)
+{
+	char args[256];
+
+	(void)state;
+	/* the server requires a client certificate: the call fails */
+	snprintf(args, sizeof(args), "\"caFile\":\"%s/ca.pem\"", certs);
+	assert_int_equal(tls_estimate(args), GENERAL);
+}
+
+static void
+test_tls_unknown_ca_falls_back(void **state)
+{
+	char args[512];
+
+	(void)state;
+	/* the system CAs do not know the test CA: verification fails */
+	snprintf(args, sizeof(args), "\"tls\":true,\"certFile\":"
+		 "\"%s/client.pem\",\"keyFile\":\"%s/client-key.pem\"",
+		 certs, certs);
+	assert_int_equal(tls_estimate(args), GENERAL);
+	/* ... unless verification is skipped */
+	snprintf(args, sizeof(args), "\"insecureSkipVerify\":true,\"certFile\":"
+		 "\"%s/client.pem\",\"keyFile\":\"%s/client-key.pem\"",
+		 certs, certs);
+	assert_int_equal(tls_estimate(args), 7);
+}
+
 int
 main(void)
 {
@@ -409,5 +507,13 @@ main(void)
 		cmocka_unit_test(test_args_validated),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest tls_tests[] = {
+		cmocka_unit_test(test_mutual_tls),
+		cmocka_unit_test(test_tls_without_client_cert_falls_back),
+		cmocka_unit_test(test_tls_unknown_ca_falls_back),
+	};
+	int failed = cmocka_run_group_tests_name("estimator", tests, setup, teardown);
+
+	return failed + cmocka_run_group_tests_name("estimator-tls", tls_tests,
+						    tls_setup, tls_teardown);
 }
