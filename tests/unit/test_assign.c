@@ -12,42 +12,20 @@
 
 #include <cmocka.h>
 
+#include "lib/sched_views.h"
 #include "sched/assign.h"
 #include "util/arena.h"
-#include "util/intern.h"
 
 #define MAXC 32
 
-static struct fs_cluster clusters[MAXC];
-static uint32_t n_clusters;
 static struct fs_arena arena = FS_ARENA_INIT;
 
-static const char *
-I(const char *s)
-{
-	return fs_intern(s, (size_t)-1);
-}
-
-static const struct fs_cluster *
-cluster(const char *name)
-{
-	const char *in = I(name);
-	for (uint32_t i = 0; i < n_clusters; i++)
-		if (clusters[i].name == in)
-			return &clusters[i];
-	assert_true(n_clusters < MAXC);
-	struct fs_cluster *c = &clusters[n_clusters];
-	memset(c, 0, sizeof(*c));
-	c->struct_size = sizeof(*c);
-	c->index = n_clusters++;
-	c->name = in;
-	return c;
-}
+#define I sv_intern
 
 static struct fs_candidate
 cand(const char *name, int32_t available, int32_t previous)
 {
-	return (struct fs_candidate){cluster(name), 0, available, previous};
+	return (struct fs_candidate){sv_named(name), 0, available, previous};
 }
 
 /* a binding with a fresh placement; rs may be NULL */
@@ -118,13 +96,7 @@ run(struct fixture *f, const struct fs_affinity_term *term,
 static void
 expect(const char *want)
 {
-	char got[512] = "";
-	size_t len = 0;
-	for (uint32_t i = 0; i < n_out; i++)
-		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s:%d",
-					i ? " " : "", out[i].cluster->name,
-					out[i].replicas);
-	assert_string_equal(got, want);
+	assert_string_equal(sv_assignments(out, n_out), want);
 }
 
 static int
@@ -263,149 +235,72 @@ test_static_negative_weight_rejected(void **st)
 	assert_int_equal(n_out, 0);
 }
 
-/* ------------------------------------------------- division step 12-16 */
+/* ------------------------------------------------- dynamic goldens 12-31 */
+
+/* One golden case of DynamicWeight/Aggregated division, candidates in
+ * this (cluster) order: allocatable `avail`, previous replicas `prev`. */
+struct golden {
+	const char *name;
+	bool aggregated;
+	int32_t replicas;
+	uint32_t n;
+	const char *names[3];
+	int32_t avail[3], prev[3];
+	enum fs_code rc;
+	const char *want; /* assignments, or the error text */
+};
+
+#define M123 {"m1", "m2", "m3"}
+#define SHORT(n) "Clusters available replicas " #n " are not enough to schedule."
+static const struct golden goldens[] = {
+	/* division step (Test_dynamicDivideReplicas), target 12 */
+	{"g12 dynamic 18:12:6", false, 12, 3, M123, {18, 12, 6}, {0}, FS_OK, "m1:6 m2:4 m3:2"},
+	{"g13 dynamic 20:12:6", false, 12, 3, M123, {20, 12, 6}, {0}, FS_OK, "m1:6 m2:4 m3:2"},
+	{"g14 dynamic 6:12:6", false, 12, 3, M123, {6, 12, 6}, {0}, FS_OK, "m1:3 m2:6 m3:3"},
+	{"g15 aggregated [m2:12 m1:6 m3:6]", true, 12, 3, {"m2", "m1", "m3"}, {12, 6, 6}, {0},
+	 FS_OK, "m2:12"},
+	{"g16 aggregated 6:6:6", true, 12, 3, M123, {6, 6, 6}, {0}, FS_OK, "m1:6 m2:6"},
+	/* scale up and down (Test_dynamicScale) */
+	{"g17 dynamic scale down 12->6", false, 6, 3, M123, {1, 1, 1}, {2, 4, 6}, FS_OK,
+	 "m1:1 m2:2 m3:3"},
+	{"g18 dynamic scale up 12->24", false, 24, 3, M123, {10, 10, 10}, {2, 4, 6}, FS_OK,
+	 "m1:6 m2:8 m3:10"},
+	{"g19 dynamic scale up short", false, 24, 3, M123, {1, 1, 1}, {2, 4, 6},
+	 FS_UNSCHEDULABLE, SHORT(3)},
+	{"g20 aggregated scale down 12->6", true, 6, 3, M123, {1, 1, 1}, {4, 8, 0}, FS_OK,
+	 "m2:6"},
+	{"g21 aggregated scale down 12->8", true, 8, 2, M123, {100, 100}, {4, 8}, FS_OK,
+	 "m2:8"},
+	{"g24 aggregated scale up short", true, 24, 3, M123, {1, 1, 1}, {4, 8, 0},
+	 FS_UNSCHEDULABLE, SHORT(3)},
+	/* first schedule (Test_dynamicScaleUp), 12 replicas */
+	{"g26 dynamic 6:8:10", false, 12, 3, M123, {6, 8, 10}, {0}, FS_OK, "m1:3 m2:4 m3:5"},
+	{"g27 dynamic 8:8:10", false, 12, 3, M123, {8, 8, 10}, {0}, FS_OK, "m1:4 m2:4 m3:4"},
+	{"g28 dynamic short", false, 12, 3, M123, {3, 3, 3}, {0}, FS_UNSCHEDULABLE, SHORT(9)},
+	{"g30 aggregated 12:10:8", true, 12, 3, {"m1", "m3", "m2"}, {12, 10, 8}, {0}, FS_OK,
+	 "m1:12"},
+	{"g31 aggregated short", true, 12, 3, M123, {3, 3, 3}, {0}, FS_UNSCHEDULABLE, SHORT(9)},
+};
 
 static void
-first_dynamic(int32_t a, int32_t b, int32_t c3, const char *want)
+test_golden_dynamic(void **st)
 {
+	const struct golden *g = *st;
 	struct fixture f;
-	dynamic(&f, 12);
-	struct fs_candidate c[] = {cand("m1", a, 0), cand("m2", b, 0), cand("m3", c3, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect(want);
-}
-
-static void test_g12_dynamic_18_12_6(void **st) { (void)st; first_dynamic(18, 12, 6, "m1:6 m2:4 m3:2"); }
-static void test_g13_dynamic_20_12_6(void **st) { (void)st; first_dynamic(20, 12, 6, "m1:6 m2:4 m3:2"); }
-static void test_g14_dynamic_6_12_6(void **st) { (void)st; first_dynamic(6, 12, 6, "m1:3 m2:6 m3:3"); }
-
-static void
-test_g15_aggregated_12_6_6(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 12);
-	struct fs_candidate c[] = {cand("m2", 12, 0), cand("m1", 6, 0), cand("m3", 6, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect("m2:12");
-}
-
-static void
-test_g16_aggregated_6_6_6(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 12);
-	struct fs_candidate c[] = {cand("m1", 6, 0), cand("m2", 6, 0), cand("m3", 6, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect("m1:6 m2:6");
-}
-
-/* ------------------------------------------------- scale up/down 17-24 */
-
-static void
-test_g17_dynamic_scale_down(void **st)
-{
-	(void)st;
-	struct fixture f;
-	dynamic(&f, 6);
-	struct fs_candidate c[] = {cand("m1", 1, 2), cand("m2", 1, 4), cand("m3", 1, 6)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect("m1:1 m2:2 m3:3");
-}
-
-static void
-test_g18_dynamic_scale_up(void **st)
-{
-	(void)st;
-	struct fixture f;
-	dynamic(&f, 24);
-	struct fs_candidate c[] = {cand("m1", 10, 2), cand("m2", 10, 4), cand("m3", 10, 6)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect("m1:6 m2:8 m3:10");
-}
-
-static void
-test_g19_dynamic_scale_up_short(void **st)
-{
-	(void)st;
-	struct fixture f;
-	dynamic(&f, 24);
-	struct fs_candidate c[] = {cand("m1", 1, 2), cand("m2", 1, 4), cand("m3", 1, 6)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_UNSCHEDULABLE);
-	assert_string_equal(err, "Clusters available replicas 3 are not enough to schedule.");
-	assert_int_equal(n_out, 0);
-}
-
-static void
-test_g20_aggregated_scale_down_6(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 6);
-	struct fs_candidate c[] = {cand("m1", 1, 4), cand("m2", 1, 8), cand("m3", 1, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect("m2:6");
-}
-
-static void
-test_g21_aggregated_scale_down_8(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 8);
-	struct fs_candidate c[] = {cand("m1", 100, 4), cand("m2", 100, 8)};
-	assert_int_equal(run(&f, NULL, c, 2), FS_OK);
-	expect("m2:8");
-}
-
-static void
-test_g24_aggregated_scale_up_short(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 24);
-	struct fs_candidate c[] = {cand("m1", 1, 4), cand("m2", 1, 8), cand("m3", 1, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_UNSCHEDULABLE);
-	assert_string_equal(err, "Clusters available replicas 3 are not enough to schedule.");
-}
-
-/* ------------------------------------------------- first schedule 26-31 */
-
-static void test_g26_dynamic_6_8_10(void **st) { (void)st; first_dynamic(6, 8, 10, "m1:3 m2:4 m3:5"); }
-static void test_g27_dynamic_8_8_10(void **st) { (void)st; first_dynamic(8, 8, 10, "m1:4 m2:4 m3:4"); }
-
-static void
-test_g28_dynamic_short(void **st)
-{
-	(void)st;
-	struct fixture f;
-	dynamic(&f, 12);
-	struct fs_candidate c[] = {cand("m1", 3, 0), cand("m2", 3, 0), cand("m3", 3, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_UNSCHEDULABLE);
-	assert_string_equal(err, "Clusters available replicas 9 are not enough to schedule.");
-}
-
-static void
-test_g30_aggregated_first(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 12);
-	struct fs_candidate c[] = {cand("m1", 12, 0), cand("m3", 10, 0), cand("m2", 8, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_OK);
-	expect("m1:12");
-}
-
-static void
-test_g31_aggregated_short(void **st)
-{
-	(void)st;
-	struct fixture f;
-	aggregated(&f, 12);
-	struct fs_candidate c[] = {cand("m1", 3, 0), cand("m2", 3, 0), cand("m3", 3, 0)};
-	assert_int_equal(run(&f, NULL, c, 3), FS_UNSCHEDULABLE);
-	assert_string_equal(err, "Clusters available replicas 9 are not enough to schedule.");
+	if (g->aggregated)
+		aggregated(&f, g->replicas);
+	else
+		dynamic(&f, g->replicas);
+	struct fs_candidate c[3];
+	for (uint32_t i = 0; i < g->n; i++)
+		c[i] = cand(g->names[i], g->avail[i], g->prev[i]);
+	assert_int_equal(run(&f, NULL, c, g->n), g->rc);
+	if (g->rc == FS_OK) {
+		expect(g->want);
+	} else {
+		assert_string_equal(err, g->want);
+		assert_int_equal(n_out, 0);
+	}
 }
 
 /* ------------------------------------------------- duplicated 33-35 */
@@ -668,22 +563,6 @@ main(void)
 		cmocka_unit_test(test_g11_static_zero_replicas),
 		cmocka_unit_test(test_static_all_zero_weights_means_equal),
 		cmocka_unit_test(test_static_negative_weight_rejected),
-		cmocka_unit_test(test_g12_dynamic_18_12_6),
-		cmocka_unit_test(test_g13_dynamic_20_12_6),
-		cmocka_unit_test(test_g14_dynamic_6_12_6),
-		cmocka_unit_test(test_g15_aggregated_12_6_6),
-		cmocka_unit_test(test_g16_aggregated_6_6_6),
-		cmocka_unit_test(test_g17_dynamic_scale_down),
-		cmocka_unit_test(test_g18_dynamic_scale_up),
-		cmocka_unit_test(test_g19_dynamic_scale_up_short),
-		cmocka_unit_test(test_g20_aggregated_scale_down_6),
-		cmocka_unit_test(test_g21_aggregated_scale_down_8),
-		cmocka_unit_test(test_g24_aggregated_scale_up_short),
-		cmocka_unit_test(test_g26_dynamic_6_8_10),
-		cmocka_unit_test(test_g27_dynamic_8_8_10),
-		cmocka_unit_test(test_g28_dynamic_short),
-		cmocka_unit_test(test_g30_aggregated_first),
-		cmocka_unit_test(test_g31_aggregated_short),
 		cmocka_unit_test(test_g33_duplicated),
 		cmocka_unit_test(test_g34_no_candidates),
 		cmocka_unit_test(test_g35_duplicated_zero),
@@ -699,5 +578,13 @@ main(void)
 		cmocka_unit_test(test_overflow_tiers_exhausted),
 		cmocka_unit_test(test_overflow_ignored_for_duplicated),
 	};
-	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+	enum { N_FIXED = sizeof(tests) / sizeof(tests[0]),
+	       N_GOLDEN = sizeof(goldens) / sizeof(goldens[0]) };
+	struct CMUnitTest all[N_FIXED + N_GOLDEN];
+	memcpy(all, tests, sizeof(tests));
+	for (size_t i = 0; i < N_GOLDEN; i++)
+		all[N_FIXED + i] = (struct CMUnitTest){goldens[i].name, test_golden_dynamic,
+						       NULL, NULL, (void *)&goldens[i]};
+	return _cmocka_run_group_tests("test_assign", all, N_FIXED + N_GOLDEN, setup_all,
+				       teardown_all);
 }

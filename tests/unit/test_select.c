@@ -13,62 +13,15 @@
 
 #include <cmocka.h>
 
+#include "lib/sched_views.h"
 #include "sched/order.h"
 #include "sched/select.h"
 #include "util/arena.h"
-#include "util/intern.h"
 
-#define MAXC 32
-
-static struct fs_cluster clusters[MAXC];
-static const char *zone_lists[MAXC][2];
-static struct fs_kv label_lists[MAXC][1];
-static uint32_t n_clusters;
 static struct fs_arena arena = FS_ARENA_INIT;
 static char err[256];
 
-static const char *
-I(const char *s)
-{
-	return s ? fs_intern(s, (size_t)-1) : NULL;
-}
-
-/* a cluster with a region, up to two zones ("za,zb"), a provider and a
- * value for the label "site" */
-static const struct fs_cluster *
-cluster(const char *name, const char *region, const char *zones,
-	const char *provider, const char *site)
-{
-	assert_true(n_clusters < MAXC);
-	uint32_t i = n_clusters++;
-	struct fs_cluster *c = &clusters[i];
-	memset(c, 0, sizeof(*c));
-	c->struct_size = sizeof(*c);
-	c->index = i;
-	c->name = I(name);
-	c->region = I(region);
-	c->provider = I(provider);
-	if (zones) {
-		char buf[64];
-		snprintf(buf, sizeof(buf), "%s", zones);
-		char *comma = strchr(buf, ',');
-		if (comma)
-			*comma = '\0';
-		zone_lists[i][0] = I(buf);
-		c->n_zones = 1;
-		if (comma) {
-			zone_lists[i][1] = I(comma + 1);
-			c->n_zones = 2;
-		}
-		c->zones = zone_lists[i];
-	}
-	if (site) {
-		label_lists[i][0] = (struct fs_kv){I("site"), I(site)};
-		c->labels = label_lists[i];
-		c->n_labels = 1;
-	}
-	return c;
-}
+#define I sv_intern
 
 static struct fs_candidate
 cand(const struct fs_cluster *c, int64_t score, int32_t available)
@@ -126,19 +79,14 @@ run(struct fixture *f, struct fs_candidate *c, uint32_t n)
 static void
 expect(const struct fs_candidate *c, const char *want)
 {
-	char got[256] = "";
-	size_t len = 0;
-	for (uint32_t i = 0; i < n_sel; i++)
-		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
-					i ? " " : "", c[i].cluster->name);
-	assert_string_equal(got, want);
+	assert_string_equal(sv_names(c, n_sel), want);
 }
 
 static int
 setup(void **st)
 {
 	(void)st;
-	n_clusters = 0;
+	sv_reset();
 	return 0;
 }
 
@@ -227,11 +175,11 @@ test_group_score_divided_examples(void **st)
 {
 	(void)st;
 	/* replicas 100 over minGroups 2: each group should hold 50 */
-	const struct fs_cluster *a = cluster("a", NULL, NULL, NULL, NULL);
-	const struct fs_cluster *b1 = cluster("b1", NULL, NULL, NULL, NULL);
-	const struct fs_cluster *b2 = cluster("b2", NULL, NULL, NULL, NULL);
-	const struct fs_cluster *c1 = cluster("c1", NULL, NULL, NULL, NULL);
-	const struct fs_cluster *c2 = cluster("c2", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *a = sv_cluster("a", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *b1 = sv_cluster("b1", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *b2 = sv_cluster("b2", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *c1 = sv_cluster("c1", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *c2 = sv_cluster("c2", NULL, NULL, NULL, NULL);
 	struct fs_candidate c[] = {cand(a, 100, 45), cand(b1, 0, 30), cand(b2, 0, 30),
 				   cand(c1, 100, 50), cand(c2, 100, 10)};
 	uint32_t ga[] = {0}, gb[] = {1, 2}, gc[] = {3, 4};
@@ -244,9 +192,9 @@ static void
 test_group_score_duplicated(void **st)
 {
 	(void)st;
-	const struct fs_cluster *a = cluster("a", NULL, NULL, NULL, NULL);
-	const struct fs_cluster *b = cluster("b", NULL, NULL, NULL, NULL);
-	const struct fs_cluster *d = cluster("d", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *a = sv_cluster("a", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *b = sv_cluster("b", NULL, NULL, NULL, NULL);
+	const struct fs_cluster *d = sv_cluster("d", NULL, NULL, NULL, NULL);
 	struct fs_candidate c[] = {cand(a, 90, 5), cand(b, 60, 3), cand(d, 10, 1)};
 	uint32_t all[] = {0, 1, 2};
 	/* 3 replicas: a and b hold a copy -> 2*1000 + (90+60)/2 */
@@ -263,8 +211,8 @@ test_no_spread_keeps_all(void **st)
 	(void)st;
 	struct fixture f;
 	fixture_init(&f, 3, true);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 1),
-				   cand(cluster("m2", 0, 0, 0, 0), 0, 1)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 0, 1),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 0, 1)};
 	assert_int_equal(run(&f, c, 2), FS_OK);
 	expect(c, "m1 m2");
 }
@@ -278,8 +226,8 @@ test_static_weight_ignores_spread(void **st)
 	f.rs.dynamic_available = false;
 	f.rs.has_weight_preference = false; /* Weighted, no preference */
 	spread(&f, FS_SPREAD_CLUSTER, 1, 1);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 1),
-				   cand(cluster("m2", 0, 0, 0, 0), 0, 1)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 0, 1),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 0, 1)};
 	assert_int_equal(run(&f, c, 2), FS_OK);
 	expect(c, "m1 m2");
 	/* a staticWeightList without dynamicWeight: the same */
@@ -301,8 +249,8 @@ test_empty_weight_preference_still_spreads(void **st)
 	fixture_init(&f, 3, true);
 	f.rs.dynamic_available = false;
 	spread(&f, FS_SPREAD_CLUSTER, 1, 1);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 5),
-				   cand(cluster("m2", 0, 0, 0, 0), 0, 5)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 0, 5),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 0, 5)};
 	assert_int_equal(run(&f, c, 2), FS_OK);
 	expect(c, "m1");
 }
@@ -318,9 +266,9 @@ test_by_cluster_swaps_for_capacity(void **st)
 	struct fixture f;
 	fixture_init(&f, 80, true);
 	spread(&f, FS_SPREAD_CLUSTER, 1, 2);
-	struct fs_candidate c[] = {cand(cluster("member1", 0, 0, 0, 0), 60, 40),
-				   cand(cluster("member2", 0, 0, 0, 0), 50, 30),
-				   cand(cluster("member3", 0, 0, 0, 0), 40, 60)};
+	struct fs_candidate c[] = {cand(sv_cluster("member1", 0, 0, 0, 0), 60, 40),
+				   cand(sv_cluster("member2", 0, 0, 0, 0), 50, 30),
+				   cand(sv_cluster("member3", 0, 0, 0, 0), 40, 60)};
 	assert_int_equal(run(&f, c, 3), FS_OK);
 	expect(c, "member1 member3");
 	assert_string_equal(c[2].cluster->name, "member2"); /* still a permutation */
@@ -333,9 +281,9 @@ test_by_cluster_not_enough_resource(void **st)
 	struct fixture f;
 	fixture_init(&f, 200, true);
 	spread(&f, FS_SPREAD_CLUSTER, 1, 2);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 60, 40),
-				   cand(cluster("m2", 0, 0, 0, 0), 50, 30),
-				   cand(cluster("m3", 0, 0, 0, 0), 40, 60)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 60, 40),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 50, 30),
+				   cand(sv_cluster("m3", 0, 0, 0, 0), 40, 60)};
 	assert_int_equal(run(&f, c, 3), FS_UNSCHEDULABLE);
 	assert_string_equal(err, "no enough resource when selecting 2 clusters");
 }
@@ -347,9 +295,9 @@ test_by_cluster_duplicated_ignores_capacity(void **st)
 	struct fixture f;
 	fixture_init(&f, 200, false);
 	spread(&f, FS_SPREAD_CLUSTER, 1, 2);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 60, 1),
-				   cand(cluster("m2", 0, 0, 0, 0), 50, 1),
-				   cand(cluster("m3", 0, 0, 0, 0), 40, 60)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 60, 1),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 50, 1),
+				   cand(sv_cluster("m3", 0, 0, 0, 0), 40, 60)};
 	assert_int_equal(run(&f, c, 3), FS_OK);
 	expect(c, "m1 m2");
 }
@@ -361,8 +309,8 @@ test_by_cluster_min_groups(void **st)
 	struct fixture f;
 	fixture_init(&f, 1, true);
 	spread(&f, FS_SPREAD_CLUSTER, 3, 3);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 9),
-				   cand(cluster("m2", 0, 0, 0, 0), 0, 9)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 0, 9),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 0, 9)};
 	assert_int_equal(run(&f, c, 2), FS_UNSCHEDULABLE);
 	assert_string_equal(err, "the number of feasible clusters is less than spreadConstraint.MinGroups");
 }
@@ -374,8 +322,8 @@ test_by_cluster_max_groups_zero(void **st)
 	struct fixture f;
 	fixture_init(&f, 2, true);
 	spread(&f, FS_SPREAD_CLUSTER, 0, 0);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 9),
-				   cand(cluster("m2", 0, 0, 0, 0), 0, 9)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 0, 9),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 0, 9)};
 	/* Divided: Karmada fails to find room in 0 clusters */
 	assert_int_equal(run(&f, c, 2), FS_UNSCHEDULABLE);
 	assert_string_equal(err, "no enough resource when selecting 0 clusters");
@@ -393,9 +341,9 @@ test_by_cluster_max_unset_takes_all(void **st)
 	struct fixture f;
 	fixture_init(&f, 2, true);
 	spread(&f, FS_SPREAD_CLUSTER, 1, -1);
-	struct fs_candidate c[] = {cand(cluster("m1", 0, 0, 0, 0), 0, 9),
-				   cand(cluster("m2", 0, 0, 0, 0), 0, 9),
-				   cand(cluster("m3", 0, 0, 0, 0), 0, 9)};
+	struct fs_candidate c[] = {cand(sv_cluster("m1", 0, 0, 0, 0), 0, 9),
+				   cand(sv_cluster("m2", 0, 0, 0, 0), 0, 9),
+				   cand(sv_cluster("m3", 0, 0, 0, 0), 0, 9)};
 	assert_int_equal(run(&f, c, 3), FS_OK);
 	expect(c, "m1 m2 m3");
 }
@@ -406,11 +354,11 @@ test_by_cluster_max_unset_takes_all(void **st)
 static void
 region_fleet(struct fs_candidate *c)
 {
-	c[0] = cand(cluster("c1", "r1", NULL, NULL, NULL), 100, 10);
-	c[1] = cand(cluster("c3", "r2", NULL, NULL, NULL), 90, 10);
-	c[2] = cand(cluster("c4", "r3", NULL, NULL, NULL), 80, 10);
-	c[3] = cand(cluster("c5", "r3", NULL, NULL, NULL), 70, 10);
-	c[4] = cand(cluster("c2", "r1", NULL, NULL, NULL), 50, 10);
+	c[0] = cand(sv_cluster("c1", "r1", NULL, NULL, NULL), 100, 10);
+	c[1] = cand(sv_cluster("c3", "r2", NULL, NULL, NULL), 90, 10);
+	c[2] = cand(sv_cluster("c4", "r3", NULL, NULL, NULL), 80, 10);
+	c[3] = cand(sv_cluster("c5", "r3", NULL, NULL, NULL), 70, 10);
+	c[4] = cand(sv_cluster("c2", "r1", NULL, NULL, NULL), 50, 10);
 }
 
 static void
@@ -483,10 +431,10 @@ test_by_zone_first_zone_rule(void **st)
 	spread(&f, FS_SPREAD_CLUSTER, 2, 2);
 	/* m1 lists zb first: it belongs to zb only */
 	struct fs_candidate c[] = {
-		cand(cluster("m1", "r", "zb,za", NULL, NULL), 100, 5),
-		cand(cluster("m2", "r", "zb", NULL, NULL), 90, 5),
-		cand(cluster("m3", "r", "za", NULL, NULL), 80, 5),
-		cand(cluster("m4", "r", NULL, NULL, NULL), 99, 5), /* no zone */
+		cand(sv_cluster("m1", "r", "zb,za", NULL, NULL), 100, 5),
+		cand(sv_cluster("m2", "r", "zb", NULL, NULL), 90, 5),
+		cand(sv_cluster("m3", "r", "za", NULL, NULL), 80, 5),
+		cand(sv_cluster("m4", "r", NULL, NULL, NULL), 99, 5), /* no zone */
 	};
 	assert_int_equal(run(&f, c, 4), FS_OK);
 	/* zb = {m1, m2} scores 2095, za = {m3} 1080: both chosen (2 groups) */
@@ -502,9 +450,9 @@ test_by_provider(void **st)
 	spread(&f, FS_SPREAD_PROVIDER, 1, 1);
 	spread(&f, FS_SPREAD_CLUSTER, 2, 2);
 	struct fs_candidate c[] = {
-		cand(cluster("a1", NULL, NULL, "aws", NULL), 100, 5),
-		cand(cluster("g1", NULL, NULL, "gcp", NULL), 90, 5),
-		cand(cluster("g2", NULL, NULL, "gcp", NULL), 80, 5),
+		cand(sv_cluster("a1", NULL, NULL, "aws", NULL), 100, 5),
+		cand(sv_cluster("g1", NULL, NULL, "gcp", NULL), 90, 5),
+		cand(sv_cluster("g2", NULL, NULL, "gcp", NULL), 80, 5),
 	};
 	/* one provider holding 2 clusters: only gcp qualifies */
 	assert_int_equal(run(&f, c, 3), FS_OK);
@@ -520,11 +468,11 @@ test_by_label(void **st)
 	spread(&f, FS_SPREAD_LABEL, 3, 3);
 	spread(&f, FS_SPREAD_CLUSTER, 3, 3);
 	struct fs_candidate c[] = {
-		cand(cluster("s1a", NULL, NULL, NULL, "s1"), 100, 5),
-		cand(cluster("s1b", NULL, NULL, NULL, "s1"), 95, 5),
-		cand(cluster("s2a", NULL, NULL, NULL, "s2"), 90, 5),
-		cand(cluster("s3a", NULL, NULL, NULL, "s3"), 80, 5),
-		cand(cluster("none", NULL, NULL, NULL, NULL), 100, 5),
+		cand(sv_cluster("s1a", NULL, NULL, NULL, "s1"), 100, 5),
+		cand(sv_cluster("s1b", NULL, NULL, NULL, "s1"), 95, 5),
+		cand(sv_cluster("s2a", NULL, NULL, NULL, "s2"), 90, 5),
+		cand(sv_cluster("s3a", NULL, NULL, NULL, "s3"), 80, 5),
+		cand(sv_cluster("none", NULL, NULL, NULL, NULL), 100, 5),
 	};
 	assert_int_equal(run(&f, c, 5), FS_OK);
 	expect(c, "s1a s2a s3a");
@@ -549,10 +497,10 @@ test_order_keys(void **st)
 {
 	(void)st;
 	struct fs_candidate c[] = {
-		cand(cluster("low", 0, 0, 0, 0), 10, 50),
-		cand(cluster("b", 0, 0, 0, 0), 90, 5),
-		cand(cluster("a", 0, 0, 0, 0), 90, 5),
-		cand(cluster("roomy", 0, 0, 0, 0), 90, 6),
+		cand(sv_cluster("low", 0, 0, 0, 0), 10, 50),
+		cand(sv_cluster("b", 0, 0, 0, 0), 90, 5),
+		cand(sv_cluster("a", 0, 0, 0, 0), 90, 5),
+		cand(sv_cluster("roomy", 0, 0, 0, 0), 90, 6),
 	};
 	c[1].previous = 0;
 	c[3].available = 2; /* 2 free + 4 already running = 6 */
@@ -576,9 +524,9 @@ test_order_overflow_tiers(void **st)
 		.n_overflow = 1,
 	};
 	struct fs_candidate c[] = {
-		cand(cluster("m1", 0, 0, 0, 0), 100, 9),
-		cand(cluster("m2", 0, 0, 0, 0), 100, 9),
-		cand(cluster("m3", 0, 0, 0, 0), 0, 0),
+		cand(sv_cluster("m1", 0, 0, 0, 0), 100, 9),
+		cand(sv_cluster("m2", 0, 0, 0, 0), 100, 9),
+		cand(sv_cluster("m3", 0, 0, 0, 0), 0, 0),
 	};
 	uint32_t tiers[3];
 	assert_int_equal(fs_order_overflow(&term, c[0].cluster), 1);
@@ -602,7 +550,7 @@ test_order_many_equal_is_input_independent(void **st)
 	char name[16];
 	for (int i = 0; i < 20; i++) {
 		snprintf(name, sizeof(name), "eq%02d", i);
-		fwd[i] = cand(cluster(name, 0, 0, 0, 0), 50, 3);
+		fwd[i] = cand(sv_cluster(name, 0, 0, 0, 0), 50, 3);
 		rev[19 - i] = fwd[i];
 	}
 	fs_arena_reset(&arena);
