@@ -68,8 +68,17 @@ void fs_net_h2c_reset(void);
 void fs_http_finish(struct fs_http *h, CURLcode rc);
 /* http.c: free everything of h (after done ran, or when never started) */
 void fs_http_free(struct fs_http *h);
-/* http.c: map a curl result to our code */
+/* http_setup.c: map a curl result to our code */
 enum fs_code fs_http_code(CURLcode rc);
+/* http_setup.c: the URL to fetch (caller frees); NULL for an API server
+ * request while no API server is set */
+char *fs_http_compose_url(const struct fs_http_request *req);
+/* http_setup.c: curl options of h from req/ex; false when one is refused
+ * (logged) */
+bool fs_http_set_method_body(struct fs_http *h, const struct fs_http_request *req);
+bool fs_http_set_headers(struct fs_http *h, const struct fs_http_request *req);
+bool fs_http_set_tls(struct fs_http *h, const struct fs_http_request *req,
+		     const struct fs_http_ex *ex);
 /* http.c: a TCP connect through the pool's resolver and loop (probe.c) */
 struct fs_http *fs_http_start_connect(const char *url, uint32_t timeout_ms,
 				      fs_http_done_fn done, void *ud);
