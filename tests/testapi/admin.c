@@ -3,8 +3,9 @@
  *
  *   healthz                          200 "ok"
  *   drop-watches                     close every watch stream abruptly
- *   fail?status=500&count=N[&retry-after=S]
+ *   fail?status=500&count=N[&retry-after=S][&agent=TEXT]
  *                                    answer the next N API requests with status
+ *                                    (only those whose User-Agent contains TEXT)
  *   latency?ms=N                     delay every request by N ms
  *   restart?keep=1|0[&down-ms=N]     close the listener and every connection,
  *                                    forget every object unless keep=1, listen
@@ -74,6 +75,12 @@ void ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 		a->fail_status = (int)qnum(r, "status", 500);
 		a->fail_count = (uint32_t)qnum(r, "count", 1);
 		a->retry_after = (uint32_t)qnum(r, "retry-after", 0);
+		free(a->fail_agent);
+		a->fail_agent = ta_query_get(r->query, "agent");
+		if (a->fail_agent && !a->fail_agent[0]) {
+			free(a->fail_agent);
+			a->fail_agent = NULL;
+		}
 		ok(c);
 	} else if (!strcmp(what, "latency")) {
 		ta_server_set_latency(a->http, (uint32_t)qnum(r, "ms", 0));

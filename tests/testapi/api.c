@@ -670,7 +670,8 @@ void ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r)
 		ta_api_error(c, &e, NULL, NULL);
 		return;
 	}
-	if (a->fail_count > 0) {
+	if (a->fail_count > 0 &&
+	    (!a->fail_agent || strstr(r->user_agent, a->fail_agent))) {
 		a->fail_count--;
 		ta_err_set(&e, a->fail_status,
 			   a->fail_status == 429 ? "TooManyRequests" : "InternalError",
@@ -719,4 +720,5 @@ void ta_api_release(struct ta_api *a)
 	ta_store_release(&a->store);
 	cJSON_Delete(a->writes);
 	free(a->token);
+	free(a->fail_agent);
 }

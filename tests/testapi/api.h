@@ -29,6 +29,7 @@ struct ta_api {
 	int fail_status;
 	uint32_t fail_count;
 	uint32_t retry_after;     /* seconds for the Retry-After header, 0 none */
+	char *fail_agent;         /* only requests whose User-Agent contains it */
 	ev_timer restart;
 	bool restart_keep;
 	/* what the tests look at */
