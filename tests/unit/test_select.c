@@ -155,7 +155,7 @@ test_select_groups_search_bound(void **st)
 	(void)st;
 	/* 40 one-cluster groups choose 20: far more than the bound */
 	struct fs_select_group g[40];
-	char names[40][8];
+	char names[40][16];
 	for (int i = 0; i < 40; i++) {
 		snprintf(names[i], sizeof(names[i]), "g%02d", i);
 		g[i] = (struct fs_select_group){names[i], 1, 10};

@@ -162,7 +162,7 @@ test_many_equal_weights_stable(void **st)
 {
 	(void)st;
 	enum { N = 20 };
-	char buf[N][8];
+	char buf[N][16];
 	const char *names[N];
 	int64_t v[N], out[N];
 	uint32_t order[N];
