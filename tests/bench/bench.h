@@ -62,4 +62,9 @@ bool fs_bench_load_bindings(struct fs_bench_fleet *f, const char *path,
 
 void fs_bench_fleet_free(struct fs_bench_fleet *f);
 
+/* fs-bench watch (bench_watch.c): create the first n ResourceBindings of
+ * `bindings` in a fresh fedstate-testapi and time their arrival through
+ * an informer, then a full list. Prints one JSON line; exit status. */
+int fs_bench_watch(const char *bindings, uint32_t n);
+
 #endif

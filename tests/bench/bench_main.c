@@ -9,7 +9,12 @@
  *       parse and decode throughput (MB/s) of Cluster and binding JSON
  *   fs-bench memory --config F --plugin-dir D --clusters C --bindings B...
  *       resident memory with everything decoded, objects parsed one by one
- *       as a watch delivers them; with and without the raw JSON kept
+ *       as a watch delivers them; with and without the raw JSON kept.
+ *       bytes_per_* are RSS growth (what the process really pays, malloc
+ *       slack included); view_bytes_per_* are the decoded views alone
+ *   fs-bench watch  --bindings B [--count N]
+ *       ResourceBindings through fedstate-testapi and an informer
+ *       (bench_watch.c)
  *
  * Every mode prints one JSON object on stdout (run-bench.sh assembles the
  * report); problems go to stderr and give exit status 1.
@@ -17,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "sched/config.h"
@@ -34,13 +40,15 @@ struct opts {
 	const char *bindings[MAX_BINDING_FILES];
 	int n_bindings;
 	unsigned repeat;
+	unsigned count;
 };
 
 static void
 usage(void)
 {
 	fputs("usage: fs-bench sched|decode|memory [--config FILE] [--plugin-dir DIR]\n"
-	      "                --clusters FILE [--bindings FILE]... [--repeat N]\n",
+	      "                --clusters FILE [--bindings FILE]... [--repeat N]\n"
+	      "       fs-bench watch --bindings FILE [--count N]\n",
 	      stderr);
 	exit(2);
 }
@@ -50,6 +58,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->repeat = 3;
+	o->count = 5000;
 	if (argc < 2)
 		usage();
 	o->mode = argv[1];
@@ -68,10 +77,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->bindings[o->n_bindings++] = v;
 		else if (!strcmp(a, "--repeat"))
 			o->repeat = (unsigned)strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--count"))
+			o->count = (unsigned)strtoul(v, NULL, 10);
 		else
 			usage();
 	}
-	if (!o->clusters || o->repeat == 0)
+	if (strcmp(o->mode, "watch") == 0 ? !o->n_bindings || !o->count
+					       : !o->clusters || o->repeat == 0)
 		usage();
 }
 
@@ -170,6 +182,67 @@ run_pass(struct fs_framework **fw, const struct fs_profile_set *set,
 	return fs_bench_now_ns() - start;
 }
 
+/* the strategy a binding exercises, for the per-class latencies */
+enum bclass { BC_DUPLICATED, BC_AGGREGATED, BC_STATIC, BC_DYNAMIC, BC_EQUAL,
+	      BC_MIDDLEWARE, BC_COUNT };
+static const char *const bclass_names[BC_COUNT] = {
+	"duplicated", "aggregated", "static_weights", "dynamic_weights",
+	"divided_default", "middleware",
+};
+
+static enum bclass
+bclass_of(const struct fs_binding *b)
+{
+	const struct fs_replica_scheduling *rs =
+		b->placement ? b->placement->replica_scheduling : NULL;
+
+	if (b->kind == FS_WORKLOAD_MIDDLEWARE)
+		return BC_MIDDLEWARE;
+	if (!rs || rs->type == FS_REPLICA_DUPLICATED)
+		return BC_DUPLICATED;
+	if (rs->division == FS_DIVISION_AGGREGATED)
+		return BC_AGGREGATED;
+	if (rs->dynamic_available)
+		return BC_DYNAMIC;
+	return rs->n_static_weights ? BC_STATIC : BC_EQUAL;
+}
+
+static uint64_t
+cpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* "\"classes\":{...}": p50/p99 and mean feasible per strategy */
+static void
+print_classes(const struct fs_bench_fleet *f, const uint64_t *lat, size_t n)
+{
+	uint64_t *v = malloc((n + 1) * sizeof *v);
+	bool first = true;
+
+	if (!v)
+		return;
+	printf(",\"classes\":{");
+	for (int c = 0; c < BC_COUNT; c++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (lat[i] && bclass_of(&f->bindings[i % f->n_bindings]) == (enum bclass)c)
+				v[k++] = lat[i];
+		if (!k)
+			continue;
+		qsort(v, k, sizeof *v, cmp_u64);
+		printf("%s\"%s\":{\"cycles\":%zu,\"p50_us\":%.3f,\"p99_us\":%.3f}",
+		       first ? "" : ",", bclass_names[c], k, pct_us(v, k, 0.5),
+		       pct_us(v, k, 0.99));
+		first = false;
+	}
+	printf("}");
+	free(v);
+}
+
 static int
 mode_sched(const struct opts *o)
 {
@@ -177,7 +250,7 @@ mode_sched(const struct opts *o)
 	struct fs_bench_fleet f = {0};
 	struct fs_framework **fw;
 	struct pass_count warm = {0}, pc = {0};
-	uint64_t *lat, total = 0;
+	uint64_t *lat, *sorted, total = 0, cpu = 0, best = UINT64_MAX;
 	size_t n = 0;
 
 	if (!fs_bench_load_clusters(&f, o->clusters))
@@ -187,7 +260,8 @@ mode_sched(const struct opts *o)
 			return 1;
 	fw = calloc(set->n_profiles, sizeof *fw);
 	lat = calloc((size_t)f.n_bindings * o->repeat + 1, sizeof *lat);
-	if (!fw || !lat) {
+	sorted = calloc((size_t)f.n_bindings * o->repeat + 1, sizeof *sorted);
+	if (!fw || !lat || !sorted) {
 		fputs("fs-bench: out of memory\n", stderr);
 		return 1;
 	}
@@ -197,7 +271,11 @@ mode_sched(const struct opts *o)
 	run_pass(fw, set, &f, NULL, &warm); /* warm caches and plugin tables */
 	for (unsigned r = 0; r < o->repeat; r++) {
 		struct pass_count one = {0};
-		total += run_pass(fw, set, &f, lat + n, &one);
+		uint64_t c0 = cpu_now_ns();
+		uint64_t t = run_pass(fw, set, &f, lat + n, &one);
+		cpu += cpu_now_ns() - c0;
+		total += t;
+		best = t < best ? t : best;
 		n += f.n_bindings;
 		pc.ok += one.ok;
 		pc.unschedulable += one.unschedulable;
@@ -208,34 +286,46 @@ mode_sched(const struct opts *o)
 	}
 	/* bindings of no profile left holes of 0 ns: count only cycles run */
 	size_t cycles = pc.ok + pc.unschedulable + pc.failed;
-	qsort(lat, n, sizeof *lat, cmp_u64);
-	uint64_t *ran = lat + (n - cycles);
+	size_t per_pass = cycles / o->repeat;
+	memcpy(sorted, lat, n * sizeof *lat);
+	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	uint64_t *ran = sorted + (n - cycles);
 	double sum = 0;
 	for (size_t i = 0; i < cycles; i++)
 		sum += (double)ran[i];
 	double mean_us = cycles ? sum / (double)cycles / 1000.0 : 0;
 	double p50 = pct_us(ran, cycles, 0.50);
 
+	/* bindings/s: wall clock over all passes; _cpu: over the process's
+	 * CPU time (what a shared machine's preemptions do not inflate);
+	 * _best: the fastest pass */
 	printf("{\"mode\":\"sched\",\"clusters\":%u,\"bindings\":%u,\"skipped\":%zu,"
 	       "\"repeat\":%u,\"cycles\":%zu,\"scheduled\":%zu,\"unschedulable\":%zu,"
-	       "\"errors\":%zu,\"not_ours\":%zu,\"total_s\":%.6f,"
-	       "\"bindings_per_s\":%.0f,\"mean_us\":%.3f,\"p50_us\":%.3f,"
+	       "\"errors\":%zu,\"not_ours\":%zu,\"total_s\":%.6f,\"cpu_s\":%.6f,"
+	       "\"bindings_per_s\":%.0f,\"bindings_per_cpu_s\":%.0f,"
+	       "\"bindings_per_s_best\":%.0f,\"mean_us\":%.3f,\"p50_us\":%.3f,"
 	       "\"p90_us\":%.3f,\"p99_us\":%.3f,\"max_us\":%.3f,"
 	       "\"p50_ns_per_cluster\":%.2f,\"mean_ns_per_cluster\":%.2f,"
-	       "\"mean_feasible\":%.1f,\"mean_targets\":%.2f}\n",
+	       "\"mean_feasible\":%.1f,\"mean_targets\":%.2f",
 	       f.n_clusters, f.n_bindings, f.skipped, o->repeat, cycles, pc.ok,
 	       pc.unschedulable, pc.failed, pc.foreign, (double)total / 1e9,
-	       total ? (double)cycles / ((double)total / 1e9) : 0.0, mean_us, p50,
+	       (double)cpu / 1e9,
+	       total ? (double)cycles / ((double)total / 1e9) : 0.0,
+	       cpu ? (double)cycles / ((double)cpu / 1e9) : 0.0,
+	       best ? (double)per_pass / ((double)best / 1e9) : 0.0, mean_us, p50,
 	       pct_us(ran, cycles, 0.90), pct_us(ran, cycles, 0.99),
 	       cycles ? (double)ran[cycles - 1] / 1000.0 : 0.0,
 	       f.n_clusters ? p50 * 1000.0 / f.n_clusters : 0.0,
 	       f.n_clusters ? mean_us * 1000.0 / f.n_clusters : 0.0,
 	       cycles ? (double)pc.feasible / (double)cycles : 0.0,
 	       cycles ? (double)pc.targets / (double)cycles : 0.0);
+	print_classes(&f, lat, n);
+	printf("}\n");
 	for (uint32_t i = 0; i < set->n_profiles; i++)
 		fs_framework_destroy(fw[i]);
 	free(fw);
 	free(lat);
+	free(sorted);
 	fs_bench_fleet_free(&f);
 	fs_profile_set_free(set);
 	return pc.failed ? 1 : 0;
@@ -294,12 +384,14 @@ mode_memory(const struct opts *o)
 	if (!fs_bench_load_clusters(&f, o->clusters))
 		return 1;
 	after_clusters = fs_bench_rss();
+	size_t arena_clusters = f.arena.total;
 	/* pass 1: views only (a scheduler that keeps no JSON) */
 	for (int i = 0; i < o->n_bindings; i++)
 		if (!fs_bench_load_bindings(&f, o->bindings[i], set, false, true))
 			return 1;
 	views = fs_bench_rss();
 	nb = f.n_bindings;
+	size_t arena_bindings = f.arena.total - arena_clusters;
 	size_t views_peak = fs_bench_peak_rss();
 	/* pass 2: the same bindings again, now keeping each one's parsed
 	 * JSON (binding->raw), which plugins may read */
@@ -312,14 +404,15 @@ mode_memory(const struct opts *o)
 	       "\"base_mb\":%.1f,\"peak_rss_mb\":%.1f,\"rss_views_mb\":%.1f,"
 	       "\"rss_with_raw_mb\":%.1f,\"bytes_per_cluster\":%.0f,"
 	       "\"bytes_per_binding\":%.0f,\"bytes_per_binding_raw\":%.0f,"
-	       "\"arena_mb\":%.1f}\n",
+	       "\"view_bytes_per_cluster\":%.0f,\"view_bytes_per_binding\":%.0f}\n",
 	       f.n_clusters, nb, f.skipped, (double)base / 1048576.0,
 	       (double)views_peak / 1048576.0, (double)views / 1048576.0,
 	       (double)with_raw / 1048576.0,
 	       f.n_clusters ? (double)(after_clusters - base) / f.n_clusters : 0.0,
 	       nb ? (double)(views - after_clusters) / nb : 0.0,
 	       nb ? (double)(with_raw - views) / nb : 0.0,
-	       (double)f.arena.total / 1048576.0);
+	       f.n_clusters ? (double)arena_clusters / f.n_clusters : 0.0,
+	       nb ? (double)arena_bindings / nb : 0.0);
 	fs_bench_fleet_free(&f);
 	fs_profile_set_free(set);
 	return 0;
@@ -338,6 +431,8 @@ main(int argc, char **argv)
 		return mode_decode(&o);
 	if (!strcmp(o.mode, "memory"))
 		return mode_memory(&o);
+	if (!strcmp(o.mode, "watch"))
+		return fs_bench_watch(o.bindings[0], o.count);
 	usage();
 	return 2;
 }
