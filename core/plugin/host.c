@@ -11,25 +11,12 @@
 #include <string.h>
 #include <time.h>
 
-/* NEEDSWORK: the __has_include guards let the host build while the model,
- * net and ops subsystems land; drop them once all are in. */
-#if __has_include("model/quantity.h") && __has_include("model/selector.h") && __has_include("model/estimate.h")
+#include "model/apiid.h"
 #include "model/estimate.h"
 #include "model/quantity.h"
 #include "model/selector.h"
-#define HAVE_MODEL 1
-#endif
-#if __has_include("model/snapshot.h")
-#include "model/snapshot.h"
-#endif
-#if __has_include("net/http.c") || __has_include("net/loop.c") || __has_include("net/net.c")
 #include "net/net.h"
-#define HAVE_NET 1
-#endif
-#if __has_include("ops/render.h")
 #include "ops/render.h"
-#define HAVE_RENDER 1
-#endif
 #include "plugin/host_json.h"
 #include "plugin/loader.h"
 #include "sched/cycle.h"
@@ -88,7 +75,6 @@ h_wall_time(void)
 	return (int64_t)time(NULL);
 }
 
-#ifdef HAVE_NET
 static struct fs_timer *
 h_timer_start(struct fs_plugin *self, uint64_t after_ms, uint64_t repeat_ms,
 	      fs_timer_fn cb, void *ud)
@@ -120,7 +106,6 @@ h_tcp_probe(struct fs_plugin *self, const char *host, uint16_t port,
 	(void)self;
 	return fs_tcp_probe(host, port, timeout_ms, done, ud);
 }
-#endif
 
 static uint32_t
 h_cluster_count(struct fs_plugin *self)
@@ -204,7 +189,6 @@ static const struct fs_host host_table = {
 	.json_equal = fs_hjson_equal,
 
 	.wall_time = h_wall_time,
-#ifdef HAVE_NET
 	.now_ms = fs_now_ms,
 	.timer_start = h_timer_start,
 	.timer_stop = fs_timer_stop,
@@ -212,15 +196,12 @@ static const struct fs_host host_table = {
 	.http_cancel = fs_http_cancel,
 	.http_wait = h_http_wait,
 	.tcp_probe = h_tcp_probe,
-#endif
 
 	.cluster_count = h_cluster_count,
 	.cluster_at = h_cluster_at,
 	.cluster_find = h_cluster_find,
 	.cluster_generation = h_cluster_generation,
-#ifdef HAVE_MODEL
 	.api_id = fs_api_id,
-#endif
 
 	.cycle_binding = fs_cycle_binding,
 	.cycle_affinity_term = fs_cycle_affinity_term,
@@ -230,18 +211,14 @@ static const struct fs_host host_table = {
 	.cycle_set_available = fs_cycle_set_available,
 	.cycle_available = fs_cycle_available,
 
-#ifdef HAVE_MODEL
 	.quantity_parse = fs_quantity_parse,
 	.label_selector_matches = fs_label_selector_matches,
 	.affinity_matches = fs_affinity_matches,
 	.general_estimate = fs_general_estimate,
-#endif
-#ifdef HAVE_RENDER
 	.render_lookup = fs_render_lookup,
 	.render_cluster_label = fs_render_cluster_label,
 	.render_emit = fs_render_emit,
 	.render_need_pass = fs_render_need_pass,
-#endif
 };
 
 const struct fs_host *
