@@ -57,7 +57,6 @@ est_url_of(struct est *st, const char *cluster)
 	struct est_url *e;
 	const char *hostport = NULL;
 	char buf[512];
-	int n;
 
 	if (st->urls_cap) {
 		e = url_slot(st->urls, st->urls_cap, cluster);
@@ -69,14 +68,8 @@ est_url_of(struct est *st, const char *cluster)
 	for (uint32_t i = 0; i < cf->n_addrs; i++)
 		if (cf->addrs[i].cluster == cluster)
 			hostport = cf->addrs[i].hostport;
-	if (hostport)
-		n = snprintf(buf, sizeof(buf), "%s://%s%s", cf->tls ? "https" : "http",
-			     hostport, EST_METHOD_PATH);
-	else /* Karmada's service naming: <prefix>-<cluster>.<namespace>.svc */
-		n = snprintf(buf, sizeof(buf), "%s://%s-%s.%s.svc:%lld%s",
-			     cf->tls ? "https" : "http", cf->prefix, cluster,
-			     cf->namespace_, (long long)cf->port, EST_METHOD_PATH);
-	if (n < 0 || (size_t)n >= sizeof(buf))
+	if (!est_format_url(buf, sizeof(buf), cf->tls, hostport, cf->prefix, cluster,
+			    cf->namespace_, (long long)cf->port))
 		return NULL;
 	e = url_slot(st->urls, st->urls_cap, cluster);
 	if (!(e->url = fs_host->strdup(buf)))

@@ -160,6 +160,23 @@ est_decode_response(const void *body, size_t len, int32_t *max, char *err,
 	return FS_OK;
 }
 
+bool
+est_format_url(char *buf, size_t len, bool tls, const char *hostport,
+	       const char *prefix, const char *cluster, const char *namespace_,
+	       long long port)
+{
+	int n;
+
+	if (hostport)
+		n = snprintf(buf, len, "%s://%s%s", tls ? "https" : "http", hostport,
+			     EST_METHOD_PATH);
+	else
+		n = snprintf(buf, len, "%s://%s-%s.%s.svc:%lld%s",
+			     tls ? "https" : "http", prefix, cluster, namespace_,
+			     port, EST_METHOD_PATH);
+	return n >= 0 && (size_t)n < len;
+}
+
 static int
 hexval(char c)
 {

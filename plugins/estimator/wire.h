@@ -61,6 +61,14 @@ int est_grpc_status(const struct fs_kv *h, uint32_t n, char *msg, size_t msglen)
 /* "UNAVAILABLE" for 14, "code 42" style text for unknown codes */
 const char *est_grpc_code_name(int code);
 
+/* The URL of a cluster's estimator: hostport when given (an `addresses`
+ * override), else Karmada's service name
+ *   <scheme>://<prefix>-<cluster>.<namespace>.svc:<port><EST_METHOD_PATH>
+ * false when it does not fit in buf. */
+bool est_format_url(char *buf, size_t len, bool tls, const char *hostport,
+		    const char *prefix, const char *cluster,
+		    const char *namespace_, long long port);
+
 /* Percent-decode s into out (always NUL-terminated, truncated to fit);
  * invalid escapes are copied as they are. Returns the decoded length. */
 size_t est_percent_decode(const char *s, char *out, size_t outlen);

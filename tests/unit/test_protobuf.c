@@ -302,6 +302,25 @@ test_grpc_status_and_message(void **state)
 	assert_string_equal(small, "abcAd");
 }
 
+static void
+test_estimator_url(void **state)
+{
+	char u[256];
+	volatile size_t tiny = 16; /* not known at compile time: no warning */
+
+	(void)state;
+	assert_true(est_format_url(u, sizeof(u), false, NULL,
+				   "karmada-scheduler-estimator", "member1",
+				   "karmada-system", 10352));
+	assert_string_equal(u, "http://karmada-scheduler-estimator-member1.karmada-system"
+			       ".svc:10352/github.com.karmada_io.karmada.pkg.estimator."
+			       "service.Estimator/MaxAvailableReplicas");
+	assert_true(est_format_url(u, sizeof(u), true, "[fd00::5]:443", "p", "m",
+				   "ns", 1));
+	assert_string_equal(u, "https://[fd00::5]:443" EST_METHOD_PATH);
+	assert_false(est_format_url(u, tiny, false, "h:1", "p", "m", "n", 1));
+}
+
 static void *
 failing_realloc(void *p, size_t n)
 {
@@ -338,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_quantity_text),
 		cmocka_unit_test(test_decode_response),
 		cmocka_unit_test(test_grpc_status_and_message),
+		cmocka_unit_test(test_estimator_url),
 		cmocka_unit_test(test_writer_out_of_memory),
 	};
 
