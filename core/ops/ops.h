@@ -45,6 +45,7 @@ struct fs_ops;
 
 /* Load and initialise every middleware of cfg (borrowed; must outlive the
  * result). extra_dirs (may be NULL) are searched before cfg's pluginDirs.
+ * Loaded plugin files stay in a process-wide registry (never unloaded).
  * Every failure is added to d with the entry's position; FS_E_CONFIG or the
  * loader's code. */
 enum fs_code fs_ops_open(const struct fs_ops_config *cfg,

@@ -102,11 +102,10 @@ placement(const struct fs_json *spec, enum fs_sched_mode mode,
 	return FS_OK;
 }
 
-enum fs_code
-mdb_interpret(void *state, const struct fs_json *obj, struct fs_mw_workload *out,
-	      char *err, size_t errlen)
+static enum fs_code
+interpret(const struct fs_json *obj, struct fs_mw_workload *out, char *err,
+	  size_t errlen)
 {
-	(void)state;
 	const struct fs_json *spec = fs_host->json_get(obj, "spec");
 	if (fs_host->json_type(spec) != FS_JSON_OBJECT) {
 		snprintf(err, errlen, "spec: expected an object");
@@ -152,4 +151,19 @@ mdb_interpret(void *state, const struct fs_json *obj, struct fs_mw_workload *out
 	const char *sn = mdb_str(spec, "scheduler.schedulerName");
 	out->scheduler_name = sn && *sn ? fs_host->intern(sn, (size_t)-1) : NULL;
 	return placement(spec, out->mode, out, err, errlen);
+}
+
+enum fs_code
+mdb_interpret(void *state, const struct fs_json *obj, struct fs_mw_workload *out,
+	      char *err, size_t errlen)
+{
+	(void)state;
+	enum fs_code code = interpret(obj, out, err, errlen);
+	if (code != FS_OK) { /* a failed interpret hands nothing over */
+		fs_host->json_free(out->requests);
+		fs_host->json_free(out->placement);
+		out->requests = NULL;
+		out->placement = NULL;
+	}
+	return code;
 }
