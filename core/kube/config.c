@@ -321,9 +321,10 @@ static enum fs_code cfg_add_text(struct cfg_set *s, const char *text,
 	}
 	const char *kind = cfg_str(root, "kind");
 	if (kind && strcmp(kind, "Config")) {
+		enum fs_code c = cfg_err(err, FS_E_CONFIG,
+					 "%s: kind: expected Config, got \"%s\"", name, kind);
 		cJSON_Delete(root);
-		return cfg_err(err, FS_E_CONFIG, "%s: kind: expected Config, got \"%s\"",
-			       name, kind);
+		return c;
 	}
 	static const char *const lists[] = {"clusters", "contexts", "users"};
 	for (size_t i = 0; i < 3; i++) {

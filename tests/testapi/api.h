@@ -59,8 +59,8 @@ size_t ta_api_watch_count(const struct ta_api *a);
 void ta_api_bookmark_all(struct ta_api *a);
 
 /* register the built-in resources (core, coordination, events, karmada
- * clusters) and CRDs */
-void ta_builtin_resources(struct ta_store *s);
+ * clusters) except those of group `without` (NULL: none) */
+void ta_builtin_resources(struct ta_store *s, const char *without);
 /* load every CustomResourceDefinition in the YAML files of dir (or one
  * file); false with *err on failure */
 bool ta_load_crds(struct ta_store *s, const char *path, char **err);

@@ -28,6 +28,7 @@ struct ta_opts {
 	bool tls;
 	const char *tls_dir;
 	const char *token;
+	const char *without;
 	long window;
 	double bookmark_interval;
 };
@@ -36,7 +37,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: fedstate-testapi [--listen HOST:PORT] [--kubeconfig-out FILE]\n"
 	      "         [--crd-dir PATH]... [--tls] [--tls-dir DIR] [--token TOKEN]\n"
-	      "         [--window N] [--bookmark-interval SECONDS]\n"
+	      "         [--window N] [--bookmark-interval SECONDS] [--without-group GROUP]\n"
 	      "PORT 0 picks a free port; the address is printed on stdout.\n"
 	      "Fault injection: POST /_testapi/{drop-watches,fail,latency,restart,compact,\n"
 	      "bookmark,stats,writes} (see tests/testapi/admin.c).\n", f);
@@ -73,6 +74,8 @@ static bool parse_args(int argc, char **argv, struct ta_opts *o)
 			o->crd_dirs[o->n_crd++] = v;
 		} else if (!strcmp(a, "--tls-dir")) {
 			o->tls_dir = v;
+		} else if (!strcmp(a, "--without-group")) {
+			o->without = v;
 		} else if (!strcmp(a, "--token")) {
 			o->token = v;
 		} else if (!strcmp(a, "--window")) {
@@ -164,7 +167,7 @@ int main(int argc, char **argv)
 	ta_api_init(&api, o.window > 0 ? (size_t)o.window : 0);
 	api.bookmark_interval = o.bookmark_interval;
 	api.token = o.token ? fs_xstrdup(o.token) : NULL;
-	ta_builtin_resources(&api.store);
+	ta_builtin_resources(&api.store, o.without);
 	char *err = NULL;
 	for (size_t i = 0; i < o.n_crd; i++) {
 		if (!ta_load_crds(&api.store, o.crd_dirs[i], &err)) {

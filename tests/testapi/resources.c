@@ -30,10 +30,12 @@ static const struct builtin builtins[] = {
 	{"cluster.karmada.io", "v1alpha1", "clusters", "cluster", "Cluster", NULL, false, true},
 };
 
-void ta_builtin_resources(struct ta_store *s)
+void ta_builtin_resources(struct ta_store *s, const char *without)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
 		const struct builtin *b = &builtins[i];
+		if (without && !strcmp(without, b->group))
+			continue;
 		struct ta_resource *r = ta_resource_new(b->group, b->version, b->plural,
 							b->singular, b->kind,
 							b->namespaced, b->has_status);
