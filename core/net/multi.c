@@ -176,15 +176,13 @@ fs_net_link(struct fs_http *h)
 		net.live->prev = h;
 	net.live = h;
 	net.n_live++;
+	fs_liveset_add(h);
 }
 
 bool
 fs_net_is_live(const struct fs_http *h)
 {
-	for (const struct fs_http *p = net.live; p; p = p->next)
-		if (p == h)
-			return true;
-	return false;
+	return fs_liveset_has(h);
 }
 
 static void
@@ -238,6 +236,7 @@ fs_net_remove(struct fs_http *h)
 		h->next->prev = h->prev;
 	h->prev = h->next = NULL;
 	net.n_live--;
+	fs_liveset_del(h);
 	net.requests++;
 }
 
@@ -324,4 +323,5 @@ fs_net_shutdown(void)
 	net.deferred = 0;
 	fs_http_set_api_server(NULL, NULL);
 	fs_net_h2c_reset();
+	fs_liveset_release();
 }

@@ -57,6 +57,12 @@ void fs_net_remove(struct fs_http *h);      /* from multi (if added) and list */
 void fs_net_cancel_later(struct fs_http *h); /* inside curl: after the step */
 void fs_net_count(uint64_t connects);
 
+/* liveset.c: requests whose done has not run (O(1) membership) */
+void fs_liveset_add(const struct fs_http *h);
+bool fs_liveset_has(const struct fs_http *h);
+void fs_liveset_del(const struct fs_http *h);
+void fs_liveset_release(void);
+
 /* h2c.c: the HTTP version for an h2c request to url; *opener tells that
  * it must open a fresh connection. Report its end with fs_net_h2c_done. */
 long fs_net_h2c_version(const char *url, bool *opener);

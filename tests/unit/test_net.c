@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "net/net.h"
+#include "net/net_internal.h"
 #include "net_test_server.h"
 #include "../grpc/grpc_server.h"
 
@@ -482,6 +483,42 @@ test_h2c_multiplexed_with_trailers(void **state)
 	}
 }
 
+/* the live-request set against a plain array, through growth and
+ * backward-shift deletions (liveset.c) */
+static void
+test_liveset(void **state)
+{
+	enum { N = 3000 };
+	static char mem[N]; /* distinct addresses to stand for requests */
+	static bool in[N];
+	uint32_t x = 12345;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		fs_liveset_add((const struct fs_http *)&mem[i]);
+		in[i] = true;
+	}
+	for (int round = 0; round < 4 * N; round++) {
+		int i;
+
+		x = x * 1103515245u + 12345u; /* a fixed pseudo-random walk */
+		i = (int)((x >> 8) % N);
+		if (in[i])
+			fs_liveset_del((const struct fs_http *)&mem[i]);
+		else
+			fs_liveset_add((const struct fs_http *)&mem[i]);
+		in[i] = !in[i];
+	}
+	for (int i = 0; i < N; i++)
+		assert_int_equal(fs_liveset_has((const struct fs_http *)&mem[i]), in[i]);
+	for (int i = 0; i < N; i++)
+		if (in[i])
+			fs_liveset_del((const struct fs_http *)&mem[i]);
+	for (int i = 0; i < N; i++)
+		assert_false(fs_liveset_has((const struct fs_http *)&mem[i]));
+	assert_false(fs_liveset_has(NULL));
+}
+
 int
 main(void)
 {
@@ -500,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_invalid_requests),
 		cmocka_unit_test(test_tcp_probe),
 		cmocka_unit_test(test_h2c_multiplexed_with_trailers),
+		cmocka_unit_test(test_liveset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
