@@ -304,6 +304,49 @@ malformed_objects(void **state)
 	cJSON_Delete(obj);
 }
 
+static void
+custom_config(void **state)
+{
+	(void)state;
+	cJSON *obj = oh_doc(D "mcmongo-sample.yaml", 0);
+	cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "config",
+			      cJSON_Parse("{\"configRef\":\"mongod-conf\",\"configSet\":"
+					  "{\"z.opt\":\"1\",\"a.opt\":\"x\"}}"));
+	cJSON *clusters = oh_load(D "clusters.yaml");
+	cJSON *existing = oh_load(D "rendered-sample.yaml");
+	cJSON_AddItemToArray(existing, cJSON_Parse(
+		"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":"
+		"\"mongod-conf\",\"namespace\":\"federation-mongo-operator\",\"labels\":"
+		"{\"owner\":\"dba\"}},\"data\":{\"mongod.yaml\":\"x\"}}"));
+	struct fs_ops_input in = {.object = obj, .clusters = clusters, .existing = existing};
+	struct fs_ops_output out;
+	char err[512];
+	assert_int_equal(fs_ops_render(mw, &in, &out, err, sizeof err), FS_OK);
+	cJSON *pp = oh_find(out.desired, "PropagationPolicy", "mongod-conf-custom-configmap-pp");
+	assert_non_null(pp);
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(pp, "metadata"), "labels");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(labels, "owner")),
+			    "dba");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				    labels, "app.karmada.io/custom-configmap-pp")),
+			    NAME "-custom-configmap-pp");
+	char *sel = oh_json(pp, "spec.resourceSelectors");
+	assert_string_equal(sel, "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":"
+				 "\"mongod-conf\",\"namespace\":\"federation-mongo-operator\"}]");
+	free(sel);
+	cJSON *cr = oh_find(out.desired, "MongoDB", NAME);
+	assert_string_equal(oh_str(cr, "spec.customConfigRef"), "mongod-conf");
+	char *list = oh_json(cr, "spec.config");
+	assert_string_equal(list, "[{\"name\":\"a.opt\",\"value\":\"x\"},"
+				  "{\"name\":\"z.opt\",\"value\":\"1\"}]");
+	free(list);
+	fs_ops_output_release(&out);
+	cJSON_Delete(existing);
+	cJSON_Delete(clusters);
+	cJSON_Delete(obj);
+}
+
 static enum fs_code
 interpret(cJSON *obj, struct fs_mw_workload *w, char *err, size_t errlen)
 {
@@ -406,6 +449,7 @@ main(void)
 		cmocka_unit_test(first_pass_waits_for_nodeports),
 		cmocka_unit_test(bad_annotation),
 		cmocka_unit_test(malformed_objects),
+		cmocka_unit_test(custom_config),
 		cmocka_unit_test(interpret_sample),
 		cmocka_unit_test(interpret_errors),
 	};
