@@ -34,11 +34,8 @@ parse_addr(const char *s, struct vip_addr *a)
 	return false;
 }
 
-static const char *
-intern_printf(const char *fmt, ...) FS_PRINTF(1, 2);
-
-static const char *
-intern_printf(const char *fmt, ...)
+const char *
+vip_intern_printf(const char *fmt, ...)
 {
 	char buf[320];
 	va_list ap;
@@ -64,7 +61,7 @@ vip_classify(const struct vip_state *st, const struct fs_cluster *c,
 		return VIP_NO_LABEL;
 	}
 	if (!parse_addr(kv->value, &a)) {
-		*reason = intern_printf("cluster(s) had an invalid VIP \"%.64s\" in "
+		*reason = vip_intern_printf("cluster(s) had an invalid VIP \"%.64s\" in "
 					"label '%s' (expected an IPv4 or IPv6 "
 					"address)", kv->value, st->conf.label_key);
 		return VIP_INVALID;
@@ -107,12 +104,12 @@ mark_group(struct vip_table *t, const struct vip_addr *addrs, uint32_t lo,
 
 		e->verdict = VIP_DUPLICATE;
 		if (more)
-			e->reason = intern_printf(
+			e->reason = vip_intern_printf(
 				"cluster(s) had VIP %s (label '%s') also claimed "
 				"by cluster '%s' and %u other(s)", e->vip, key,
 				other->name, more);
 		else
-			e->reason = intern_printf(
+			e->reason = vip_intern_printf(
 				"cluster(s) had VIP %s (label '%s') also claimed "
 				"by cluster '%s'", e->vip, key, other->name);
 	}

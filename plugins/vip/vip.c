@@ -33,21 +33,6 @@ static const struct fsp_arg vip_args[] = {
 	VIP_ARG("probeUnknown", FSP_ARG_ENUM, unknown, 0, 0, unknown_names, NULL),
 };
 
-static const char *
-intern_printf(const char *fmt, ...) FS_PRINTF(1, 2);
-
-static const char *
-intern_printf(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return fs_host->intern(buf, (size_t)-1);
-}
-
 static enum fs_code
 vip_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	 char *err, size_t errlen)
@@ -93,12 +78,12 @@ vip_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 		free(st);
 		return rc;
 	}
-	st->r_no_label = intern_printf("cluster(s) had no VIP label '%s'",
+	st->r_no_label = vip_intern_printf("cluster(s) had no VIP label '%s'",
 				       st->conf.label_key);
-	st->r_unreachable = intern_printf(
+	st->r_unreachable = vip_intern_printf(
 		"cluster(s) had a VIP that failed its last %lld TCP probe(s) on "
 		"port %lld", (long long)st->conf.failures, (long long)st->conf.port);
-	st->r_unknown = intern_printf(
+	st->r_unknown = vip_intern_printf(
 		"cluster(s) had no VIP probe result in the last %s",
 		fsp_duration_format(st->conf.ttl_ms, d1, sizeof d1));
 	if (st->conf.probe && (rc = vip_probe_start(st)) != FS_OK) {

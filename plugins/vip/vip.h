@@ -103,6 +103,9 @@ enum vip_verdict vip_classify(const struct vip_state *st,
 			      const struct fs_cluster *c, const char **vip,
 			      const char **reason);
 void vip_table_release(struct vip_table *t);
+/* printf into an interned string (lives as long as the process): for
+ * reasons, which must outlive the cycle. Truncated at 320 bytes. */
+const char *vip_intern_printf(const char *fmt, ...) FS_PRINTF(1, 2);
 
 /* probe.c */
 /* Start the probe timer (conf.probe must be on). */
