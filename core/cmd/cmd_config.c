@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/plugin_dirs.h"
 #include "plugin/loader.h"
 #include "sched/config.h"
 #include "sched/profile.h"
@@ -68,6 +69,7 @@ validate(int argc, char **argv)
 		goto out;
 	}
 	fs_registry_add_env_dirs(&reg);
+	fs_cmd_add_default_plugin_dirs(&reg);
 
 	struct fs_diags d = FS_DIAGS_INIT;
 	struct fs_config *cfg = NULL;

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/plugin_dirs.h"
 #include "cmd/simulate.h"
 #include "plugin/host.h"
 #include "plugin/loader.h"
@@ -305,6 +306,7 @@ fs_cmd_simulate(int argc, char **argv)
 	int rc = parse(&s, &reg, argc, argv);
 	if (rc < 0) {
 		fs_registry_add_env_dirs(&reg);
+		fs_cmd_add_default_plugin_dirs(&reg);
 		rc = configure(&s, &reg);
 	}
 	if (rc < 0) {
