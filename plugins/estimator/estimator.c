@@ -10,15 +10,6 @@
 
 #include "est.h"
 
-#define EST_CYCLE_KEY "estimator/available"
-
-/* this instance's answers for one cycle, indexed by cluster->index */
-struct est_answers {
-	const struct est *owner;
-	uint32_t n;
-	int32_t v[];
-};
-
 void
 est_fail(struct est *st, const char *cluster, const char *fmt, ...)
 {
@@ -68,63 +59,39 @@ log_failures(struct est *st, int64_t now)
 	f->n_examples = 0;
 }
 
-static void
-answers_free(void *p)
-{
-	fs_host->free(p);
-}
-
-/* the estimate of clusters[0..n) for this cycle's binding */
+/* the estimate of clusters[0..n) for this cycle's binding, published with
+ * cycle_set_available; no allocation unless the services are asked */
 static enum fs_code
 estimate(struct est *st, struct fs_cycle *cyc,
 	 const struct fs_cluster *const *clusters, uint32_t n, const char **reason)
 {
 	const struct fs_binding *b = fs_host->cycle_binding(cyc);
-	struct est_answers *a;
 	int32_t *service = NULL;
-	uint32_t size = 0;
+	bool general = st->conf.general && fs_host->general_estimate;
 
 	/* a non-workload (no replicas, no requirements) fits anywhere: Karmada
 	 * makes no estimator call for it */
 	if (!b || (b->replicas == 0 && !b->has_requirements) || !n)
 		return FS_SKIP;
-	for (uint32_t i = 0; i < n; i++)
-		if (clusters[i]->index >= size)
-			size = clusters[i]->index + 1;
-	a = fs_host->alloc(sizeof(*a) + size * sizeof(a->v[0]));
-	if (st->conf.service)
-		service = fs_host->alloc(n * sizeof(*service));
-	if (!a || (st->conf.service && !service)) {
-		fs_host->free(a);
-		fs_host->free(service);
-		*reason = "estimator: out of memory";
-		return FS_E_NOMEM;
-	}
-	a->owner = st;
-	a->n = size;
-	for (uint32_t i = 0; i < size; i++)
-		a->v[i] = -1;
-	if (service)
+	if (st->conf.service) {
+		if (!(service = fs_host->alloc(n * sizeof(*service)))) {
+			*reason = "estimator: out of memory";
+			return FS_E_NOMEM;
+		}
 		est_ask_services(st, b, clusters, n, service);
+	}
 	for (uint32_t i = 0; i < n; i++) {
-		const struct fs_cluster *c = clusters[i];
-		int32_t general = -1, v;
+		int32_t v = general ? fs_host->general_estimate(clusters[i], b) : -1;
 
-		if (st->conf.general && fs_host->general_estimate)
-			general = fs_host->general_estimate(c, b);
-		v = general;
 		if (service && service[i] >= 0 && (v < 0 || service[i] < v))
 			v = service[i];
-		a->v[c->index] = v;
+		/* -1: no answer from any source; the host ignores it */
 		if (v >= 0)
-			fs_host->cycle_set_available(cyc, c->index, v);
+			fs_host->cycle_set_available(cyc, clusters[i]->index, v);
 	}
-	fs_host->free(service);
-	log_failures(st, fs_host->now_ms());
-	if (fs_host->cycle_put(cyc, EST_CYCLE_KEY, a, answers_free) != FS_OK) {
-		fs_host->free(a);
-		*reason = "estimator: cannot keep the cycle's estimates";
-		return FS_E_NOMEM;
+	if (service) {
+		fs_host->free(service);
+		log_failures(st, fs_host->now_ms());
 	}
 	return FS_OK;
 }
@@ -142,13 +109,14 @@ est_pre_filter(void *state, struct fs_cycle *cyc,
 	return estimate(st, cyc, clusters, n, reason);
 }
 
+/* the combined estimate (ours and any other plugin's, by minimum): an
+ * array lookup, no string compare per cluster */
 static enum fs_code
 est_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
 	   const char **reason)
 {
-	const struct est_answers *a = fs_host->cycle_get(cyc, EST_CYCLE_KEY);
-
-	if (!a || a->owner != state || c->index >= a->n || a->v[c->index] != 0)
+	(void)state;
+	if (fs_host->cycle_available(cyc, c->index) != 0)
 		return FS_OK;
 	*reason = "cluster(s) had no room for a single replica";
 	return FS_UNSCHEDULABLE;
