@@ -47,11 +47,15 @@ struct fs_http *fs_http_start(const struct fs_http_request *req,
 			      fs_http_done_fn done, void *ud);
 /* Cancel a request that has not completed: done runs (FS_E_CANCELED)
  * before this returns, except when called from inside on_data/on_head,
- * where done follows once the current transfer step has returned. */
+ * where done follows once the current transfer step has returned. NULL
+ * and finished handles are ignored (same caveat as fs_http_wait). */
 void fs_http_cancel(struct fs_http *h);
 /* Run the loop until every request in reqs[] completed or the monotonic
- * deadline_ms passed; cancel what still runs then. Handles that already
- * completed may be passed (they are skipped). Nested calls are allowed. */
+ * deadline_ms passed; cancel what still runs then. Meant for "start N,
+ * then wait once": handles are known by address, so one whose done already
+ * ran is skipped only as long as no newer request reuses its memory.
+ * Nested calls are allowed; a request already waited for by an outer call
+ * is left to that call. Not from inside on_data/on_head (refused, logged). */
 void fs_http_wait(struct fs_http *const *reqs, size_t n, int64_t deadline_ms);
 
 /* Extensions for the Kubernetes client and other core users. Every field
