@@ -244,6 +244,8 @@ static size_t chunked_decode(const char *in, size_t len, struct fs_buf *body)
 			return (size_t)-1;
 		if (len - i < sz + 2)
 			return 0;
+		if (in[i + sz] != '\r' || in[i + sz + 1] != '\n')
+			return (size_t)-1; /* the chunk is not as long as it said */
 		fs_buf_add(body, in + i, sz);
 		i += sz + 2;
 	}
