@@ -188,6 +188,22 @@ outcome_text(struct fs_buf *o, const struct sim_item *it)
 			      it->message ? it->message : "");
 }
 
+/* the table's short form: the placement, or the outcome word with the
+ * reason on a continuation line (*why) */
+static void
+outcome_short(struct fs_buf *o, const struct sim_item *it, const char **why)
+{
+	*why = NULL;
+	if (it->ok && it->profile && it->code != FS_OK) {
+		fs_buf_adds(o, it->fit_error ? "unschedulable: no cluster fits"
+				: it->code == FS_UNSCHEDULABLE ? "unschedulable"
+							       : "scheduler error");
+		*why = it->message;
+		return;
+	}
+	outcome_text(o, it);
+}
+
 static void
 print_table(const struct sim *s)
 {
@@ -210,7 +226,8 @@ print_table(const struct sim *s)
 		if (it->namespace_)
 			fs_buf_printf(&name, "%s/", it->namespace_);
 		fs_buf_adds(&name, it->name);
-		outcome_text(&out, it);
+		const char *why;
+		outcome_short(&out, it, &why);
 		if (it->ok && it->b.n_previous) {
 			fs_buf_adds(&out, " (was");
 			for (uint32_t p = 0; p < it->b.n_previous; p++)
@@ -221,6 +238,8 @@ print_table(const struct sim *s)
 		printf("%-*s  %-*s  %-*s  %8d  %s\n", (int)wn, name.data, (int)wk, it->kind,
 		       (int)ws, it->ok ? sim_strategy(it, strat, sizeof strat) : "-",
 		       it->ok ? it->b.replicas : 0, out.data);
+		if (why)
+			printf("%-*s  why: %s\n", (int)wn, "", why);
 		if (it->ok && it->middleware && it->profile && it->code == FS_OK) {
 			char *sr = sim_scheduler_result(it);
 			printf("%-*s  schedulerResult: %s\n", (int)wn, "", sr);
