@@ -5,6 +5,7 @@
 #include "ops/render.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -157,15 +158,20 @@ set_string(cJSON *obj, const char *key, const char *val)
 		cJSON_AddItemToObject(obj, key, s);
 }
 
+/* remember the first emit failure (a plugin may ignore the return code) */
+static enum fs_code emit_fail(struct fs_render *r, enum fs_code code,
+			      const char *fmt, ...) FS_PRINTF(3, 4);
+
 static enum fs_code
-emit_fail(struct fs_render *r, enum fs_code code, const char *fmt,
-	  const char *a, const char *b, const char *c)
+emit_fail(struct fs_render *r, enum fs_code code, const char *fmt, ...)
 {
 	if (r->emit_code == FS_OK) {
+		va_list ap;
+		va_start(ap, fmt);
 		r->emit_code = code;
 		fs_buf_reset(&r->emit_err);
-		fs_buf_printf(&r->emit_err, fmt, a ? a : "", b ? b : "",
-			      c ? c : "");
+		fs_buf_vprintf(&r->emit_err, fmt, ap);
+		va_end(ap);
 	}
 	return code;
 }
@@ -218,8 +224,7 @@ fs_render_emit(struct fs_render *r, struct fs_json *fobj)
 		cJSON_Delete(obj);
 		return emit_fail(r, FS_E_INVAL,
 				 "render: emitted object lacks apiVersion, kind "
-				 "or metadata.name%s%s%s",
-				 NULL, NULL, NULL);
+				 "or metadata.name");
 	}
 	if (ref.ns && strcmp(ref.ns, r->ns) != 0) {
 		enum fs_code c = emit_fail(

@@ -64,8 +64,10 @@ find_item(const struct fs_json *binding, const char *cluster)
 static bool
 addr_on(const char *addr, const char *vip)
 {
+	if (!vip || !*vip)
+		return false;
 	size_t n = strlen(vip);
-	return vip && *vip && strncmp(addr, vip, n) == 0 && addr[n] == ':';
+	return strncmp(addr, vip, n) == 0 && addr[n] == ':';
 }
 
 static void
@@ -101,8 +103,7 @@ placeholder(struct fs_json *e, bool applied)
 }
 
 static void
-one_cluster(struct agg *a, const struct mdb_plan *p, struct fs_render *r,
-	    const struct mdb_member *m, const struct fs_json *item,
+one_cluster(struct agg *a, const struct mdb_plan *p, const struct mdb_member *m, const struct fs_json *item,
 	    int64_t arbiter_port)
 {
 	struct fs_json *e = mdb_obj();
@@ -117,7 +118,6 @@ one_cluster(struct agg *a, const struct mdb_plan *p, struct fs_render *r,
 		append(a->waiting, sizeof a->waiting, &a->walen, ", ", m->cluster);
 		return;
 	}
-	(void)r;
 	int64_t members = 0;
 	fs_host->json_int(fs_host->json_path(st, "currentInfo.members"), &members);
 	const char *state = mdb_str(st, "state");
@@ -154,7 +154,7 @@ one_cluster(struct agg *a, const struct mdb_plan *p, struct fs_render *r,
 		see_member(a, rm);
 		const char *name = mdb_str(rm, "name");
 		const char *role = mdb_str(rm, "stateStr");
-		if (!name || !m->vip || !addr_on(name, m->vip))
+		if (!name || !addr_on(name, m->vip))
 			continue;
 		mdb_set_str(roles, name, role ? role : "UNKNOWN");
 		if (!role || strcmp(role, "ARBITER") != 0)
@@ -312,7 +312,7 @@ mdb_aggregate_status(void *state, struct fs_render *r, const struct fs_json *obj
 	}
 	for (size_t i = 0; i < p.n; i++)
 		if (p.m[i].want > 0)
-			one_cluster(a, &p, r, &p.m[i],
+			one_cluster(a, &p, &p.m[i],
 				    binding ? find_item(binding, p.m[i].cluster) : NULL,
 				    arbiter_port);
 	char msg[1400];
