@@ -46,14 +46,14 @@ fs_order_compare(const struct fs_candidate *a, uint32_t tier_a,
 	return strcmp(a->cluster->name, b->cluster->name);
 }
 
-/* one sort record: the keys packed once so the sort mostly compares two
- * integers. k0 = tier (10 bits, capped at 1023) then the score inverted
- * (54 bits; scores are capped to +-2^53, far beyond any weighted sum of
- * 0..100 scores); k1 = AvailableReplicas inverted (33 bits) then the
- * first 31 bits of the name. */
+/* One sort record: the keys packed once into four words that sort as
+ * unsigned integers, most significant first: w[0] = tier (10 bits, capped
+ * at 1023) then the score inverted (54 bits; scores are capped to
+ * +-2^53, far beyond any weighted sum of 0..100 scores); w[1] =
+ * AvailableReplicas inverted; w[2], w[3] = the name's first 16 bytes. */
 struct order_key {
-	uint64_t k0, k1;
-	struct fs_namekey name;
+	uint64_t w[4];
+	const char *name;
 	uint32_t pos; /* input position */
 	uint32_t tier;
 };
@@ -73,37 +73,76 @@ order_key_make(struct order_key *k, const struct fs_candidate *c,
 	int64_t avail = fs_order_available(c);
 	if (avail >= AVAIL_CAP)
 		avail = AVAIL_CAP - 1;
-	k->tier = tier;
+	struct fs_namekey nk = fs_namekey_make(c->cluster->name);
+	k->w[0] = (uint64_t)(tier > 1023 ? 1023 : tier) << 54 |
+		  (uint64_t)(SCORE_CAP - 1 - score);
+	k->w[1] = (uint64_t)(AVAIL_CAP - 1 - avail);
+	k->w[2] = nk.hi;
+	k->w[3] = nk.lo;
+	k->name = nk.name;
 	k->pos = pos;
-	k->name = fs_namekey_make(c->cluster->name);
-	k->k0 = (uint64_t)(tier > 1023 ? 1023 : tier) << 54 |
-		(uint64_t)(SCORE_CAP - 1 - score);
-	k->k1 = (uint64_t)(AVAIL_CAP - 1 - avail) << 31 | (k->name.hi >> 33);
+	k->tier = tier;
 }
 
-/* < 0 when a goes first; names are unique in a snapshot, the input
- * position settles anything else (a stable order) */
-static inline int
+/* the full order: words, then strcmp past 16 bytes, then input position */
+static int
 order_key_cmp(const struct order_key *a, const struct order_key *b)
 {
-	if (a->k0 != b->k0)
-		return a->k0 < b->k0 ? -1 : 1;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1 ? -1 : 1;
-	int c = fs_namekey_cmp(&a->name, &b->name);
+	for (int i = 0; i < 4; i++)
+		if (a->w[i] != b->w[i])
+			return a->w[i] < b->w[i] ? -1 : 1;
+	int c = a->name == b->name ? 0 : strcmp(a->name, b->name);
 	if (c)
 		return c;
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* bottom-up merge sort of key indices: no allocation, inline compares */
+static bool
+same_words(const struct order_key *a, const struct order_key *b)
+{
+	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] &&
+	       a->w[3] == b->w[3];
+}
+
+/*
+ * Sort idx (0..n-1 on entry) by the key words: a stable LSD radix sort,
+ * one counting pass per byte that differs between keys (typically a few
+ * bytes of score, room and name), so the cost is a few linear passes.
+ * Keys equal in all words (names sharing 16 bytes) are settled after.
+ */
 static void
 sort_keys(const struct order_key *keys, uint32_t *idx, uint32_t *tmp, uint32_t n)
 {
-	/* insertion-sort runs of 8, then merge */
-	enum { RUN = 8 };
-	for (uint32_t lo = 0; lo < n; lo += RUN) {
-		uint32_t hi = lo + RUN < n ? lo + RUN : n;
+	uint32_t *src = idx, *dst = tmp;
+	for (int w = 3; w >= 0; w--) {
+		uint64_t any = 0, all = ~UINT64_C(0);
+		for (uint32_t i = 0; i < n; i++) {
+			any |= keys[i].w[w];
+			all &= keys[i].w[w];
+		}
+		uint64_t varying = any ^ all;
+		for (unsigned shift = 0; shift < 64; shift += 8) {
+			if (!((varying >> shift) & 0xff))
+				continue;
+			uint32_t count[257] = {0};
+			for (uint32_t i = 0; i < n; i++)
+				count[((keys[src[i]].w[w] >> shift) & 0xff) + 1]++;
+			for (int d = 0; d < 256; d++)
+				count[d + 1] += count[d];
+			for (uint32_t i = 0; i < n; i++)
+				dst[count[(keys[src[i]].w[w] >> shift) & 0xff]++] = src[i];
+			uint32_t *t = src;
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != idx)
+		memcpy(idx, src, sizeof(*idx) * n);
+	/* runs of equal words: order by the whole name, then position */
+	for (uint32_t lo = 0; lo < n;) {
+		uint32_t hi = lo + 1;
+		while (hi < n && same_words(&keys[idx[lo]], &keys[idx[hi]]))
+			hi++;
 		for (uint32_t i = lo + 1; i < hi; i++) {
 			uint32_t v = idx[i], j = i;
 			while (j > lo && order_key_cmp(&keys[v], &keys[idx[j - 1]]) < 0) {
@@ -112,28 +151,8 @@ sort_keys(const struct order_key *keys, uint32_t *idx, uint32_t *tmp, uint32_t n
 			}
 			idx[j] = v;
 		}
+		lo = hi;
 	}
-	uint32_t *src = idx, *dst = tmp;
-	for (uint32_t width = RUN; width < n; width *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
-			uint32_t mid = lo + width < n ? lo + width : n;
-			uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-			uint32_t a = lo, b = mid, k = lo;
-			while (a < mid && b < hi)
-				dst[k++] = order_key_cmp(&keys[src[b]], &keys[src[a]]) < 0
-						   ? src[b++]
-						   : src[a++];
-			while (a < mid)
-				dst[k++] = src[a++];
-			while (b < hi)
-				dst[k++] = src[b++];
-		}
-		uint32_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != idx)
-		memcpy(idx, src, sizeof(*idx) * n);
 }
 
 void

@@ -73,8 +73,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&cl[i], 0, sizeof(cl[i]));
 		cl[i].struct_size = sizeof(cl[i]);
 		cl[i].index = i;
-		snprintf(name, sizeof(name), "m%02u", i);
-		cl[i].name = fs_intern(name, (size_t)-1);
+		char longname[48];
+		if (take(&r, 4) == 0) /* share 16 bytes with its neighbours */
+			snprintf(longname, sizeof(longname), "cluster-eu-west-%u", i);
+		else
+			snprintf(longname, sizeof(longname), "m%02u", i);
+		cl[i].name = fs_intern(longname, (size_t)-1);
 		cl[i].region = pick(&r, regions, 3);
 		cl[i].provider = pick(&r, providers, 2);
 		cl[i].n_zones = take(&r, 3);
@@ -88,8 +92,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cl[i].n_labels = 1;
 		}
 		int32_t previous = (int32_t)take(&r, 8) - 2;
-		cands[i] = (struct fs_candidate){&cl[i], take(&r, 4) * 25,
-						 (int32_t)take(&r, 0) - 8, previous};
+		int64_t score = (int64_t)take(&r, 0) * 300 - 30000;
+		cands[i] = (struct fs_candidate){&cl[i], score,
+						 (int32_t)take(&r, 0) * 997 - 8, previous};
 		if (previous > 0)
 			prev[n_prev++] = (struct fs_target){cl[i].name, previous};
 	}
@@ -157,7 +162,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct fs_arena a = FS_ARENA_INIT;
 	const struct fs_affinity_term *t = use_term ? &term : NULL;
-	fs_order_candidates(cands, n, t, NULL, &a);
+	uint32_t tiers[MAXC];
+	fs_order_candidates(cands, n, t, tiers, &a);
+	/* sorted by the reference comparison, tiers reported truly */
+	for (uint32_t i = 0; i < n; i++) {
+		check(tiers[i] == fs_order_overflow(t, cands[i].cluster));
+		if (i)
+			check(fs_order_compare(&cands[i - 1], tiers[i - 1], &cands[i],
+					       tiers[i]) < 0);
+	}
 	memcpy(orig, cands, sizeof(cands[0]) * n);
 
 	uint32_t n_sel = 0;
