@@ -34,7 +34,8 @@ validate(int argc, char **argv)
 {
 	const char *file = NULL;
 	bool skip = false;
-	struct fs_registry reg;
+	/* static: plugins loaded through it stay reachable for the process */
+	static struct fs_registry reg;
 	fs_registry_init(&reg);
 	int rc = 2;
 	for (int i = 1; i < argc; i++) {

@@ -301,7 +301,8 @@ int
 fs_cmd_simulate(int argc, char **argv)
 {
 	struct sim s = {.diags = FS_DIAGS_INIT};
-	struct fs_registry reg;
+	/* static: plugins loaded through it stay reachable for the process */
+	static struct fs_registry reg;
 	fs_registry_init(&reg);
 	int rc = parse(&s, &reg, argc, argv);
 	if (rc < 0) {

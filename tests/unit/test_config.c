@@ -51,14 +51,21 @@ abs_build(void)
 	return path;
 }
 
-/* a registry that finds $FEDSTATE_BUILD/plugins */
-static void
-registry(struct fs_registry *reg)
+/* one registry for the whole suite, finding $FEDSTATE_BUILD/plugins:
+ * loaded plugins stay mapped (and reachable from it) for the process */
+static struct fs_registry *
+registry(void)
 {
-	char dir[4200], err[256];
-	fs_registry_init(reg);
-	snprintf(dir, sizeof dir, "%s/plugins", abs_build());
-	assert_int_equal(fs_registry_add_dir(reg, dir, err, sizeof err), FS_OK);
+	static struct fs_registry reg;
+	static bool ready;
+	if (!ready) {
+		char dir[4200], err[256];
+		fs_registry_init(&reg);
+		snprintf(dir, sizeof dir, "%s/plugins", abs_build());
+		assert_int_equal(fs_registry_add_dir(&reg, dir, err, sizeof err), FS_OK);
+		ready = true;
+	}
+	return &reg;
 }
 
 /* load + build; every error line (without hints) into out, one per line */
@@ -70,12 +77,8 @@ check_text(const char *name, const char *text, size_t len, struct fs_buf *out,
 	struct fs_config *cfg = NULL;
 	struct fs_profile_set *set = NULL;
 	enum fs_code rc = fs_config_load_mem(name, text, len, &cfg, &d);
-	if (rc == FS_OK) {
-		struct fs_registry reg;
-		registry(&reg);
-		rc = fs_profile_set_build(cfg, &reg, &set, &d);
-		fs_registry_release(&reg);
-	}
+	if (rc == FS_OK)
+		rc = fs_profile_set_build(cfg, registry(), &set, &d);
 	for (size_t i = 0; i < d.n; i++) {
 		if (d.items[i].level != FS_DIAG_ERROR)
 			continue;
