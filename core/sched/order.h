@@ -47,10 +47,11 @@ int64_t fs_order_available(const struct fs_candidate *cand);
  * tiers_out (NULL: not wanted) receives the OverflowOrder of each
  * candidate at its sorted position. Costs up to one affinity match per
  * tier per cluster when a term is given, none otherwise. The sort is a
- * stable merge sort on packed integer keys (names through 16-byte
- * prefixes, strcmp only past them); no allocation outside `scratch`.
- * Scores beyond +-2^53 compare as +-2^53. Scratch memory comes from
- * `scratch` (not released here).
+ * stable radix sort on packed integer keys, one linear pass per key byte
+ * that differs between clusters (names through their first 16 bytes,
+ * strcmp only past them). Scores beyond +-2^53 and AvailableReplicas
+ * beyond 2^33 compare as those bounds. Memory: about 90 bytes per
+ * candidate from `scratch` (not released here); nothing else.
  */
 void fs_order_candidates(struct fs_candidate *cands, uint32_t n,
 			 const struct fs_affinity_term *term,
