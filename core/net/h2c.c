@@ -16,7 +16,11 @@
  *   - an origin is forgotten when a request on it fails or got no HTTP/2,
  *     and after FS_H2C_IDLE_MS without use (curl closes idle connections
  *     after CURLOPT_MAXAGE_CONN, set longer), so the next request opens a
- *     fresh connection again.
+ *     fresh connection again;
+ *   - a follower that got no response at all (the server went away and
+ *     came back: plain HTTP/2 on a new connection is an HTTP/1.1 upgrade
+ *     that gRPC servers refuse) runs once more as an opener (http.c), so
+ *     an estimator restart costs no failed call.
  * A newer libcurl gets prior knowledge every time.
  */
 #include <stdlib.h>

@@ -148,6 +148,36 @@ fs_http_free(struct fs_http *h)
 	free(h);
 }
 
+/* An h2c follower that got no response at all (its origin's connection
+ * had gone, and plain HTTP/2 on a new connection means an HTTP/1.1
+ * upgrade the server refuses) runs once more, opening the connection with
+ * prior knowledge. See h2c.c. */
+static bool
+h2c_retry(struct fs_http *h, CURLcode rc)
+{
+	long version;
+
+	if (!h->h2c || h->h2c_opener || h->h2c_retried || h->canceled ||
+	    h->aborted || rc == CURLE_OK || rc == CURLE_OPERATION_TIMEDOUT ||
+	    h->status >= 200 || fs_net_in_curl())
+		return false;
+	h->h2c_retried = true;
+	fs_net_h2c_done(h->url, false, FS_E_NET, 0); /* the origin is down */
+	version = fs_net_h2c_version(h->url, &h->h2c_opener);
+	curl_easy_setopt(h->easy, CURLOPT_HTTP_VERSION, version);
+	curl_easy_setopt(h->easy, CURLOPT_FRESH_CONNECT, h->h2c_opener ? 1L : 0L);
+	h->n_hdrs = 0;
+	h->status = 0;
+	h->in_trailers = h->head_seen = false;
+	h->errbuf[0] = '\0';
+	fs_buf_reset(&h->hstore);
+	fs_buf_reset(&h->body);
+	fs_debug("net", "%s %s: no HTTP/2 answer on a reused origin (%s); "
+		 "retrying on a new h2c connection", h->method, h->url,
+		 curl_easy_strerror(rc));
+	return fs_net_readd(h) == FS_OK;
+}
+
 void
 fs_http_finish(struct fs_http *h, CURLcode rc)
 {
@@ -156,6 +186,8 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 	struct fs_kv *kv;
 	long connects = 0, status = 0;
 
+	if (h2c_retry(h, rc))
+		return;
 	fs_net_remove(h);
 	h->finishing = true;
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);

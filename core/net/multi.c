@@ -240,6 +240,16 @@ fs_net_remove(struct fs_http *h)
 	net.requests++;
 }
 
+enum fs_code
+fs_net_readd(struct fs_http *h)
+{
+	if (h->added) {
+		curl_multi_remove_handle(net.multi, h->easy);
+		h->added = false;
+	}
+	return fs_net_add(h);
+}
+
 void
 fs_net_count(uint64_t connects)
 {

@@ -40,6 +40,7 @@ struct fs_http {
 	bool connect_only;  /* a TCP probe */
 	bool h2c;           /* asked for HTTP/2 prior knowledge (h2c.c) */
 	bool h2c_opener;    /* ... and opens the origin's connection */
+	bool h2c_retried;   /* a failed follower already retried as opener */
 	int64_t start_ms;
 	char errbuf[CURL_ERROR_SIZE];
 
@@ -56,6 +57,8 @@ enum fs_code fs_net_add(struct fs_http *h); /* now, or after the current step */
 void fs_net_remove(struct fs_http *h);      /* from multi (if added) and list */
 void fs_net_cancel_later(struct fs_http *h); /* inside curl: after the step */
 void fs_net_count(uint64_t connects);
+/* run h again from the start (outside curl callbacks only) */
+enum fs_code fs_net_readd(struct fs_http *h);
 
 /* liveset.c: requests whose done has not run (O(1) membership) */
 void fs_liveset_add(const struct fs_http *h);

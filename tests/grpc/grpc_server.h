@@ -36,8 +36,10 @@ grpc_server_stop(void)
 	grpc_server_stdin_ = -1;
 }
 
+/* as grpc_server_spawn, on a given port (0: any) */
 static inline int
-grpc_server_spawn(const char *config, const char *log, const char *tls_dir)
+grpc_server_spawn_port(const char *config, const char *log, const char *tls_dir,
+		       int port)
 {
 	const char *src = getenv("FEDSTATE_SRC") ? getenv("FEDSTATE_SRC") : ".";
 	char cmd[1024], script[512], line[32] = "";
@@ -60,9 +62,13 @@ grpc_server_spawn(const char *config, const char *log, const char *tls_dir)
 		dup2(out[1], 1);
 		close(in[1]);
 		close(out[0]);
-		const char *argv[10] = {"node", script, "--config", config};
+		const char *argv[12] = {"node", script, "--config", config};
+		char portarg[16];
 		int k = 4;
 
+		snprintf(portarg, sizeof(portarg), "%d", port);
+		argv[k++] = "--port";
+		argv[k++] = portarg;
 		if (log) {
 			argv[k++] = "--log";
 			argv[k++] = log;
@@ -89,6 +95,12 @@ grpc_server_spawn(const char *config, const char *log, const char *tls_dir)
 		return -1;
 	}
 	return atoi(line);
+}
+
+static inline int
+grpc_server_spawn(const char *config, const char *log, const char *tls_dir)
+{
+	return grpc_server_spawn_port(config, log, tls_dir, 0);
 }
 
 static inline int

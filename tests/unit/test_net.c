@@ -483,6 +483,43 @@ test_h2c_multiplexed_with_trailers(void **state)
 	}
 }
 
+/* the estimator restarts: its h2c connection is gone; the next call must
+ * still get through (h2c.c, curl < 7.89) */
+static void
+test_h2c_server_restart(void **state)
+{
+	const char *hdrs[] = {"content-type: application/grpc", "te: trailers", NULL};
+	static const char body[] = "\0\0\0\0\x09\x0a\x07member1";
+	const char *cfg = "{\"member1\":{\"answer\":42}}";
+	char url[160];
+	struct fs_http_request req = {.struct_size = sizeof(req), .method = "POST",
+				      .url = url, .headers = hdrs, .body = body,
+				      .body_len = sizeof(body) - 1, .timeout_ms = 5000,
+				      .flags = FS_HTTP_H2_PRIOR_KNOWLEDGE};
+	int port = grpc_server_start(cfg);
+
+	(void)state;
+	if (port <= 0)
+		skip();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/github.com.karmada_io."
+		 "karmada.pkg.estimator.service.Estimator/MaxAvailableReplicas", port);
+	for (int round = 0; round < 3; round++) {
+		struct result r = {.want_hdr = "grpc-status"};
+		struct fs_http *h;
+
+		if (round == 2) { /* a new server process on the same port */
+			grpc_server_stop();
+			assert_int_equal(grpc_server_spawn_port(cfg, NULL, NULL, port), port);
+		}
+		h = fs_http_start(&req, on_done, &r);
+		wait1(h, 10000);
+		if (r.code != FS_OK)
+			print_error("round %d: %s\n", round, r.error);
+		assert_int_equal(r.code, FS_OK);
+		assert_string_equal(r.hdr, "0");
+	}
+}
+
 /* the live-request set against a plain array, through growth and
  * backward-shift deletions (liveset.c) */
 static void
@@ -537,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_invalid_requests),
 		cmocka_unit_test(test_tcp_probe),
 		cmocka_unit_test(test_h2c_multiplexed_with_trailers),
+		cmocka_unit_test(test_h2c_server_restart),
 		cmocka_unit_test(test_liveset),
 	};
 
