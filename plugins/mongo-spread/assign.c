@@ -46,31 +46,44 @@ struct ms_div {
 	uint32_t n_list;   /* the shortlist (domains.c) */
 };
 
-/* Set up the slots with every cluster's room and the cap `limit`; returns
- * the total room. */
+/* Work out every cluster's room and weight, once per assign; returns the
+ * total room. Data stays 0 outside the shortlist for the whole call. */
 static int64_t
-div_reset(struct ms_div *d, int32_t limit)
+div_prepare(struct ms_div *d)
 {
-	struct ms_scratch *s = d->s;
 	int64_t total = 0;
 
 	for (uint32_t i = 0; i < d->n; i++) {
 		const struct fs_candidate *c = &d->cands[i];
-		struct ms_slot *sl = &s->slot[i];
+		struct ms_slot *sl = &d->s->slot[i];
 		int64_t prev = c->previous > 0 ? c->previous : 0;
 		int64_t avail = c->available < 0 ? d->replicas : c->available;
 
 		sl->weight = avail + prev;
 		sl->room = (int32_t)(sl->weight < d->replicas ? sl->weight
 							      : d->replicas);
-		sl->cap = sl->room < limit ? sl->room : limit;
-		sl->data = 0;
 		sl->prev = (int32_t)(prev < INT32_MAX ? prev : INT32_MAX);
-		s->region_count[sl->region] = 0;
-		s->zone_count[sl->zone] = 0;
+		sl->data = 0;
 		total += sl->room;
 	}
 	return total;
+}
+
+/* Start a division attempt with at most `limit` members per cluster: only
+ * the shortlist and the domain counters change between attempts. */
+static void
+div_reset(struct ms_div *d, int32_t limit)
+{
+	struct ms_scratch *s = d->s;
+
+	for (uint32_t x = 0; x < d->n_list; x++) {
+		struct ms_slot *sl = &s->slot[s->list[x]];
+
+		sl->cap = sl->room < limit ? sl->room : limit;
+		sl->data = 0;
+	}
+	memset(s->region_count, 0, sizeof *s->region_count * s->n_regions);
+	memset(s->zone_count, 0, sizeof *s->zone_count * s->n_zones);
 }
 
 /*
@@ -176,9 +189,11 @@ div_run(struct ms_div *d, int32_t limit, struct ms_plan *plan)
 		d->s->zone_count[d->s->slot[i].zone]++;
 	}
 	plan->arbiter = d->arbiter ? pick_arbiter(d) : -1;
-	plan->worst = -1;
-	plan->worst_ix = 0;
-	for (uint32_t i = 0; i < d->n; i++) {
+	/* members only sit on the shortlist; the arbiter alone is 1 voter */
+	plan->worst = plan->arbiter >= 0 ? 1 : 0;
+	plan->worst_ix = plan->arbiter >= 0 ? plan->arbiter : 0;
+	for (uint32_t x = 0; x < d->n_list; x++) {
+		uint32_t i = d->s->list[x];
 		int32_t v = d->s->slot[i].data + ((int32_t)i == plan->arbiter);
 
 		if (v > plan->worst)
@@ -278,7 +293,7 @@ ms_assign(void *state, struct fs_cycle *cyc, const struct fs_candidate *cands,
 		return FS_E_NOMEM;
 	}
 	ms_number_domains(d.s, cands, n);
-	room = div_reset(&d, d.replicas);
+	room = div_prepare(&d);
 	d.n_list = ms_shortlist(d.s, cands, n, (uint32_t)d.replicas, d.weighting);
 	if (room < d.replicas) {
 		*reason = fs_host->cycle_printf(

@@ -105,11 +105,13 @@ ms_number_domains(struct ms_scratch *s, const struct fs_candidate *cands,
 	for (uint32_t i = 0; i < n; i++)
 		s->slot[i].region = number_of(s, domain_key(cands[i].cluster, false),
 					      &next);
+	s->n_regions = next;
 	memset(s->keys, 0, sizeof *s->keys * s->cap * 2);
 	next = 0;
 	for (uint32_t i = 0; i < n; i++)
 		s->slot[i].zone = number_of(s, domain_key(cands[i].cluster, true),
 					    &next);
+	s->n_zones = next;
 	memset(s->keys, 0, sizeof *s->keys * s->cap * 2);
 	next = 0;
 	for (uint32_t i = 0; i < n; i++) {

@@ -50,6 +50,8 @@ struct ms_scratch {
 	int64_t *top;           /* the R largest weights (shortlist) */
 	uint64_t *keys;         /* hash of domain keys (2 * cap cells) */
 	uint32_t *vals;         /* their dense numbers */
+	uint32_t n_regions;     /* distinct regions of this call's candidates */
+	uint32_t n_zones;
 	uint32_t cap;
 };
 

@@ -91,6 +91,16 @@ sc_entry_release(struct sc_entry *e)
 	sc_list_free(&e->fetched);
 }
 
+/* The entry of the same cluster in the previous table: at the same index
+ * (the common case: the cache keeps its order), else found by name. */
+static struct sc_entry *
+old_entry(struct sc_table *old, uint32_t i, const char *name)
+{
+	if (i < old->n && old->e[i].name == name)
+		return &old->e[i];
+	return sc_table_find(old, name);
+}
+
 /* Move what survives a rebuild from the old entry of the same cluster. */
 static void
 carry_over(struct sc_state *st, struct sc_entry *e, struct sc_entry *o)
@@ -121,6 +131,7 @@ sc_table_refresh(struct sc_state *st, const struct fs_cluster *const *fallback,
 	uint32_t n = fs_host->cluster_count(st->self);
 	bool from_cache = n > 0;
 	struct sc_table nt = {.valid = true, .generation = gen};
+	bool same_order;
 
 	if (st->table.valid && st->table.generation == gen &&
 	    (from_cache || !fallback || !n_fallback ||
@@ -139,18 +150,27 @@ sc_table_refresh(struct sc_state *st, const struct fs_cluster *const *fallback,
 		return;
 	}
 	nt.n = n;
+	same_order = st->table.valid && n == st->table.n;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct fs_cluster *c =
 			from_cache ? fs_host->cluster_at(st->self, i) : fallback[i];
 
 		nt.by_name[i].i = i;
-		if (!c || (from_cache && c->index != i))
+		if (!c || (from_cache && c->index != i)) {
+			same_order = false;
 			continue; /* not indexable: filter judges it as unknown */
+		}
 		sc_entry_init(st, &nt.e[i], c);
-		carry_over(st, &nt.e[i], sc_table_find(&st->table, c->name));
+		carry_over(st, &nt.e[i], old_entry(&st->table, i, c->name));
 		nt.by_name[i].name = c->name;
+		if (i >= st->table.n || st->table.e[i].name != c->name)
+			same_order = false;
 	}
-	qsort(nt.by_name, n, sizeof *nt.by_name, name_cmp);
+	/* the name index only changes with the names or their order */
+	if (same_order)
+		memcpy(nt.by_name, st->table.by_name, sizeof *nt.by_name * n);
+	else
+		qsort(nt.by_name, n, sizeof *nt.by_name, name_cmp);
 	sc_table_release(&st->table);
 	st->table = nt;
 }

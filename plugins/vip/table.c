@@ -163,34 +163,52 @@ vip_table_entry(struct vip_table *t, const struct fs_cluster *c)
 	return NULL;
 }
 
-/* Keep probe results of unchanged VIPs and log verdicts that changed. */
-static void
-carry_over(struct vip_state *st, struct vip_table *nt,
-	   const struct vip_table *old)
+/* The entry of the same cluster in the previous table: at the same index
+ * (the common case: the cache keeps its order), else found by name. */
+static const struct vip_entry *
+old_entry(const struct vip_table *old, uint32_t i, const char *name)
 {
-	for (uint32_t i = 0; i < nt->n; i++) {
-		struct vip_entry *e = &nt->e[i];
-		const struct vip_entry *o = find_in(old, e->name);
+	if (i < old->n && old->e[i].name == name)
+		return &old->e[i];
+	return find_in(old, name);
+}
 
-		if (o && o->vip == e->vip) {
-			e->has_result = o->has_result;
-			e->probing = o->probing;
-			e->result_ms = o->result_ms;
-			e->failed = o->failed;
+/* Look for duplicates again after a VIP, a cluster or the order changed,
+ * and log the verdicts that became bad. */
+static void
+recheck(struct vip_state *st, struct vip_table *t, const struct vip_table *old)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->e[i].verdict == VIP_DUPLICATE) {
+			t->e[i].verdict = VIP_OK;
+			t->e[i].reason = NULL;
 		}
-		if (e->verdict != VIP_OK && e->verdict != VIP_NO_LABEL &&
+	find_duplicates(st, t);
+	for (uint32_t i = 0; i < t->n; i++) {
+		const struct vip_entry *e = &t->e[i];
+		const struct vip_entry *o = e->name ? old_entry(old, i, e->name) : NULL;
+
+		if ((e->verdict == VIP_INVALID || e->verdict == VIP_DUPLICATE) &&
 		    (!o || o->reason != e->reason))
-			fs_host->log(st->self, FS_LOG_WARN,
-				     "cluster %s filtered: %s", e->name, e->reason);
+			fs_host->log(st->self, FS_LOG_WARN, "cluster %s filtered: %s",
+				     e->name, e->reason);
 	}
 }
 
+/*
+ * Build t for the current cluster set. A cluster whose VIP label is the
+ * same interned string as in `old` keeps its old entry (verdict, reason,
+ * probe results) without parsing; only when some VIP, the cluster set or
+ * the order changed are duplicates looked for again and the name index
+ * re-sorted. So a generation that only moved cluster status costs one
+ * label lookup per cluster.
+ */
 static bool
-build(struct vip_state *st, struct vip_table *t,
+build(struct vip_state *st, struct vip_table *t, const struct vip_table *old,
       const struct fs_cluster *const *fallback, uint32_t n_fallback)
 {
 	uint32_t n = fs_host->cluster_count(st->self);
-	bool from_cache = n > 0;
+	bool from_cache = n > 0, changed, same_order;
 
 	if (!from_cache)
 		n = fallback ? n_fallback : 0;
@@ -199,26 +217,41 @@ build(struct vip_state *st, struct vip_table *t,
 	if (!t->e || !t->by_name)
 		return false;
 	t->n = n;
+	changed = !old->valid || n != old->n;
+	same_order = !changed;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct fs_cluster *c =
 			from_cache ? fs_host->cluster_at(st->self, i) : fallback[i];
 		struct vip_entry *e = &t->e[i];
+		const struct vip_entry *o;
+		const struct fs_kv *kv;
 
+		t->by_name[i].i = i;
 		if (!c || (from_cache && c->index != i)) {
-			/* not indexable: leave the slot empty; filter falls back
-			 * to vip_classify for such clusters */
-			t->by_name[i].name = NULL;
-			t->by_name[i].i = i;
+			/* not indexable: filter judges such a view alone */
+			changed = true, same_order = false;
 			continue;
 		}
+		kv = fs_kv_find(c->labels, c->n_labels, st->conf.label_key);
+		o = old_entry(old, i, c->name);
+		if (o && o->cluster && o->vip == (kv ? kv->value : NULL)) {
+			*e = *o;
+		} else {
+			e->name = c->name;
+			e->verdict = vip_classify(st, c, &e->vip, &e->reason);
+			changed = true;
+		}
 		e->cluster = c;
-		e->name = c->name;
-		e->verdict = vip_classify(st, c, &e->vip, &e->reason);
 		t->by_name[i].name = c->name;
-		t->by_name[i].i = i;
+		if (i >= old->n || old->e[i].name != c->name)
+			same_order = false;
 	}
-	find_duplicates(st, t);
-	qsort(t->by_name, n, sizeof *t->by_name, name_cmp);
+	if (changed)
+		recheck(st, t, old);
+	if (same_order)
+		memcpy(t->by_name, old->by_name, sizeof *t->by_name * n);
+	else
+		qsort(t->by_name, n, sizeof *t->by_name, name_cmp);
 	return true;
 }
 
@@ -233,14 +266,13 @@ vip_table_refresh(struct vip_state *st,
 	    (fs_host->cluster_count(st->self) > 0 || !fallback || !n ||
 	     vip_table_entry(&st->table, fallback[0])))
 		return;
-	if (!build(st, &nt, fallback, n)) {
+	if (!build(st, &nt, &st->table, fallback, n)) {
 		fs_host->log(st->self, FS_LOG_ERROR,
 			     "out of memory building the VIP table of %u clusters; "
 			     "keeping the previous one", n);
 		vip_table_release(&nt);
 		return;
 	}
-	carry_over(st, &nt, &st->table);
 	vip_table_release(&st->table);
 	st->table = nt;
 	fs_host->log(st->self, FS_LOG_DEBUG,
