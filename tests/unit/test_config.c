@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <sys/wait.h>
 
 #include "sched/config.h"
 #include "sched/profile.h"
@@ -343,6 +344,45 @@ test_reload_twice(void **st)
 	}
 }
 
+/* the CLI: `fedstate config validate` prints every problem and exits 1, or
+ * "config is valid" and 0 */
+static int
+validate_cli(const char *file, struct fs_buf *out)
+{
+	struct fs_buf cmd = FS_BUF_INIT;
+	fs_buf_printf(&cmd, "'%s/bin/fedstate' config validate '%s' --plugin-dir '%s/plugins' 2>&1",
+		      abs_build(), file, abs_build());
+	FILE *p = popen(cmd.data, "r");
+	assert_non_null(p);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		fs_buf_add(out, chunk, n);
+	int st = pclose(p);
+	fs_buf_release(&cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+test_validate_command(void **st)
+{
+	(void)st;
+	char path[4200];
+	struct fs_buf out = FS_BUF_INIT;
+	snprintf(path, sizeof path, "%s/config/scheduler.yaml", env_or("FEDSTATE_SRC", "."));
+	assert_int_equal(validate_cli(path, &out), 0);
+	assert_non_null(strstr(out.data, "config is valid: 1 profile(s), 1 middleware(s)"));
+	fs_buf_reset(&out);
+	snprintf(path, sizeof path, "%s/tests/data/config-invalid/30-several-problems.yaml",
+		 env_or("FEDSTATE_SRC", "."));
+	assert_int_equal(validate_cli(path, &out), 1);
+	/* every problem, with the file as given on the command line */
+	assert_non_null(strstr(out.data, "30-several-problems.yaml:3:13: pluginDirs: expected list"));
+	assert_non_null(strstr(out.data, "30-several-problems.yaml:10:20: profiles[0].plugins.score.enabled[1]: unknown plugin 'Bar'"));
+	assert_non_null(strstr(out.data, "30-several-problems.yaml: 5 error(s)"));
+	fs_buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -353,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_profiles_resolved),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_reload_twice),
+		cmocka_unit_test(test_validate_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
