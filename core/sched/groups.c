@@ -5,7 +5,6 @@
 #include "sched/select.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sched/order.h"
@@ -98,19 +97,31 @@ cmp_path(const struct fs_select_group *a, const struct fs_select_group *b)
 	return strcmp(gname(a), gname(b));
 }
 
-/* insertion sort of group indices (n is the number of groups: small) */
+/* stable merge sort of group indices; tmp: room for n */
 static void
-sort_groups(const struct fs_select_group *g, uint32_t *idx, uint32_t n,
+sort_groups(const struct fs_select_group *g, uint32_t *idx, uint32_t *tmp,
+	    uint32_t n,
 	    int (*cmp)(const struct fs_select_group *, const struct fs_select_group *))
 {
-	for (uint32_t i = 1; i < n; i++) {
-		uint32_t v = idx[i], j = i;
-		while (j > 0 && cmp(&g[v], &g[idx[j - 1]]) < 0) {
-			idx[j] = idx[j - 1];
-			j--;
+	uint32_t *src = idx, *dst = tmp;
+	for (uint32_t width = 1; width < n; width *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+			uint32_t mid = lo + width < n ? lo + width : n;
+			uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			uint32_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				dst[k++] = cmp(&g[src[b]], &g[src[a]]) < 0 ? src[b++] : src[a++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < hi)
+				dst[k++] = src[b++];
 		}
-		idx[j] = v;
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
 	}
+	if (src != idx)
+		memcpy(idx, src, sizeof(*idx) * n);
 }
 
 static void
@@ -172,7 +183,8 @@ fs_select_groups(const struct fs_select_group *groups, uint32_t n,
 	uint32_t *sorted = FS_ARENA_NEW(scratch, uint32_t, n);
 	for (uint32_t i = 0; i < n; i++)
 		sorted[i] = i;
-	sort_groups(groups, sorted, n, cmp_dfs);
+	uint32_t *tmp = FS_ARENA_NEW(scratch, uint32_t, n);
+	sort_groups(groups, sorted, tmp, n, cmp_dfs);
 
 	struct search s = {
 		.g = groups, .sorted = sorted, .n = n,
@@ -182,7 +194,7 @@ fs_select_groups(const struct fs_select_group *groups, uint32_t n,
 	};
 	dfs(&s, 0, 0, 0, 1);
 	if (!s.overflow && s.have_best) {
-		sort_groups(groups, s.best, s.best_len, cmp_path);
+		sort_groups(groups, s.best, tmp, s.best_len, cmp_path);
 		int32_t *rank = FS_ARENA_NEW(scratch, int32_t, n);
 		for (uint32_t i = 0; i < n; i++)
 			rank[i] = -1;

@@ -5,7 +5,6 @@
 #include "sched/select.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sched/order.h"
@@ -125,21 +124,34 @@ struct keyed {
 	uint32_t idx;
 };
 
-/* by key pointer, then candidate position (keeps cluster order) */
-static int
-keyed_cmp(const void *pa, const void *pb)
+/* Stable sort by key pointer (an LSD radix sort over the pointer bytes
+ * that differ; equal keys keep candidate order). No allocation. */
+static void
+sort_keyed(struct keyed *kd, struct keyed *tmp, uint32_t n)
 {
-	const struct keyed *a = pa, *b = pb;
-	if (a->key != b->key)
-		return (uintptr_t)a->key < (uintptr_t)b->key ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-static int
-u32_cmp(const void *pa, const void *pb)
-{
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	return a < b ? -1 : a > b;
+	uintptr_t any = 0, all = ~(uintptr_t)0;
+	for (uint32_t i = 0; i < n; i++) {
+		any |= (uintptr_t)kd[i].key;
+		all &= (uintptr_t)kd[i].key;
+	}
+	uintptr_t varying = any ^ all;
+	struct keyed *src = kd, *dst = tmp;
+	for (unsigned shift = 0; shift < 8 * sizeof(uintptr_t); shift += 8) {
+		if (!((varying >> shift) & 0xff))
+			continue;
+		uint32_t count[257] = {0};
+		for (uint32_t i = 0; i < n; i++)
+			count[(((uintptr_t)src[i].key >> shift) & 0xff) + 1]++;
+		for (int d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (uint32_t i = 0; i < n; i++)
+			dst[count[((uintptr_t)src[i].key >> shift) & 0xff]++] = src[i];
+		struct keyed *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != kd)
+		memcpy(kd, src, sizeof(*kd) * n);
 }
 
 static const char *
@@ -172,7 +184,7 @@ select_by_group(const struct fs_spread_constraint *gc,
 		if (key)
 			kd[nk++] = (struct keyed){key, i};
 	}
-	qsort(kd, nk, sizeof(*kd), keyed_cmp);
+	sort_keyed(kd, FS_ARENA_NEW(scratch, struct keyed, nk ? nk : 1), nk);
 	uint32_t *start = FS_ARENA_NEW(scratch, uint32_t, nk + 1);
 	uint32_t *members = FS_ARENA_NEW(scratch, uint32_t, nk ? nk : 1);
 	uint32_t ng = 0;
@@ -231,10 +243,13 @@ select_by_group(const struct fs_spread_constraint *gc,
 	if (need > cap)
 		need = cap;
 	if (need > np) {
-		qsort(rest, nr, sizeof(*rest), u32_cmp);
-		for (uint32_t k = 0; k < need - np; k++)
-			pick[np + k] = rest[k];
-		np = (uint32_t)need;
+		/* the rest in cluster order: walk the candidates once */
+		bool *in_rest = FS_ARENA_NEW(scratch, bool, n);
+		for (uint32_t k = 0; k < nr; k++)
+			in_rest[rest[k]] = true;
+		for (uint32_t i = 0; i < n && np < need; i++)
+			if (in_rest[i])
+				pick[np++] = i;
 	}
 	move_to_front(cands, n, pick, np, scratch);
 	*n_selected = np;

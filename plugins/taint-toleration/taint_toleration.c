@@ -11,13 +11,41 @@
 
 #include "../common/karmada.h"
 
+/* Reasons are formatted once per distinct taint and kept: a direct-mapped
+ * cache keyed by the taint's interned key/value pointers and effect (the
+ * text depends on nothing else, so entries never go stale). */
+#define TT_CACHE_SLOTS 256
+
+struct tt_reason {
+	const char *key, *value;
+	enum fs_taint_effect effect;
+	const char *reason; /* interned; NULL: empty slot */
+};
+
+struct tt_state {
+	struct tt_reason cache[TT_CACHE_SLOTS];
+};
+
 static enum fs_code
 tt_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	char *err, size_t errlen)
 {
 	(void)self;
-	*state = NULL;
-	return fsk_no_args("taint-toleration", args, err, errlen);
+	enum fs_code rc = fsk_no_args("taint-toleration", args, err, errlen);
+	if (rc != FS_OK)
+		return rc;
+	*state = fs_host->calloc(1, sizeof(struct tt_state));
+	if (!*state) {
+		snprintf(err, errlen, "out of memory");
+		return FS_E_NOMEM;
+	}
+	return FS_OK;
+}
+
+static void
+tt_fini(void *state)
+{
+	fs_host->free(state);
 }
 
 static const char *
@@ -63,11 +91,34 @@ tolerated(const struct fs_placement *p, const struct fs_taint *taint)
 	return false;
 }
 
+/* Kubernetes' Taint.ToString in braces, interned so equal reasons group */
+static const char *
+untolerated_reason(struct tt_state *st, const struct fs_taint *taint)
+{
+	uintptr_t h = ((uintptr_t)taint->key >> 4) * 31u +
+		      ((uintptr_t)taint->value >> 4) * 7u + (uintptr_t)taint->effect;
+	struct tt_reason *slot = &st->cache[(h ^ (h >> 8)) % TT_CACHE_SLOTS];
+	if (slot->reason && slot->key == taint->key && slot->value == taint->value &&
+	    slot->effect == taint->effect)
+		return slot->reason;
+
+	char buf[512];
+	if (taint->value)
+		snprintf(buf, sizeof buf, "cluster(s) had untolerated taint {%s=%s:%s}",
+			 taint->key ? taint->key : "", taint->value,
+			 effect_name(taint->effect));
+	else
+		snprintf(buf, sizeof buf, "cluster(s) had untolerated taint {%s:%s}",
+			 taint->key ? taint->key : "", effect_name(taint->effect));
+	*slot = (struct tt_reason){taint->key, taint->value, taint->effect,
+				   fs_host->intern(buf, (size_t)-1)};
+	return slot->reason;
+}
+
 static enum fs_code
 tt_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
 	  const char **reason)
 {
-	(void)state;
 	if (c->n_taints == 0)
 		return FS_OK;
 	const struct fs_binding *b = fs_host->cycle_binding(cyc);
@@ -80,20 +131,7 @@ tt_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
 			continue;
 		if (tolerated(b->placement, taint))
 			continue;
-		/* Kubernetes' Taint.ToString in braces; interned so equal
-		 * reasons group */
-		char buf[512];
-		if (taint->value)
-			snprintf(buf, sizeof buf,
-				 "cluster(s) had untolerated taint {%s=%s:%s}",
-				 taint->key ? taint->key : "", taint->value,
-				 effect_name(taint->effect));
-		else
-			snprintf(buf, sizeof buf,
-				 "cluster(s) had untolerated taint {%s:%s}",
-				 taint->key ? taint->key : "",
-				 effect_name(taint->effect));
-		*reason = fs_host->intern(buf, (size_t)-1);
+		*reason = untolerated_reason(state, taint);
 		return FS_UNSCHEDULABLE;
 	}
 	return FS_OK;
@@ -109,4 +147,4 @@ FS_PLUGIN_DEFINE(.kind = FS_PLUGIN_SCHED, .name = "taint-toleration",
 		 .description = "filters clusters with NoSchedule/NoExecute taints the "
 				"placement does not tolerate (Karmada TaintToleration)",
 		 .license = "Apache-2.0", .caps = FS_CAP_FILTER, .init = tt_init,
-		 .sched = &tt_ops)
+		 .fini = tt_fini, .sched = &tt_ops)
