@@ -14,8 +14,9 @@
  *              replicas (as Karmada's dynamic weight), ties as Uniform
  *
  * each never beyond a cluster's room (available + previous) or the survival
- * cap. The arbiter then goes to a cluster without data members if there is
- * one, else to the one with the fewest.
+ * cap, and only among the candidates that can ever win a member (the
+ * shortlist of domains.c). The arbiter then goes to a cluster without data
+ * members if there is one, else to the one with the fewest.
  */
 #include "spread.h"
 
@@ -35,7 +36,7 @@ ms_concerned(const struct ms_state *st, const struct fs_binding *b)
 	return rs && rs->type == FS_REPLICA_DIVIDED;
 }
 
-/* One division attempt. */
+/* One assign call: its inputs and working state. */
 struct ms_div {
 	const struct fs_candidate *cands;
 	uint32_t n;
