@@ -28,7 +28,15 @@ parse_addr(const char *s, struct vip_addr *a)
 		return true;
 	}
 	if (inet_pton(AF_INET6, s, a->bytes) == 1) {
+		static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0, 0,
+							   0, 0, 0, 0, 0xff, 0xff};
 		a->family = AF_INET6;
+		/* ::ffff:a.b.c.d is the IPv4 address a.b.c.d: compare as that */
+		if (memcmp(a->bytes, v4mapped, sizeof v4mapped) == 0) {
+			memmove(a->bytes, a->bytes + 12, 4);
+			memset(a->bytes + 4, 0, 12);
+			a->family = AF_INET;
+		}
 		return true;
 	}
 	return false;

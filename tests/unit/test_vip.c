@@ -177,6 +177,32 @@ test_three_way_duplicate(void **state)
 	fs_cycle_destroy(cyc);
 }
 
+/* An IPv4-mapped IPv6 VIP is the same endpoint as the IPv4 one. */
+static void
+test_v4_mapped_duplicate(void **state)
+{
+	struct fs_plugin *p = ph_load("vip", NULL);
+	struct fs_binding b = binding(FS_WORKLOAD_MIDDLEWARE, NULL);
+	struct fs_cycle *cyc = ph_cycle(&b, fleet.n);
+	struct fs_cluster *h = ph_fleet_get(&fleet, "member-h");
+	struct fs_kv *kv = (struct fs_kv *)fs_kv_find(h->labels, h->n_labels,
+						      in("vip"));
+	const char *reason;
+
+	(void)state;
+	kv->value = in("::ffff:10.29.5.103");
+	ph_fleet_bump(&fleet);
+	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
+	expect_filter(p, cyc, "member-a",
+		      "cluster(s) had VIP 10.29.5.103 (label 'vip') also claimed "
+		      "by cluster 'member-h'");
+	expect_filter(p, cyc, "member-h",
+		      "cluster(s) had VIP ::ffff:10.29.5.103 (label 'vip') also "
+		      "claimed by cluster 'member-a'");
+	expect_filter(p, cyc, "member-g", NULL); /* fd00::1 is alone now */
+	fs_cycle_destroy(cyc);
+}
+
 /* The table is built once per cluster generation: a label edited without
  * a generation change is not seen; after the bump it is. */
 static void
@@ -553,6 +579,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_label_key_from_args, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_three_way_duplicate, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_v4_mapped_duplicate, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_table_follows_generation,
 						setup, teardown),
