@@ -22,43 +22,45 @@ pos_slot(const void *p, size_t cap)
 	return (size_t)(h >> 20) & (cap - 1);
 }
 
-static void
-pos_grow(struct fs_doc_posmap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 256;
-	const void **keys = fs_xcalloc(cap, sizeof *keys);
-	uint64_t *vals = fs_xmalloc(cap * sizeof *vals);
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
-			continue;
-		size_t j = pos_slot(m->keys[i], cap);
-		while (keys[j])
-			j = (j + 1) & (cap - 1);
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
-	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
-	m->cap = cap;
-}
-
 void
 fs_doc_pos_put(struct fs_docset *ds, const void *p, unsigned line, unsigned col)
 {
 	struct fs_doc_posmap *m = &ds->pos;
 	if (!p)
 		return;
-	if ((m->len + 1) * 4 > m->cap * 3)
-		pos_grow(m);
-	size_t j = pos_slot(p, m->cap);
-	while (m->keys[j] && m->keys[j] != p)
-		j = (j + 1) & (m->cap - 1);
-	if (!m->keys[j])
-		m->len++;
-	m->keys[j] = p;
-	m->vals[j] = (uint64_t)line << 32 | col;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->v = fs_xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	m->v[m->n++] = (struct fs_doc_pos){p, line, col};
+}
+
+static void
+index_insert(struct fs_doc_posmap *m, size_t i)
+{
+	size_t j = pos_slot(m->v[i].p, m->n_slots);
+	while (m->slots[j])
+		j = (j + 1) & (m->n_slots - 1);
+	m->slots[j] = (uint32_t)(i + 1); /* a later entry for p shadows */
+}
+
+/* bring the pointer index up to date with the entries */
+static void
+index_update(struct fs_doc_posmap *m)
+{
+	if (m->n_indexed == m->n)
+		return;
+	if (m->n * 2 > m->n_slots) {
+		size_t cap = 1024;
+		while (cap < m->n * 2)
+			cap *= 2;
+		free(m->slots);
+		m->slots = fs_xcalloc(cap, sizeof *m->slots);
+		m->n_slots = cap;
+		m->n_indexed = 0;
+	}
+	for (; m->n_indexed < m->n; m->n_indexed++)
+		index_insert(m, m->n_indexed);
 }
 
 static bool
@@ -66,19 +68,23 @@ pos_get(const struct fs_docset *ds, const void *p, unsigned *line,
 	unsigned *col)
 {
 	*line = *col = 0;
-	if (!ds || !p || !ds->pos.cap)
+	if (!ds || !p || !ds->pos.n)
 		return false;
-	const struct fs_doc_posmap *m = &ds->pos;
-	size_t j = pos_slot(p, m->cap);
-	while (m->keys[j]) {
-		if (m->keys[j] == p) {
-			*line = (unsigned)(m->vals[j] >> 32);
-			*col = (unsigned)(m->vals[j] & 0xffffffffu);
-			return true;
-		}
-		j = (j + 1) & (m->cap - 1);
+	/* the index is a cache: building it does not change the docset's
+	 * observable contents */
+	struct fs_doc_posmap *m = (struct fs_doc_posmap *)&ds->pos;
+	index_update(m);
+	size_t j = pos_slot(p, m->n_slots), found = 0;
+	while (m->slots[j]) {
+		if (m->v[m->slots[j] - 1].p == p && m->slots[j] > found)
+			found = m->slots[j];
+		j = (j + 1) & (m->n_slots - 1);
 	}
-	return false;
+	if (!found)
+		return false;
+	*line = m->v[found - 1].line;
+	*col = m->v[found - 1].col;
+	return true;
 }
 
 bool
@@ -139,8 +145,8 @@ fs_docset_free(struct fs_docset *ds)
 	for (size_t i = 0; i < ds->n_docs; i++)
 		cJSON_Delete(ds->docs[i]);
 	free(ds->docs);
-	free(ds->pos.keys);
-	free(ds->pos.vals);
+	free(ds->pos.v);
+	free(ds->pos.slots);
 	free(ds->name);
 	free(ds);
 }

@@ -8,11 +8,20 @@
 
 #include "util/doc.h"
 
-/* pointer -> packed (line << 32 | col), open addressing */
+/* Positions are appended in creation order (cheap: loading pays one
+ * append per node) and indexed by pointer only when somebody asks (an
+ * error message), so a clean load never builds the hash. */
+struct fs_doc_pos {
+	const void *p;
+	uint32_t line, col;
+};
+
 struct fs_doc_posmap {
-	const void **keys;
-	uint64_t *vals;
-	size_t cap, len;
+	struct fs_doc_pos *v;
+	size_t n, cap;
+	uint32_t *slots;   /* entry index + 1; 0 = empty */
+	size_t n_slots;
+	size_t n_indexed;  /* entries [0, n_indexed) are in slots */
 };
 
 struct fs_docset {

@@ -48,7 +48,7 @@ scan_marks(struct scan *s, const char *t, size_t end)
 			line++, col = 1, i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == ':') {
+		if (c <= ' ' || c == ':') { /* cJSON skips every byte <= 32 */
 			col++, i++;
 			continue;
 		}
@@ -78,9 +78,12 @@ scan_marks(struct scan *s, const char *t, size_t end)
 			want_key = false;
 			continue;
 		}
-		/* number or literal: up to the next delimiter */
-		while (i < end && !strchr(",:]} \t\r\n", t[i]))
+		/* number or literal: up to the next delimiter (at least one
+		 * byte, so the scan always advances) */
+		do
 			i++, col++;
+		while (i < end && (unsigned char)t[i] > ' ' &&
+		       !strchr(",:]}", t[i]));
 		bool num = c == '-' || (c >= '0' && c <= '9');
 		push(s, line, scol, start, num ? i - start : 0, false);
 	}
@@ -130,7 +133,7 @@ fs_doc_parse_json(struct fs_docset *ds, const char *text, size_t len,
 		return FS_E_NOTSUP;
 	size_t used = end ? (size_t)(end - text) : len;
 	for (size_t i = used; i < len; i++)
-		if (!strchr(" \t\r\n", text[i]) || !text[i]) {
+		if ((unsigned char)text[i] > ' ') {
 			cJSON_Delete(root); /* more than one value: YAML decides */
 			return FS_E_NOTSUP;
 		}
