@@ -18,18 +18,23 @@ struct fs_namekey {
 	const char *name; /* borrowed */
 };
 
+static inline uint64_t
+fs_namekey_be64_(const unsigned char *b)
+{
+	uint64_t v;
+	memcpy(&v, b, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 static inline struct fs_namekey
 fs_namekey_make(const char *name)
 {
-	struct fs_namekey k = {0, 0, name};
-	const unsigned char *p = (const unsigned char *)name;
-	int i = 0;
-	for (; i < 8 && p[i]; i++)
-		k.hi |= (uint64_t)p[i] << (56 - 8 * i);
-	if (i == 8)
-		for (int j = 0; j < 8 && p[8 + j]; j++)
-			k.lo |= (uint64_t)p[8 + j] << (56 - 8 * j);
-	return k;
+	unsigned char b[16] = {0};
+	memcpy(b, name, strnlen(name, sizeof b));
+	return (struct fs_namekey){fs_namekey_be64_(b), fs_namekey_be64_(b + 8), name};
 }
 
 static inline int
