@@ -86,8 +86,8 @@ fs_intern(const char *s, size_t len)
 {
 	if (!s)
 		return NULL;
-	if (len == (size_t)-1)
-		len = strlen(s);
+	/* a string ends at its first NUL, whatever len says */
+	len = strnlen(s, len);
 	if ((table_len + 1) * 4 >= table_cap * 3)
 		rehash();
 	size_t slot;
@@ -105,8 +105,7 @@ fs_intern_lookup(const char *s, size_t len)
 {
 	if (!s || !table_cap)
 		return NULL;
-	if (len == (size_t)-1)
-		len = strlen(s);
+	len = strnlen(s, len);
 	size_t slot;
 	return find(s, len, &slot);
 }

@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-/* len (size_t)-1: up to the NUL. NULL s gives NULL. */
+/* up to len bytes or the first NUL, whichever comes first ((size_t)-1:
+ * the whole C string). NULL s gives NULL. */
 const char *fs_intern(const char *s, size_t len);
 /* the interned pointer if s was interned before, else NULL (no insert) */
 const char *fs_intern_lookup(const char *s, size_t len);

@@ -97,6 +97,8 @@ test_intern(void **st)
 	assert_ptr_not_equal(H->intern("region-e", (size_t)-1), H->intern(a, (size_t)-1));
 	assert_string_equal(H->intern("abcdef", 3), "abc");
 	assert_null(H->intern(NULL, 0));
+	/* a NUL inside len ends the string (no read past a shorter entry) */
+	assert_ptr_equal(H->intern("ab\0cdefgh", 9), H->intern("ab", (size_t)-1));
 }
 
 static void
