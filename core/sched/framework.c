@@ -434,7 +434,7 @@ fs_framework_schedule(struct fs_framework *fw,
 		      const struct fs_binding *b, unsigned flags,
 		      struct fs_sched_result *res)
 {
-	reserve(fw, n);
+	reserve(fw, n ? n : 1); /* never NULL arrays, even for an empty fleet */
 	struct attempt at = {.clusters = clusters, .n = n, .b = b, .flags = flags};
 	for (uint32_t i = 0; i < n; i++) {
 		const struct fs_cluster *c = clusters[i];

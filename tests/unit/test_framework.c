@@ -547,6 +547,22 @@ test_deleting_clusters_excluded(void **st)
 }
 
 static void
+test_empty_fleet(void **st)
+{
+	(void)st;
+	fleet(0);
+	struct tp a = {.name = "a"};
+	struct fs_profile *p = fs_profile_new(NULL);
+	fs_profile_add(p, FS_POINT_FILTER, "a", NULL, &all_ops, &a, 1);
+	fs_profile_add(p, FS_POINT_SCORE, "a", NULL, &all_ops, &a, 1);
+	struct fs_sched_result r;
+	assert_int_equal(run(p, 0, FS_SCHED_EXPLAIN, &r), FS_UNSCHEDULABLE);
+	assert_true(r.fit_error);
+	assert_string_equal(r.message, "0/0 clusters are available: no cluster exists.");
+	fs_profile_free(p);
+}
+
+static void
 test_score_out_of_range_is_an_error(void **st)
 {
 	(void)st;
@@ -599,6 +615,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cycle_state_shared_and_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_affinity_terms_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleting_clusters_excluded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_fleet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_score_out_of_range_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reuse_across_bindings, setup, teardown),
 	};
