@@ -226,8 +226,13 @@ render_with(cJSON *obj, const char *placement, char *err, size_t errlen)
 	struct fs_ops_input in = {.object = obj, .clusters = clusters, .placement = pl};
 	struct fs_ops_output out;
 	enum fs_code c = fs_ops_render(mw, &in, &out, err, errlen);
-	if (c == FS_OK)
+	if (c == FS_OK) {
 		fs_ops_output_release(&out);
+	} else {
+		/* a failed render desires nothing and prunes nothing */
+		assert_null(out.desired);
+		assert_null(out.prune);
+	}
 	cJSON_Delete(clusters);
 	cJSON_Delete(pl);
 	return c;
