@@ -62,6 +62,8 @@ TPLUGINS    := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(TPLUG_
 DEPS_STAMP  := $(BUILD)/.deps-ok
 
 .PHONY: all run test check asan valgrind fuzz bench install clean deps
+# objects are intermediates of pattern rules: keep them between runs
+.SECONDARY:
 all: $(FEDSTATE) $(PLUGINS) $(if $(TESTAPI_SRCS),$(TESTAPI)) $(TESTS) $(TPLUGINS)
 
 # ---------------------------------------------------------------- deps
