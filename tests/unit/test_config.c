@@ -230,6 +230,17 @@ test_sample_config_is_valid(void **st)
 	assert_int_equal(rc, FS_OK);
 	assert_string_equal(got.data, "");
 	assert_non_null(fs_profile_set_find(set, "default-scheduler"));
+	const struct fs_profile *mw = fs_profile_set_find(set, "multicloud-middleware-scheduler");
+	assert_non_null(mw);
+	/* Karmada's defaults first, then multiPoint in file order */
+	assert_int_equal(mw->n_slots[FS_POINT_FILTER], 8);
+	assert_string_equal(mw->slots[FS_POINT_FILTER][0].name, "api-enablement");
+	assert_string_equal(mw->slots[FS_POINT_FILTER][7].name, "storageclass");
+	assert_int_equal(mw->n_slots[FS_POINT_ASSIGN], 1);
+	assert_string_equal(mw->slots[FS_POINT_SCORE][2].name, "mongo-spread");
+	assert_int_equal(mw->slots[FS_POINT_SCORE][2].weight, 2);
+	assert_non_null(fs_profile_set_middleware(set, "middleware.fedstate.io/v1alpha1",
+						  "MultiCloudMongoDB"));
 	fs_profile_set_free(set);
 	fs_buf_release(&got);
 	free(text);
@@ -371,7 +382,7 @@ test_validate_command(void **st)
 	struct fs_buf out = FS_BUF_INIT;
 	snprintf(path, sizeof path, "%s/config/scheduler.yaml", env_or("FEDSTATE_SRC", "."));
 	assert_int_equal(validate_cli(path, &out), 0);
-	assert_non_null(strstr(out.data, "config is valid: 1 profile(s), 1 middleware(s)"));
+	assert_non_null(strstr(out.data, "config is valid: 2 profile(s), 1 middleware(s)"));
 	fs_buf_reset(&out);
 	snprintf(path, sizeof path, "%s/tests/data/config-invalid/30-several-problems.yaml",
 		 env_or("FEDSTATE_SRC", "."));
