@@ -284,6 +284,46 @@ test_fixture_list_file(void **state)
 	fs_diags_release(&d);
 }
 
+static struct fs_docset *
+load_data(const char *file, struct fs_diags *d)
+{
+	char path[4096];
+	const char *src = getenv("FEDSTATE_SRC");
+	struct fs_docset *ds = NULL;
+	snprintf(path, sizeof path, "%s/tests/unit/data/doc/%s", src ? src : ".", file);
+	assert_int_equal(fs_docset_load_file(&ds, path, d), FS_OK);
+	return ds;
+}
+
+static void
+test_real_manifests(void **state)
+{
+	(void)state;
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_docset *ds = load_data("configmap.yaml", &d);
+	const cJSON *data = get(fs_docset_doc(ds, 0), "data");
+	assert_string_equal(get(data, "arbiters")->valuestring,
+			    "host:'10.29.5.107:38825'\n");
+	assert_non_null(strstr(get(data, "datas")->valuestring,
+			       "host:'10.29.5.107:33808'\nhost:"));
+	fs_docset_free(ds);
+
+	ds = load_data("middleware_v1alpha1_mongodb.yaml", &d);
+	const cJSON *spec = get(fs_docset_doc(ds, 0), "spec");
+	const cJSON *pod = get(spec, "podSpec");
+	assert_true(cJSON_IsObject(pod));
+	assert_true(cJSON_IsNull(get(pod, "nodeSelector")));
+	assert_true(cJSON_IsNull(get(pod, "tolerations")));
+	int64_t members;
+	assert_int_equal(fs_doc_int(get(spec, "members"), &members), FS_OK);
+	assert_int_equal(members, 1);
+	assert_string_equal(get(spec, "rootPassword")->valuestring, "123456");
+	assert_string_equal(get(get(spec, "persistence"), "storageClassName")->valuestring, "");
+	fs_docset_free(ds);
+	assert_int_equal(d.n, 0);
+	fs_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -297,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_json_fast_path),
 		cmocka_unit_test(test_fixture_list_file),
+		cmocka_unit_test(test_real_manifests),
 	};
 	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
