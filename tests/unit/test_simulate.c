@@ -281,6 +281,39 @@ test_table_and_explain(void **st)
 }
 
 static void
+test_explain_json(void **st)
+{
+	(void)st;
+	struct fs_buf cmd = FS_BUF_INIT, out = FS_BUF_INIT;
+	demo_cmd(&cmd, "--explain --output json", true);
+	assert_int_equal(run(cmd.data, &out, NULL), 0);
+	cJSON *j = cJSON_Parse(out.data);
+	assert_non_null(j);
+	const cJSON *r, *web = NULL;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(j, "results"))
+		if (strcmp(cJSON_GetObjectItem(r, "name")->valuestring, "web-deployment") == 0)
+			web = r;
+	assert_non_null(web);
+	const cJSON *ex = cJSON_GetObjectItem(web, "explain");
+	assert_int_equal(cJSON_GetArraySize(ex), 9); /* every cluster, snapshot order */
+	const cJSON *bj1 = cJSON_GetArrayItem(ex, 0), *us1 = cJSON_GetArrayItem(ex, 6);
+	assert_string_equal(cJSON_GetObjectItem(bj1, "cluster")->valuestring, "bj-1");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(bj1, "feasible")));
+	assert_string_equal(cJSON_GetObjectItem(bj1, "verdict")->valuestring, "passed");
+	/* bj-1 (64 cpu, 12 used) fits 104 replicas of 500m: the estimator said so */
+	assert_int_equal(cJSON_GetObjectItem(bj1, "available")->valueint, 104);
+	assert_string_equal(cJSON_GetObjectItem(us1, "cluster")->valuestring, "us-1");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(us1, "feasible")));
+	assert_string_equal(cJSON_GetObjectItem(us1, "plugin")->valuestring, "cluster-affinity");
+	assert_string_equal(cJSON_GetObjectItem(us1, "verdict")->valuestring,
+			    "filtered by cluster-affinity: cluster(s) did not match the placement "
+			    "cluster affinity constraint");
+	cJSON_Delete(j);
+	fs_buf_release(&cmd);
+	fs_buf_release(&out);
+}
+
+static void
 test_builtin_profile_is_karmada(void **st)
 {
 	(void)st;
@@ -357,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_mongodb_scheduler_result),
 		cmocka_unit_test(test_yaml_equals_json),
 		cmocka_unit_test(test_table_and_explain),
+		cmocka_unit_test(test_explain_json),
 		cmocka_unit_test(test_builtin_profile_is_karmada),
 		cmocka_unit_test(test_bench_reports_numbers),
 		cmocka_unit_test(test_bad_inputs_exit_codes),
