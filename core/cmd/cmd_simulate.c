@@ -164,8 +164,6 @@ keep_result(struct sim *s, struct sim_item *it, const struct fs_sched_result *r)
 	memcpy(it->targets, r->targets, r->n_targets * sizeof *r->targets);
 }
 
-void sim_explain(struct sim *s, struct sim_item *it, const struct fs_sched_result *r);
-
 static int
 schedule_all(struct sim *s)
 {

@@ -74,6 +74,9 @@ enum fs_code sim_load(struct sim *s);
 /* "Duplicated", "Divided/StaticWeight", ... with " spread(region>=2)";
  * "mongo-spread Uniform" when an assign plugin divided */
 const char *sim_strategy(const struct sim_item *it, char *buf, size_t len);
+/* --explain: keep the per-cluster table and JSON of an item; call right
+ * after its cycle, while r (the framework's memory) is valid */
+void sim_explain(struct sim *s, struct sim_item *it, const struct fs_sched_result *r);
 /* the result of every item in the chosen format on stdout */
 void sim_print(const struct sim *s);
 /* the FedState schedulerResult annotation value of an item; caller frees */

@@ -77,9 +77,6 @@ label(const struct fs_profile_slot *p, char *buf, size_t len)
 	return buf;
 }
 
-/* --explain: called right after the item's cycle, while r is valid */
-void sim_explain(struct sim *s, struct sim_item *it, const struct fs_sched_result *r);
-
 void
 sim_explain(struct sim *s, struct sim_item *it, const struct fs_sched_result *r)
 {
