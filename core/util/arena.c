@@ -95,15 +95,24 @@ fs_arena_reset(struct fs_arena *a)
 {
 	if (!a->head)
 		return;
-	struct fs_arena_block *b = a->head->next;
-	while (b) {
-		struct fs_arena_block *n = b->next;
-		a->total -= sizeof *b + b->cap;
-		free(b);
-		b = n;
+	if (!a->head->next) {
+		a->head->used = 0;
+		return;
 	}
-	a->head->next = NULL;
-	a->head->used = 0;
+	/* several blocks: replace them by one that holds what this round
+	 * needed, so a steady workload (one scheduling cycle after another)
+	 * stops allocating after the first rounds */
+	size_t need = 0;
+	for (struct fs_arena_block *b = a->head; b; b = b->next)
+		need += b->used;
+	fs_arena_release(a);
+	size_t bs = a->block_size ? a->block_size : 16384;
+	struct fs_arena_block *b = fs_xmalloc(sizeof *b + (need > bs ? need : bs));
+	b->next = NULL;
+	b->used = 0;
+	b->cap = need > bs ? need : bs;
+	a->head = b;
+	a->total = sizeof *b + b->cap;
 }
 
 void

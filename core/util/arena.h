@@ -1,7 +1,8 @@
 /*
  * util/arena.h - bump allocator for memory with one lifetime (a decoded
  * object's view, one scheduling cycle). Everything is freed at once by
- * fs_arena_release(); fs_arena_reset() keeps the first block for reuse.
+ * fs_arena_release(); fs_arena_reset() keeps one block large enough for what the arena held,
+ * so a reused arena (one per scheduling cycle) settles to no allocation.
  * Allocation failure aborts (see buf.h).
  */
 #ifndef FS_UTIL_ARENA_H
