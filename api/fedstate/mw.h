@@ -20,6 +20,10 @@
  * The host, not the plugin, stamps what every rendered object needs:
  * metadata.namespace (the federated object's), the owner reference, and the
  * fedstate.io/managed-by label set used to find and prune earlier renders.
+ * An object that must have no owner (for example a member CR that Karmada
+ * propagates, where an owner missing in the member cluster would get it
+ * garbage-collected) says so by carrying `metadata.ownerReferences: []`;
+ * the host then adds none.
  * Render must be deterministic: same inputs, byte-identical output.
  *
  * All callbacks run on the ops thread. `err` receives a one-line lowercase
