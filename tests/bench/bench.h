@@ -32,6 +32,8 @@ struct fs_bench_fleet {
 	uint32_t n_bindings;
 	struct fs_docset **docs;           /* kept alive: bindings' raw JSON */
 	uint32_t n_docs;
+	struct cJSON **raws;               /* the same, from per-object loads */
+	uint32_t n_raws;
 	size_t skipped;                    /* objects that failed to decode */
 	/* timings of the last load, seconds */
 	double parse_s, decode_s;
@@ -54,8 +56,9 @@ bool fs_bench_load_clusters(struct fs_bench_fleet *f, const char *path);
  * their plugin's interpret (set may be NULL: they are then skipped).
  * keep_raw: keep the parsed documents so binding->raw stays valid.
  * per_object: parse each line of the file as one object (the generator
- * writes one item per line), like a watch delivers them, instead of one
- * document for the whole file. */
+ * writes one item per line) with cJSON alone, as the watch path delivers
+ * them (no docset, no positions), instead of one document for the whole
+ * file. */
 bool fs_bench_load_bindings(struct fs_bench_fleet *f, const char *path,
 			    const struct fs_profile_set *set, bool keep_raw,
 			    bool per_object);

@@ -79,10 +79,13 @@ END {
 		       get(dec, "binding_decode_mb_s"), get(dec, "binding_us_each")
 	}
 	if (mem != "") {
-		printf "\nmemory, %s clusters + %s bindings parsed one by one: peak RSS %s MB (views only)\n",
-		       get(mem, "clusters"), get(mem, "bindings"), get(mem, "peak_rss_mb")
-		printf "  %s bytes/cluster, %s bytes/binding (views), +%s bytes/binding to keep its JSON; with JSON kept %s MB\n",
-		       get(mem, "bytes_per_cluster"), get(mem, "bytes_per_binding"),
+		printf "\nmemory, %s clusters + %s bindings (bindings parsed one by one): peak RSS %s MB, held %s MB (views only)\n",
+		       get(mem, "clusters"), get(mem, "bindings"), get(mem, "peak_rss_mb"),
+		       get(mem, "rss_views_mb")
+		printf "  held per cluster %s B (views %s B), per binding %s B (views %s B)\n",
+		       get(mem, "bytes_per_cluster"), get(mem, "view_bytes_per_cluster"),
+		       get(mem, "bytes_per_binding"), get(mem, "view_bytes_per_binding")
+		printf "  keeping the parsed JSON of every binding adds %s B each: %s MB in all\n",
 		       get(mem, "bytes_per_binding_raw"), get(mem, "rss_with_raw_mb")
 	}
 	if (wat != "") {
