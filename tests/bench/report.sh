@@ -91,8 +91,9 @@ END {
 	if (wat != "") {
 		printf "\nwatch ingestion (fedstate-testapi, informer, decode): %s ADDED events/s (creates included), list %s objects/s\n",
 		       get(wat, "watch_events_per_s"), get(wat, "list_objects_per_s")
-		printf "  client busy %s of the time while watching, %s while listing\n",
-		       get(wat, "watch_client_cpu_share"), get(wat, "list_client_cpu_share")
+		printf "  client CPU: %s us per event (creates included, busy %s), %s us per listed object (busy %s)\n",
+		       get(wat, "watch_client_us_per_event"), get(wat, "watch_client_cpu_share"),
+		       get(wat, "list_client_us_per_object"), get(wat, "list_client_cpu_share")
 	} else
 		printf "\nwatch ingestion: %s\n", watch
 	if (sim != "") printf "fedstate simulate --bench (1000 clusters): %s\n", sim
