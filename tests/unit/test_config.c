@@ -313,6 +313,75 @@ test_profiles_resolved(void **st)
 	fs_buf_release(&got);
 }
 
+static bool
+at_point(const struct fs_profile *p, enum fs_point pt, const char *name, int64_t *weight)
+{
+	for (uint32_t i = 0; i < p->n_slots[pt]; i++) {
+		if (strcmp(p->slots[pt][i].name, name) == 0) {
+			if (weight)
+				*weight = p->slots[pt][i].weight;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* the list rules: defaults first, re-weighting a default keeps its place,
+ * disabling by name at one point or at multiPoint, multiPoint plugins at
+ * every point they implement unless the point disables them */
+static void
+test_point_list_rules(void **st)
+{
+	(void)st;
+	static const char text[] =
+		"apiVersion: config.fedstate.io/v1alpha1\n"
+		"kind: SchedulerConfiguration\n"
+		"plugins: [{name: estimator}]\n"
+		"profiles:\n"
+		"  - plugins:\n"
+		"      multiPoint:\n"
+		"        disabled: [{name: cluster-eviction}]\n"
+		"        enabled: [{name: estimator}]\n"
+		"      filter:\n"
+		"        disabled: [{name: taint-toleration}, {name: estimator}]\n"
+		"      score:\n"
+		"        enabled: [{name: cluster-locality, weight: 5}]\n";
+	struct fs_buf got = FS_BUF_INIT;
+	struct fs_profile_set *set = NULL;
+	enum fs_code rc = check_text("rules.yaml", text, sizeof text - 1, &got, &set);
+	if (rc != FS_OK)
+		fprintf(stderr, "%s", got.data);
+	assert_int_equal(rc, FS_OK);
+	const struct fs_profile *p = fs_profile_set_find(set, NULL); /* default-scheduler */
+	assert_non_null(p);
+	int64_t w = 0;
+	/* cluster-eviction is gone everywhere, taint-toleration only at filter */
+	for (int pt = 0; pt < FS_POINT_COUNT; pt++)
+		assert_false(at_point(p, (enum fs_point)pt, "cluster-eviction", NULL));
+	assert_false(at_point(p, FS_POINT_FILTER, "taint-toleration", NULL));
+	/* the estimator: at preFilter and preScore, not at filter */
+	assert_true(at_point(p, FS_POINT_PRE_FILTER, "estimator", NULL));
+	assert_true(at_point(p, FS_POINT_PRE_SCORE, "estimator", NULL));
+	assert_false(at_point(p, FS_POINT_FILTER, "estimator", NULL));
+	/* the default keeps its place (after cluster-affinity) with the new weight */
+	assert_true(at_point(p, FS_POINT_SCORE, "cluster-locality", &w));
+	assert_int_equal(w, 5);
+	assert_int_equal(p->n_slots[FS_POINT_SCORE], 2);
+	assert_string_equal(p->slots[FS_POINT_SCORE][0].name, "cluster-affinity");
+	assert_string_equal(p->slots[FS_POINT_SCORE][1].name, "cluster-locality");
+	/* the filter order is Karmada's default order */
+	assert_string_equal(p->slots[FS_POINT_FILTER][0].name, "api-enablement");
+	assert_string_equal(p->slots[FS_POINT_FILTER][1].name, "cluster-affinity");
+	assert_string_equal(p->slots[FS_POINT_FILTER][2].name, "spread-constraint");
+	assert_int_equal(p->n_slots[FS_POINT_FILTER], 3);
+	/* one instance per plugin, shared by its points */
+	uint32_t est = p->slots[FS_POINT_PRE_FILTER][p->n_slots[FS_POINT_PRE_FILTER] - 1].instance;
+	uint32_t est2 = p->slots[FS_POINT_PRE_SCORE][p->n_slots[FS_POINT_PRE_SCORE] - 1].instance;
+	assert_int_equal(est, est2);
+	fs_profile_set_free(set);
+	fs_buf_release(&got);
+}
+
 /* one bad profile spoils the whole set: nothing half-built comes back */
 static void
 test_all_or_nothing(void **st)
@@ -402,6 +471,7 @@ main(void)
 		cmocka_unit_test(test_sample_config_is_valid),
 		cmocka_unit_test(test_builtin_default),
 		cmocka_unit_test(test_profiles_resolved),
+		cmocka_unit_test(test_point_list_rules),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_reload_twice),
 		cmocka_unit_test(test_validate_command),
