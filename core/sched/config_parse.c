@@ -83,15 +83,6 @@ fs_cfg_error_at(struct fs_cfg_ctx *c, const struct fs_config_where *w,
 	fs_buf_release(&b);
 }
 
-void
-fs_cfg_warn(struct fs_cfg_ctx *c, const cJSON *node, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	report(c, FS_DIAG_WARNING, node, false, fmt, ap);
-	va_end(ap);
-}
-
 struct fs_config_where
 fs_cfg_where(struct fs_cfg_ctx *c, const cJSON *node)
 {

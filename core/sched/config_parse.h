@@ -38,8 +38,6 @@ void fs_cfg_error(struct fs_cfg_ctx *c, const cJSON *node, bool at_key,
 /* An error at a place recorded earlier (path and position of `w`). */
 void fs_cfg_error_at(struct fs_cfg_ctx *c, const struct fs_config_where *w,
 		     const char *fmt, ...) FS_PRINTF(3, 4);
-void fs_cfg_warn(struct fs_cfg_ctx *c, const cJSON *node, const char *fmt, ...)
-	FS_PRINTF(3, 4);
 /* where `node` is, with a copy of the current path */
 struct fs_config_where fs_cfg_where(struct fs_cfg_ctx *c, const cJSON *node);
 /* "line 7" or "the built-in defaults" for "first at ..." messages */
@@ -59,8 +57,7 @@ bool fs_cfg_want_object(struct fs_cfg_ctx *c, const cJSON *node);
 bool fs_cfg_want_array(struct fs_cfg_ctx *c, const cJSON *node);
 
 /* obj.key as a string copied into the config arena. Missing: NULL, and an
- * error when required. Wrong type: NULL and an error. *present tells a
- * missing key from a bad one (may be NULL). */
+ * error when required. Wrong type or empty: NULL and an error. */
 const char *fs_cfg_string(struct fs_cfg_ctx *c, const cJSON *obj,
 			  const char *key, bool required);
 /* obj.key as an integer; false when absent or bad (bad is reported) */
