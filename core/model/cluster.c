@@ -124,7 +124,7 @@ decode_spec(struct fs_decode_ctx *ctx, const cJSON *spec, struct fs_arena *a,
 	out->provider = fs_decode_str(ctx, f[0], &pp);
 	out->region = fs_decode_str(ctx, f[1], &pr);
 	const char *zone = fs_decode_str(ctx, f[2], &pz);
-	out->n_zones = fs_decode_str_list(ctx, f[3], &pzs, a, &out->zones);
+	out->n_zones = fs_decode_str_list(ctx, f[3], &pzs, false, a, &out->zones);
 	if (!out->n_zones && zone) {
 		const char **z = FS_ARENA_NEW(a, const char *, 1);
 		z[0] = zone;

@@ -378,8 +378,8 @@ fs_decode_kv_map(struct fs_decode_ctx *ctx, const cJSON *node,
 
 uint32_t
 fs_decode_str_list(struct fs_decode_ctx *ctx, const cJSON *node,
-		   const struct fs_dpath *path, struct fs_arena *a,
-		   const char *const **out)
+		   const struct fs_dpath *path, bool allow_empty,
+		   struct fs_arena *a, const char *const **out)
 {
 	*out = NULL;
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
@@ -393,6 +393,8 @@ fs_decode_str_list(struct fs_decode_ctx *ctx, const cJSON *node,
 		const char *s = fs_decode_str(ctx, c, &p);
 		if (s)
 			v[k++] = s;
+		else if (allow_empty && cJSON_IsString(c))
+			v[k++] = fs_intern("", 0);
 		else if (cJSON_IsString(c) || unset(c))
 			fs_decode_error(ctx, c, &p, "expected non-empty string");
 	}

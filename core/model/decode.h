@@ -91,10 +91,11 @@ bool fs_decode_time(struct fs_decode_ctx *ctx, const cJSON *node,
 uint32_t fs_decode_kv_map(struct fs_decode_ctx *ctx, const cJSON *node,
 			  const struct fs_dpath *path, struct fs_arena *a,
 			  const struct fs_kv **out);
-/* array of strings -> interned pointers (empty strings are reported) */
+/* array of strings -> interned pointers; empty strings are reported
+ * unless allow_empty (selector values may be "") */
 uint32_t fs_decode_str_list(struct fs_decode_ctx *ctx, const cJSON *node,
-			    const struct fs_dpath *path, struct fs_arena *a,
-			    const char *const **out);
+			    const struct fs_dpath *path, bool allow_empty,
+			    struct fs_arena *a, const char *const **out);
 /* quantity map ({cpu: 950m, memory: 2Gi}) -> resources sorted by name
  * pointer; a bad quantity is reported and left out */
 uint32_t fs_decode_resources(struct fs_decode_ctx *ctx, const cJSON *node,

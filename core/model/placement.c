@@ -82,7 +82,8 @@ decode_exprs(const cJSON *node, const struct fs_dpath *path, bool field,
 		}
 		r[k].key = key;
 		r[k].op = (enum fs_selector_op)opi;
-		r[k].n_values = fs_decode_str_list(ctx, f[2], &pv, a, &r[k].values);
+		r[k].n_values = fs_decode_str_list(ctx, f[2], &pv, true, a,
+						   &r[k].values);
 		bool want_values = r[k].op != FS_OP_EXISTS &&
 				   r[k].op != FS_OP_DOES_NOT_EXIST;
 		if (want_values && !r[k].n_values) {
@@ -150,9 +151,10 @@ fs_affinity_decode(const cJSON *node, const struct fs_dpath *path,
 		out->n_field_exprs = decode_exprs(ff[0], &pe, true, a, ctx,
 						  &out->field_exprs);
 	}
-	out->n_cluster_names = fs_decode_str_list(ctx, f[2], &pn, a,
+	out->n_cluster_names = fs_decode_str_list(ctx, f[2], &pn, false, a,
 						  &out->cluster_names);
-	out->n_exclude = fs_decode_str_list(ctx, f[3], &px, a, &out->exclude);
+	out->n_exclude = fs_decode_str_list(ctx, f[3], &px, false, a,
+					    &out->exclude);
 	return true;
 }
 

@@ -60,7 +60,8 @@ test_label_selector_table(void **state)
 {
 	(void)state;
 	struct fs_cluster l = cluster(
-		"metadata: {name: l, labels: {env: prod, tier: web, size: '7'}}\n");
+		"metadata: {name: l, labels: {env: prod, tier: web, size: '7', "
+		"canary: ''}}\n");
 	static const struct {
 		const char *sel;
 		bool want;
@@ -80,6 +81,9 @@ test_label_selector_table(void **state)
 		{"labelSelector: {matchExpressions: [{key: team, operator: Exists}]}", false},
 		{"labelSelector: {matchExpressions: [{key: team, operator: DoesNotExist}]}", true},
 		{"labelSelector: {matchExpressions: [{key: env, operator: DoesNotExist}]}", false},
+		{"labelSelector: {matchExpressions: [{key: canary, operator: In, values: ['']}]}", true},
+		{"labelSelector: {matchLabels: {canary: ''}}", true},
+		{"labelSelector: {matchExpressions: [{key: env, operator: In, values: ['']}]}", false},
 		{"labelSelector: {matchLabels: {env: prod}, matchExpressions: [{key: tier, operator: NotIn, values: [web]}]}", false},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
