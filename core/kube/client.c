@@ -142,6 +142,13 @@ void fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
 	ex->insecure = c->insecure;
 }
 
+void fs_kube_client_share_with_plugins(const struct fs_kube_client *c)
+{
+	struct fs_http_ex ex = {0};
+	fs_kube_fill_ex(c, &ex);
+	fs_http_set_api_server(c->server, &ex);
+}
+
 uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt)
 {
 	uint64_t d = c->backoff_base_ms;

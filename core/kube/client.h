@@ -141,6 +141,10 @@ void fs_kube_call_cancel(struct fs_kube_call *call);
  * For tools and tests; daemons use the callbacks. */
 enum fs_code fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err);
 
+/* Make this client's server and credentials the ones plugins reach with
+ * FS_HTTP_API_SERVER requests (fs_http_set_api_server in core/net). */
+void fs_kube_client_share_with_plugins(const struct fs_kube_client *c);
+
 /* ---------------------------------------------------------------- watch */
 
 struct fs_kube_watch_opts {

@@ -168,7 +168,7 @@ static void test_initial_sync_paginated(void **state)
 	struct fixture *f = *state;
 	char *rv[5];
 	for (int i = 0; i < 5; i++) {
-		char n[8];
+		char n[16];
 		snprintf(n, sizeof(n), "c%d", i);
 		rv[i] = put_cm(f, n, "1");
 	}
@@ -178,7 +178,7 @@ static void test_initial_sync_paginated(void **state)
 	assert_int_equal(f->n_seen, 5);
 	assert_int_equal(fs_kube_informer_count(f->inf), 5);
 	for (int i = 0; i < 5; i++) {
-		char n[8];
+		char n[16];
 		snprintf(n, sizeof(n), "c%d", i);
 		assert_once(f, 'A', n, rv[i]);
 		assert_non_null(fs_kube_informer_get(f->inf, "default", n));
@@ -201,7 +201,7 @@ static void test_survives_drops_and_restart(void **state)
 	const char *names[6] = {"a", "b", "a", "c", "b", "c"};
 	for (int i = 0; i < 6; i++) {
 		assert_int_equal(ta_proc_admin(&f->proc, "drop-watches"), 200);
-		char value[8];
+		char value[16];
 		snprintf(value, sizeof(value), "v%d", i); /* each write a real change */
 		rvs[i] = i == 4 ? del_cm(f, "b") : put_cm(f, names[i], value);
 	}
