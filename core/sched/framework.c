@@ -36,7 +36,7 @@ struct fs_framework {
 	int64_t *scores; /* n_score slots x cap */
 	/* per instance */
 	uint8_t *skip;
-	const struct fs_profile_slot **active; /* slots of one phase */
+	struct active_filter *active; /* the filters that run this cycle */
 	const char *assigned_by;
 	/* placement.clusterAffinity as a term: what plugins see through
 	 * host->cycle_affinity_term when clusterAffinities is not used */
@@ -47,6 +47,14 @@ struct fs_framework {
 
 enum { SKIP_FILTER = 1, SKIP_SCORE = 2 };
 
+/* a filter that runs this cycle, flattened for the per-cluster loop */
+struct active_filter {
+	enum fs_code (*filter)(void *state, struct fs_cycle *cyc,
+			       const struct fs_cluster *cluster, const char **reason);
+	void *state;
+	const char *name;
+};
+
 struct fs_framework *
 fs_framework_create(const struct fs_profile *profile)
 {
@@ -54,11 +62,7 @@ fs_framework_create(const struct fs_profile *profile)
 	fw->profile = profile;
 	fw->cyc = fs_cycle_create(NULL, 0);
 	fw->skip = fs_xcalloc(profile->n_instances + 1, 1);
-	uint32_t most = 1;
-	for (int pt = 0; pt < FS_POINT_COUNT; pt++)
-		if (profile->n_slots[pt] > most)
-			most = profile->n_slots[pt];
-	fw->active = fs_xcalloc(most, sizeof *fw->active);
+	fw->active = fs_xcalloc(profile->n_slots[FS_POINT_FILTER] + 1, sizeof *fw->active);
 	fs_buf_init(&fw->msg);
 	fs_buf_init(&fw->first_msg);
 	return fw;
@@ -188,7 +192,7 @@ run_filters(struct fs_framework *fw, struct attempt *at)
 	for (uint32_t i = 0; i < p->n_slots[FS_POINT_FILTER]; i++) {
 		const struct fs_profile_slot *s = &p->slots[FS_POINT_FILTER][i];
 		if (s->ops->filter && !(fw->skip[s->instance] & SKIP_FILTER))
-			fw->active[na++] = s;
+			fw->active[na++] = (struct active_filter){s->ops->filter, s->state, s->name};
 	}
 	uint32_t nf = 0;
 	for (uint32_t c = 0; c < at->n_cand; c++) {
@@ -196,9 +200,9 @@ run_filters(struct fs_framework *fw, struct attempt *at)
 		struct fs_verdict *v = &fw->verdicts[fw->cand_pos[c]];
 		*v = (struct fs_verdict){NULL, NULL, FS_OK};
 		for (uint32_t i = 0; i < na; i++) {
-			const struct fs_profile_slot *s = fw->active[i];
+			const struct active_filter *s = &fw->active[i];
 			const char *reason = NULL;
-			enum fs_code rc = s->ops->filter(s->state, fw->cyc, cl, &reason);
+			enum fs_code rc = s->filter(s->state, fw->cyc, cl, &reason);
 			if (rc == FS_OK)
 				continue;
 			if (FS_IS_ERROR(rc))
