@@ -9,8 +9,11 @@ command -v npm >/dev/null 2>&1 || {
 	echo "tests/grpc: npm not found; install nodejs and npm (make deps)" >&2
 	exit 1
 }
-cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null 2>npm-install.log || {
-	echo "tests/grpc: npm install failed; see $dir/npm-install.log" >&2
+# the lock file pins the versions the tests were written against
+cmd=install
+[ -f "$dir/package-lock.json" ] && cmd=ci
+cd "$dir" && npm $cmd --no-audit --no-fund --loglevel=error >/dev/null 2>npm-install.log || {
+	echo "tests/grpc: npm $cmd failed; see $dir/npm-install.log" >&2
 	exit 1
 }
 rm -f npm-install.log
