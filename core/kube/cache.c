@@ -9,14 +9,16 @@
 
 #include "util/buf.h"
 
-void fs_kube_cache_init(struct fs_kube_cache *c)
+void
+fs_kube_cache_init(struct fs_kube_cache *c)
 {
 	c->n_slots = 64;
 	c->n = 0;
 	c->slots = fs_xcalloc(c->n_slots, sizeof(*c->slots));
 }
 
-void fs_kube_cache_release(struct fs_kube_cache *c)
+void
+fs_kube_cache_release(struct fs_kube_cache *c)
 {
 	for (size_t i = 0; i < c->n_slots; i++) {
 		struct fs_kube_cache_entry *e = c->slots[i];
@@ -32,7 +34,8 @@ void fs_kube_cache_release(struct fs_kube_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static size_t cache_hash(const char *s)
+static size_t
+cache_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
@@ -40,14 +43,16 @@ static size_t cache_hash(const char *s)
 	return (size_t)h;
 }
 
-const char *fs_kube_obj_rv(const cJSON *obj)
+const char *
+fs_kube_obj_rv(const cJSON *obj)
 {
 	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "resourceVersion");
 	return cJSON_IsString(rv) ? rv->valuestring : "";
 }
 
-char *fs_kube_cache_key(const cJSON *obj)
+char *
+fs_kube_cache_key(const cJSON *obj)
 {
 	const cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
 	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(md, "namespace");
@@ -61,8 +66,9 @@ char *fs_kube_cache_key(const cJSON *obj)
 	return fs_buf_detach(&b);
 }
 
-struct fs_kube_cache_entry *fs_kube_cache_get(const struct fs_kube_cache *c,
-					      const char *key)
+struct fs_kube_cache_entry *
+fs_kube_cache_get(const struct fs_kube_cache *c,
+		  const char *key)
 {
 	for (struct fs_kube_cache_entry *e = c->slots[cache_hash(key) % c->n_slots]; e;
 	     e = e->next)
@@ -71,7 +77,8 @@ struct fs_kube_cache_entry *fs_kube_cache_get(const struct fs_kube_cache *c,
 	return NULL;
 }
 
-static void cache_grow(struct fs_kube_cache *c)
+static void
+cache_grow(struct fs_kube_cache *c)
 {
 	size_t n = c->n_slots * 4;
 	struct fs_kube_cache_entry **slots = fs_xcalloc(n, sizeof(*slots));
@@ -90,7 +97,8 @@ static void cache_grow(struct fs_kube_cache *c)
 	c->n_slots = n;
 }
 
-cJSON *fs_kube_cache_put(struct fs_kube_cache *c, const char *key, cJSON *obj)
+cJSON *
+fs_kube_cache_put(struct fs_kube_cache *c, const char *key, cJSON *obj)
 {
 	struct fs_kube_cache_entry *e = fs_kube_cache_get(c, key);
 	if (e) {
@@ -112,7 +120,8 @@ cJSON *fs_kube_cache_put(struct fs_kube_cache *c, const char *key, cJSON *obj)
 	return NULL;
 }
 
-cJSON *fs_kube_cache_remove(struct fs_kube_cache *c, const char *key)
+cJSON *
+fs_kube_cache_remove(struct fs_kube_cache *c, const char *key)
 {
 	struct fs_kube_cache_entry **pp = &c->slots[cache_hash(key) % c->n_slots];
 	for (; *pp; pp = &(*pp)->next) {
@@ -129,9 +138,10 @@ cJSON *fs_kube_cache_remove(struct fs_kube_cache *c, const char *key)
 	return NULL;
 }
 
-void fs_kube_cache_each(const struct fs_kube_cache *c,
-			void (*fn)(void *ud, struct fs_kube_cache_entry *e),
-			void *ud)
+void
+fs_kube_cache_each(const struct fs_kube_cache *c,
+		   void (*fn)(void *ud, struct fs_kube_cache_entry *e),
+		   void *ud)
 {
 	for (size_t i = 0; i < c->n_slots; i++)
 		for (struct fs_kube_cache_entry *e = c->slots[i]; e; e = e->next)

@@ -18,7 +18,8 @@
 
 /* ---------------------------------------------------------------- paths */
 
-void fs_kube_escape(struct fs_buf *b, const char *s)
+void
+fs_kube_escape(struct fs_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
@@ -31,8 +32,9 @@ void fs_kube_escape(struct fs_buf *b, const char *s)
 	}
 }
 
-char *fs_kube_path(const struct fs_kube_resource *r, const char *ns,
-		   const char *name, const char *sub)
+char *
+fs_kube_path(const struct fs_kube_resource *r, const char *ns,
+	     const char *name, const char *sub)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	if (r->group && r->group[0])
@@ -56,8 +58,9 @@ char *fs_kube_path(const struct fs_kube_resource *r, const char *ns,
 
 /* ---------------------------------------------------------------- client */
 
-struct fs_kube_client *fs_kube_client_new(const struct fs_kube_config *cfg,
-					  const struct fs_kube_client_opts *opts)
+struct fs_kube_client *
+fs_kube_client_new(const struct fs_kube_config *cfg,
+		   const struct fs_kube_client_opts *opts)
 {
 	static bool seeded;
 	if (!seeded) {
@@ -97,7 +100,8 @@ struct fs_kube_client *fs_kube_client_new(const struct fs_kube_config *cfg,
 	return c;
 }
 
-static void wipe_free(char *s, size_t n)
+static void
+wipe_free(char *s, size_t n)
 {
 	if (!s)
 		return;
@@ -107,7 +111,8 @@ static void wipe_free(char *s, size_t n)
 	free(s);
 }
 
-void fs_kube_client_free(struct fs_kube_client *c)
+void
+fs_kube_client_free(struct fs_kube_client *c)
 {
 	if (!c)
 		return;
@@ -130,7 +135,8 @@ void fs_kube_client_free(struct fs_kube_client *c)
 const char *fs_kube_client_namespace(const struct fs_kube_client *c) { return c->ns; }
 const char *fs_kube_client_server(const struct fs_kube_client *c) { return c->server; }
 
-void fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
+void
+fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
 {
 	ex->ca_pem = c->ca_pem;
 	ex->ca_pem_len = c->ca_pem_len;
@@ -142,14 +148,16 @@ void fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
 	ex->insecure = c->insecure;
 }
 
-void fs_kube_client_share_with_plugins(const struct fs_kube_client *c)
+void
+fs_kube_client_share_with_plugins(const struct fs_kube_client *c)
 {
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);
 	fs_http_set_api_server(c->server, &ex);
 }
 
-uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt)
+uint32_t
+fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt)
 {
 	uint64_t d = c->backoff_base_ms;
 	for (uint32_t i = 0; i < attempt && d < c->backoff_max_ms; i++)
@@ -166,7 +174,8 @@ uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt)
 static void call_send(struct fs_kube_call *call);
 static void limiter_kick(struct fs_kube_client *c);
 
-static void limiter_refill(struct fs_kube_client *c)
+static void
+limiter_refill(struct fs_kube_client *c)
 {
 	int64_t now = fs_now_ms();
 	c->tokens += (double)(now - c->tokens_at) * c->qps / 1000.0;
@@ -175,7 +184,8 @@ static void limiter_refill(struct fs_kube_client *c)
 	c->tokens_at = now;
 }
 
-static void limiter_on_timer(void *ud)
+static void
+limiter_on_timer(void *ud)
 {
 	struct fs_kube_client *c = ud;
 	fs_timer_stop(c->limiter_timer);
@@ -184,7 +194,8 @@ static void limiter_on_timer(void *ud)
 }
 
 /* send waiting calls while there are tokens, else arm the timer */
-static void limiter_kick(struct fs_kube_client *c)
+static void
+limiter_kick(struct fs_kube_client *c)
 {
 	limiter_refill(c);
 	while (c->waiting && c->tokens >= 1.0) {
@@ -203,7 +214,8 @@ static void limiter_kick(struct fs_kube_client *c)
 	}
 }
 
-static void limiter_enqueue(struct fs_kube_call *call)
+static void
+limiter_enqueue(struct fs_kube_call *call)
 {
 	struct fs_kube_client *c = call->client;
 	call->queued = true;
@@ -216,7 +228,8 @@ static void limiter_enqueue(struct fs_kube_call *call)
 		c->limiter_timer = fs_timer_start(0, 0, limiter_on_timer, c);
 }
 
-static void limiter_remove(struct fs_kube_call *call)
+static void
+limiter_remove(struct fs_kube_call *call)
 {
 	struct fs_kube_client *c = call->client;
 	struct fs_kube_call **pp = &c->waiting, *prev = NULL;
@@ -234,7 +247,8 @@ static void limiter_remove(struct fs_kube_call *call)
 
 /* ---------------------------------------------------------------- calls */
 
-static void call_unlink(struct fs_kube_call *call)
+static void
+call_unlink(struct fs_kube_call *call)
 {
 	struct fs_kube_client *c = call->client;
 	if (call->prev)
@@ -246,7 +260,8 @@ static void call_unlink(struct fs_kube_call *call)
 	call->prev = call->next = NULL;
 }
 
-static void call_free(struct fs_kube_call *call)
+static void
+call_free(struct fs_kube_call *call)
 {
 	free(call->method);
 	free(call->url);
@@ -259,8 +274,9 @@ static void call_free(struct fs_kube_call *call)
 }
 
 /* deliver the result; frees the call unless fs_kube_wait holds it */
-static void call_finish(struct fs_kube_call *call, enum fs_code code,
-			long status, const char *error, cJSON *obj)
+static void
+call_finish(struct fs_kube_call *call, enum fs_code code,
+	    long status, const char *error, cJSON *obj)
 {
 	fs_timer_stop(call->timer);
 	call->timer = NULL;
@@ -284,7 +300,8 @@ static void call_finish(struct fs_kube_call *call, enum fs_code code,
 	call_free(call);
 }
 
-static const char *header_value(const struct fs_http_response *r, const char *name)
+static const char *
+header_value(const struct fs_http_response *r, const char *name)
 {
 	for (uint32_t i = 0; i < r->n_headers; i++)
 		if (!strcmp(r->headers[i].key, name))
@@ -292,7 +309,8 @@ static const char *header_value(const struct fs_http_response *r, const char *na
 	return NULL;
 }
 
-static void call_on_retry(void *ud)
+static void
+call_on_retry(void *ud)
 {
 	struct fs_kube_call *call = ud;
 	fs_timer_stop(call->timer);
@@ -300,7 +318,8 @@ static void call_on_retry(void *ud)
 	limiter_enqueue(call);
 }
 
-static bool call_retry(struct fs_kube_call *call, uint32_t retry_after_s)
+static bool
+call_retry(struct fs_kube_call *call, uint32_t retry_after_s)
 {
 	struct fs_kube_client *c = call->client;
 	if (call->attempt >= c->max_retries || c->closing)
@@ -314,7 +333,8 @@ static bool call_retry(struct fs_kube_call *call, uint32_t retry_after_s)
 	return true;
 }
 
-static void call_on_http(void *ud, const struct fs_http_response *r)
+static void
+call_on_http(void *ud, const struct fs_http_response *r)
 {
 	struct fs_kube_call *call = ud;
 	call->http = NULL;
@@ -359,7 +379,8 @@ static void call_on_http(void *ud, const struct fs_http_response *r)
 	free(msg);
 }
 
-static void call_send(struct fs_kube_call *call)
+static void
+call_send(struct fs_kube_call *call)
 {
 	struct fs_kube_client *c = call->client;
 	char ct[128];
@@ -389,7 +410,8 @@ static void call_send(struct fs_kube_call *call)
 		call->timer = fs_timer_start(0, 0, fs_kube_call_fail_later, call);
 }
 
-void fs_kube_call_fail_later(void *ud)
+void
+fs_kube_call_fail_later(void *ud)
 {
 	struct fs_kube_call *call = ud;
 	char msg[256];
@@ -397,7 +419,8 @@ void fs_kube_call_fail_later(void *ud)
 	call_finish(call, FS_E_INVAL, 0, msg, NULL);
 }
 
-static void call_on_refused(void *ud)
+static void
+call_on_refused(void *ud)
 {
 	struct fs_kube_call *call = ud;
 	char msg[512];
@@ -407,11 +430,12 @@ static void call_on_refused(void *ud)
 	call_finish(call, FS_E_PERM, 0, msg, NULL);
 }
 
-static struct fs_kube_call *call_start(struct fs_kube_client *c, const char *method,
-				       char *path, const char *query,
-				       char *body, const char *content_type,
-				       uint32_t flags, const char *what_name,
-				       fs_kube_done_fn done, void *ud)
+static struct fs_kube_call *
+call_start(struct fs_kube_client *c, const char *method,
+	   char *path, const char *query,
+	   char *body, const char *content_type,
+	   uint32_t flags, const char *what_name,
+	   fs_kube_done_fn done, void *ud)
 {
 	struct fs_kube_call *call = fs_xcalloc(1, sizeof(*call));
 	call->client = c;
@@ -442,7 +466,8 @@ static struct fs_kube_call *call_start(struct fs_kube_client *c, const char *met
 	return call;
 }
 
-void fs_kube_call_cancel(struct fs_kube_call *call)
+void
+fs_kube_call_cancel(struct fs_kube_call *call)
 {
 	if (call->http) {
 		fs_http_cancel(call->http); /* runs call_on_http -> finish */
@@ -452,7 +477,8 @@ void fs_kube_call_cancel(struct fs_kube_call *call)
 		    call->cancel_reason ? call->cancel_reason : "canceled", NULL);
 }
 
-void fs_kube_client_fence(struct fs_kube_client *c, bool fenced)
+void
+fs_kube_client_fence(struct fs_kube_client *c, bool fenced)
 {
 	c->fenced = fenced;
 	if (!fenced)
@@ -469,7 +495,8 @@ void fs_kube_client_fence(struct fs_kube_client *c, bool fenced)
 	}
 }
 
-enum fs_code fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err)
+enum fs_code
+fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err)
 {
 	if (out)
 		*out = NULL;
@@ -497,28 +524,31 @@ enum fs_code fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err)
 
 /* ---------------------------------------------------------------- verbs */
 
-static const char *ns_of(const struct fs_kube_client *c,
-			 const struct fs_kube_resource *r, const char *ns)
+static const char *
+ns_of(const struct fs_kube_client *c,
+      const struct fs_kube_resource *r, const char *ns)
 {
 	if (!r->namespaced)
 		return NULL;
 	return ns ? ns : c->ns;
 }
 
-struct fs_kube_call *fs_kube_get(struct fs_kube_client *c,
-				 const struct fs_kube_resource *r,
-				 const char *ns, const char *name,
-				 fs_kube_done_fn done, void *ud)
+struct fs_kube_call *
+fs_kube_get(struct fs_kube_client *c,
+	    const struct fs_kube_resource *r,
+	    const char *ns, const char *name,
+	    fs_kube_done_fn done, void *ud)
 {
 	return call_start(c, "GET", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
 			  NULL, NULL, NULL, 0, name, done, ud);
 }
 
-struct fs_kube_call *fs_kube_list(struct fs_kube_client *c,
-				  const struct fs_kube_resource *r,
-				  const char *ns,
-				  const struct fs_kube_list_opts *lo,
-				  fs_kube_done_fn done, void *ud)
+struct fs_kube_call *
+fs_kube_list(struct fs_kube_client *c,
+	     const struct fs_kube_resource *r,
+	     const char *ns,
+	     const struct fs_kube_list_opts *lo,
+	     fs_kube_done_fn done, void *ud)
 {
 	struct fs_buf q = FS_BUF_INIT;
 	if (lo) {
@@ -554,29 +584,32 @@ struct fs_kube_call *fs_kube_list(struct fs_kube_client *c,
 	return call;
 }
 
-static const char *obj_name(const cJSON *obj)
+static const char *
+obj_name(const cJSON *obj)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "name");
 	return cJSON_IsString(n) ? n->valuestring : "";
 }
 
-struct fs_kube_call *fs_kube_create(struct fs_kube_client *c,
-				    const struct fs_kube_resource *r,
-				    const char *ns, const cJSON *obj,
-				    uint32_t flags, fs_kube_done_fn done,
-				    void *ud)
+struct fs_kube_call *
+fs_kube_create(struct fs_kube_client *c,
+	       const struct fs_kube_resource *r,
+	       const char *ns, const cJSON *obj,
+	       uint32_t flags, fs_kube_done_fn done,
+	       void *ud)
 {
 	return call_start(c, "POST", fs_kube_path(r, ns_of(c, r, ns), NULL, NULL),
 			  NULL, cJSON_PrintUnformatted(obj), "application/json",
 			  flags & ~FS_KUBE_STATUS, obj_name(obj), done, ud);
 }
 
-struct fs_kube_call *fs_kube_update(struct fs_kube_client *c,
-				    const struct fs_kube_resource *r,
-				    const char *ns, const cJSON *obj,
-				    uint32_t flags, fs_kube_done_fn done,
-				    void *ud)
+struct fs_kube_call *
+fs_kube_update(struct fs_kube_client *c,
+	       const struct fs_kube_resource *r,
+	       const char *ns, const cJSON *obj,
+	       uint32_t flags, fs_kube_done_fn done,
+	       void *ud)
 {
 	const char *name = obj_name(obj);
 	return call_start(c, "PUT",
@@ -586,12 +619,13 @@ struct fs_kube_call *fs_kube_update(struct fs_kube_client *c,
 			  flags, name, done, ud);
 }
 
-struct fs_kube_call *fs_kube_patch(struct fs_kube_client *c,
-				   const struct fs_kube_resource *r,
-				   const char *ns, const char *name,
-				   enum fs_kube_patch type, const char *patch,
-				   uint32_t flags, fs_kube_done_fn done,
-				   void *ud)
+struct fs_kube_call *
+fs_kube_patch(struct fs_kube_client *c,
+	      const struct fs_kube_resource *r,
+	      const char *ns, const char *name,
+	      enum fs_kube_patch type, const char *patch,
+	      uint32_t flags, fs_kube_done_fn done,
+	      void *ud)
 {
 	static const char *const types[] = {
 		"application/merge-patch+json", "application/json-patch+json",
@@ -603,11 +637,12 @@ struct fs_kube_call *fs_kube_patch(struct fs_kube_client *c,
 			  name, done, ud);
 }
 
-struct fs_kube_call *fs_kube_delete(struct fs_kube_client *c,
-				    const struct fs_kube_resource *r,
-				    const char *ns, const char *name,
-				    const char *precond_rv, uint32_t flags,
-				    fs_kube_done_fn done, void *ud)
+struct fs_kube_call *
+fs_kube_delete(struct fs_kube_client *c,
+	       const struct fs_kube_resource *r,
+	       const char *ns, const char *name,
+	       const char *precond_rv, uint32_t flags,
+	       fs_kube_done_fn done, void *ud)
 {
 	char *body = NULL;
 	if (precond_rv) {

@@ -31,7 +31,8 @@ struct cfg_set {
 static enum fs_code cfg_err(char **err, enum fs_code code, const char *fmt, ...)
 	FS_PRINTF(3, 4);
 
-static enum fs_code cfg_err(char **err, enum fs_code code, const char *fmt, ...)
+static enum fs_code
+cfg_err(char **err, enum fs_code code, const char *fmt, ...)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	va_list ap;
@@ -42,7 +43,8 @@ static enum fs_code cfg_err(char **err, enum fs_code code, const char *fmt, ...)
 	return code;
 }
 
-char *fs_kube_base64_decode(const char *in, size_t *out_len)
+char *
+fs_kube_base64_decode(const char *in, size_t *out_len)
 {
 	size_t n = strlen(in);
 	char *out = fs_xmalloc(n / 4 * 3 + 4);
@@ -89,7 +91,8 @@ bad:
 	return NULL;
 }
 
-static const char *cfg_str(const cJSON *obj, const char *key)
+static const char *
+cfg_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
@@ -97,9 +100,10 @@ static const char *cfg_str(const cJSON *obj, const char *key)
 
 /* the entry named `name` in list `list` ("clusters") of the first file
  * that has it; *file gets that file */
-static const cJSON *cfg_find(const struct cfg_set *s, const char *list,
-			     const char *name, const char *member,
-			     const struct cfg_file **file)
+static const cJSON *
+cfg_find(const struct cfg_set *s, const char *list,
+	 const char *name, const char *member,
+	 const struct cfg_file **file)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->f[i].root, list);
@@ -117,7 +121,8 @@ static const cJSON *cfg_find(const struct cfg_set *s, const char *list,
 	return NULL;
 }
 
-static char *cfg_path(const struct cfg_file *f, const char *p)
+static char *
+cfg_path(const struct cfg_file *f, const char *p)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	if (p[0] == '/' || !f->dir[0])
@@ -128,10 +133,11 @@ static char *cfg_path(const struct cfg_file *f, const char *p)
 }
 
 /* a credential from `<key>` (a file) or `<key>-data` (base64) */
-static enum fs_code cfg_blob(const struct cfg_file *f, const cJSON *obj,
-			     const char *what, const char *key,
-			     const char *data_key, char **out, size_t *out_len,
-			     char **err)
+static enum fs_code
+cfg_blob(const struct cfg_file *f, const cJSON *obj,
+	 const char *what, const char *key,
+	 const char *data_key, char **out, size_t *out_len,
+	 char **err)
 {
 	const char *data = cfg_str(obj, data_key);
 	if (data) {
@@ -158,15 +164,17 @@ static enum fs_code cfg_blob(const struct cfg_file *f, const cJSON *obj,
 	return FS_OK;
 }
 
-static void cfg_trim(char *s)
+static void
+cfg_trim(char *s)
 {
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
 		s[--n] = '\0';
 }
 
-static enum fs_code cfg_resolve(const struct cfg_set *s, const char *context,
-				struct fs_kube_config **out, char **err)
+static enum fs_code
+cfg_resolve(const struct cfg_set *s, const char *context,
+	    struct fs_kube_config **out, char **err)
 {
 	const char *ctxname = context;
 	for (size_t i = 0; !ctxname && i < s->n; i++) {
@@ -289,7 +297,8 @@ fail:
 	return rc;
 }
 
-static void cfg_set_release(struct cfg_set *s)
+static void
+cfg_set_release(struct cfg_set *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		cJSON_Delete(s->f[i].root);
@@ -299,8 +308,9 @@ static void cfg_set_release(struct cfg_set *s)
 	s->n = 0;
 }
 
-static enum fs_code cfg_add_text(struct cfg_set *s, const char *text,
-				 size_t len, const char *name, char **err)
+static enum fs_code
+cfg_add_text(struct cfg_set *s, const char *text,
+	     size_t len, const char *name, char **err)
 {
 	char *yerr = NULL;
 	cJSON *docs = fs_kube_yaml_parse(text, len, name, &yerr);
@@ -349,9 +359,10 @@ static enum fs_code cfg_add_text(struct cfg_set *s, const char *text,
 	return FS_OK;
 }
 
-enum fs_code fs_kube_config_parse(const char *text, size_t len,
-				  const char *name, const char *context,
-				  struct fs_kube_config **out, char **err)
+enum fs_code
+fs_kube_config_parse(const char *text, size_t len,
+		     const char *name, const char *context,
+		     struct fs_kube_config **out, char **err)
 {
 	struct cfg_set s = {0};
 	*out = NULL;
@@ -363,7 +374,8 @@ enum fs_code fs_kube_config_parse(const char *text, size_t len,
 	return rc;
 }
 
-static enum fs_code cfg_add_file(struct cfg_set *s, const char *path, char **err)
+static enum fs_code
+cfg_add_file(struct cfg_set *s, const char *path, char **err)
 {
 	size_t len;
 	char *rerr = NULL;
@@ -378,8 +390,9 @@ static enum fs_code cfg_add_file(struct cfg_set *s, const char *path, char **err
 	return rc;
 }
 
-enum fs_code fs_kube_config_load(const struct fs_kube_config_opts *opts,
-				 struct fs_kube_config **out, char **err)
+enum fs_code
+fs_kube_config_load(const struct fs_kube_config_opts *opts,
+		    struct fs_kube_config **out, char **err)
 {
 	static const struct fs_kube_config_opts none = {0};
 	if (!opts)
@@ -424,8 +437,9 @@ enum fs_code fs_kube_config_load(const struct fs_kube_config_opts *opts,
 	return rc;
 }
 
-enum fs_code fs_kube_config_in_cluster(const char *sa_dir,
-				       struct fs_kube_config **out, char **err)
+enum fs_code
+fs_kube_config_in_cluster(const char *sa_dir,
+			  struct fs_kube_config **out, char **err)
 {
 	const char *host = getenv("KUBERNETES_SERVICE_HOST");
 	const char *port = getenv("KUBERNETES_SERVICE_PORT");
@@ -478,7 +492,8 @@ out:
 	return FS_OK;
 }
 
-static void cfg_wipe(char *s, size_t n)
+static void
+cfg_wipe(char *s, size_t n)
 {
 	if (!s)
 		return;
@@ -488,7 +503,8 @@ static void cfg_wipe(char *s, size_t n)
 	free(s);
 }
 
-void fs_kube_config_free(struct fs_kube_config *c)
+void
+fs_kube_config_free(struct fs_kube_config *c)
 {
 	if (!c)
 		return;

@@ -59,8 +59,9 @@ struct pending {
 	struct pending *next;
 };
 
-struct fs_kube_recorder *fs_kube_recorder_new(struct fs_kube_client *c,
-					      const struct fs_kube_recorder_opts *o)
+struct fs_kube_recorder *
+fs_kube_recorder_new(struct fs_kube_client *c,
+		     const struct fs_kube_recorder_opts *o)
 {
 	struct fs_kube_recorder *r = fs_xcalloc(1, sizeof(*r));
 	r->client = c;
@@ -74,7 +75,8 @@ struct fs_kube_recorder *fs_kube_recorder_new(struct fs_kube_client *c,
 	return r;
 }
 
-static void series_clear(struct series *s)
+static void
+series_clear(struct series *s)
 {
 	free(s->key);
 	free(s->ns);
@@ -82,7 +84,8 @@ static void series_clear(struct series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void fs_kube_recorder_free(struct fs_kube_recorder *r)
+void
+fs_kube_recorder_free(struct fs_kube_recorder *r)
 {
 	if (!r)
 		return;
@@ -97,14 +100,16 @@ void fs_kube_recorder_free(struct fs_kube_recorder *r)
 	free(r);
 }
 
-void fs_kube_recorder_stats(const struct fs_kube_recorder *r,
-			    struct fs_kube_recorder_stats *out)
+void
+fs_kube_recorder_stats(const struct fs_kube_recorder *r,
+		       struct fs_kube_recorder_stats *out)
 {
 	*out = r->stats;
 	out->core_v1 = r->core;
 }
 
-static void micro_time(char *buf, size_t n, bool micro)
+static void
+micro_time(char *buf, size_t n, bool micro)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
@@ -118,21 +123,24 @@ static void micro_time(char *buf, size_t n, bool micro)
 		snprintf(buf, n, "%sZ", s);
 }
 
-static const char *md_str(const cJSON *obj, const char *key)
+static const char *
+md_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static const char *top_str(const cJSON *obj, const char *key)
+static const char *
+top_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 /* per-object token bucket; false when over the limit */
-static bool take_token(struct fs_kube_recorder *r, const char *uid)
+static bool
+take_token(struct fs_kube_recorder *r, const char *uid)
 {
 	int64_t now = fs_now_ms();
 	struct bucket *b = NULL;
@@ -158,7 +166,8 @@ static bool take_token(struct fs_kube_recorder *r, const char *uid)
 	return true;
 }
 
-static cJSON *object_ref(const cJSON *obj)
+static cJSON *
+object_ref(const cJSON *obj)
 {
 	cJSON *ref = cJSON_CreateObject();
 	cJSON_AddStringToObject(ref, "apiVersion", top_str(obj, "apiVersion"));
@@ -172,7 +181,8 @@ static cJSON *object_ref(const cJSON *obj)
 	return ref;
 }
 
-static void pending_unlink(struct pending *p)
+static void
+pending_unlink(struct pending *p)
 {
 	struct pending **pp = &p->rec->pending;
 	while (*pp && *pp != p)
@@ -184,7 +194,8 @@ static void pending_unlink(struct pending *p)
 	free(p);
 }
 
-static void on_created(void *ud, struct fs_kube_result *res)
+static void
+on_created(void *ud, struct fs_kube_result *res)
 {
 	struct pending *p = ud;
 	struct fs_kube_recorder *r = p->rec;
@@ -214,7 +225,8 @@ static void on_created(void *ud, struct fs_kube_result *res)
 	pending_unlink(p);
 }
 
-static void on_patched(void *ud, struct fs_kube_result *res)
+static void
+on_patched(void *ud, struct fs_kube_result *res)
 {
 	struct fs_kube_recorder *r = ud;
 	if (res->code == FS_OK)
@@ -223,7 +235,8 @@ static void on_patched(void *ud, struct fs_kube_result *res)
 		r->stats.failed++;
 }
 
-static size_t series_slot(struct fs_kube_recorder *r, const char *key)
+static size_t
+series_slot(struct fs_kube_recorder *r, const char *key)
 {
 	int64_t now = fs_now_ms();
 	for (size_t i = 0; i < r->n_series; i++)
@@ -241,9 +254,10 @@ static size_t series_slot(struct fs_kube_recorder *r, const char *key)
 	return oldest;
 }
 
-void fs_kube_record(struct fs_kube_recorder *r, const cJSON *regarding,
-		    const char *type, const char *reason, const char *action,
-		    const char *fmt, ...)
+void
+fs_kube_record(struct fs_kube_recorder *r, const cJSON *regarding,
+	       const char *type, const char *reason, const char *action,
+	       const char *fmt, ...)
 {
 	struct fs_buf msg = FS_BUF_INIT;
 	va_list ap;

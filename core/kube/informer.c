@@ -42,10 +42,11 @@ static void inf_watch(struct fs_kube_informer *inf);
 
 static char *dup_or_null(const char *s) { return s ? fs_xstrdup(s) : NULL; }
 
-struct fs_kube_informer *fs_kube_informer_new(struct fs_kube_client *c,
-					      const struct fs_kube_informer_opts *o,
-					      const struct fs_kube_handlers *h,
-					      void *ud)
+struct fs_kube_informer *
+fs_kube_informer_new(struct fs_kube_client *c,
+		     const struct fs_kube_informer_opts *o,
+		     const struct fs_kube_handlers *h,
+		     void *ud)
 {
 	struct fs_kube_informer *inf = fs_xcalloc(1, sizeof(*inf));
 	inf->client = c;
@@ -71,7 +72,8 @@ struct fs_kube_informer *fs_kube_informer_new(struct fs_kube_client *c,
 	return inf;
 }
 
-static void inf_stop_io(struct fs_kube_informer *inf)
+static void
+inf_stop_io(struct fs_kube_informer *inf)
 {
 	fs_timer_stop(inf->timer);
 	inf->timer = NULL;
@@ -84,7 +86,8 @@ static void inf_stop_io(struct fs_kube_informer *inf)
 	inf->stream = NULL;
 }
 
-void fs_kube_informer_free(struct fs_kube_informer *inf)
+void
+fs_kube_informer_free(struct fs_kube_informer *inf)
 {
 	if (!inf)
 		return;
@@ -110,14 +113,16 @@ bool fs_kube_informer_synced(const struct fs_kube_informer *inf) { return inf->s
 size_t fs_kube_informer_count(const struct fs_kube_informer *inf) { return inf->cache.n; }
 const char *fs_kube_informer_rv(const struct fs_kube_informer *inf) { return inf->rv; }
 
-void fs_kube_informer_stats(const struct fs_kube_informer *inf,
-			    struct fs_kube_informer_stats *out)
+void
+fs_kube_informer_stats(const struct fs_kube_informer *inf,
+		       struct fs_kube_informer_stats *out)
 {
 	*out = inf->stats;
 }
 
-const cJSON *fs_kube_informer_get(const struct fs_kube_informer *inf,
-				  const char *ns, const char *name)
+const cJSON *
+fs_kube_informer_get(const struct fs_kube_informer *inf,
+		     const char *ns, const char *name)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	if (ns && ns[0])
@@ -128,7 +133,8 @@ const cJSON *fs_kube_informer_get(const struct fs_kube_informer *inf,
 	return e ? e->obj : NULL;
 }
 
-static void set_rv(struct fs_kube_informer *inf, const char *rv)
+static void
+set_rv(struct fs_kube_informer *inf, const char *rv)
 {
 	if (!rv || !rv[0])
 		return;
@@ -138,7 +144,8 @@ static void set_rv(struct fs_kube_informer *inf, const char *rv)
 
 /* ------------------------------------------------------------ retries */
 
-static void inf_on_timer(void *ud)
+static void
+inf_on_timer(void *ud)
 {
 	struct fs_kube_informer *inf = ud;
 	fs_timer_stop(inf->timer);
@@ -151,7 +158,8 @@ static void inf_on_timer(void *ud)
 		inf_list(inf);
 }
 
-static void inf_retry(struct fs_kube_informer *inf, bool relist)
+static void
+inf_retry(struct fs_kube_informer *inf, bool relist)
 {
 	uint64_t d = inf->backoff_base_ms;
 	for (uint32_t i = 0; i < inf->failures && d < inf->backoff_max_ms; i++)
@@ -177,7 +185,8 @@ struct diff_ctx {
 };
 
 /* objects in the old cache that the new list lacks: deleted meanwhile */
-static void diff_deleted(void *ud, struct fs_kube_cache_entry *e)
+static void
+diff_deleted(void *ud, struct fs_kube_cache_entry *e)
 {
 	struct diff_ctx *d = ud;
 	if (!fs_kube_cache_get(d->fresh, e->key) && d->inf->h.on_delete) {
@@ -186,7 +195,8 @@ static void diff_deleted(void *ud, struct fs_kube_cache_entry *e)
 	}
 }
 
-static void diff_present(void *ud, struct fs_kube_cache_entry *e)
+static void
+diff_present(void *ud, struct fs_kube_cache_entry *e)
 {
 	struct diff_ctx *d = ud;
 	struct fs_kube_informer *inf = d->inf;
@@ -202,7 +212,8 @@ static void diff_present(void *ud, struct fs_kube_cache_entry *e)
 	}
 }
 
-static void inf_list_complete(struct fs_kube_informer *inf, const char *list_rv)
+static void
+inf_list_complete(struct fs_kube_informer *inf, const char *list_rv)
 {
 	struct diff_ctx d = {inf, &inf->next};
 	fs_kube_cache_each(&inf->cache, diff_deleted, &d);
@@ -223,7 +234,8 @@ static void inf_list_complete(struct fs_kube_informer *inf, const char *list_rv)
 		inf_watch(inf);
 }
 
-static void inf_on_list(void *ud, struct fs_kube_result *res)
+static void
+inf_on_list(void *ud, struct fs_kube_result *res)
 {
 	struct fs_kube_informer *inf = ud;
 	inf->call = NULL;
@@ -264,7 +276,8 @@ static void inf_on_list(void *ud, struct fs_kube_result *res)
 	inf_list_complete(inf, cJSON_IsString(rv) ? rv->valuestring : "");
 }
 
-static void inf_list(struct fs_kube_informer *inf)
+static void
+inf_list(struct fs_kube_informer *inf)
 {
 	if (!inf->listing_pages) {
 		fs_kube_cache_init(&inf->next);
@@ -281,7 +294,8 @@ static void inf_list(struct fs_kube_informer *inf)
 
 /* ------------------------------------------------------------ watch */
 
-static enum fs_code inf_on_event(void *ud, struct fs_kube_event *ev)
+static enum fs_code
+inf_on_event(void *ud, struct fs_kube_event *ev)
 {
 	struct fs_kube_informer *inf = ud;
 	inf->failures = 0;
@@ -319,7 +333,8 @@ static enum fs_code inf_on_event(void *ud, struct fs_kube_event *ev)
 	return FS_OK;
 }
 
-static void inf_on_end(void *ud, enum fs_code code, const char *error)
+static void
+inf_on_end(void *ud, enum fs_code code, const char *error)
 {
 	struct fs_kube_informer *inf = ud;
 	inf->stream = NULL;
@@ -343,7 +358,8 @@ static void inf_on_end(void *ud, enum fs_code code, const char *error)
 	inf_retry(inf, false);
 }
 
-static void inf_watch(struct fs_kube_informer *inf)
+static void
+inf_watch(struct fs_kube_informer *inf)
 {
 	/* vary the server timeout so that many informers do not reconnect
 	 * at the same moment */
@@ -360,21 +376,24 @@ static void inf_watch(struct fs_kube_informer *inf)
 				    inf_on_end, inf);
 }
 
-static void resync_one(void *ud, struct fs_kube_cache_entry *e)
+static void
+resync_one(void *ud, struct fs_kube_cache_entry *e)
 {
 	struct fs_kube_informer *inf = ud;
 	if (inf->h.on_update)
 		inf->h.on_update(inf->ud, e->obj, e->obj);
 }
 
-static void inf_on_resync(void *ud)
+static void
+inf_on_resync(void *ud)
 {
 	struct fs_kube_informer *inf = ud;
 	if (inf->synced)
 		fs_kube_cache_each(&inf->cache, resync_one, inf);
 }
 
-void fs_kube_informer_start(struct fs_kube_informer *inf)
+void
+fs_kube_informer_start(struct fs_kube_informer *inf)
 {
 	if (inf->running)
 		return;

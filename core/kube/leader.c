@@ -36,7 +36,8 @@ struct fs_kube_leader {
 
 static void le_tick(void *ud);
 
-static void micro_time(char *buf, size_t n)
+static void
+micro_time(char *buf, size_t n)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
@@ -47,20 +48,23 @@ static void micro_time(char *buf, size_t n)
 	snprintf(buf, n, "%s.%06ldZ", s, (long)tv.tv_usec);
 }
 
-static const char *spec_str(const cJSON *lease, const char *key)
+static const char *
+spec_str(const cJSON *lease, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(lease, "spec"), key);
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static void le_schedule(struct fs_kube_leader *le, uint32_t ms)
+static void
+le_schedule(struct fs_kube_leader *le, uint32_t ms)
 {
 	fs_timer_stop(le->timer);
 	le->timer = fs_timer_start(ms, 0, le_tick, le);
 }
 
-static void le_lose(struct fs_kube_leader *le, const char *why)
+static void
+le_lose(struct fs_kube_leader *le, const char *why)
 {
 	if (!le->leading)
 		return;
@@ -72,7 +76,8 @@ static void le_lose(struct fs_kube_leader *le, const char *why)
 		le->o.on_stopped(le->o.ud);
 }
 
-static void le_win(struct fs_kube_leader *le)
+static void
+le_win(struct fs_kube_leader *le)
 {
 	le->last_renew_ms = fs_now_ms();
 	if (le->leading)
@@ -85,7 +90,8 @@ static void le_win(struct fs_kube_leader *le)
 		le->o.on_started(le->o.ud);
 }
 
-static void set_holder(struct fs_kube_leader *le, const char *holder)
+static void
+set_holder(struct fs_kube_leader *le, const char *holder)
 {
 	if (!strcmp(le->holder, holder))
 		return;
@@ -95,8 +101,9 @@ static void set_holder(struct fs_kube_leader *le, const char *holder)
 		le->o.on_new_leader(le->o.ud, holder);
 }
 
-static cJSON *lease_spec(struct fs_kube_leader *le, cJSON *spec, bool taking,
-			 const char *prev_holder)
+static cJSON *
+lease_spec(struct fs_kube_leader *le, cJSON *spec, bool taking,
+	   const char *prev_holder)
 {
 	char now[64];
 	micro_time(now, sizeof(now));
@@ -120,7 +127,8 @@ static cJSON *lease_spec(struct fs_kube_leader *le, cJSON *spec, bool taking,
 	return spec;
 }
 
-static void le_on_write(void *ud, struct fs_kube_result *res)
+static void
+le_on_write(void *ud, struct fs_kube_result *res)
 {
 	struct fs_kube_leader *le = ud;
 	le->call = NULL;
@@ -137,7 +145,8 @@ static void le_on_write(void *ud, struct fs_kube_result *res)
 	le_schedule(le, le->retry_ms);
 }
 
-static void le_on_get(void *ud, struct fs_kube_result *res)
+static void
+le_on_get(void *ud, struct fs_kube_result *res)
 {
 	struct fs_kube_leader *le = ud;
 	le->call = NULL;
@@ -193,7 +202,8 @@ static void le_on_get(void *ud, struct fs_kube_result *res)
 	le->call = fs_kube_update(le->client, &lease_res, le->ns, lease, 0, le_on_write, le);
 }
 
-static void le_tick(void *ud)
+static void
+le_tick(void *ud)
 {
 	struct fs_kube_leader *le = ud;
 	fs_timer_stop(le->timer);
@@ -206,8 +216,9 @@ static void le_tick(void *ud)
 	le->call = fs_kube_get(le->client, &lease_res, le->ns, le->name, le_on_get, le);
 }
 
-struct fs_kube_leader *fs_kube_leader_start(struct fs_kube_client *c,
-					    const struct fs_kube_leader_opts *o)
+struct fs_kube_leader *
+fs_kube_leader_start(struct fs_kube_client *c,
+		     const struct fs_kube_leader_opts *o)
 {
 	struct fs_kube_leader *le = fs_xcalloc(1, sizeof(*le));
 	le->client = c;
@@ -233,19 +244,22 @@ struct fs_kube_leader *fs_kube_leader_start(struct fs_kube_client *c,
 	return le;
 }
 
-static void le_wake(void *ud)
+static void
+le_wake(void *ud)
 {
 	(void)ud; /* only ends the wait below */
 }
 
-static void le_on_release(void *ud, struct fs_kube_result *res)
+static void
+le_on_release(void *ud, struct fs_kube_result *res)
 {
 	bool *done = ud;
 	*done = true;
 	(void)res;
 }
 
-void fs_kube_leader_stop(struct fs_kube_leader *le)
+void
+fs_kube_leader_stop(struct fs_kube_leader *le)
 {
 	if (!le)
 		return;

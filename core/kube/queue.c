@@ -37,7 +37,8 @@ struct fs_kube_queue {
 	size_t ready, waiting;
 };
 
-static size_t qhash(const char *s)
+static size_t
+qhash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
@@ -45,7 +46,8 @@ static size_t qhash(const char *s)
 	return (size_t)h;
 }
 
-struct fs_kube_queue *fs_kube_queue_new(const struct fs_kube_queue_opts *o)
+struct fs_kube_queue *
+fs_kube_queue_new(const struct fs_kube_queue_opts *o)
 {
 	struct fs_kube_queue *q = fs_xcalloc(1, sizeof(*q));
 	if (o)
@@ -59,7 +61,8 @@ struct fs_kube_queue *fs_kube_queue_new(const struct fs_kube_queue_opts *o)
 	return q;
 }
 
-void fs_kube_queue_free(struct fs_kube_queue *q)
+void
+fs_kube_queue_free(struct fs_kube_queue *q)
 {
 	if (!q)
 		return;
@@ -77,7 +80,8 @@ void fs_kube_queue_free(struct fs_kube_queue *q)
 	free(q);
 }
 
-static struct qkey *qfind(const struct fs_kube_queue *q, const char *key)
+static struct qkey *
+qfind(const struct fs_kube_queue *q, const char *key)
 {
 	for (struct qkey *k = q->slots[qhash(key) % q->n_slots]; k; k = k->hnext)
 		if (!strcmp(k->key, key))
@@ -85,7 +89,8 @@ static struct qkey *qfind(const struct fs_kube_queue *q, const char *key)
 	return NULL;
 }
 
-static struct qkey *qget(struct fs_kube_queue *q, const char *key)
+static struct qkey *
+qget(struct fs_kube_queue *q, const char *key)
 {
 	struct qkey *k = qfind(q, key);
 	if (k)
@@ -101,7 +106,8 @@ static struct qkey *qget(struct fs_kube_queue *q, const char *key)
 }
 
 /* forget an idle key that has nothing left to remember */
-static void qdrop(struct fs_kube_queue *q, struct qkey *k)
+static void
+qdrop(struct fs_kube_queue *q, struct qkey *k)
 {
 	if (k->state != KEY_IDLE || k->failures || k->delay || k->dirty)
 		return;
@@ -114,7 +120,8 @@ static void qdrop(struct fs_kube_queue *q, struct qkey *k)
 	free(k);
 }
 
-static void qpush(struct fs_kube_queue *q, struct qkey *k)
+static void
+qpush(struct fs_kube_queue *q, struct qkey *k)
 {
 	k->state = KEY_READY;
 	k->fnext = NULL;
@@ -128,7 +135,8 @@ static void qpush(struct fs_kube_queue *q, struct qkey *k)
 		q->o.on_ready(q->o.ud);
 }
 
-void fs_kube_queue_add(struct fs_kube_queue *q, const char *key)
+void
+fs_kube_queue_add(struct fs_kube_queue *q, const char *key)
 {
 	struct qkey *k = qget(q, key);
 	switch (k->state) {
@@ -148,7 +156,8 @@ void fs_kube_queue_add(struct fs_kube_queue *q, const char *key)
 	}
 }
 
-static void qon_delay(void *ud)
+static void
+qon_delay(void *ud)
 {
 	struct qkey *k = ud;
 	struct fs_kube_queue *q = k->q;
@@ -158,8 +167,9 @@ static void qon_delay(void *ud)
 	fs_kube_queue_add(q, k->key);
 }
 
-void fs_kube_queue_add_after(struct fs_kube_queue *q, const char *key,
-			     uint32_t delay_ms)
+void
+fs_kube_queue_add_after(struct fs_kube_queue *q, const char *key,
+			uint32_t delay_ms)
 {
 	if (delay_ms == 0) {
 		fs_kube_queue_add(q, key);
@@ -174,7 +184,8 @@ void fs_kube_queue_add_after(struct fs_kube_queue *q, const char *key,
 	q->waiting++;
 }
 
-uint32_t fs_kube_queue_add_rate_limited(struct fs_kube_queue *q, const char *key)
+uint32_t
+fs_kube_queue_add_rate_limited(struct fs_kube_queue *q, const char *key)
 {
 	struct qkey *k = qget(q, key);
 	uint64_t d = q->o.base_delay_ms;
@@ -187,7 +198,8 @@ uint32_t fs_kube_queue_add_rate_limited(struct fs_kube_queue *q, const char *key
 	return (uint32_t)d;
 }
 
-void fs_kube_queue_forget(struct fs_kube_queue *q, const char *key)
+void
+fs_kube_queue_forget(struct fs_kube_queue *q, const char *key)
 {
 	struct qkey *k = qfind(q, key);
 	if (!k)
@@ -196,13 +208,15 @@ void fs_kube_queue_forget(struct fs_kube_queue *q, const char *key)
 	qdrop(q, k);
 }
 
-uint32_t fs_kube_queue_failures(const struct fs_kube_queue *q, const char *key)
+uint32_t
+fs_kube_queue_failures(const struct fs_kube_queue *q, const char *key)
 {
 	const struct qkey *k = qfind(q, key);
 	return k ? k->failures : 0;
 }
 
-const char *fs_kube_queue_get(struct fs_kube_queue *q)
+const char *
+fs_kube_queue_get(struct fs_kube_queue *q)
 {
 	struct qkey *k = q->head;
 	if (!k)
@@ -216,7 +230,8 @@ const char *fs_kube_queue_get(struct fs_kube_queue *q)
 	return k->key;
 }
 
-void fs_kube_queue_done(struct fs_kube_queue *q, const char *key)
+void
+fs_kube_queue_done(struct fs_kube_queue *q, const char *key)
 {
 	struct qkey *k = qfind(q, key);
 	if (!k || k->state != KEY_PROCESSING)
@@ -238,7 +253,8 @@ void fs_kube_queue_done(struct fs_kube_queue *q, const char *key)
 size_t fs_kube_queue_len(const struct fs_kube_queue *q) { return q->ready; }
 size_t fs_kube_queue_waiting(const struct fs_kube_queue *q) { return q->waiting; }
 
-bool fs_kube_queue_processing(const struct fs_kube_queue *q, const char *key)
+bool
+fs_kube_queue_processing(const struct fs_kube_queue *q, const char *key)
 {
 	const struct qkey *k = qfind(q, key);
 	return k && k->state == KEY_PROCESSING;

@@ -8,7 +8,8 @@
 
 #include "util/buf.h"
 
-enum fs_code fs_kube_status_code(long http_status, const char *reason)
+enum fs_code
+fs_kube_status_code(long http_status, const char *reason)
 {
 	switch (http_status) {
 	case 400:
@@ -33,7 +34,8 @@ enum fs_code fs_kube_status_code(long http_status, const char *reason)
 	}
 }
 
-static const char *status_text(long s)
+static const char *
+status_text(long s)
 {
 	switch (s) {
 	case 400: return "Bad Request";
@@ -54,8 +56,9 @@ static const char *status_text(long s)
 	}
 }
 
-enum fs_code fs_kube_status_from_json(const cJSON *st, long *http_status,
-				      char **msg)
+enum fs_code
+fs_kube_status_from_json(const cJSON *st, long *http_status,
+			 char **msg)
 {
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "code");
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(st, "reason");
@@ -72,8 +75,9 @@ enum fs_code fs_kube_status_from_json(const cJSON *st, long *http_status,
 	return fs_kube_status_code(hs, rs);
 }
 
-enum fs_code fs_kube_status_error(long http_status, const char *body,
-				  size_t len, const char *what, char **msg)
+enum fs_code
+fs_kube_status_error(long http_status, const char *body,
+		     size_t len, const char *what, char **msg)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	cJSON *st = body && len ? cJSON_ParseWithLength(body, len) : NULL;

@@ -30,7 +30,8 @@ struct fs_kube_stream {
 	struct fs_kube_stream *prev, *next;
 };
 
-static void stream_unlink(struct fs_kube_stream *s)
+static void
+stream_unlink(struct fs_kube_stream *s)
 {
 	struct fs_kube_client *c = s->client;
 	if (s->prev)
@@ -42,7 +43,8 @@ static void stream_unlink(struct fs_kube_stream *s)
 	s->prev = s->next = NULL;
 }
 
-static void stream_free(struct fs_kube_stream *s)
+static void
+stream_free(struct fs_kube_stream *s)
 {
 	fs_timer_stop(s->timer);
 	fs_kube_framer_release(&s->framer);
@@ -52,8 +54,9 @@ static void stream_free(struct fs_kube_stream *s)
 	free(s);
 }
 
-static void stream_end(struct fs_kube_stream *s, enum fs_code code,
-		       const char *error)
+static void
+stream_end(struct fs_kube_stream *s, enum fs_code code,
+	   const char *error)
 {
 	stream_unlink(s);
 	if (!s->stopped && s->on_end)
@@ -61,7 +64,8 @@ static void stream_end(struct fs_kube_stream *s, enum fs_code code,
 	stream_free(s);
 }
 
-static void stream_on_head(void *ud, long status, const struct fs_kv *h, uint32_t n)
+static void
+stream_on_head(void *ud, long status, const struct fs_kv *h, uint32_t n)
 {
 	(void)h;
 	(void)n;
@@ -69,7 +73,8 @@ static void stream_on_head(void *ud, long status, const struct fs_kv *h, uint32_
 	s->status = status;
 }
 
-static enum fs_code stream_on_line(void *ud, char *line, size_t len)
+static enum fs_code
+stream_on_line(void *ud, char *line, size_t len)
 {
 	struct fs_kube_stream *s = ud;
 	if (s->stopped)
@@ -103,7 +108,8 @@ static enum fs_code stream_on_line(void *ud, char *line, size_t len)
 	return rc;
 }
 
-static size_t stream_on_data(void *ud, const char *p, size_t n)
+static size_t
+stream_on_data(void *ud, const char *p, size_t n)
 {
 	struct fs_kube_stream *s = ud;
 	if (s->stopped)
@@ -126,7 +132,8 @@ static size_t stream_on_data(void *ud, const char *p, size_t n)
 	return 0; /* abort the transfer */
 }
 
-static void stream_on_done(void *ud, const struct fs_http_response *r)
+static void
+stream_on_done(void *ud, const struct fs_http_response *r)
 {
 	struct fs_kube_stream *s = ud;
 	s->http = NULL;
@@ -159,7 +166,8 @@ static void stream_on_done(void *ud, const struct fs_http_response *r)
 	stream_end(s, FS_OK, NULL);
 }
 
-static void stream_fail_later(void *ud)
+static void
+stream_fail_later(void *ud)
 {
 	struct fs_kube_stream *s = ud;
 	char msg[512];
@@ -167,12 +175,13 @@ static void stream_fail_later(void *ud)
 	stream_end(s, FS_E_INVAL, msg);
 }
 
-struct fs_kube_stream *fs_kube_watch(struct fs_kube_client *c,
-				     const struct fs_kube_resource *r,
-				     const char *ns,
-				     const struct fs_kube_watch_opts *wo,
-				     fs_kube_event_fn on_event,
-				     fs_kube_end_fn on_end, void *ud)
+struct fs_kube_stream *
+fs_kube_watch(struct fs_kube_client *c,
+	      const struct fs_kube_resource *r,
+	      const char *ns,
+	      const struct fs_kube_watch_opts *wo,
+	      fs_kube_event_fn on_event,
+	      fs_kube_end_fn on_end, void *ud)
 {
 	static const struct fs_kube_watch_opts none = {0};
 	if (!wo)
@@ -236,7 +245,8 @@ struct fs_kube_stream *fs_kube_watch(struct fs_kube_client *c,
 	return s;
 }
 
-void fs_kube_stream_stop(struct fs_kube_stream *s)
+void
+fs_kube_stream_stop(struct fs_kube_stream *s)
 {
 	if (!s)
 		return;

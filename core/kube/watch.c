@@ -8,7 +8,8 @@
 
 #include "kube/status.h"
 
-void fs_kube_framer_init(struct fs_kube_framer *f, size_t max_line)
+void
+fs_kube_framer_init(struct fs_kube_framer *f, size_t max_line)
 {
 	fs_buf_init(&f->buf);
 	f->start = 0;
@@ -16,25 +17,29 @@ void fs_kube_framer_init(struct fs_kube_framer *f, size_t max_line)
 	f->max_line = max_line ? max_line : FS_KUBE_MAX_LINE_DEFAULT;
 }
 
-void fs_kube_framer_release(struct fs_kube_framer *f)
+void
+fs_kube_framer_release(struct fs_kube_framer *f)
 {
 	fs_buf_release(&f->buf);
 	f->start = f->scanned = 0;
 }
 
-void fs_kube_framer_reset(struct fs_kube_framer *f)
+void
+fs_kube_framer_reset(struct fs_kube_framer *f)
 {
 	fs_buf_reset(&f->buf);
 	f->start = f->scanned = 0;
 }
 
-size_t fs_kube_framer_pending(const struct fs_kube_framer *f)
+size_t
+fs_kube_framer_pending(const struct fs_kube_framer *f)
 {
 	return f->buf.len - f->start;
 }
 
 /* move the partial line to the front once consumed lines dominate */
-static void framer_compact(struct fs_kube_framer *f)
+static void
+framer_compact(struct fs_kube_framer *f)
 {
 	if (f->start == 0)
 		return;
@@ -51,8 +56,9 @@ static void framer_compact(struct fs_kube_framer *f)
 	f->start = 0;
 }
 
-enum fs_code fs_kube_framer_feed(struct fs_kube_framer *f, const void *data,
-				 size_t len, fs_kube_line_fn fn, void *ud)
+enum fs_code
+fs_kube_framer_feed(struct fs_kube_framer *f, const void *data,
+		    size_t len, fs_kube_line_fn fn, void *ud)
 {
 	if (len == 0)
 		return FS_OK;
@@ -87,20 +93,23 @@ enum fs_code fs_kube_framer_feed(struct fs_kube_framer *f, const void *data,
 static const char *const event_names[] = {"ADDED", "MODIFIED", "DELETED",
 					  "BOOKMARK", "ERROR"};
 
-const char *fs_kube_event_name(enum fs_kube_event_type t)
+const char *
+fs_kube_event_name(enum fs_kube_event_type t)
 {
 	return (unsigned)t < 5 ? event_names[t] : "UNKNOWN";
 }
 
-void fs_kube_event_release(struct fs_kube_event *ev)
+void
+fs_kube_event_release(struct fs_kube_event *ev)
 {
 	cJSON_Delete(ev->object);
 	free(ev->message);
 	memset(ev, 0, sizeof(*ev));
 }
 
-static enum fs_code event_err(char **err, enum fs_code code, const char *msg,
-			      const char *line, size_t len)
+static enum fs_code
+event_err(char **err, enum fs_code code, const char *msg,
+	  const char *line, size_t len)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	fs_buf_printf(&b, "watch event: %s (got \"%.*s%s\")", msg,
@@ -109,8 +118,9 @@ static enum fs_code event_err(char **err, enum fs_code code, const char *msg,
 	return code;
 }
 
-enum fs_code fs_kube_event_decode(const char *line, size_t len,
-				  struct fs_kube_event *ev, char **err)
+enum fs_code
+fs_kube_event_decode(const char *line, size_t len,
+		     struct fs_kube_event *ev, char **err)
 {
 	memset(ev, 0, sizeof(*ev));
 	*err = NULL;

@@ -36,8 +36,9 @@ struct yaml_ctx {
 static void yaml_fail(struct yaml_ctx *c, const yaml_mark_t *m, const char *fmt,
 		      ...) FS_PRINTF(3, 4);
 
-static void yaml_fail(struct yaml_ctx *c, const yaml_mark_t *m, const char *fmt,
-		      ...)
+static void
+yaml_fail(struct yaml_ctx *c, const yaml_mark_t *m, const char *fmt,
+	  ...)
 {
 	if (c->err)
 		return;
@@ -51,7 +52,8 @@ static void yaml_fail(struct yaml_ctx *c, const yaml_mark_t *m, const char *fmt,
 	c->err = fs_buf_detach(&b);
 }
 
-static bool yaml_next(struct yaml_ctx *c, yaml_event_t *ev)
+static bool
+yaml_next(struct yaml_ctx *c, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&c->parser, ev)) {
 		yaml_mark_t m = c->parser.problem_mark;
@@ -64,7 +66,8 @@ static bool yaml_next(struct yaml_ctx *c, yaml_event_t *ev)
 	return true;
 }
 
-static bool yaml_is_int(const char *s, long long *out)
+static bool
+yaml_is_int(const char *s, long long *out)
 {
 	const char *p = s;
 	if (*p == '+' || *p == '-')
@@ -94,7 +97,8 @@ static bool yaml_is_int(const char *s, long long *out)
 	return true;
 }
 
-static bool yaml_is_float(const char *s, double *out)
+static bool
+yaml_is_float(const char *s, double *out)
 {
 	if (!strcmp(s, ".inf") || !strcmp(s, "+.inf") || !strcmp(s, ".Inf")) {
 		*out = INFINITY;
@@ -137,7 +141,8 @@ static bool yaml_is_float(const char *s, double *out)
 	return true;
 }
 
-static cJSON *yaml_scalar(const yaml_event_t *ev)
+static cJSON *
+yaml_scalar(const yaml_event_t *ev)
 {
 	const char *s = (const char *)ev->data.scalar.value;
 	size_t n = ev->data.scalar.length;
@@ -161,8 +166,9 @@ static cJSON *yaml_scalar(const yaml_event_t *ev)
 	return cJSON_CreateString(s);
 }
 
-static void yaml_anchor_add(struct yaml_ctx *c, const yaml_char_t *anchor,
-			    const cJSON *v, const yaml_mark_t *m)
+static void
+yaml_anchor_add(struct yaml_ctx *c, const yaml_char_t *anchor,
+		const cJSON *v, const yaml_mark_t *m)
 {
 	if (!anchor || c->err)
 		return;
@@ -177,7 +183,8 @@ static void yaml_anchor_add(struct yaml_ctx *c, const yaml_char_t *anchor,
 	c->n_anchors++;
 }
 
-static size_t yaml_count(const cJSON *v)
+static size_t
+yaml_count(const cJSON *v)
 {
 	size_t n = 1;
 	for (const cJSON *ch = v->child; ch; ch = ch->next)
@@ -185,7 +192,8 @@ static size_t yaml_count(const cJSON *v)
 	return n;
 }
 
-static cJSON *yaml_alias(struct yaml_ctx *c, const yaml_event_t *ev)
+static cJSON *
+yaml_alias(struct yaml_ctx *c, const yaml_event_t *ev)
 {
 	const char *a = (const char *)ev->data.alias.anchor;
 	for (size_t i = c->n_anchors; i-- > 0;) {
@@ -207,8 +215,9 @@ static cJSON *yaml_alias(struct yaml_ctx *c, const yaml_event_t *ev)
 static cJSON *yaml_node(struct yaml_ctx *c, yaml_event_t *ev, int depth);
 
 /* reads events up to the matching end; ev is the start event (consumed) */
-static cJSON *yaml_collection(struct yaml_ctx *c, yaml_event_t *start,
-			      int depth)
+static cJSON *
+yaml_collection(struct yaml_ctx *c, yaml_event_t *start,
+		int depth)
 {
 	bool map = start->type == YAML_MAPPING_START_EVENT;
 	yaml_event_type_t end = map ? YAML_MAPPING_END_EVENT
@@ -276,7 +285,8 @@ fail:
 }
 
 /* consumes ev */
-static cJSON *yaml_node(struct yaml_ctx *c, yaml_event_t *ev, int depth)
+static cJSON *
+yaml_node(struct yaml_ctx *c, yaml_event_t *ev, int depth)
 {
 	cJSON *v = NULL;
 	if (depth > YAML_MAX_DEPTH) {
@@ -310,7 +320,8 @@ static cJSON *yaml_node(struct yaml_ctx *c, yaml_event_t *ev, int depth)
 	return v;
 }
 
-static void yaml_anchors_clear(struct yaml_ctx *c)
+static void
+yaml_anchors_clear(struct yaml_ctx *c)
 {
 	for (size_t i = 0; i < c->n_anchors; i++) {
 		free(c->anchors[i].name);
@@ -321,8 +332,9 @@ static void yaml_anchors_clear(struct yaml_ctx *c)
 	c->n_anchors = 0;
 }
 
-cJSON *fs_kube_yaml_parse(const char *text, size_t len, const char *name,
-			  char **err)
+cJSON *
+fs_kube_yaml_parse(const char *text, size_t len, const char *name,
+		   char **err)
 {
 	struct yaml_ctx c = {.name = name ? name : "<input>"};
 	*err = NULL;
@@ -368,7 +380,8 @@ cJSON *fs_kube_yaml_parse(const char *text, size_t len, const char *name,
 	return docs;
 }
 
-char *fs_kube_read_file(const char *path, size_t *len, char **err)
+char *
+fs_kube_read_file(const char *path, size_t *len, char **err)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	*err = NULL;

@@ -28,7 +28,8 @@ enum { RESTART_IDLE, RESTART_DOWN, RESTART_UP };
 static int restart_phase;
 static double restart_down_s;
 
-static void admin_on_restart(struct ev_loop *loop, ev_timer *t, int revents)
+static void
+admin_on_restart(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	(void)revents;
 	struct ta_api *a = t->data;
@@ -50,7 +51,8 @@ static void admin_on_restart(struct ev_loop *loop, ev_timer *t, int revents)
 	restart_phase = RESTART_IDLE;
 }
 
-static long qnum(const struct ta_req *r, const char *key, long dflt)
+static long
+qnum(const struct ta_req *r, const char *key, long dflt)
 {
 	char *v = ta_query_get(r->query, key);
 	long n = v && v[0] ? strtol(v, NULL, 10) : dflt;
@@ -58,12 +60,14 @@ static long qnum(const struct ta_req *r, const char *key, long dflt)
 	return n;
 }
 
-static void ok(struct ta_conn *c)
+static void
+ok(struct ta_conn *c)
 {
 	ta_respond(c, 200, "text/plain", "ok\n", 3, NULL);
 }
 
-void ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
+void
+ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 {
 	const char *what = r->path + 10;
 	if (!strcmp(what, "healthz")) {

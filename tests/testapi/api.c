@@ -31,7 +31,8 @@ struct ta_route {
 	char *sub;  /* "status" or NULL */
 };
 
-void ta_api_json(struct ta_conn *c, int status, const cJSON *v)
+void
+ta_api_json(struct ta_conn *c, int status, const cJSON *v)
 {
 	char *s = cJSON_PrintUnformatted(v);
 	size_t n = strlen(s);
@@ -41,16 +42,18 @@ void ta_api_json(struct ta_conn *c, int status, const cJSON *v)
 	free(s);
 }
 
-void ta_api_error(struct ta_conn *c, const struct ta_err *e,
-		  const struct ta_resource *r, const char *name)
+void
+ta_api_error(struct ta_conn *c, const struct ta_err *e,
+	     const struct ta_resource *r, const char *name)
 {
 	cJSON *st = ta_err_status(e, r, name);
 	ta_api_json(c, e->code, st);
 	cJSON_Delete(st);
 }
 
-static void gv_string(const struct ta_resource *r, const char *version,
-		      char *buf, size_t n)
+static void
+gv_string(const struct ta_resource *r, const char *version,
+	  char *buf, size_t n)
 {
 	if (r->group[0])
 		snprintf(buf, n, "%s/%s", r->group, version);
@@ -59,7 +62,8 @@ static void gv_string(const struct ta_resource *r, const char *version,
 }
 
 /* set apiVersion and kind for the version the client asked for */
-static void stamp(cJSON *obj, const struct ta_resource *r, const char *version)
+static void
+stamp(cJSON *obj, const struct ta_resource *r, const char *version)
 {
 	char gv[256];
 	gv_string(r, version, gv, sizeof(gv));
@@ -69,8 +73,9 @@ static void stamp(cJSON *obj, const struct ta_resource *r, const char *version)
 	cJSON_AddItemToObject(obj, "kind", cJSON_CreateString(r->kind));
 }
 
-static void reply_obj(struct ta_conn *c, int status, const cJSON *obj,
-		      const struct ta_resource *r, const char *version)
+static void
+reply_obj(struct ta_conn *c, int status, const cJSON *obj,
+	  const struct ta_resource *r, const char *version)
 {
 	stamp((cJSON *)obj, r, version);
 	ta_api_json(c, status, obj);
@@ -78,7 +83,8 @@ static void reply_obj(struct ta_conn *c, int status, const cJSON *obj,
 
 /* ---------------------------------------------------------------- watches */
 
-static void watch_free(struct ta_watch *w)
+static void
+watch_free(struct ta_watch *w)
 {
 	struct ev_loop *loop = EV_DEFAULT;
 	ev_timer_stop(loop, &w->timeout);
@@ -96,12 +102,14 @@ static void watch_free(struct ta_watch *w)
 	free(w);
 }
 
-static void watch_gone(void *ud)
+static void
+watch_gone(void *ud)
 {
 	watch_free(ud);
 }
 
-static void watch_send(struct ta_watch *w, const char *type, cJSON *obj)
+static void
+watch_send(struct ta_watch *w, const char *type, cJSON *obj)
 {
 	stamp(obj, w->res, w->version);
 	cJSON *ev = cJSON_CreateObject();
@@ -116,7 +124,8 @@ static void watch_send(struct ta_watch *w, const char *type, cJSON *obj)
 	cJSON_Delete(ev);
 }
 
-static bool watch_matches(const struct ta_watch *w, const cJSON *obj)
+static bool
+watch_matches(const struct ta_watch *w, const cJSON *obj)
 {
 	if (w->ns) {
 		const cJSON *ns = cJSON_GetObjectItemCaseSensitive(
@@ -129,21 +138,24 @@ static bool watch_matches(const struct ta_watch *w, const cJSON *obj)
 
 static const char *const ev_names[] = {"ADDED", "MODIFIED", "DELETED"};
 
-static void watch_deliver(void *ud, const struct ta_event *ev)
+static void
+watch_deliver(void *ud, const struct ta_event *ev)
 {
 	struct ta_watch *w = ud;
 	if (ev->res == w->res && watch_matches(w, ev->obj))
 		watch_send(w, ev_names[ev->type], ev->obj);
 }
 
-static void api_on_event(void *ud, const struct ta_event *ev)
+static void
+api_on_event(void *ud, const struct ta_event *ev)
 {
 	struct ta_api *a = ud;
 	for (struct ta_watch *w = a->watches; w; w = w->next)
 		watch_deliver(w, ev);
 }
 
-static void watch_bookmark(struct ta_watch *w)
+static void
+watch_bookmark(struct ta_watch *w)
 {
 	cJSON *obj = cJSON_CreateObject();
 	cJSON *md = cJSON_AddObjectToObject(obj, "metadata");
@@ -154,14 +166,16 @@ static void watch_bookmark(struct ta_watch *w)
 	cJSON_Delete(obj);
 }
 
-void ta_api_bookmark_all(struct ta_api *a)
+void
+ta_api_bookmark_all(struct ta_api *a)
 {
 	for (struct ta_watch *w = a->watches; w; w = w->next)
 		if (w->bookmarks)
 			watch_bookmark(w);
 }
 
-size_t ta_api_watch_count(const struct ta_api *a)
+size_t
+ta_api_watch_count(const struct ta_api *a)
 {
 	size_t n = 0;
 	for (const struct ta_watch *w = a->watches; w; w = w->next)
@@ -169,20 +183,23 @@ size_t ta_api_watch_count(const struct ta_api *a)
 	return n;
 }
 
-void ta_api_drop_watches(struct ta_api *a)
+void
+ta_api_drop_watches(struct ta_api *a)
 {
 	while (a->watches)
 		ta_conn_abort(a->watches->conn); /* its gone callback unlinks it */
 }
 
-static void watch_on_bookmark(struct ev_loop *loop, ev_timer *t, int revents)
+static void
+watch_on_bookmark(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	(void)loop;
 	(void)revents;
 	watch_bookmark(t->data);
 }
 
-static void watch_on_timeout(struct ev_loop *loop, ev_timer *t, int revents)
+static void
+watch_on_timeout(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	(void)loop;
 	(void)revents;
@@ -191,7 +208,8 @@ static void watch_on_timeout(struct ev_loop *loop, ev_timer *t, int revents)
 	watch_free(w);
 }
 
-static void send_gone(struct ta_conn *c, const char *why)
+static void
+send_gone(struct ta_conn *c, const char *why)
 {
 	struct ta_err e = {0};
 	ta_err_set(&e, 410, "Expired", "%s", why);
@@ -207,9 +225,10 @@ static void send_gone(struct ta_conn *c, const char *why)
 	cJSON_Delete(ev);
 }
 
-static void do_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-		     struct ta_route *rt, struct ta_selector *lsel,
-		     struct ta_selector *fsel)
+static void
+do_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	 struct ta_route *rt, struct ta_selector *lsel,
+	 struct ta_selector *fsel)
 {
 	char *rvs = ta_query_get(req->query, "resourceVersion");
 	char *bm = ta_query_get(req->query, "allowWatchBookmarks");
@@ -279,13 +298,15 @@ out:
 
 /* ---------------------------------------------------------------- list */
 
-static void hex_encode(struct fs_buf *b, const char *s)
+static void
+hex_encode(struct fs_buf *b, const char *s)
 {
 	for (; *s; s++)
 		fs_buf_printf(b, "%02x", (unsigned char)*s);
 }
 
-static char *hex_decode(const char *s)
+static char *
+hex_decode(const char *s)
 {
 	size_t n = strlen(s);
 	if (n % 2)
@@ -303,9 +324,10 @@ static char *hex_decode(const char *s)
 	return out;
 }
 
-static void do_list(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-		    struct ta_route *rt, struct ta_selector *lsel,
-		    struct ta_selector *fsel)
+static void
+do_list(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	struct ta_route *rt, struct ta_selector *lsel,
+	struct ta_selector *fsel)
 {
 	char *lim = ta_query_get(req->query, "limit");
 	char *cont = ta_query_get(req->query, "continue");
@@ -384,7 +406,8 @@ out:
 
 /* ---------------------------------------------------------------- verbs */
 
-static cJSON *parse_body(struct ta_conn *c, const struct ta_req *req)
+static cJSON *
+parse_body(struct ta_conn *c, const struct ta_req *req)
 {
 	cJSON *v = cJSON_ParseWithLength(req->body, req->body_len);
 	if (!v) {
@@ -397,7 +420,8 @@ static cJSON *parse_body(struct ta_conn *c, const struct ta_req *req)
 	return v;
 }
 
-static bool check_kind(struct ta_conn *c, const cJSON *obj, struct ta_route *rt)
+static bool
+check_kind(struct ta_conn *c, const cJSON *obj, struct ta_route *rt)
 {
 	const cJSON *av = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "kind");
@@ -416,8 +440,9 @@ static bool check_kind(struct ta_conn *c, const cJSON *obj, struct ta_route *rt)
 	return true;
 }
 
-static void do_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-		     struct ta_route *rt, const char *ns)
+static void
+do_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	 struct ta_route *rt, const char *ns)
 {
 	struct ta_err e = {0};
 	struct ta_object *o = ta_store_get(rt->res, ns, rt->name);
@@ -465,8 +490,9 @@ static void do_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *r
 		reply_obj(c, 200, res, rt->res, rt->version);
 }
 
-static void do_item(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-		    struct ta_route *rt)
+static void
+do_item(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	struct ta_route *rt)
 {
 	struct ta_err e = {0};
 	const char *ns = rt->res->namespaced ? (rt->ns ? rt->ns : "") : "";
@@ -524,8 +550,9 @@ static void do_item(struct ta_api *a, struct ta_conn *c, const struct ta_req *re
 	}
 }
 
-static void do_collection(struct ta_api *a, struct ta_conn *c,
-			  const struct ta_req *req, struct ta_route *rt)
+static void
+do_collection(struct ta_api *a, struct ta_conn *c,
+	      const struct ta_req *req, struct ta_route *rt)
 {
 	struct ta_err e = {0};
 	if (!strcmp(req->method, "GET")) {
@@ -577,7 +604,8 @@ static void do_collection(struct ta_api *a, struct ta_conn *c,
 
 /* ---------------------------------------------------------------- routing */
 
-static void route_clear(struct ta_route *rt)
+static void
+route_clear(struct ta_route *rt)
 {
 	free(rt->group);
 	free(rt->version);
@@ -587,7 +615,8 @@ static void route_clear(struct ta_route *rt)
 }
 
 /* false when the path is not a resource path */
-static bool route_parse(struct ta_api *a, const char *path, struct ta_route *rt)
+static bool
+route_parse(struct ta_api *a, const char *path, struct ta_route *rt)
 {
 	char *segs[8];
 	size_t n = 0;
@@ -634,7 +663,8 @@ out:
 	return ok;
 }
 
-static void log_write(struct ta_api *a, const struct ta_req *r)
+static void
+log_write(struct ta_api *a, const struct ta_req *r)
 {
 	if (!strcmp(r->method, "GET"))
 		return;
@@ -645,7 +675,8 @@ static void log_write(struct ta_api *a, const struct ta_req *r)
 	cJSON_AddItemToArray(a->writes, w);
 }
 
-static bool auth_ok(struct ta_api *a, const struct ta_req *r)
+static bool
+auth_ok(struct ta_api *a, const struct ta_req *r)
 {
 	if (r->peer_cn)
 		return true;
@@ -656,7 +687,8 @@ static bool auth_ok(struct ta_api *a, const struct ta_req *r)
 	return !a->require_auth;
 }
 
-void ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r)
+void
+ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r)
 {
 	struct ta_api *a = ta_server_ud(srv);
 	struct ta_err e = {0};
@@ -703,7 +735,8 @@ void ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r)
 	route_clear(&rt);
 }
 
-void ta_api_init(struct ta_api *a, size_t window)
+void
+ta_api_init(struct ta_api *a, size_t window)
 {
 	memset(a, 0, sizeof(*a));
 	ta_store_init(&a->store, window);
@@ -713,7 +746,8 @@ void ta_api_init(struct ta_api *a, size_t window)
 	a->bookmark_interval = 5.0;
 }
 
-void ta_api_release(struct ta_api *a)
+void
+ta_api_release(struct ta_api *a)
 {
 	while (a->watches)
 		watch_free(a->watches);

@@ -23,7 +23,8 @@ static const char certs_script[] =
 	"openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 1 -extfile client.ext 2>/dev/null\n"
 	"rm -f server.csr client.csr server.ext client.ext ca.srl\n";
 
-bool ta_certs_make(const char *dir, char **err)
+bool
+ta_certs_make(const char *dir, char **err)
 {
 	mkdir(dir, 0700);
 	struct fs_buf b = FS_BUF_INIT;
@@ -51,7 +52,8 @@ bool ta_certs_make(const char *dir, char **err)
 	return true;
 }
 
-char *ta_file_base64(const char *path)
+char *
+ta_file_base64(const char *path)
 {
 	static const char tbl[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

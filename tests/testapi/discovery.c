@@ -8,7 +8,8 @@
 
 #include "api.h"
 
-static cJSON *str_array(char *const *v, size_t n)
+static cJSON *
+str_array(char *const *v, size_t n)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++)
@@ -16,8 +17,9 @@ static cJSON *str_array(char *const *v, size_t n)
 	return arr;
 }
 
-static cJSON *resource_list(struct ta_store *s, const char *group,
-			    const char *version)
+static cJSON *
+resource_list(struct ta_store *s, const char *group,
+	      const char *version)
 {
 	static const char *const verbs[] = {"create", "delete", "get", "list",
 					    "patch", "update", "watch"};
@@ -66,7 +68,8 @@ static cJSON *resource_list(struct ta_store *s, const char *group,
 	return out;
 }
 
-static cJSON *group_list(struct ta_store *s)
+static cJSON *
+group_list(struct ta_store *s)
 {
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "kind", "APIGroupList");
@@ -117,7 +120,8 @@ static cJSON *group_list(struct ta_store *s)
  * fieldValidation parameter, so kubectl leaves validation to the server
  * instead of validating client-side against schemas we do not have.
  */
-static cJSON *openapi_v3(struct ta_store *s, const char *rest, size_t n)
+static cJSON *
+openapi_v3(struct ta_store *s, const char *rest, size_t n)
 {
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *paths = cJSON_AddObjectToObject(doc, "paths");
@@ -172,7 +176,8 @@ static cJSON *openapi_v3(struct ta_store *s, const char *rest, size_t n)
 	return doc;
 }
 
-bool ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
+bool
+ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 {
 	if (strcmp(r->method, "GET"))
 		return false;

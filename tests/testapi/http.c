@@ -60,7 +60,8 @@ struct ta_server {
 
 static void conn_process(struct ta_conn *c);
 
-static void req_clear(struct ta_req *r)
+static void
+req_clear(struct ta_req *r)
 {
 	free(r->method);
 	free(r->path);
@@ -74,7 +75,8 @@ static void req_clear(struct ta_req *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void conn_free(struct ta_conn *c)
+static void
+conn_free(struct ta_conn *c)
 {
 	struct ev_loop *loop = EV_DEFAULT;
 	ev_io_stop(loop, &c->rio);
@@ -100,7 +102,8 @@ static void conn_free(struct ta_conn *c)
 		gone(ud);
 }
 
-static ssize_t conn_read(struct ta_conn *c, void *buf, size_t n)
+static ssize_t
+conn_read(struct ta_conn *c, void *buf, size_t n)
 {
 	if (c->tls)
 		return ta_tls_read(c->tls, buf, n);
@@ -110,7 +113,8 @@ static ssize_t conn_read(struct ta_conn *c, void *buf, size_t n)
 	return r;
 }
 
-static ssize_t conn_write(struct ta_conn *c, const void *buf, size_t n)
+static ssize_t
+conn_write(struct ta_conn *c, const void *buf, size_t n)
 {
 	if (c->tls)
 		return ta_tls_write(c->tls, buf, n);
@@ -120,12 +124,14 @@ static ssize_t conn_write(struct ta_conn *c, const void *buf, size_t n)
 	return r;
 }
 
-static void conn_want_write(struct ta_conn *c)
+static void
+conn_want_write(struct ta_conn *c)
 {
 	ev_io_start(EV_DEFAULT, &c->wio);
 }
 
-static void conn_on_write(struct ev_loop *loop, ev_io *w, int revents)
+static void
+conn_on_write(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop;
 	(void)revents;
@@ -152,19 +158,22 @@ static void conn_on_write(struct ev_loop *loop, ev_io *w, int revents)
 		conn_process(c);
 }
 
-static void conn_dispatch(struct ta_conn *c)
+static void
+conn_dispatch(struct ta_conn *c)
 {
 	c->srv->fn(c->srv, c, &c->req);
 }
 
-static void conn_on_delay(struct ev_loop *loop, ev_timer *t, int revents)
+static void
+conn_on_delay(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	(void)loop;
 	(void)revents;
 	conn_dispatch(t->data);
 }
 
-static char *hdr_dup(const char *v, size_t n)
+static char *
+hdr_dup(const char *v, size_t n)
 {
 	while (n && (*v == ' ' || *v == '\t')) {
 		v++;
@@ -175,7 +184,8 @@ static char *hdr_dup(const char *v, size_t n)
 	return fs_xstrndup(v, n);
 }
 
-static int hexval(int ch)
+static int
+hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -186,7 +196,8 @@ static int hexval(int ch)
 	return -1;
 }
 
-static char *pct_decode(const char *s, size_t n, bool plus_space)
+static char *
+pct_decode(const char *s, size_t n, bool plus_space)
 {
 	char *out = fs_xmalloc(n + 1);
 	size_t o = 0;
@@ -205,7 +216,8 @@ static char *pct_decode(const char *s, size_t n, bool plus_space)
 	return out;
 }
 
-char *ta_query_get(const char *query, const char *key)
+char *
+ta_query_get(const char *query, const char *key)
 {
 	size_t kl = strlen(key);
 	const char *p = query;
@@ -222,7 +234,8 @@ char *ta_query_get(const char *query, const char *key)
 
 /* decode a chunked body in place; returns bytes consumed from `in` or 0
  * when incomplete, (size_t)-1 when malformed */
-static size_t chunked_decode(const char *in, size_t len, struct fs_buf *body)
+static size_t
+chunked_decode(const char *in, size_t len, struct fs_buf *body)
 {
 	size_t i = 0;
 	for (;;) {
@@ -251,7 +264,8 @@ static size_t chunked_decode(const char *in, size_t len, struct fs_buf *body)
 	}
 }
 
-static void conn_bad(struct ta_conn *c, int status, const char *msg)
+static void
+conn_bad(struct ta_conn *c, int status, const char *msg)
 {
 	c->close_after = true;
 	c->busy = true;
@@ -259,7 +273,8 @@ static void conn_bad(struct ta_conn *c, int status, const char *msg)
 }
 
 /* parse one request from c->in if complete */
-static void conn_process(struct ta_conn *c)
+static void
+conn_process(struct ta_conn *c)
 {
 	if (c->busy || c->streaming || c->close_after)
 		return;
@@ -375,7 +390,8 @@ static void conn_process(struct ta_conn *c)
 	conn_dispatch(c);
 }
 
-static void conn_on_read(struct ev_loop *loop, ev_io *w, int revents)
+static void
+conn_on_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop;
 	(void)revents;
@@ -406,7 +422,8 @@ static void conn_on_read(struct ev_loop *loop, ev_io *w, int revents)
 	conn_process(c);
 }
 
-static void srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
+static void
+srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)revents;
 	struct ta_server *s = w->data;
@@ -441,7 +458,8 @@ static void srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-static bool srv_listen(struct ta_server *s, char **err)
+static bool
+srv_listen(struct ta_server *s, char **err)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(s->port)};
 	if (inet_pton(AF_INET, s->host, &sa.sin_addr) != 1) {
@@ -472,9 +490,10 @@ static bool srv_listen(struct ta_server *s, char **err)
 	return true;
 }
 
-struct ta_server *ta_server_new(const char *host, uint16_t port,
-				struct ta_tls *tls, ta_handler_fn fn, void *ud,
-				char **err)
+struct ta_server *
+ta_server_new(const char *host, uint16_t port,
+	      struct ta_tls *tls, ta_handler_fn fn, void *ud,
+	      char **err)
 {
 	struct ta_server *s = fs_xcalloc(1, sizeof(*s));
 	s->host = fs_xstrdup(host);
@@ -495,7 +514,8 @@ uint16_t ta_server_port(const struct ta_server *s) { return s->port; }
 void *ta_server_ud(const struct ta_server *s) { return s->ud; }
 void ta_server_set_latency(struct ta_server *s, uint32_t ms) { s->latency_ms = ms; }
 
-void ta_server_close_all(struct ta_server *s)
+void
+ta_server_close_all(struct ta_server *s)
 {
 	if (s->lfd >= 0) {
 		ev_io_stop(EV_DEFAULT, &s->lio);
@@ -506,12 +526,14 @@ void ta_server_close_all(struct ta_server *s)
 		conn_free(s->conns);
 }
 
-bool ta_server_reopen(struct ta_server *s, char **err)
+bool
+ta_server_reopen(struct ta_server *s, char **err)
 {
 	return s->lfd >= 0 || srv_listen(s, err);
 }
 
-void ta_server_free(struct ta_server *s)
+void
+ta_server_free(struct ta_server *s)
 {
 	if (!s)
 		return;
@@ -520,7 +542,8 @@ void ta_server_free(struct ta_server *s)
 	free(s);
 }
 
-const char *ta_status_text(int status)
+const char *
+ta_status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
@@ -546,8 +569,9 @@ const char *ta_status_text(int status)
 	}
 }
 
-void ta_respond(struct ta_conn *c, int status, const char *content_type,
-		const char *body, size_t len, const char *extra_headers)
+void
+ta_respond(struct ta_conn *c, int status, const char *content_type,
+	   const char *body, size_t len, const char *extra_headers)
 {
 	fs_buf_printf(&c->out,
 		      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
@@ -561,8 +585,9 @@ void ta_respond(struct ta_conn *c, int status, const char *content_type,
 	conn_want_write(c);
 }
 
-void ta_stream_begin(struct ta_conn *c, const char *content_type,
-		     ta_stream_gone_fn gone, void *ud)
+void
+ta_stream_begin(struct ta_conn *c, const char *content_type,
+		ta_stream_gone_fn gone, void *ud)
 {
 	fs_buf_printf(&c->out,
 		      "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
@@ -575,7 +600,8 @@ void ta_stream_begin(struct ta_conn *c, const char *content_type,
 	conn_want_write(c);
 }
 
-void ta_stream_send(struct ta_conn *c, const char *data, size_t len)
+void
+ta_stream_send(struct ta_conn *c, const char *data, size_t len)
 {
 	if (!len)
 		return;
@@ -585,7 +611,8 @@ void ta_stream_send(struct ta_conn *c, const char *data, size_t len)
 	conn_want_write(c);
 }
 
-void ta_stream_end(struct ta_conn *c)
+void
+ta_stream_end(struct ta_conn *c)
 {
 	fs_buf_adds(&c->out, "0\r\n\r\n");
 	c->streaming = false;
@@ -594,7 +621,8 @@ void ta_stream_end(struct ta_conn *c)
 	conn_want_write(c);
 }
 
-void ta_conn_abort(struct ta_conn *c)
+void
+ta_conn_abort(struct ta_conn *c)
 {
 	conn_free(c);
 }

@@ -33,7 +33,8 @@ struct ta_opts {
 	double bookmark_interval;
 };
 
-static void usage(FILE *f)
+static void
+usage(FILE *f)
 {
 	fputs("usage: fedstate-testapi [--listen HOST:PORT] [--kubeconfig-out FILE]\n"
 	      "         [--crd-dir PATH]... [--tls] [--tls-dir DIR] [--token TOKEN]\n"
@@ -43,7 +44,8 @@ static void usage(FILE *f)
 	      "bookmark,stats,writes} (see tests/testapi/admin.c).\n", f);
 }
 
-static bool parse_args(int argc, char **argv, struct ta_opts *o)
+static bool
+parse_args(int argc, char **argv, struct ta_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -98,8 +100,9 @@ static bool parse_args(int argc, char **argv, struct ta_opts *o)
 	return true;
 }
 
-static bool write_kubeconfig(const struct ta_opts *o, uint16_t port,
-			     const char *tls_dir)
+static bool
+write_kubeconfig(const struct ta_opts *o, uint16_t port,
+		 const char *tls_dir)
 {
 	FILE *f = fopen(o->kubeconfig_out, "w");
 	if (!f) {
@@ -136,14 +139,16 @@ static bool write_kubeconfig(const struct ta_opts *o, uint16_t port,
 	return fclose(f) == 0;
 }
 
-static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+static void
+on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)w;
 	(void)revents;
 	ev_break(loop, EVBREAK_ALL);
 }
 
-static void seed_namespaces(struct ta_api *a)
+static void
+seed_namespaces(struct ta_api *a)
 {
 	static const char *const names[] = {"default", "kube-system", "karmada-system"};
 	struct ta_resource *r = ta_store_find(&a->store, "", "v1", "namespaces");
@@ -157,7 +162,8 @@ static void seed_namespaces(struct ta_api *a)
 	}
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	struct ta_opts o = {.host = fs_xstrdup("127.0.0.1"), .bookmark_interval = 5};
 	signal(SIGPIPE, SIG_IGN);

@@ -9,7 +9,8 @@
 
 #include "util/buf.h"
 
-void ta_merge_patch(cJSON **target, const cJSON *patch)
+void
+ta_merge_patch(cJSON **target, const cJSON *patch)
 {
 	if (!cJSON_IsObject(patch)) {
 		cJSON_Delete(*target);
@@ -33,7 +34,8 @@ void ta_merge_patch(cJSON **target, const cJSON *patch)
 	}
 }
 
-static char *patch_err(const char *fmt, const char *a, size_t i)
+static char *
+patch_err(const char *fmt, const char *a, size_t i)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	fs_buf_printf(&b, "json patch operation %zu: ", i);
@@ -43,7 +45,8 @@ static char *patch_err(const char *fmt, const char *a, size_t i)
 
 /* split a JSON pointer into its last token and the parent; returns the
  * parent node or NULL. *tok is a new string (caller frees). */
-static cJSON *ptr_parent(cJSON *root, const char *ptr, char **tok)
+static cJSON *
+ptr_parent(cJSON *root, const char *ptr, char **tok)
 {
 	*tok = NULL;
 	if (ptr[0] != '/')
@@ -83,7 +86,8 @@ static cJSON *ptr_parent(cJSON *root, const char *ptr, char **tok)
 	}
 }
 
-static bool arr_index(const cJSON *arr, const char *tok, bool for_add, int *out)
+static bool
+arr_index(const cJSON *arr, const char *tok, bool for_add, int *out)
 {
 	int n = cJSON_GetArraySize(arr);
 	if (for_add && !strcmp(tok, "-")) {
@@ -98,7 +102,8 @@ static bool arr_index(const cJSON *arr, const char *tok, bool for_add, int *out)
 	return true;
 }
 
-static cJSON *ptr_get(cJSON *root, const char *ptr)
+static cJSON *
+ptr_get(cJSON *root, const char *ptr)
 {
 	if (!ptr[0])
 		return root;
@@ -114,7 +119,8 @@ static cJSON *ptr_get(cJSON *root, const char *ptr)
 	return v;
 }
 
-static cJSON *ptr_detach(cJSON *root, const char *ptr)
+static cJSON *
+ptr_detach(cJSON *root, const char *ptr)
 {
 	char *tok;
 	cJSON *parent = ptr_parent(root, ptr, &tok);
@@ -129,7 +135,8 @@ static cJSON *ptr_detach(cJSON *root, const char *ptr)
 }
 
 /* takes v */
-static bool ptr_add(cJSON **root, const char *ptr, cJSON *v, bool replace)
+static bool
+ptr_add(cJSON **root, const char *ptr, cJSON *v, bool replace)
 {
 	if (!ptr[0]) {
 		cJSON_Delete(*root);
@@ -162,7 +169,8 @@ out:
 	return ok;
 }
 
-char *ta_json_patch(cJSON **target, const cJSON *ops)
+char *
+ta_json_patch(cJSON **target, const cJSON *ops)
 {
 	if (!cJSON_IsArray(ops))
 		return fs_xstrdup("json patch: expected an array of operations");

@@ -30,7 +30,8 @@ static const struct builtin builtins[] = {
 	{"cluster.karmada.io", "v1alpha1", "clusters", "cluster", "Cluster", NULL, false, true},
 };
 
-void ta_builtin_resources(struct ta_store *s, const char *without)
+void
+ta_builtin_resources(struct ta_store *s, const char *without)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
 		const struct builtin *b = &builtins[i];
@@ -45,7 +46,8 @@ void ta_builtin_resources(struct ta_store *s, const char *without)
 	}
 }
 
-static const char *jstr(const cJSON *o, const char *path)
+static const char *
+jstr(const cJSON *o, const char *path)
 {
 	char buf[128];
 	strncpy(buf, path, sizeof(buf) - 1);
@@ -57,8 +59,9 @@ static const char *jstr(const cJSON *o, const char *path)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool crd_add(struct ta_store *s, const cJSON *crd, const char *file,
-		    char **err)
+static bool
+crd_add(struct ta_store *s, const cJSON *crd, const char *file,
+	char **err)
 {
 	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(crd, "spec");
 	const char *group = jstr(spec, "group");
@@ -122,7 +125,8 @@ static bool crd_add(struct ta_store *s, const cJSON *crd, const char *file,
 	return true;
 }
 
-static bool crd_file(struct ta_store *s, const char *path, char **err)
+static bool
+crd_file(struct ta_store *s, const char *path, char **err)
 {
 	size_t len;
 	char *text = fs_kube_read_file(path, &len, err);
@@ -145,14 +149,16 @@ static bool crd_file(struct ta_store *s, const char *path, char **err)
 	return ok;
 }
 
-static bool is_yaml(const char *name)
+static bool
+is_yaml(const char *name)
 {
 	size_t n = strlen(name);
 	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
 	       (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
-bool ta_load_crds(struct ta_store *s, const char *path, char **err)
+bool
+ta_load_crds(struct ta_store *s, const char *path, char **err)
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {

@@ -25,7 +25,8 @@ struct ta_selector {
 	size_t n;
 };
 
-void ta_selector_free(struct ta_selector *sel)
+void
+ta_selector_free(struct ta_selector *sel)
 {
 	if (!sel)
 		return;
@@ -39,19 +40,22 @@ void ta_selector_free(struct ta_selector *sel)
 	free(sel);
 }
 
-static void skip_ws(const char **p)
+static void
+skip_ws(const char **p)
 {
 	while (**p == ' ')
 		(*p)++;
 }
 
-static bool is_key_char(char c, bool field)
+static bool
+is_key_char(char c, bool field)
 {
 	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.' ||
 	       c == '/' || (field && c == '[') || (field && c == ']');
 }
 
-static char *read_token(const char **p, bool field)
+static char *
+read_token(const char **p, bool field)
 {
 	const char *s = *p;
 	while (**p && is_key_char(**p, field))
@@ -59,14 +63,16 @@ static char *read_token(const char **p, bool field)
 	return *p > s ? fs_xstrndup(s, (size_t)(*p - s)) : NULL;
 }
 
-static void add_value(struct sel_req *r, char *v)
+static void
+add_value(struct sel_req *r, char *v)
 {
 	r->values = fs_xrealloc(r->values, (r->n_values + 1) * sizeof(char *));
 	r->values[r->n_values++] = v;
 }
 
-static struct ta_selector *sel_fail(struct ta_selector *s, const char *text,
-				    const char *why, char **err)
+static struct ta_selector *
+sel_fail(struct ta_selector *s, const char *text,
+	 const char *why, char **err)
 {
 	struct fs_buf b = FS_BUF_INIT;
 	fs_buf_printf(&b, "unable to parse requirement: %s selector \"%s\": %s",
@@ -76,7 +82,8 @@ static struct ta_selector *sel_fail(struct ta_selector *s, const char *text,
 	return NULL;
 }
 
-struct ta_selector *ta_selector_parse(const char *text, bool field, char **err)
+struct ta_selector *
+ta_selector_parse(const char *text, bool field, char **err)
 {
 	struct ta_selector *s = fs_xcalloc(1, sizeof(*s));
 	s->field = field;
@@ -156,8 +163,9 @@ struct ta_selector *ta_selector_parse(const char *text, bool field, char **err)
 }
 
 /* the value of a field path as text, NULL when absent */
-static const char *field_value(const cJSON *obj, const char *path, char *buf,
-			       size_t n)
+static const char *
+field_value(const cJSON *obj, const char *path, char *buf,
+	    size_t n)
 {
 	char *copy = fs_xstrdup(path), *save = NULL;
 	const cJSON *v = obj;
@@ -175,7 +183,8 @@ static const char *field_value(const cJSON *obj, const char *path, char *buf,
 	return NULL;
 }
 
-bool ta_selector_matches(const struct ta_selector *sel, const cJSON *obj)
+bool
+ta_selector_matches(const struct ta_selector *sel, const cJSON *obj)
 {
 	if (!sel)
 		return true;

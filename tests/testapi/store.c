@@ -12,8 +12,9 @@
 
 #include "util/buf.h"
 
-void ta_err_set(struct ta_err *e, int code, const char *reason,
-		const char *fmt, ...)
+void
+ta_err_set(struct ta_err *e, int code, const char *reason,
+	   const char *fmt, ...)
 {
 	e->code = code;
 	e->reason = reason;
@@ -23,8 +24,9 @@ void ta_err_set(struct ta_err *e, int code, const char *reason,
 	va_end(ap);
 }
 
-cJSON *ta_err_status(const struct ta_err *e, const struct ta_resource *r,
-		     const char *name)
+cJSON *
+ta_err_status(const struct ta_err *e, const struct ta_resource *r,
+	      const char *name)
 {
 	cJSON *st = cJSON_CreateObject();
 	cJSON_AddStringToObject(st, "kind", "Status");
@@ -45,7 +47,8 @@ cJSON *ta_err_status(const struct ta_err *e, const struct ta_resource *r,
 	return st;
 }
 
-void ta_store_init(struct ta_store *s, size_t window)
+void
+ta_store_init(struct ta_store *s, size_t window)
 {
 	memset(s, 0, sizeof(*s));
 	s->window = window ? window : 10000;
@@ -55,7 +58,8 @@ void ta_store_init(struct ta_store *s, size_t window)
 	srandom((unsigned)time(NULL) ^ (unsigned)clock());
 }
 
-static void resource_free(struct ta_resource *r)
+static void
+resource_free(struct ta_resource *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		cJSON_Delete(r->objs[i]->obj);
@@ -78,7 +82,8 @@ static void resource_free(struct ta_resource *r)
 	free(r);
 }
 
-void ta_store_release(struct ta_store *s)
+void
+ta_store_release(struct ta_store *s)
 {
 	for (size_t i = 0; i < s->log_n; i++)
 		cJSON_Delete(s->log[(s->log_head + i) % s->window].obj);
@@ -89,10 +94,11 @@ void ta_store_release(struct ta_store *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct ta_resource *ta_resource_new(const char *group, const char *version,
-				    const char *plural, const char *singular,
-				    const char *kind, bool namespaced,
-				    bool has_status)
+struct ta_resource *
+ta_resource_new(const char *group, const char *version,
+		const char *plural, const char *singular,
+		const char *kind, bool namespaced,
+		bool has_status)
 {
 	struct ta_resource *r = fs_xcalloc(1, sizeof(*r));
 	r->group = fs_xstrdup(group);
@@ -108,19 +114,22 @@ struct ta_resource *ta_resource_new(const char *group, const char *version,
 	return r;
 }
 
-void ta_resource_add_version(struct ta_resource *r, const char *version)
+void
+ta_resource_add_version(struct ta_resource *r, const char *version)
 {
 	r->versions = fs_xrealloc(r->versions, (r->n_versions + 1) * sizeof(char *));
 	r->versions[r->n_versions++] = fs_xstrdup(version);
 }
 
-void ta_resource_add_short(struct ta_resource *r, const char *name)
+void
+ta_resource_add_short(struct ta_resource *r, const char *name)
 {
 	r->short_names = fs_xrealloc(r->short_names, (r->n_short + 1) * sizeof(char *));
 	r->short_names[r->n_short++] = fs_xstrdup(name);
 }
 
-bool ta_store_add_resource(struct ta_store *s, struct ta_resource *r)
+bool
+ta_store_add_resource(struct ta_store *s, struct ta_resource *r)
 {
 	for (size_t i = 0; i < s->n_res; i++) {
 		if (!strcmp(s->res[i]->group, r->group) &&
@@ -134,7 +143,8 @@ bool ta_store_add_resource(struct ta_store *s, struct ta_resource *r)
 	return true;
 }
 
-bool ta_resource_serves(const struct ta_resource *r, const char *version)
+bool
+ta_resource_serves(const struct ta_resource *r, const char *version)
 {
 	for (size_t i = 0; i < r->n_versions; i++)
 		if (!strcmp(r->versions[i], version))
@@ -142,8 +152,9 @@ bool ta_resource_serves(const struct ta_resource *r, const char *version)
 	return false;
 }
 
-struct ta_resource *ta_store_find(struct ta_store *s, const char *group,
-				  const char *version, const char *plural)
+struct ta_resource *
+ta_store_find(struct ta_store *s, const char *group,
+	      const char *version, const char *plural)
 {
 	for (size_t i = 0; i < s->n_res; i++) {
 		struct ta_resource *r = s->res[i];
@@ -154,7 +165,8 @@ struct ta_resource *ta_store_find(struct ta_store *s, const char *group,
 	return NULL;
 }
 
-const char *ta_resource_qname(const struct ta_resource *r, char *buf, size_t n)
+const char *
+ta_resource_qname(const struct ta_resource *r, char *buf, size_t n)
 {
 	if (r->group[0])
 		snprintf(buf, n, "%s.%s", r->plural, r->group);
@@ -163,15 +175,17 @@ const char *ta_resource_qname(const struct ta_resource *r, char *buf, size_t n)
 	return buf;
 }
 
-static int key_cmp(const char *ns1, const char *n1, const char *ns2,
-		   const char *n2)
+static int
+key_cmp(const char *ns1, const char *n1, const char *ns2,
+	const char *n2)
 {
 	int c = strcmp(ns1, ns2);
 	return c ? c : strcmp(n1, n2);
 }
 
-size_t ta_store_lower_bound(struct ta_resource *r, const char *ns,
-			    const char *name)
+size_t
+ta_store_lower_bound(struct ta_resource *r, const char *ns,
+		     const char *name)
 {
 	size_t lo = 0, hi = r->n;
 	while (lo < hi) {
@@ -184,8 +198,9 @@ size_t ta_store_lower_bound(struct ta_resource *r, const char *ns,
 	return lo;
 }
 
-static size_t obj_index(struct ta_resource *r, const char *ns, const char *name,
-			bool *found)
+static size_t
+obj_index(struct ta_resource *r, const char *ns, const char *name,
+	  bool *found)
 {
 	size_t lo = 0, hi = r->n;
 	while (lo < hi) {
@@ -204,16 +219,18 @@ static size_t obj_index(struct ta_resource *r, const char *ns, const char *name,
 	return lo;
 }
 
-struct ta_object *ta_store_get(struct ta_resource *r, const char *ns,
-			       const char *name)
+struct ta_object *
+ta_store_get(struct ta_resource *r, const char *ns,
+	     const char *name)
 {
 	bool found;
 	size_t i = obj_index(r, ns, name, &found);
 	return found ? r->objs[i] : NULL;
 }
 
-static void store_log(struct ta_store *s, struct ta_resource *r,
-		      enum ta_ev_type type, const cJSON *obj)
+static void
+store_log(struct ta_store *s, struct ta_resource *r,
+	  enum ta_ev_type type, const cJSON *obj)
 {
 	struct ta_event ev = {r, type, cJSON_Duplicate(obj, true), s->rv};
 	if (s->log_n == s->window) {
@@ -229,7 +246,8 @@ static void store_log(struct ta_store *s, struct ta_resource *r,
 		s->on_event(s->on_event_ud, &ev);
 }
 
-static void set_rv(cJSON *obj, uint64_t rv)
+static void
+set_rv(cJSON *obj, uint64_t rv)
 {
 	cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
 	char buf[32];
@@ -238,7 +256,8 @@ static void set_rv(cJSON *obj, uint64_t rv)
 	cJSON_AddStringToObject(md, "resourceVersion", buf);
 }
 
-static void now_rfc3339(char *buf, size_t n)
+static void
+now_rfc3339(char *buf, size_t n)
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -246,7 +265,8 @@ static void now_rfc3339(char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void new_uid(char *buf, size_t n)
+static void
+new_uid(char *buf, size_t n)
 {
 	unsigned char b[16];
 	for (size_t i = 0; i < 16; i++)
@@ -259,26 +279,30 @@ static void new_uid(char *buf, size_t n)
 		 b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-static const char *md_str(const cJSON *md, const char *key)
+static const char *
+md_str(const cJSON *md, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void md_set(cJSON *md, const char *key, cJSON *v)
+static void
+md_set(cJSON *md, const char *key, cJSON *v)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(md, key);
 	if (v)
 		cJSON_AddItemToObject(md, key, v);
 }
 
-static void md_copy(cJSON *to, const cJSON *from, const char *key)
+static void
+md_copy(cJSON *to, const cJSON *from, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
 	md_set(to, key, v ? cJSON_Duplicate(v, true) : NULL);
 }
 
-static bool valid_name(const char *n)
+static bool
+valid_name(const char *n)
 {
 	size_t len = strlen(n);
 	if (!len || len > 253)
@@ -290,8 +314,9 @@ static bool valid_name(const char *n)
 	return n[0] != '-' && n[0] != '.' && n[len - 1] != '-' && n[len - 1] != '.';
 }
 
-static void store_insert(struct ta_resource *r, const char *ns,
-			 const char *name, cJSON *obj, uint64_t rv)
+static void
+store_insert(struct ta_resource *r, const char *ns,
+	     const char *name, cJSON *obj, uint64_t rv)
 {
 	bool found;
 	size_t i = obj_index(r, ns, name, &found);
@@ -309,7 +334,8 @@ static void store_insert(struct ta_resource *r, const char *ns,
 	r->n++;
 }
 
-static void store_remove(struct ta_resource *r, struct ta_object *o)
+static void
+store_remove(struct ta_resource *r, struct ta_object *o)
 {
 	bool found;
 	size_t i = obj_index(r, o->ns, o->name, &found);
@@ -321,8 +347,9 @@ static void store_remove(struct ta_resource *r, struct ta_object *o)
 	free(o);
 }
 
-const cJSON *ta_store_create(struct ta_store *s, struct ta_resource *r,
-			     const char *ns, cJSON *obj, struct ta_err *e)
+const cJSON *
+ta_store_create(struct ta_store *s, struct ta_resource *r,
+		const char *ns, cJSON *obj, struct ta_err *e)
 {
 	char qn[256];
 	ta_resource_qname(r, qn, sizeof(qn));
@@ -387,8 +414,9 @@ fail:
 }
 
 /* the object without metadata (and status when it is a subresource) */
-static bool spec_changed(const struct ta_resource *r, const cJSON *a,
-			 const cJSON *b)
+static bool
+spec_changed(const struct ta_resource *r, const cJSON *a,
+	     const cJSON *b)
 {
 	cJSON *x = cJSON_Duplicate(a, true), *y = cJSON_Duplicate(b, true);
 	cJSON_DeleteItemFromObjectCaseSensitive(x, "metadata");
@@ -403,9 +431,10 @@ static bool spec_changed(const struct ta_resource *r, const cJSON *a,
 	return !same;
 }
 
-static const cJSON *store_finish_delete(struct ta_store *s,
-					struct ta_resource *r,
-					struct ta_object *o, cJSON **gone)
+static const cJSON *
+store_finish_delete(struct ta_store *s,
+		    struct ta_resource *r,
+		    struct ta_object *o, cJSON **gone)
 {
 	s->rv++;
 	set_rv(o->obj, s->rv);
@@ -416,14 +445,16 @@ static const cJSON *store_finish_delete(struct ta_store *s,
 	return *gone;
 }
 
-static bool has_finalizers(const cJSON *md)
+static bool
+has_finalizers(const cJSON *md)
 {
 	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(md, "finalizers")) > 0;
 }
 
-const cJSON *ta_store_update(struct ta_store *s, struct ta_resource *r,
-			     const char *ns, const char *name, cJSON *obj,
-			     bool status_only, struct ta_err *e)
+const cJSON *
+ta_store_update(struct ta_store *s, struct ta_resource *r,
+		const char *ns, const char *name, cJSON *obj,
+		bool status_only, struct ta_err *e)
 {
 	char qn[256];
 	ta_resource_qname(r, qn, sizeof(qn));
@@ -512,10 +543,11 @@ fail:
 	return NULL;
 }
 
-const cJSON *ta_store_delete(struct ta_store *s, struct ta_resource *r,
-			     const char *ns, const char *name,
-			     const char *precond_rv, bool *deleted,
-			     struct ta_err *e, cJSON **gone_obj)
+const cJSON *
+ta_store_delete(struct ta_store *s, struct ta_resource *r,
+		const char *ns, const char *name,
+		const char *precond_rv, bool *deleted,
+		struct ta_err *e, cJSON **gone_obj)
 {
 	char qn[256];
 	ta_resource_qname(r, qn, sizeof(qn));
@@ -554,7 +586,8 @@ const cJSON *ta_store_delete(struct ta_store *s, struct ta_resource *r,
 	return store_finish_delete(s, r, o, gone_obj);
 }
 
-void ta_store_wipe(struct ta_store *s)
+void
+ta_store_wipe(struct ta_store *s)
 {
 	for (size_t i = 0; i < s->n_res; i++) {
 		struct ta_resource *r = s->res[i];
@@ -567,7 +600,8 @@ void ta_store_wipe(struct ta_store *s)
 	ta_store_compact(s);
 }
 
-void ta_store_compact(struct ta_store *s)
+void
+ta_store_compact(struct ta_store *s)
 {
 	for (size_t i = 0; i < s->log_n; i++)
 		cJSON_Delete(s->log[(s->log_head + i) % s->window].obj);
@@ -576,8 +610,9 @@ void ta_store_compact(struct ta_store *s)
 	s->compacted_rv = s->rv;
 }
 
-bool ta_store_since(struct ta_store *s, uint64_t from,
-		    void (*fn)(void *ud, const struct ta_event *ev), void *ud)
+bool
+ta_store_since(struct ta_store *s, uint64_t from,
+	       void (*fn)(void *ud, const struct ta_event *ev), void *ud)
 {
 	if (from < s->compacted_rv)
 		return false;

@@ -47,7 +47,8 @@ struct ta_tls_conn {
 	SSL *ssl;
 };
 
-static bool tls_bind(char **err)
+static bool
+tls_bind(char **err)
 {
 	if (ssl.lib)
 		return true;
@@ -90,7 +91,8 @@ static bool tls_bind(char **err)
 	return true;
 }
 
-static char *tls_err(const char *what, const char *file)
+static char *
+tls_err(const char *what, const char *file)
 {
 	char buf[256] = "unknown error";
 	unsigned long e = ssl.err_get();
@@ -101,8 +103,9 @@ static char *tls_err(const char *what, const char *file)
 	return fs_buf_detach(&b);
 }
 
-struct ta_tls *ta_tls_new(const char *cert_file, const char *key_file,
-			  const char *client_ca_file, char **err)
+struct ta_tls *
+ta_tls_new(const char *cert_file, const char *key_file,
+	   const char *client_ca_file, char **err)
 {
 	if (!tls_bind(err))
 		return NULL;
@@ -134,7 +137,8 @@ fail:
 	return NULL;
 }
 
-void ta_tls_free(struct ta_tls *t)
+void
+ta_tls_free(struct ta_tls *t)
 {
 	if (!t)
 		return;
@@ -142,7 +146,8 @@ void ta_tls_free(struct ta_tls *t)
 	free(t);
 }
 
-struct ta_tls_conn *ta_tls_accept(struct ta_tls *t, int fd)
+struct ta_tls_conn *
+ta_tls_accept(struct ta_tls *t, int fd)
 {
 	SSL *s = ssl.ssl_new(t->ctx);
 	if (!s)
@@ -154,7 +159,8 @@ struct ta_tls_conn *ta_tls_accept(struct ta_tls *t, int fd)
 	return c;
 }
 
-static ssize_t tls_result(struct ta_tls_conn *c, int r)
+static ssize_t
+tls_result(struct ta_tls_conn *c, int r)
 {
 	if (r > 0)
 		return r;
@@ -171,17 +177,20 @@ static ssize_t tls_result(struct ta_tls_conn *c, int r)
 	}
 }
 
-ssize_t ta_tls_read(struct ta_tls_conn *c, void *buf, size_t n)
+ssize_t
+ta_tls_read(struct ta_tls_conn *c, void *buf, size_t n)
 {
 	return tls_result(c, ssl.read(c->ssl, buf, n > 1 << 30 ? 1 << 30 : (int)n));
 }
 
-ssize_t ta_tls_write(struct ta_tls_conn *c, const void *buf, size_t n)
+ssize_t
+ta_tls_write(struct ta_tls_conn *c, const void *buf, size_t n)
 {
 	return tls_result(c, ssl.write(c->ssl, buf, n > 1 << 30 ? 1 << 30 : (int)n));
 }
 
-char *ta_tls_peer_cn(struct ta_tls_conn *c)
+char *
+ta_tls_peer_cn(struct ta_tls_conn *c)
 {
 	X509 *x = ssl.peer_cert(c->ssl);
 	if (!x)
@@ -195,7 +204,8 @@ char *ta_tls_peer_cn(struct ta_tls_conn *c)
 	return out;
 }
 
-void ta_tls_conn_free(struct ta_tls_conn *c)
+void
+ta_tls_conn_free(struct ta_tls_conn *c)
 {
 	ssl.ssl_free(c->ssl);
 	free(c);
