@@ -37,7 +37,7 @@ decode_self(struct fs_decode_ctx *ctx, const cJSON *obj,
 	ref->kind = fs_decode_str(ctx, f[1], &pk);
 	if (!f[2] || cJSON_IsNull(f[2])) {
 		fs_decode_set_what(ctx, ref->kind ? ref->kind : "object", NULL, NULL);
-		fs_decode_error(ctx, obj, &pm, "missing metadata");
+		fs_decode_error(ctx, obj, NULL, "missing metadata");
 		return;
 	}
 	if (!fs_decode_is(ctx, f[2], &pm, cJSON_Object))
@@ -52,7 +52,7 @@ decode_self(struct fs_decode_ctx *ctx, const cJSON *obj,
 	fs_decode_set_what(ctx, ref->kind ? ref->kind : "object", ref->namespace_,
 			   ref->name);
 	if (!ref->name)
-		fs_decode_error(ctx, f[2], &pn, "missing name");
+		fs_decode_error(ctx, f[2], &pm, "missing name");
 	ref->uid = fs_decode_str(ctx, m[2], &pu);
 	fs_decode_int(ctx, m[3], &pg, 0, INT64_MAX, generation);
 	if (!fs_decode_is(ctx, m[4], &pa, cJSON_Object))
@@ -74,7 +74,7 @@ decode_resource(struct fs_decode_ctx *ctx, const cJSON *node,
 					   "name", "uid"};
 	const cJSON *f[5];
 	if (!node || cJSON_IsNull(node)) {
-		fs_decode_error(ctx, NULL, path, "missing resource");
+		fs_decode_error(ctx, NULL, path->up, "missing resource");
 		return;
 	}
 	if (!fs_decode_is(ctx, node, path, cJSON_Object))
@@ -90,11 +90,11 @@ decode_resource(struct fs_decode_ctx *ctx, const cJSON *node,
 	ref->name = fs_decode_str(ctx, f[3], &pn);
 	ref->uid = fs_decode_str(ctx, f[4], &pu);
 	if (!ref->api_version)
-		fs_decode_error(ctx, node, &pv, "missing apiVersion");
+		fs_decode_error(ctx, node, path, "missing apiVersion");
 	if (!ref->kind)
-		fs_decode_error(ctx, node, &pk, "missing kind");
+		fs_decode_error(ctx, node, path, "missing kind");
 	if (!ref->name)
-		fs_decode_error(ctx, node, &pn, "missing name");
+		fs_decode_error(ctx, node, path, "missing name");
 }
 
 static void
@@ -146,7 +146,7 @@ decode_targets(struct fs_decode_ctx *ctx, const cJSON *node,
 				pr = FS_DPATH_KEY(&pi, "replicas");
 		t[k].name = fs_decode_str(ctx, f[0], &pn);
 		if (!t[k].name) {
-			fs_decode_error(ctx, c, &pn, "missing cluster name");
+			fs_decode_error(ctx, c, &pi, "missing name");
 			continue;
 		}
 		fs_decode_int(ctx, f[1], &pr, 0, INT32_MAX, &r);
@@ -177,15 +177,15 @@ decode_evictions(struct fs_decode_ctx *ctx, const cJSON *node,
 		if (from)
 			v[k++] = from;
 		else
-			fs_decode_error(ctx, c, &pf, "missing fromCluster");
+			fs_decode_error(ctx, c, &pi, "missing fromCluster");
 	}
 	out->evicting_from = v;
 	out->n_evicting_from = k;
 }
 
 static void
-decode_spec(struct fs_decode_ctx *ctx, const cJSON *spec, struct fs_arena *a,
-	    struct fs_binding *out)
+decode_spec(struct fs_decode_ctx *ctx, const cJSON *obj, const cJSON *spec,
+	    struct fs_arena *a, struct fs_binding *out)
 {
 	static const char *const keys[] = {
 		"resource", "replicas", "replicaRequirements", "placement",
@@ -194,7 +194,7 @@ decode_spec(struct fs_decode_ctx *ctx, const cJSON *spec, struct fs_arena *a,
 	const cJSON *f[NKEYS(keys)];
 	struct fs_dpath p = FS_DPATH_KEY(NULL, "spec");
 	if (!spec || cJSON_IsNull(spec)) {
-		fs_decode_error(ctx, NULL, &p, "missing spec");
+		fs_decode_error(ctx, obj, NULL, "missing spec");
 		return;
 	}
 	if (!fs_decode_is(ctx, spec, &p, cJSON_Object))
@@ -274,7 +274,8 @@ fs_binding_decode(const cJSON *obj, struct fs_arena *a, struct fs_binding *out,
 				kind ? "\"" : "");
 		return FS_E_INVAL;
 	}
-	decode_spec(ctx, cJSON_GetObjectItemCaseSensitive(obj, "spec"), a, out);
+	decode_spec(ctx, obj, cJSON_GetObjectItemCaseSensitive(obj, "spec"), a,
+		    out);
 	decode_status(ctx, cJSON_GetObjectItemCaseSensitive(obj, "status"), out);
 	finish(out);
 	if (ctx->keep_raw)

@@ -19,15 +19,16 @@ count_children(const cJSON *node)
 }
 
 static void
-decode_metadata(struct fs_decode_ctx *ctx, const cJSON *md, struct fs_arena *a,
-		struct fs_cluster *out)
+decode_metadata(struct fs_decode_ctx *ctx, const cJSON *obj, const cJSON *md,
+		struct fs_arena *a, struct fs_cluster *out)
 {
 	static const char *const keys[] = {"name", "uid", "labels", "annotations",
 					   "deletionTimestamp", "generation"};
 	const cJSON *f[NKEYS(keys)];
 	struct fs_dpath p = FS_DPATH_KEY(NULL, "metadata");
+	fs_decode_set_what(ctx, "cluster", NULL, NULL);
 	if (!md || cJSON_IsNull(md)) {
-		fs_decode_error(ctx, NULL, &p, "missing metadata");
+		fs_decode_error(ctx, obj, NULL, "missing metadata");
 		return;
 	}
 	if (!fs_decode_is(ctx, md, &p, cJSON_Object))
@@ -41,7 +42,7 @@ decode_metadata(struct fs_decode_ctx *ctx, const cJSON *md, struct fs_arena *a,
 	out->name = fs_decode_str(ctx, f[0], &pn);
 	fs_decode_set_what(ctx, "cluster", NULL, out->name);
 	if (!out->name)
-		fs_decode_error(ctx, md, &pn, "missing cluster name");
+		fs_decode_error(ctx, md, &p, "missing name");
 	out->uid = fs_decode_str(ctx, f[1], &pu);
 	out->n_labels = fs_decode_kv_map(ctx, f[2], &pl, a, &out->labels);
 	out->n_annotations = fs_decode_kv_map(ctx, f[3], &pa, a, &out->annotations);
@@ -87,7 +88,7 @@ decode_taints(struct fs_decode_ctx *ctx, const cJSON *node,
 		t[k].value = fs_decode_str(ctx, f[1], &pv);
 		const char *eff = fs_decode_str(ctx, f[2], &pe);
 		if (!t[k].key) {
-			fs_decode_error(ctx, c, &pk, "missing taint key");
+			fs_decode_error(ctx, c, &pi, "missing key");
 			continue;
 		}
 		if (!parse_effect(eff, &t[k].effect)) {
@@ -258,7 +259,7 @@ model_mins(struct fs_decode_ctx *ctx, const cJSON *ranges,
 				pm = FS_DPATH_KEY(&pi, "min");
 		const char *name = fs_decode_str(ctx, f[0], &pn);
 		if (!name) {
-			fs_decode_error(ctx, c, &pn, "missing resource name");
+			fs_decode_error(ctx, c, &pi, "missing name");
 			continue;
 		}
 		if (!f[1] || fs_decode_quantity(ctx, f[1], &pm, name, &r[k].amount))
@@ -370,7 +371,7 @@ fs_cluster_decode(const cJSON *obj, struct fs_arena *a, struct fs_cluster *out,
 		return FS_E_INVAL;
 	}
 	fs_decode_fields(obj, keys, 3, f);
-	decode_metadata(ctx, f[0], a, out);
+	decode_metadata(ctx, obj, f[0], a, out);
 	decode_spec(ctx, f[1], a, out, &models);
 	decode_status(ctx, f[2], models, a, out);
 	return ctx->errors == errors ? FS_OK : FS_E_INVAL;

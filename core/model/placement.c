@@ -61,7 +61,7 @@ decode_exprs(const cJSON *node, const struct fs_dpath *path, bool field,
 		const char *op = fs_decode_str(ctx, f[1], &po);
 		int opi = one_of(op, ops, field ? 6 : 4);
 		if (!key) {
-			fs_decode_error(ctx, f[0] ? f[0] : c, &pk, "missing key");
+			fs_decode_error(ctx, c, &pi, "missing key");
 			continue;
 		}
 		if (field && one_of(key, fields, 3) < 0) {
@@ -184,8 +184,7 @@ decode_terms(const cJSON *node, const struct fs_dpath *path,
 				po = FS_DPATH_KEY(&pi, "overflowAffinities");
 		t[k].name = fs_decode_str(ctx, f[0], &pn);
 		if (!t[k].name) {
-			fs_decode_error(ctx, f[0] ? f[0] : c, &pn,
-					"missing affinityName");
+			fs_decode_error(ctx, c, &pi, "missing affinityName");
 			continue;
 		}
 		if (fs_decode_is(ctx, f[1], &po, cJSON_Array)) {
@@ -393,12 +392,12 @@ decode_replica_scheduling(const cJSON *node, const struct fs_dpath *path,
 				pwt = FS_DPATH_KEY(&pi, "weight");
 		if (!fs_affinity_decode(sf[0], &ptc, a, ctx, &sw[k].target)) {
 			if (!sf[0])
-				fs_decode_error(ctx, c, &ptc, "missing targetCluster");
+				fs_decode_error(ctx, c, &pi, "missing targetCluster");
 			continue;
 		}
 		if (!fs_decode_int(ctx, sf[1], &pwt, 1, INT64_MAX, &sw[k].weight)) {
 			if (!sf[1])
-				fs_decode_error(ctx, c, &pwt, "missing weight");
+				fs_decode_error(ctx, c, &pi, "missing weight");
 			continue;
 		}
 		k++;

@@ -327,6 +327,37 @@ test_wrong_types_with_positions(void **state)
 }
 
 static void
+test_json_errors_have_positions(void **state)
+{
+	(void)state;
+	const char *text = "{\"kind\": \"List\", \"items\": [\n"
+			   "  {\"kind\": \"Cluster\", \"metadata\": {\"name\": \"j1\"}},\n"
+			   "  {\"kind\": \"Cluster\", \"metadata\": {\"name\": \"j2\",\n"
+			   "   \"labels\": {\"tier\": 3}}},\n"
+			   "  {\"kind\": \"Cluster\", \"spec\": {}}\n"
+			   "]}\n";
+	struct fs_docset *ds;
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_model_set set;
+	fs_model_set_init(&set);
+	assert_int_equal(fs_docset_load_mem(&ds, "dump.json", text, strlen(text), &d),
+			 FS_OK);
+	fs_model_load_docset(&set, ds, &d);
+	fs_docset_free(ds);
+	assert_int_equal(fs_snapshot_count(set.snapshot), 1);
+	assert_int_equal(d.errors, 2);
+	char *m = fs_diag_format(&d.items[0]);
+	assert_string_equal(m, "dump.json:4:23: cluster j2: metadata.labels.tier: "
+			       "expected string, got integer 3");
+	free(m);
+	m = fs_diag_format(&d.items[1]);
+	assert_string_equal(m, "dump.json:5:3: cluster <unnamed>: missing metadata");
+	free(m);
+	fs_diags_release(&d);
+	fs_model_set_release(&set);
+}
+
+static void
 test_bad_object_skipped(void **state)
 {
 	(void)state;
@@ -360,7 +391,8 @@ test_bad_object_skipped(void **state)
 	assert_int_equal(set.n_skipped, 3);
 	assert_int_equal(d.errors, 3);
 	assert_int_equal(d.items[0].line, 10);
-	assert_non_null(strstr(d.items[1].msg, "missing cluster name"));
+	assert_string_equal(d.items[1].msg, "missing name");
+	assert_string_equal(d.items[1].path, "cluster <unnamed>: metadata");
 	assert_non_null(strstr(d.items[2].msg, "expected a Kubernetes object, got integer 42"));
 	fs_diags_release(&d);
 	fs_model_set_release(&set);
@@ -652,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_clusters_list),
 		cmocka_unit_test(test_binding_nginx),
 		cmocka_unit_test(test_wrong_types_with_positions),
+		cmocka_unit_test(test_json_errors_have_positions),
 		cmocka_unit_test(test_bad_object_skipped),
 		cmocka_unit_test(test_placement_defaults),
 		cmocka_unit_test(test_binding_extras),
