@@ -55,6 +55,7 @@ struct est_failures {
 	uint64_t total_calls, total_failures; /* since start */
 	uint32_t since_log;
 	int64_t last_log_ms; /* 0: never logged */
+	struct fs_timer *flush; /* logs what is left at the interval's end */
 	uint32_t n_examples;
 	struct {
 		const char *cluster;

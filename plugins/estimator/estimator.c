@@ -31,21 +31,41 @@ est_fail(struct est *st, const char *cluster, const char *fmt, ...)
 			     "failed: %s", cluster, why);
 }
 
-/* one summary line per interval, not one per binding or per cluster */
+static void log_failures(struct est *st, int64_t now);
+
+static void
+flush_fired(void *ud)
+{
+	struct est *st = ud;
+
+	fs_host->timer_stop(st->fails.flush);
+	st->fails.flush = NULL;
+	log_failures(st, fs_host->now_ms());
+}
+
+/* one summary line per interval, not one per binding or per cluster; what
+ * happens within an interval is logged when it ends */
 static void
 log_failures(struct est *st, int64_t now)
 {
 	struct est_failures *f = &st->fails;
+	int64_t wait = f->last_log_ms + (int64_t)st->conf.log_interval_ms - now;
 	char line[1200];
 	size_t used;
 
-	if (!f->since_log || (f->last_log_ms &&
-			      now - f->last_log_ms < (int64_t)st->conf.log_interval_ms))
+	if (!f->since_log)
 		return;
+	if (f->last_log_ms && wait > 0) {
+		if (!f->flush)
+			f->flush = fs_host->timer_start(st->self, (uint64_t)wait, 0,
+							flush_fired, st);
+		return;
+	}
 	used = (size_t)snprintf(line, sizeof(line),
 				"%u estimator call(s) failed%s; those clusters fell "
-				"back to the general estimate:", f->since_log,
-				f->last_log_ms ? " since the last report" : "");
+				"back to %s:", f->since_log,
+				f->last_log_ms ? " since the last report" : "",
+				st->conf.general ? "the general estimate" : "no estimate");
 	for (uint32_t i = 0; i < f->n_examples && used < sizeof(line); i++)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s: %s",
 					 i ? ";" : "", f->examples[i].cluster,
@@ -143,6 +163,7 @@ est_fini(void *state)
 
 	if (!st)
 		return;
+	fs_host->timer_stop(st->fails.flush);
 	est_cache_free(st->cache);
 	est_urls_release(st);
 	est_conf_release(&st->conf);

@@ -292,12 +292,24 @@ test_server_saw_both_encodings(void **state)
 }
 
 static void
+stop_loop(void *ud)
+{
+	(void)ud;
+	fs_loop_stop();
+}
+
+static void
 test_failures_logged_once_per_interval(void **state)
 {
-	struct fs_plugin *p = load_service("");
+	char extra[64];
+	int interval = DEADLINE_MS * 5 / 2; /* two rounds fit in one interval */
+	struct fs_plugin *p;
+	struct fs_timer *tm;
 	char *log;
 
 	(void)state;
+	snprintf(extra, sizeof(extra), "\"failureLogInterval\":%d,", interval);
+	p = load_service(extra);
 	lseek(t.log_fd, 0, SEEK_SET);
 	if (ftruncate(t.log_fd, 0) != 0)
 		fail();
@@ -309,8 +321,17 @@ test_failures_logged_once_per_interval(void **state)
 		assert_int_equal(fs_cycle_available(cyc, BROKEN), GENERAL);
 		fs_cycle_destroy(cyc);
 	}
+	/* the first round's failures at once, the second's not yet */
 	log = slurp(t.our_log);
 	assert_int_equal(count(log, "estimator call(s) failed"), 1);
+	free(log);
+	/* ... but when the interval ends, without waiting for another cycle */
+	tm = fs_timer_start((uint64_t)interval + 500, 0, stop_loop, NULL);
+	fs_loop_run();
+	fs_timer_stop(tm);
+	log = slurp(t.our_log);
+	assert_int_equal(count(log, "estimator call(s) failed"), 2);
+	assert_non_null(strstr(log, "3 estimator call(s) failed since the last report"));
 	free(log);
 }
 
