@@ -51,6 +51,11 @@ fail(char *err, size_t errlen, enum fs_code code, const char *name,
 	return code;
 }
 
+/* Plugins are never unloaded (descriptors and code must outlive every
+ * profile that used them); this list keeps them reachable for the life of
+ * the process, whichever registry loaded them. */
+static struct fs_loaded_plugin *loaded_all;
+
 void
 fs_registry_init(struct fs_registry *reg)
 {
@@ -420,6 +425,8 @@ load_file(struct fs_registry *reg, const char *label, const char *path,
 	lp->size = (unsigned long)st.st_size;
 	lp->next = reg->head;
 	reg->head = lp;
+	lp->all_next = loaded_all;
+	loaded_all = lp;
 	*out = lp;
 kind:
 	if (expect_kind && (*out)->desc.kind != expect_kind)

@@ -31,6 +31,7 @@ struct fs_loaded_plugin {
 	unsigned long size;
 	void *handle;      /* dlopen handle, never closed */
 	struct fs_loaded_plugin *next; /* registry list */
+	struct fs_loaded_plugin *all_next; /* every plugin of the process */
 };
 
 /* An instance: what the host hands to plugin callbacks as the `self`
@@ -55,7 +56,9 @@ enum fs_code fs_registry_add_dir(struct fs_registry *reg, const char *dir,
 				 char *err, size_t errlen);
 /* the dirs from FEDSTATE_PLUGIN_PATH (colon-separated) */
 void fs_registry_add_env_dirs(struct fs_registry *reg);
-void fs_registry_release(struct fs_registry *reg); /* does not dlclose */
+/* frees the directory list; loaded plugins stay mapped and stay on a
+ * process-wide list (never unloaded), so they outlive the registry */
+void fs_registry_release(struct fs_registry *reg);
 
 /* Resolve `name` (no '/') to "<dir>/<name>.so" in the registry's dirs, or
  * take `name` as a path when allow_path is set (plugins check). */
