@@ -1,0 +1,239 @@
+/*
+ * fedstate/objects.h - short helpers for building and reading JSON (and
+ * Kubernetes objects) through the host table, for plugin authors.
+ *
+ * Optional: include it after <fedstate/fedstate.h> when you want it. It
+ * adds nothing to the ABI: every function is `static inline` over the
+ * `fs_host` table that FS_PLUGIN_DEFINE defines, so it compiles into your
+ * plugin, links no host symbol and works with any host of this ABI major.
+ * It is for plugin code only (the host itself has no `fs_host`).
+ *
+ * Ownership, in the words of json.h:
+ *   - fs_json_object(), fs_json_array(), fs_obj_new(), fs_obj_selector(),
+ *     fs_obj_dup() and fs_arr_of_str() return a new value: the caller frees
+ *     it with fs_host->json_free() or hands it over (fs_obj_set(),
+ *     fs_arr_push(), fs_host->render_emit());
+ *   - fs_obj_set() and fs_arr_push() take `v`, also when they fail;
+ *   - fs_obj_set_obj() and fs_obj_set_arr() return a child that the parent
+ *     owns: borrowed, valid as long as the parent is;
+ *   - strings passed in are copied; strings returned are borrowed from the
+ *     value they were read from.
+ *
+ * NULL: a NULL parent makes a setter fail without crashing (the new value
+ * is freed); a NULL string is stored as "" (never skipped, so a key is
+ * never silently missing from an object). Allocation failures are
+ * reported through the bool results; builders that return a value return
+ * NULL then.
+ *
+ * Threading: like the host's JSON services, for the thread that runs the
+ * plugin's callbacks. Nothing here keeps state.
+ */
+#ifndef FEDSTATE_OBJECTS_H
+#define FEDSTATE_OBJECTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plugin.h"
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The string at a "."-separated path ("metadata.name"), NULL when the path
+ * is missing or does not hold a string; borrowed from v. */
+static inline const char *
+fs_json_str_at(const struct fs_json *v, const char *path)
+{
+	return fs_host->json_string(fs_host->json_path(v, path));
+}
+
+/*
+ * What a value is, for "expected X, got Y" messages: `string "x"`,
+ * `integer 5`, `number 0.5`, `array`, `object`, `true`, `null`, and
+ * `nothing` for a NULL (missing) value. Strings are cut at 40 bytes with
+ * "...". Returns buf, or a static string; buf (64 bytes is plenty) is
+ * written only when needed.
+ */
+static inline const char *
+fs_json_describe(const struct fs_json *v, char *buf, size_t len)
+{
+	int64_t i;
+	double d;
+
+	switch (fs_host->json_type(v)) {
+	case FS_JSON_NULL:
+		return "null";
+	case FS_JSON_TRUE:
+		return "true";
+	case FS_JSON_FALSE:
+		return "false";
+	case FS_JSON_NUMBER:
+		if (fs_host->json_int(v, &i))
+			snprintf(buf, len, "integer %lld", (long long)i);
+		else if (fs_host->json_double(v, &d))
+			snprintf(buf, len, "number %g", d);
+		else
+			snprintf(buf, len, "a number");
+		return buf;
+	case FS_JSON_STRING:
+		snprintf(buf, len, "string \"%.40s\"%s", fs_host->json_string(v),
+			 strlen(fs_host->json_string(v)) > 40 ? "..." : "");
+		return buf;
+	case FS_JSON_ARRAY:
+		return "array";
+	case FS_JSON_OBJECT:
+		return "object";
+	default:
+		return "nothing";
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+/* ------------------------------------------------------------------ */
+
+/* A new empty object / array; caller frees; NULL when out of memory. */
+static inline struct fs_json *
+fs_json_object(void)
+{
+	return fs_host->json_new(FS_JSON_OBJECT);
+}
+
+static inline struct fs_json *
+fs_json_array(void)
+{
+	return fs_host->json_new(FS_JSON_ARRAY);
+}
+
+/* o[key] = v, replacing an existing member. Takes v (freed on failure);
+ * false when o is not an object, v is NULL or memory ran out. */
+static inline bool
+fs_obj_set(struct fs_json *o, const char *key, struct fs_json *v)
+{
+	return fs_host->json_set(o, key, v);
+}
+
+/* o[key] = "s" (copied; NULL stores "") */
+static inline bool
+fs_obj_set_str(struct fs_json *o, const char *key, const char *s)
+{
+	return fs_host->json_set(o, key, fs_host->json_new_string(s ? s : ""));
+}
+
+static inline bool
+fs_obj_set_int(struct fs_json *o, const char *key, int64_t n)
+{
+	return fs_host->json_set(o, key, fs_host->json_new_int(n));
+}
+
+static inline bool
+fs_obj_set_bool(struct fs_json *o, const char *key, bool b)
+{
+	return fs_host->json_set(o, key,
+				 fs_host->json_new(b ? FS_JSON_TRUE : FS_JSON_FALSE));
+}
+
+/* o[key] = {} and return that new child (borrowed: o owns it), so nested
+ * objects read top-down:
+ *     struct fs_json *meta = fs_obj_set_obj(svc, "metadata");
+ *     fs_obj_set_str(meta, "name", name);
+ * NULL when the child could not be added (o not an object, no memory). */
+static inline struct fs_json *
+fs_obj_set_obj(struct fs_json *o, const char *key)
+{
+	struct fs_json *c = fs_json_object();
+	return fs_host->json_set(o, key, c) ? c : NULL;
+}
+
+/* o[key] = [] and return that new child (borrowed); NULL on failure */
+static inline struct fs_json *
+fs_obj_set_arr(struct fs_json *o, const char *key)
+{
+	struct fs_json *c = fs_json_array();
+	return fs_host->json_set(o, key, c) ? c : NULL;
+}
+
+/* Append v to array a. Takes v (freed on failure); false when a is not an
+ * array, v is NULL or memory ran out. */
+static inline bool
+fs_arr_push(struct fs_json *a, struct fs_json *v)
+{
+	return fs_host->json_append(a, v);
+}
+
+/* append "s" (copied; NULL appends "") */
+static inline bool
+fs_arr_push_str(struct fs_json *a, const char *s)
+{
+	return fs_host->json_append(a, fs_host->json_new_string(s ? s : ""));
+}
+
+/* ["s"]: a new one-string array, e.g. Karmada's clusterNames; caller frees */
+static inline struct fs_json *
+fs_arr_of_str(const char *s)
+{
+	struct fs_json *a = fs_json_array();
+	fs_arr_push_str(a, s);
+	return a;
+}
+
+/* A deep copy of src when it is an object, else a new empty object (src
+ * NULL, missing or of another type); caller frees. For "the object's
+ * labels, plus ours". */
+static inline struct fs_json *
+fs_obj_dup(const struct fs_json *src)
+{
+	if (fs_host->json_type(src) == FS_JSON_OBJECT)
+		return fs_host->json_dup(src);
+	return fs_json_object();
+}
+
+/* ------------------------------------------------------------------ */
+/* Kubernetes objects                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A new object {apiVersion, kind, metadata: {name, labels}}; caller frees
+ * (or render_emit). Takes `labels` (an object; NULL: no labels key).
+ * Strings are copied. Add spec and the rest with the setters:
+ *     struct fs_json *cm = fs_obj_new("v1", "ConfigMap", name, NULL);
+ *     fs_obj_set_str(fs_obj_set_obj(cm, "data"), "topology", text);
+ */
+static inline struct fs_json *
+fs_obj_new(const char *api_version, const char *kind, const char *name,
+	   struct fs_json *labels)
+{
+	struct fs_json *o = fs_json_object();
+	struct fs_json *meta;
+
+	fs_obj_set_str(o, "apiVersion", api_version);
+	fs_obj_set_str(o, "kind", kind);
+	meta = fs_obj_set_obj(o, "metadata");
+	fs_obj_set_str(meta, "name", name);
+	if (labels)
+		fs_obj_set(meta, "labels", labels);
+	return o;
+}
+
+/* {apiVersion, kind, name[, namespace]}: a reference to one object, as in
+ * a Karmada policy's resourceSelectors; `ns` NULL leaves namespace out.
+ * Caller frees. */
+static inline struct fs_json *
+fs_obj_selector(const char *api_version, const char *kind, const char *name,
+		const char *ns)
+{
+	struct fs_json *s = fs_json_object();
+
+	fs_obj_set_str(s, "apiVersion", api_version);
+	fs_obj_set_str(s, "kind", kind);
+	fs_obj_set_str(s, "name", name);
+	if (ns)
+		fs_obj_set_str(s, "namespace", ns);
+	return s;
+}
+
+#endif
