@@ -17,8 +17,7 @@
 #include <stdio.h>
 
 #include <fedstate/fedstate.h>
-
-#include "args.h"
+#include <fedstate/objects.h>
 
 /*
  * init() helper for plugins without args: accepts no args, JSON null or
@@ -44,7 +43,7 @@ fsk_no_args(const char *plugin, const struct fs_json *args, char *err,
 		return FS_E_CONFIG;
 	default:
 		snprintf(err, errlen, "args: expected no args, got %s",
-			 fsp_json_describe(args, what, sizeof what));
+			 fs_json_describe(args, what, sizeof what));
 		return FS_E_CONFIG;
 	}
 }

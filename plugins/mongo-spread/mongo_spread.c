@@ -10,18 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../common/args.h"
+#include <fedstate/args.h>
 
 static const char *const scope_names[] = {"middleware", "all", NULL};
 
 #define MS_ARG(k, t, f, ...) {k, t, offsetof(struct ms_conf, f), __VA_ARGS__}
-static const struct fsp_arg ms_args[] = {
-	MS_ARG("scope", FSP_ARG_ENUM, scope, 0, 0, scope_names, NULL),
-	MS_ARG("requireMajoritySurvival", FSP_ARG_BOOL, require_survival, 0, 0,
+static const struct fs_arg ms_args[] = {
+	MS_ARG("scope", FS_ARG_ENUM, scope, 0, 0, scope_names, NULL),
+	MS_ARG("requireMajoritySurvival", FS_ARG_BOOL, require_survival, 0, 0,
 	       NULL, NULL),
-	MS_ARG("regionScore", FSP_ARG_INT, region_score, 0, 100, NULL, NULL),
-	MS_ARG("zoneScore", FSP_ARG_INT, zone_score, 0, 100, NULL, NULL),
-	MS_ARG("clusterScore", FSP_ARG_INT, cluster_score, 0, 100, NULL, NULL),
+	MS_ARG("regionScore", FS_ARG_INT, region_score, 0, 100, NULL, NULL),
+	MS_ARG("zoneScore", FS_ARG_INT, zone_score, 0, 100, NULL, NULL),
+	MS_ARG("clusterScore", FS_ARG_INT, cluster_score, 0, 100, NULL, NULL),
 };
 
 static enum fs_code
@@ -44,7 +44,7 @@ ms_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 		.zone_score = 30,
 		.cluster_score = 20,
 	};
-	rc = fsp_args_parse(args, ms_args, sizeof ms_args / sizeof ms_args[0],
+	rc = fs_args_parse(args, ms_args, sizeof ms_args / sizeof ms_args[0],
 			    &st->conf, err, errlen);
 	sum = st->conf.region_score + st->conf.zone_score + st->conf.cluster_score;
 	if (rc == FS_OK && sum > FS_SCORE_MAX) {

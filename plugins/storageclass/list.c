@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/args.h"
+#include <fedstate/args.h>
 
 #define K8S_DEFAULT_CLASS "storageclass.kubernetes.io/is-default-class"
 #define K8S_DEFAULT_CLASS_BETA "storageclass.beta.kubernetes.io/is-default-class"
@@ -50,7 +50,7 @@ wrong_type(char *err, size_t errlen, size_t i, const char *key,
 	char what[64];
 
 	snprintf(err, errlen, "[%zu]%s%s: expected %s, got %s", i, key ? "." : "",
-		 key ? key : "", expected, fsp_json_describe(v, what, sizeof what));
+		 key ? key : "", expected, fs_json_describe(v, what, sizeof what));
 	return FS_E_PARSE;
 }
 
@@ -108,7 +108,7 @@ sc_list_parse(const struct fs_json *arr, struct sc_list *out, char *err,
 	if (fs_host->json_type(arr) != FS_JSON_ARRAY) {
 		snprintf(err, errlen, "expected a list of {name, default, "
 			 "allowVolumeExpansion, provisioner}, got %s",
-			 fsp_json_describe(arr, what, sizeof what));
+			 fs_json_describe(arr, what, sizeof what));
 		return FS_E_PARSE;
 	}
 	n = fs_host->json_size(arr);
@@ -155,7 +155,7 @@ sc_list_from_k8s(const struct fs_json *list, struct sc_list *out, char *err,
 
 	if (fs_host->json_type(items) != FS_JSON_ARRAY) {
 		snprintf(err, errlen, "items: expected a list, got %s",
-			 fsp_json_describe(items, what, sizeof what));
+			 fs_json_describe(items, what, sizeof what));
 		return FS_E_PARSE;
 	}
 	n = fs_host->json_size(items);
@@ -163,8 +163,7 @@ sc_list_from_k8s(const struct fs_json *list, struct sc_list *out, char *err,
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *it = fs_host->json_at(items, i);
-		const char *name = fs_host->json_string(
-			fs_host->json_path(it, "metadata.name"));
+		const char *name = fs_json_str_at(it, "metadata.name");
 		const char *prov = fs_host->json_string(
 			fs_host->json_get(it, "provisioner"));
 		struct sc_class *c = &out->v[out->n];

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/args.h"
+#include <fedstate/args.h>
 
 static const char *const unknown_names[] = {"filter", "allow", NULL};
 
@@ -40,7 +40,7 @@ parse_classes(void *confp, const struct fs_json *v, char *err, size_t errlen)
 	if (fs_host->json_type(v) != FS_JSON_OBJECT) {
 		snprintf(err, errlen, "expected an object of cluster name to "
 			 "StorageClass list, got %s",
-			 fsp_json_describe(v, what, sizeof what));
+			 fs_json_describe(v, what, sizeof what));
 		return FS_E_CONFIG;
 	}
 	if (conf->statics) {
@@ -76,20 +76,20 @@ parse_classes(void *confp, const struct fs_json *v, char *err, size_t errlen)
 }
 
 #define SC_ARG(k, t, f, ...) {k, t, offsetof(struct sc_conf, f), __VA_ARGS__}
-static const struct fsp_arg sc_args[] = {
-	SC_ARG("classes", FSP_ARG_CUSTOM, statics, 0, 0, NULL, parse_classes),
-	SC_ARG("annotationKey", FSP_ARG_STRING, annotation, 0, 0, NULL, NULL),
-	SC_ARG("fetch", FSP_ARG_BOOL, fetch, 0, 0, NULL, NULL),
-	SC_ARG("refreshInterval", FSP_ARG_DURATION, refresh_ms, 1000,
+static const struct fs_arg sc_args[] = {
+	SC_ARG("classes", FS_ARG_CUSTOM, statics, 0, 0, NULL, parse_classes),
+	SC_ARG("annotationKey", FS_ARG_STRING, annotation, 0, 0, NULL, NULL),
+	SC_ARG("fetch", FS_ARG_BOOL, fetch, 0, 0, NULL, NULL),
+	SC_ARG("refreshInterval", FS_ARG_DURATION, refresh_ms, 1000,
 	       24 * 3600 * 1000LL, NULL, NULL),
-	SC_ARG("requestTimeout", FSP_ARG_DURATION, timeout_ms, 100, 600000, NULL,
+	SC_ARG("requestTimeout", FS_ARG_DURATION, timeout_ms, 100, 600000, NULL,
 	       NULL),
-	SC_ARG("staleAfter", FSP_ARG_DURATION, stale_ms, 1000,
+	SC_ARG("staleAfter", FS_ARG_DURATION, stale_ms, 1000,
 	       7 * 24 * 3600 * 1000LL, NULL, NULL),
-	SC_ARG("unknown", FSP_ARG_ENUM, unknown, 0, 0, unknown_names, NULL),
-	SC_ARG("requireVolumeExpansion", FSP_ARG_BOOL, require_expansion, 0, 0,
+	SC_ARG("unknown", FS_ARG_ENUM, unknown, 0, 0, unknown_names, NULL),
+	SC_ARG("requireVolumeExpansion", FS_ARG_BOOL, require_expansion, 0, 0,
 	       NULL, NULL),
-	SC_ARG("provisioner", FSP_ARG_STRING, provisioner, 0, 0, NULL, NULL),
+	SC_ARG("provisioner", FS_ARG_STRING, provisioner, 0, 0, NULL, NULL),
 };
 
 static enum fs_code
@@ -101,15 +101,15 @@ check_conf(const struct sc_conf *c, char *err, size_t errlen)
 		snprintf(err, errlen, "staleAfter: %s is not longer than "
 			 "refreshInterval %s (fetched lists would go stale "
 			 "before the next refresh)",
-			 fsp_duration_format(c->stale_ms, d1, sizeof d1),
-			 fsp_duration_format(c->refresh_ms, d2, sizeof d2));
+			 fs_duration_format(c->stale_ms, d1, sizeof d1),
+			 fs_duration_format(c->refresh_ms, d2, sizeof d2));
 		return FS_E_CONFIG;
 	}
 	if (c->timeout_ms >= c->refresh_ms) {
 		snprintf(err, errlen, "requestTimeout: %s is not shorter than "
 			 "refreshInterval %s",
-			 fsp_duration_format(c->timeout_ms, d1, sizeof d1),
-			 fsp_duration_format(c->refresh_ms, d2, sizeof d2));
+			 fs_duration_format(c->timeout_ms, d1, sizeof d1),
+			 fs_duration_format(c->refresh_ms, d2, sizeof d2));
 		return FS_E_CONFIG;
 	}
 	return FS_OK;
@@ -135,7 +135,7 @@ sc_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 		.stale_ms = 600000,
 		.unknown = SC_UNKNOWN_FILTER,
 	};
-	rc = fsp_args_parse(args, sc_args, sizeof sc_args / sizeof sc_args[0],
+	rc = fs_args_parse(args, sc_args, sizeof sc_args / sizeof sc_args[0],
 			    &st->conf, err, errlen);
 	if (rc == FS_OK)
 		rc = check_conf(&st->conf, err, errlen);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/args.h"
+#include <fedstate/args.h>
 
 #define VIP_ANNOTATION "fedstate.io/require-vip"
 
@@ -17,20 +17,20 @@ static const char *const scope_names[] = {"middleware", "all", NULL};
 static const char *const unknown_names[] = {"allow", "filter", NULL};
 
 #define VIP_ARG(k, t, f, ...) {k, t, offsetof(struct vip_conf, f), __VA_ARGS__}
-static const struct fsp_arg vip_args[] = {
-	VIP_ARG("labelKey", FSP_ARG_STRING, label_key, 0, 0, NULL, NULL),
-	VIP_ARG("scope", FSP_ARG_ENUM, scope, 0, 0, scope_names, NULL),
-	VIP_ARG("probe", FSP_ARG_BOOL, probe, 0, 0, NULL, NULL),
-	VIP_ARG("probePort", FSP_ARG_INT, port, 1, 65535, NULL, NULL),
-	VIP_ARG("probeInterval", FSP_ARG_DURATION, interval_ms, 100,
+static const struct fs_arg vip_args[] = {
+	VIP_ARG("labelKey", FS_ARG_STRING, label_key, 0, 0, NULL, NULL),
+	VIP_ARG("scope", FS_ARG_ENUM, scope, 0, 0, scope_names, NULL),
+	VIP_ARG("probe", FS_ARG_BOOL, probe, 0, 0, NULL, NULL),
+	VIP_ARG("probePort", FS_ARG_INT, port, 1, 65535, NULL, NULL),
+	VIP_ARG("probeInterval", FS_ARG_DURATION, interval_ms, 100,
 		24 * 3600 * 1000LL, NULL, NULL),
-	VIP_ARG("probeTimeout", FSP_ARG_DURATION, timeout_ms, 10, 600000, NULL,
+	VIP_ARG("probeTimeout", FS_ARG_DURATION, timeout_ms, 10, 600000, NULL,
 		NULL),
-	VIP_ARG("probeFailureThreshold", FSP_ARG_INT, failures, 1, 100, NULL,
+	VIP_ARG("probeFailureThreshold", FS_ARG_INT, failures, 1, 100, NULL,
 		NULL),
-	VIP_ARG("probeTTL", FSP_ARG_DURATION, ttl_ms, 100, 7 * 24 * 3600 * 1000LL,
+	VIP_ARG("probeTTL", FS_ARG_DURATION, ttl_ms, 100, 7 * 24 * 3600 * 1000LL,
 		NULL, NULL),
-	VIP_ARG("probeUnknown", FSP_ARG_ENUM, unknown, 0, 0, unknown_names, NULL),
+	VIP_ARG("probeUnknown", FS_ARG_ENUM, unknown, 0, 0, unknown_names, NULL),
 };
 
 static enum fs_code
@@ -57,21 +57,21 @@ vip_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 		.failures = 3,
 		.unknown = VIP_UNKNOWN_ALLOW,
 	};
-	rc = fsp_args_parse(args, vip_args, sizeof vip_args / sizeof vip_args[0],
+	rc = fs_args_parse(args, vip_args, sizeof vip_args / sizeof vip_args[0],
 			    &st->conf, err, errlen);
 	if (rc == FS_OK && st->conf.ttl_ms <= st->conf.interval_ms) {
 		snprintf(err, errlen,
 			 "probeTTL: %s is not longer than probeInterval %s (every "
 			 "result would go stale before the next probe)",
-			 fsp_duration_format(st->conf.ttl_ms, d1, sizeof d1),
-			 fsp_duration_format(st->conf.interval_ms, d2, sizeof d2));
+			 fs_duration_format(st->conf.ttl_ms, d1, sizeof d1),
+			 fs_duration_format(st->conf.interval_ms, d2, sizeof d2));
 		rc = FS_E_CONFIG;
 	}
 	if (rc == FS_OK && st->conf.timeout_ms >= st->conf.interval_ms) {
 		snprintf(err, errlen,
 			 "probeTimeout: %s is not shorter than probeInterval %s",
-			 fsp_duration_format(st->conf.timeout_ms, d1, sizeof d1),
-			 fsp_duration_format(st->conf.interval_ms, d2, sizeof d2));
+			 fs_duration_format(st->conf.timeout_ms, d1, sizeof d1),
+			 fs_duration_format(st->conf.interval_ms, d2, sizeof d2));
 		rc = FS_E_CONFIG;
 	}
 	if (rc != FS_OK) {
@@ -85,7 +85,7 @@ vip_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 		"port %lld", (long long)st->conf.failures, (long long)st->conf.port);
 	st->r_unknown = vip_intern_printf(
 		"cluster(s) had no VIP probe result in the last %s",
-		fsp_duration_format(st->conf.ttl_ms, d1, sizeof d1));
+		fs_duration_format(st->conf.ttl_ms, d1, sizeof d1));
 	if (st->conf.probe && (rc = vip_probe_start(st)) != FS_OK) {
 		snprintf(err, errlen, "cannot start the probe timer: %s",
 			 fs_host->strerror(rc));
