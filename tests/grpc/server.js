@@ -17,8 +17,9 @@
 // Every request is appended to the --log file as one JSON line: the
 // cluster, what was decoded from field 2 (resourceRequest) and field 5
 // (resourceRequestBytes, whose values are decoded as Quantity bytes), the
-// node selector, namespace, priority class, the `object` metadata and the
-// deadline the client sent. When listening, the server prints its port on
+// node selector, namespace, priority class, the `object` metadata, the
+// deadline the client sent, how many calls were in flight when it arrived
+// (itself included) and the client's address (one per connection). When listening, the server prints its port on
 // stdout, alone on a line. It exits when stdin closes or on SIGTERM.
 'use strict';
 
@@ -51,6 +52,8 @@ function decodeQuantity(buf) {
   return buf.slice(i, i + len).toString('utf8');
 }
 
+let inflight = 0;
+
 function record(call) {
   const req = call.request;
   const rr = req.replicaRequirements || {};
@@ -64,6 +67,8 @@ function record(call) {
     priorityClassName: rr.priorityClassName || '',
     object: call.metadata.get('object').map(String),
     deadlineMs: null,
+    inflight,
+    peer: call.getPeer(),
   };
   for (const [k, q] of Object.entries(rr.resourceRequest || {})) entry.resourceRequest[k] = q.string;
   for (const [k, b] of Object.entries(rr.resourceRequestBytes || {})) entry.resourceRequestBytes[k] = decodeQuantity(b);
@@ -74,14 +79,21 @@ function record(call) {
 }
 
 function maxAvailableReplicas(call, callback) {
+  let over = false;
+  const end = () => { if (!over) { over = true; inflight--; } };
+  inflight++;
+  call.on('cancelled', end); // the client gave up (deadline, reset)
   record(call);
   const b = config[call.request.cluster] || config['*'];
   if (!b) {
+    end();
     callback({ code: grpc.status.INVALID_ARGUMENT,
                details: `cluster "${call.request.cluster}" is not served here` });
     return;
   }
   const answer = () => {
+    if (over) return;
+    end();
     if (b.error) callback({ code: b.error.code, details: b.error.message || '' });
     else callback(null, { maxReplicas: b.answer || 0 });
   };

@@ -86,7 +86,7 @@ setup(void **state)
 		"{\"member1\":{\"answer\":7},\"member2\":{\"answer\":500},"
 		"\"zero\":{\"answer\":0},\"slow\":{\"sleepMs\":10000,\"answer\":1},"
 		"\"broken\":{\"error\":{\"code\":14,\"message\":\"estimator down: disk 100%\"}},"
-		"\"full\":{\"answer\":9}}";
+		"\"full\":{\"answer\":9},\"*\":{\"answer\":5,\"sleepMs\":200}}";
 	int fd;
 
 	(void)state;
@@ -134,7 +134,7 @@ teardown(void **state)
 static struct fs_plugin *
 load(const char *fmt, ...)
 {
-	char args[2048];
+	char args[8192];
 	va_list ap;
 	struct fs_plugin *p;
 	const struct fs_host **slot;
@@ -353,6 +353,65 @@ test_cache_answers_within_ttl(void **state)
 	assert_int_equal(served("member1") - before, 1);
 }
 
+/* a hundred estimators (all answering after 200 ms) cost one round trip:
+ * the server saw all hundred calls in flight at once, over one connection */
+static void
+test_hundred_estimators_at_once(void **state)
+{
+	enum { N = 100 };
+	static struct fs_cluster cl[N];
+	static const struct fs_cluster *ptr[N];
+	char args[8192], name[16], *log, *line, *save = NULL;
+	size_t used = 0;
+	int max_inflight = 0, seen = 0;
+	const char *first_peer = NULL, *reason = NULL;
+	bool one_peer = true;
+	struct fs_plugin *p;
+	struct fs_cycle *cyc;
+
+	(void)state;
+	if (t.port <= 0)
+		skip();
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "e%d", i);
+		cl[i] = (struct fs_cluster){.struct_size = sizeof(cl[i]), .index = (uint32_t)i,
+					    .name = fs_intern(name, (size_t)-1)};
+		ptr[i] = &cl[i];
+		used += (size_t)snprintf(args + used, sizeof(args) - used, "%s\"%s\":"
+					 "\"127.0.0.1:%d\"", i ? "," : "", name, t.port);
+	}
+	p = load("{\"schedulerEstimator\":true,\"timeout\":\"%ds\",\"addresses\":{%s}}",
+		 getenv("VALGRIND") ? 60 : 10, args);
+	cyc = ph_cycle(&t.b, N);
+	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, ptr, N, &reason), FS_OK);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(fs_cycle_available(cyc, (uint32_t)i), 5);
+	fs_cycle_destroy(cyc);
+	log = slurp(t.srv_log);
+	for (line = strtok_r(log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		cJSON *e = cJSON_Parse(line);
+		const char *cluster = cJSON_GetObjectItem(e, "cluster")->valuestring;
+		const char *peer = cJSON_GetObjectItem(e, "peer")->valuestring;
+		int inflight = cJSON_GetObjectItem(e, "inflight")->valueint;
+
+		if (cluster[0] == 'e') {
+			seen++;
+			if (inflight > max_inflight)
+				max_inflight = inflight;
+			if (!first_peer)
+				first_peer = strdup(peer);
+			else if (strcmp(first_peer, peer) != 0)
+				one_peer = false;
+		}
+		cJSON_Delete(e);
+	}
+	assert_int_equal(seen, N);
+	assert_int_equal(max_inflight, N);
+	assert_true(one_peer);
+	free((char *)first_peer);
+	free(log);
+}
+
 static void
 test_non_workload_makes_no_calls(void **state)
 {
@@ -528,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_server_saw_both_encodings),
 		cmocka_unit_test(test_failures_logged_once_per_interval),
 		cmocka_unit_test(test_cache_answers_within_ttl),
+		cmocka_unit_test(test_hundred_estimators_at_once),
 		cmocka_unit_test(test_non_workload_makes_no_calls),
 		cmocka_unit_test(test_general_only_and_pre_score),
 		cmocka_unit_test(test_args_validated),
