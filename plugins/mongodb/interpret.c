@@ -73,7 +73,7 @@ static enum fs_code
 placement(const struct fs_json *spec, enum fs_sched_mode mode,
 	  struct fs_mw_workload *out, char *err, size_t errlen)
 {
-	struct fs_json *pl = mdb_obj();
+	struct fs_json *pl = fs_json_object();
 	const struct fs_json *tol = fs_host->json_path(spec, "scheduler.tolerations");
 	if (tol && fs_host->json_type(tol) != FS_JSON_ARRAY) {
 		snprintf(err, errlen, "spec.scheduler.tolerations: expected a list");
@@ -81,7 +81,7 @@ placement(const struct fs_json *spec, enum fs_sched_mode mode,
 		return FS_E_INVAL;
 	}
 	if (fs_host->json_size(tol))
-		mdb_set(pl, "clusterTolerations", fs_host->json_dup(tol));
+		fs_obj_set(pl, "clusterTolerations", fs_host->json_dup(tol));
 	const struct fs_json *sc =
 		fs_host->json_path(spec, "spreadConstraints.spreadConstraints");
 	if (sc && fs_host->json_type(sc) != FS_JSON_ARRAY) {
@@ -91,13 +91,13 @@ placement(const struct fs_json *spec, enum fs_sched_mode mode,
 		return FS_E_INVAL;
 	}
 	if (fs_host->json_size(sc))
-		mdb_set(pl, "spreadConstraints", fs_host->json_dup(sc));
-	struct fs_json *rs = mdb_set_obj(pl, "replicaScheduling");
-	mdb_set_str(rs, "replicaSchedulingType", "Divided");
-	mdb_set_str(rs, "replicaDivisionPreference", "Weighted");
+		fs_obj_set(pl, "spreadConstraints", fs_host->json_dup(sc));
+	struct fs_json *rs = fs_obj_set_obj(pl, "replicaScheduling");
+	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
+	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
 	if (mode == FS_MODE_WEIGHTING) /* by what each cluster can still hold */
-		mdb_set_str(mdb_set_obj(rs, "weightPreference"), "dynamicWeight",
-			    "AvailableReplicas");
+		fs_obj_set_str(fs_obj_set_obj(rs, "weightPreference"), "dynamicWeight",
+			       "AvailableReplicas");
 	out->placement = pl;
 	return FS_OK;
 }
@@ -130,7 +130,7 @@ interpret(const struct fs_json *obj, struct fs_mw_workload *out, char *err,
 	enum fs_code c = requests(spec, out, err, errlen);
 	if (c != FS_OK)
 		return c;
-	const char *sc = mdb_str(spec, "storage.storageClass");
+	const char *sc = fs_json_str_at(spec, "storage.storageClass");
 	out->storage_class = sc && *sc ? fs_host->intern(sc, (size_t)-1) : NULL;
 	out->arbiter = false;
 	const struct fs_json *arb = fs_host->json_path(spec, "config.arbiter");
@@ -138,7 +138,7 @@ interpret(const struct fs_json *obj, struct fs_mw_workload *out, char *err,
 		snprintf(err, errlen, "spec.config.arbiter: expected true or false");
 		return FS_E_INVAL;
 	}
-	const char *mode = mdb_str(spec, "scheduler.schedulerMode");
+	const char *mode = fs_json_str_at(spec, "scheduler.schedulerMode");
 	if (!mode || strcmp(mode, "Uniform") == 0) {
 		out->mode = FS_MODE_UNIFORM;
 	} else if (strcmp(mode, "Weighting") == 0) {
@@ -148,7 +148,7 @@ interpret(const struct fs_json *obj, struct fs_mw_workload *out, char *err,
 			 "Uniform or Weighting, got \"%.40s\"", mode);
 		return FS_E_INVAL;
 	}
-	const char *sn = mdb_str(spec, "scheduler.schedulerName");
+	const char *sn = fs_json_str_at(spec, "scheduler.schedulerName");
 	out->scheduler_name = sn && *sn ? fs_host->intern(sn, (size_t)-1) : NULL;
 	return placement(spec, out->mode, out, err, errlen);
 }

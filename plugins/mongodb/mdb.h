@@ -3,13 +3,15 @@
  * (middleware.fedstate.io/v1alpha1 MultiCloudMongoDB). Internal to the
  * plugin: everything here has hidden visibility.
  *
- * Every JSON value goes through fs_host->json_*; the plugin never sees the
- * host's JSON library.
+ * Every JSON value goes through fs_host->json_*, mostly by way of the
+ * public helpers in <fedstate/objects.h>; the plugin never sees the host's
+ * JSON library.
  */
 #ifndef FS_PLUGIN_MONGODB_MDB_H
 #define FS_PLUGIN_MONGODB_MDB_H
 
 #include <fedstate/fedstate.h>
+#include <fedstate/objects.h>
 
 #define MDB_GROUP "middleware.fedstate.io"
 #define MDB_VERSION "v1alpha1"
@@ -25,27 +27,6 @@ struct mdb_conf {
 	const char *vip_label; /* Cluster label holding the VIP, "vip" */
 	int64_t port;          /* mongod port in the Services, 27017 */
 };
-
-/* ---- json.c: building objects with fs_host->json_* ---- */
-struct fs_json *mdb_obj(void);
-struct fs_json *mdb_arr(void);
-void mdb_set(struct fs_json *o, const char *key, struct fs_json *v); /* takes v */
-void mdb_set_str(struct fs_json *o, const char *key, const char *s);
-void mdb_set_int(struct fs_json *o, const char *key, int64_t n);
-void mdb_set_bool(struct fs_json *o, const char *key, bool b);
-struct fs_json *mdb_set_obj(struct fs_json *o, const char *key); /* new child */
-struct fs_json *mdb_set_arr(struct fs_json *o, const char *key);
-void mdb_push(struct fs_json *a, struct fs_json *v); /* takes v */
-void mdb_push_str(struct fs_json *a, const char *s);
-/* copy of src (NULL gives an empty object) */
-struct fs_json *mdb_dup_obj(const struct fs_json *src);
-const char *mdb_str(const struct fs_json *v, const char *path); /* NULL if not a string */
-/* {apiVersion, kind, metadata: {name, labels: <labels (taken)>}} */
-struct fs_json *mdb_new_object(const char *api_version, const char *kind,
-			       const char *name, struct fs_json *labels);
-/* {apiVersion, kind, name[, namespace]} */
-struct fs_json *mdb_selector(const char *api_version, const char *kind,
-			     const char *name, const char *ns);
 
 /* ---- plan.c: the decoded object + placement ---- */
 struct mdb_member {

@@ -46,7 +46,7 @@ read_placement(struct mdb_plan *p, const struct fs_json *pl, char *err,
 	size_t n = fs_host->json_size(pl);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *e = fs_host->json_at(pl, i);
-		const char *c = mdb_str(e, "cluster");
+		const char *c = fs_json_str_at(e, "cluster");
 		int64_t want;
 		if (!c || !*c || !fs_host->json_int(fs_host->json_get(e, "replicas"), &want) ||
 		    want < 0 || want > INT32_MAX) {
@@ -82,7 +82,7 @@ read_running(struct mdb_plan *p, size_t cap)
 	size_t n = fs_host->json_size(res);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *e = fs_host->json_at(res, i);
-		const char *c = mdb_str(e, "cluster");
+		const char *c = fs_json_str_at(e, "cluster");
 		int64_t running;
 		if (!c || !fs_host->json_int(fs_host->json_get(e, "replicasetStatus"),
 					     &running) ||
@@ -116,7 +116,7 @@ pick_rs_init(struct mdb_plan *p, struct fs_render *r)
 	snprintf(name, sizeof name, "%s-init", p->name);
 	const struct fs_json *op = fs_host->render_lookup(r, MDB_PP_API, "OverridePolicy",
 							  NULL, name);
-	const char *had = mdb_str(op, "spec.overrideRules.0.targetCluster.clusterNames.0");
+	const char *had = fs_json_str_at(op, "spec.overrideRules.0.targetCluster.clusterNames.0");
 	const struct mdb_member *m = had ? mdb_plan_find(p, had) : NULL;
 	if (m && m->want > 0)
 		return m->cluster;
@@ -147,8 +147,8 @@ mdb_plan_build(struct mdb_plan *p, const struct mdb_conf *conf,
 	memset(p, 0, sizeof *p);
 	p->obj = obj;
 	p->spec = fs_host->json_get(obj, "spec");
-	p->name = mdb_str(obj, "metadata.name");
-	p->ns = mdb_str(obj, "metadata.namespace");
+	p->name = fs_json_str_at(obj, "metadata.name");
+	p->ns = fs_json_str_at(obj, "metadata.namespace");
 	if (!p->name) {
 		snprintf(err, errlen, "metadata.name: expected string");
 		return FS_E_INVAL;
@@ -209,9 +209,9 @@ mdb_plan_free(struct mdb_plan *p)
 struct fs_json *
 mdb_labels(const struct mdb_plan *p, bool instance)
 {
-	struct fs_json *l = mdb_dup_obj(fs_host->json_path(p->obj, "metadata.labels"));
+	struct fs_json *l = fs_obj_dup(fs_host->json_path(p->obj, "metadata.labels"));
 	if (instance)
-		mdb_set_str(l, MDB_INSTANCE, p->name);
+		fs_obj_set_str(l, MDB_INSTANCE, p->name);
 	return l;
 }
 
@@ -223,7 +223,7 @@ mdb_node_port(struct fs_render *r, const char *name)
 	size_t n = fs_host->json_size(ports);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *pt = fs_host->json_at(ports, i);
-		const char *pn = mdb_str(pt, "name");
+		const char *pn = fs_json_str_at(pt, "name");
 		int64_t np;
 		if ((n == 1 || (pn && strcmp(pn, "mongo") == 0)) &&
 		    fs_host->json_int(fs_host->json_get(pt, "nodePort"), &np) &&

@@ -31,10 +31,10 @@ emit(struct ctx *c, struct fs_json *o)
 static struct fs_json *
 cluster_names(const struct mdb_plan *p, int32_t above, bool use_keep)
 {
-	struct fs_json *a = mdb_arr();
+	struct fs_json *a = fs_json_array();
 	for (size_t i = 0; i < p->n; i++)
 		if ((use_keep ? p->m[i].keep : p->m[i].want) > above)
-			mdb_push_str(a, p->m[i].cluster);
+			fs_arr_push_str(a, p->m[i].cluster);
 	return a;
 }
 
@@ -42,34 +42,26 @@ cluster_names(const struct mdb_plan *p, int32_t above, bool use_keep)
 static struct fs_json *
 placement_to(struct fs_json *spec, struct fs_json *names)
 {
-	struct fs_json *pl = mdb_set_obj(spec, "placement");
-	mdb_set(mdb_set_obj(pl, "clusterAffinity"), "clusterNames", names);
+	struct fs_json *pl = fs_obj_set_obj(spec, "placement");
+	fs_obj_set(fs_obj_set_obj(pl, "clusterAffinity"), "clusterNames", names);
 	return pl;
-}
-
-static struct fs_json *
-one_name(const char *s)
-{
-	struct fs_json *a = mdb_arr();
-	mdb_push_str(a, s);
-	return a;
 }
 
 static struct fs_json *
 nodeport_service(struct ctx *c, const char *name, struct fs_json *labels,
 		 int64_t node_port)
 {
-	struct fs_json *svc = mdb_new_object("v1", "Service", name, labels);
-	struct fs_json *spec = mdb_set_obj(svc, "spec");
-	mdb_set_str(spec, "type", "NodePort");
-	struct fs_json *port = mdb_obj();
-	mdb_set_str(port, "name", "mongo");
-	mdb_set_int(port, "port", c->conf->port);
-	mdb_set_int(port, "targetPort", c->conf->port);
+	struct fs_json *svc = fs_obj_new("v1", "Service", name, labels);
+	struct fs_json *spec = fs_obj_set_obj(svc, "spec");
+	fs_obj_set_str(spec, "type", "NodePort");
+	struct fs_json *port = fs_json_object();
+	fs_obj_set_str(port, "name", "mongo");
+	fs_obj_set_int(port, "port", c->conf->port);
+	fs_obj_set_int(port, "targetPort", c->conf->port);
 	if (node_port > 0)
-		mdb_set_int(port, "nodePort", node_port); /* keep the allocated one */
-	mdb_push(mdb_set_arr(spec, "ports"), port);
-	mdb_set(spec, "selector", fs_host->json_dup(labels));
+		fs_obj_set_int(port, "nodePort", node_port); /* keep the allocated one */
+	fs_arr_push(fs_obj_set_arr(spec, "ports"), port);
+	fs_obj_set(spec, "selector", fs_host->json_dup(labels));
 	if (node_port <= 0) {
 		char why[NAME_MAX_LEN + 64];
 		snprintf(why, sizeof why, "Service %s has no nodePort yet", name);
@@ -92,17 +84,17 @@ render_services(struct ctx *c)
 		if (c->ports[i] <= 0)
 			c->ports_complete = false;
 		struct fs_json *labels = mdb_labels(p, true);
-		mdb_set_str(labels, "app", svc);
+		fs_obj_set_str(labels, "app", svc);
 		struct fs_json *pp_labels = fs_host->json_dup(labels);
 		emit(c, nodeport_service(c, svc, labels, c->ports[i]));
 
-		mdb_set_str(pp_labels, "app.karmada.io/service-pp", tag);
-		struct fs_json *pol = mdb_new_object(MDB_PP_API, "PropagationPolicy",
-						     pp, pp_labels);
-		struct fs_json *spec = mdb_set_obj(pol, "spec");
+		fs_obj_set_str(pp_labels, "app.karmada.io/service-pp", tag);
+		struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy",
+						 pp, pp_labels);
+		struct fs_json *spec = fs_obj_set_obj(pol, "spec");
 		placement_to(spec, cluster_names(p, i, true));
-		mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-			 mdb_selector("v1", "Service", svc, NULL));
+		fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+			    fs_obj_selector("v1", "Service", svc, NULL));
 		emit(c, pol);
 	}
 }
@@ -119,36 +111,36 @@ render_arbiter(struct ctx *c)
 	if (c->arbiter_port <= 0)
 		c->ports_complete = false;
 	struct fs_json *labels = mdb_labels(p, false);
-	mdb_set_str(labels, "app", svc);
+	fs_obj_set_str(labels, "app", svc);
 	struct fs_json *op_labels = fs_host->json_dup(labels);
 	emit(c, nodeport_service(c, svc, labels, c->arbiter_port));
 
 	snprintf(name, sizeof name, "%s-pp", svc);
-	struct fs_json *pp_labels = mdb_obj();
-	mdb_set_str(pp_labels, "app.arbiter.io/instance", p->name);
-	struct fs_json *pol = mdb_new_object(MDB_PP_API, "PropagationPolicy", name,
-					     pp_labels);
-	struct fs_json *spec = mdb_set_obj(pol, "spec");
-	placement_to(spec, one_name(p->arbiter));
-	mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-		 mdb_selector("v1", "Service", svc, NULL));
+	struct fs_json *pp_labels = fs_json_object();
+	fs_obj_set_str(pp_labels, "app.arbiter.io/instance", p->name);
+	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", name,
+					 pp_labels);
+	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
+	placement_to(spec, fs_arr_of_str(p->arbiter));
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+		    fs_obj_selector("v1", "Service", svc, NULL));
 	emit(c, pol);
 
 	snprintf(name, sizeof name, "%s-arbiter", p->name);
-	struct fs_json *op = mdb_new_object(MDB_PP_API, "OverridePolicy", name,
-					    op_labels);
-	spec = mdb_set_obj(op, "spec");
-	struct fs_json *rule = mdb_obj();
-	struct fs_json *pt = mdb_obj();
-	mdb_set_str(pt, "operator", "add");
-	mdb_set_str(pt, "path", "/spec/arbiter");
-	mdb_set_bool(pt, "value", true);
-	mdb_push(mdb_set_arr(mdb_set_obj(rule, "overriders"), "plaintext"), pt);
-	mdb_set(mdb_set_obj(rule, "targetCluster"), "clusterNames",
-		one_name(p->arbiter));
-	mdb_push(mdb_set_arr(spec, "overrideRules"), rule);
-	mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-		 mdb_selector(MDB_API, MDB_MEMBER_KIND, p->name, p->ns));
+	struct fs_json *op = fs_obj_new(MDB_PP_API, "OverridePolicy", name,
+					op_labels);
+	spec = fs_obj_set_obj(op, "spec");
+	struct fs_json *rule = fs_json_object();
+	struct fs_json *pt = fs_json_object();
+	fs_obj_set_str(pt, "operator", "add");
+	fs_obj_set_str(pt, "path", "/spec/arbiter");
+	fs_obj_set_bool(pt, "value", true);
+	fs_arr_push(fs_obj_set_arr(fs_obj_set_obj(rule, "overriders"), "plaintext"), pt);
+	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames",
+		   fs_arr_of_str(p->arbiter));
+	fs_arr_push(fs_obj_set_arr(spec, "overrideRules"), rule);
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+		    fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, p->ns));
 	emit(c, op);
 }
 
@@ -190,25 +182,25 @@ render_hostconf(struct ctx *c)
 	char name[NAME_MAX_LEN], tag[NAME_MAX_LEN];
 	snprintf(name, sizeof name, "%s-hostconf", p->name);
 	struct fs_json *labels = mdb_labels(p, true);
-	mdb_set_str(labels, "app", p->name);
+	fs_obj_set_str(labels, "app", p->name);
 	struct fs_json *pp_labels = fs_host->json_dup(labels);
-	struct fs_json *cm = mdb_new_object("v1", "ConfigMap", name, labels);
-	struct fs_json *data = mdb_set_obj(cm, "data");
-	mdb_set_str(data, "arbiters", arb);
-	mdb_set_str(data, "datas", datas);
+	struct fs_json *cm = fs_obj_new("v1", "ConfigMap", name, labels);
+	struct fs_json *data = fs_obj_set_obj(cm, "data");
+	fs_obj_set_str(data, "arbiters", arb);
+	fs_obj_set_str(data, "datas", datas);
 	fs_host->free(datas);
 	emit(c, cm);
 
 	char pp[NAME_MAX_LEN + 8];
 	snprintf(pp, sizeof pp, "%s-pp", name);
 	snprintf(tag, sizeof tag, "%s-configmap-pp", p->name);
-	mdb_set_str(pp_labels, "app.karmada.io/configmap-pp", tag);
-	struct fs_json *pol = mdb_new_object(MDB_PP_API, "PropagationPolicy", pp,
-					     pp_labels);
-	struct fs_json *spec = mdb_set_obj(pol, "spec");
+	fs_obj_set_str(pp_labels, "app.karmada.io/configmap-pp", tag);
+	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", pp,
+					 pp_labels);
+	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
 	placement_to(spec, cluster_names(p, 0, true));
-	mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-		 mdb_selector("v1", "ConfigMap", name, p->ns));
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+		    fs_obj_selector("v1", "ConfigMap", name, p->ns));
 	emit(c, pol);
 }
 
@@ -216,7 +208,7 @@ static void
 render_custom_config(struct ctx *c)
 {
 	const struct mdb_plan *p = &c->p;
-	const char *ref = mdb_str(p->spec, "config.configRef");
+	const char *ref = fs_json_str_at(p->spec, "config.configRef");
 	if (!ref || !*ref)
 		return;
 	char name[NAME_MAX_LEN], tag[NAME_MAX_LEN];
@@ -224,14 +216,14 @@ render_custom_config(struct ctx *c)
 	snprintf(tag, sizeof tag, "%s-custom-configmap-pp", p->name);
 	const struct fs_json *cm = fs_host->render_lookup(c->r, "v1", "ConfigMap",
 							  NULL, ref);
-	struct fs_json *labels = mdb_dup_obj(fs_host->json_path(cm, "metadata.labels"));
-	mdb_set_str(labels, "app.karmada.io/custom-configmap-pp", tag);
-	struct fs_json *pol = mdb_new_object(MDB_PP_API, "PropagationPolicy", name,
-					     labels);
-	struct fs_json *spec = mdb_set_obj(pol, "spec");
+	struct fs_json *labels = fs_obj_dup(fs_host->json_path(cm, "metadata.labels"));
+	fs_obj_set_str(labels, "app.karmada.io/custom-configmap-pp", tag);
+	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", name,
+					 labels);
+	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
 	placement_to(spec, cluster_names(p, 0, false));
-	mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-		 mdb_selector("v1", "ConfigMap", ref, p->ns));
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+		    fs_obj_selector("v1", "ConfigMap", ref, p->ns));
 	emit(c, pol);
 }
 
@@ -240,15 +232,16 @@ override_policy(const struct mdb_plan *p, const char *name, const char *tag,
 		const char *cluster, struct fs_json *overriders)
 {
 	struct fs_json *labels = mdb_labels(p, false);
-	mdb_set_str(labels, tag, p->name);
-	struct fs_json *op = mdb_new_object(MDB_PP_API, "OverridePolicy", name, labels);
-	struct fs_json *spec = mdb_set_obj(op, "spec");
-	struct fs_json *rule = mdb_obj();
-	mdb_set(rule, "overriders", overriders);
-	mdb_set(mdb_set_obj(rule, "targetCluster"), "clusterNames", one_name(cluster));
-	mdb_push(mdb_set_arr(spec, "overrideRules"), rule);
-	mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-		 mdb_selector(MDB_API, MDB_MEMBER_KIND, p->name, p->ns));
+	fs_obj_set_str(labels, tag, p->name);
+	struct fs_json *op = fs_obj_new(MDB_PP_API, "OverridePolicy", name, labels);
+	struct fs_json *spec = fs_obj_set_obj(op, "spec");
+	struct fs_json *rule = fs_json_object();
+	fs_obj_set(rule, "overriders", overriders);
+	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames",
+		   fs_arr_of_str(cluster));
+	fs_arr_push(fs_obj_set_arr(spec, "overrideRules"), rule);
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+		    fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, p->ns));
 	return op;
 }
 
@@ -259,12 +252,12 @@ render_overrides(struct ctx *c)
 	char name[NAME_MAX_LEN * 2];
 	if (p->rs_init) {
 		snprintf(name, sizeof name, "%s-init", p->name);
-		struct fs_json *ov = mdb_obj();
-		struct fs_json *pt = mdb_obj();
-		mdb_set_str(pt, "operator", "add");
-		mdb_set_str(pt, "path", "/spec/rsInit");
-		mdb_set_bool(pt, "value", true);
-		mdb_push(mdb_set_arr(ov, "plaintext"), pt);
+		struct fs_json *ov = fs_json_object();
+		struct fs_json *pt = fs_json_object();
+		fs_obj_set_str(pt, "operator", "add");
+		fs_obj_set_str(pt, "path", "/spec/rsInit");
+		fs_obj_set_bool(pt, "value", true);
+		fs_arr_push(fs_obj_set_arr(ov, "plaintext"), pt);
 		emit(c, override_policy(p, name, "app.mongoinit.io/instance",
 					p->rs_init, ov));
 	}
@@ -273,11 +266,11 @@ render_overrides(struct ctx *c)
 		if (m->want <= 0)
 			continue;
 		snprintf(name, sizeof name, "%s-%s-vip", p->name, m->cluster);
-		struct fs_json *ov = mdb_obj();
-		struct fs_json *lo = mdb_obj();
-		mdb_set_str(lo, "operator", "add");
-		mdb_set_str(mdb_set_obj(lo, "value"), MDB_VIP_LABEL, m->vip);
-		mdb_push(mdb_set_arr(ov, "labelsOverrider"), lo);
+		struct fs_json *ov = fs_json_object();
+		struct fs_json *lo = fs_json_object();
+		fs_obj_set_str(lo, "operator", "add");
+		fs_obj_set_str(fs_obj_set_obj(lo, "value"), MDB_VIP_LABEL, m->vip);
+		fs_arr_push(fs_obj_set_arr(ov, "labelsOverrider"), lo);
 		emit(c, override_policy(p, name, "app.mongoclustervip.io/instance",
 					m->cluster, ov));
 	}
@@ -289,33 +282,33 @@ static void
 render_member_policy(struct ctx *c)
 {
 	const struct mdb_plan *p = &c->p;
-	struct fs_json *pol = mdb_new_object(MDB_PP_API, "PropagationPolicy", p->name,
-					     mdb_labels(p, true));
-	struct fs_json *spec = mdb_set_obj(pol, "spec");
+	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", p->name,
+					 mdb_labels(p, true));
+	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
 	struct fs_json *pl = placement_to(spec, cluster_names(p, 0, false));
-	struct fs_json *rs = mdb_set_obj(pl, "replicaScheduling");
-	mdb_set_str(rs, "replicaDivisionPreference", "Weighted");
-	mdb_set_str(rs, "replicaSchedulingType", "Divided");
-	struct fs_json *list = mdb_set_arr(mdb_set_obj(rs, "weightPreference"),
-					   "staticWeightList");
+	struct fs_json *rs = fs_obj_set_obj(pl, "replicaScheduling");
+	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
+	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
+	struct fs_json *list = fs_obj_set_arr(fs_obj_set_obj(rs, "weightPreference"),
+					      "staticWeightList");
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->m[i].want <= 0)
 			continue;
-		struct fs_json *w = mdb_obj();
-		mdb_set(mdb_set_obj(w, "targetCluster"), "clusterNames",
-			one_name(p->m[i].cluster));
-		mdb_set_int(w, "weight", p->m[i].want);
-		mdb_push(list, w);
+		struct fs_json *w = fs_json_object();
+		fs_obj_set(fs_obj_set_obj(w, "targetCluster"), "clusterNames",
+			   fs_arr_of_str(p->m[i].cluster));
+		fs_obj_set_int(w, "weight", p->m[i].want);
+		fs_arr_push(list, w);
 	}
 	const struct fs_json *sc = fs_host->json_path(p->spec,
 						      "spreadConstraints.spreadConstraints");
 	if (fs_host->json_type(sc) == FS_JSON_ARRAY && fs_host->json_size(sc))
-		mdb_set(pl, "spreadConstraints", fs_host->json_dup(sc));
+		fs_obj_set(pl, "spreadConstraints", fs_host->json_dup(sc));
 	const struct fs_json *tol = fs_host->json_path(p->spec, "scheduler.tolerations");
 	if (fs_host->json_type(tol) == FS_JSON_ARRAY && fs_host->json_size(tol))
-		mdb_set(pl, "clusterTolerations", fs_host->json_dup(tol));
-	mdb_push(mdb_set_arr(spec, "resourceSelectors"),
-		 mdb_selector(MDB_API, MDB_MEMBER_KIND, p->name, NULL));
+		fs_obj_set(pl, "clusterTolerations", fs_host->json_dup(tol));
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
+		    fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, NULL));
 	emit(c, pol);
 }
 

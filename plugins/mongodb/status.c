@@ -53,7 +53,7 @@ find_item(const struct fs_json *binding, const char *cluster)
 	size_t n = fs_host->json_size(items);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *it = fs_host->json_at(items, i);
-		const char *c = mdb_str(it, "clusterName");
+		const char *c = fs_json_str_at(it, "clusterName");
 		if (c && strcmp(c, cluster) == 0)
 			return it;
 	}
@@ -73,7 +73,7 @@ addr_on(const char *addr, const char *vip)
 static void
 see_member(struct agg *a, const struct fs_json *rm)
 {
-	const char *name = mdb_str(rm, "name");
+	const char *name = fs_json_str_at(rm, "name");
 	if (!name)
 		return;
 	int64_t health = 0, state = 0;
@@ -96,20 +96,20 @@ see_member(struct agg *a, const struct fs_json *rm)
 static void
 placeholder(struct fs_json *e, bool applied)
 {
-	mdb_set_bool(e, "applied", applied);
-	mdb_set_int(e, "replicasetStatus", 0);
-	mdb_set_str(e, "currentRevision", "Unknown");
-	mdb_set_str(e, "state", "Unknown");
+	fs_obj_set_bool(e, "applied", applied);
+	fs_obj_set_int(e, "replicasetStatus", 0);
+	fs_obj_set_str(e, "currentRevision", "Unknown");
+	fs_obj_set_str(e, "state", "Unknown");
 }
 
 static void
 one_cluster(struct agg *a, const struct mdb_plan *p, const struct mdb_member *m, const struct fs_json *item,
 	    int64_t arbiter_port)
 {
-	struct fs_json *e = mdb_obj();
-	mdb_set_str(e, "cluster", m->cluster);
-	mdb_set_int(e, "replicasetSpec", m->want);
-	mdb_push(a->result, e);
+	struct fs_json *e = fs_json_object();
+	fs_obj_set_str(e, "cluster", m->cluster);
+	fs_obj_set_int(e, "replicasetSpec", m->want);
+	fs_arr_push(a->result, e);
 	const struct fs_json *st = fs_host->json_get(item, "status");
 	bool applied = false;
 	fs_host->json_bool(fs_host->json_get(item, "applied"), &applied);
@@ -120,12 +120,12 @@ one_cluster(struct agg *a, const struct mdb_plan *p, const struct mdb_member *m,
 	}
 	int64_t members = 0;
 	fs_host->json_int(fs_host->json_path(st, "currentInfo.members"), &members);
-	const char *state = mdb_str(st, "state");
-	const char *rev = mdb_str(st, "currentRevision");
-	mdb_set_bool(e, "applied", applied);
-	mdb_set_int(e, "replicasetStatus", members);
-	mdb_set_str(e, "currentRevision", rev ? rev : "Unknown");
-	mdb_set_str(e, "state", state ? state : "Unknown");
+	const char *state = fs_json_str_at(st, "state");
+	const char *rev = fs_json_str_at(st, "currentRevision");
+	fs_obj_set_bool(e, "applied", applied);
+	fs_obj_set_int(e, "replicasetStatus", members);
+	fs_obj_set_str(e, "currentRevision", rev ? rev : "Unknown");
+	fs_obj_set_str(e, "state", state ? state : "Unknown");
 	bool running = state && strcmp(state, "Running") == 0;
 	if (running)
 		a->running_members += (int32_t)members;
@@ -140,23 +140,23 @@ one_cluster(struct agg *a, const struct mdb_plan *p, const struct mdb_member *m,
 	if (members > m->want)
 		a->scale_down = true;
 
-	struct fs_json *roles = mdb_set_obj(e, "connectAddrWithRole");
+	struct fs_json *roles = fs_obj_set_obj(e, "connectAddrWithRole");
 	if (p->arbiter && strcmp(p->arbiter, m->cluster) == 0 && m->vip &&
 	    arbiter_port > 0) {
 		char addr[128];
 		snprintf(addr, sizeof addr, "%s:%lld", m->vip, (long long)arbiter_port);
-		mdb_set_str(roles, addr, "ARBITER");
+		fs_obj_set_str(roles, addr, "ARBITER");
 	}
 	const struct fs_json *rs = fs_host->json_get(st, "replset");
 	size_t n = fs_host->json_size(rs);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *rm = fs_host->json_at(rs, i);
 		see_member(a, rm);
-		const char *name = mdb_str(rm, "name");
-		const char *role = mdb_str(rm, "stateStr");
+		const char *name = fs_json_str_at(rm, "name");
+		const char *role = fs_json_str_at(rm, "stateStr");
 		if (!name || !addr_on(name, m->vip))
 			continue;
-		mdb_set_str(roles, name, role ? role : "UNKNOWN");
+		fs_obj_set_str(roles, name, role ? role : "UNKNOWN");
 		if (!role || strcmp(role, "ARBITER") != 0)
 			append(a->addrs, sizeof a->addrs, &a->alen, ",", name);
 	}
@@ -195,18 +195,18 @@ condition(struct fs_json *list, const struct fs_json *old, const char *type,
 	size_t n = fs_host->json_size(old);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *c = fs_host->json_at(old, i);
-		const char *t = mdb_str(c, "type"), *s = mdb_str(c, "status");
-		const char *lt = mdb_str(c, "lastTransitionTime");
+		const char *t = fs_json_str_at(c, "type"), *s = fs_json_str_at(c, "status");
+		const char *lt = fs_json_str_at(c, "lastTransitionTime");
 		if (t && s && lt && strcmp(t, type) == 0 && strcmp(s, st) == 0)
 			snprintf(when, sizeof when, "%s", lt);
 	}
-	struct fs_json *c = mdb_obj();
-	mdb_set_str(c, "type", type);
-	mdb_set_str(c, "status", st);
-	mdb_set_str(c, "lastTransitionTime", when);
-	mdb_set_str(c, "reason", reason);
-	mdb_set_str(c, "message", message);
-	mdb_push(list, c);
+	struct fs_json *c = fs_json_object();
+	fs_obj_set_str(c, "type", type);
+	fs_obj_set_str(c, "status", st);
+	fs_obj_set_str(c, "lastTransitionTime", when);
+	fs_obj_set_str(c, "reason", reason);
+	fs_obj_set_str(c, "message", message);
+	fs_arr_push(list, c);
 }
 
 static const char *
@@ -242,12 +242,12 @@ write_conditions(struct fs_json *status, const struct mdb_plan *p,
 		 const char *state, const char *msg, const struct agg *a)
 {
 	const struct fs_json *old = fs_host->json_path(p->obj, "status.conditions");
-	struct fs_json *list = mdb_set_arr(status, "conditions");
+	struct fs_json *list = fs_obj_set_arr(status, "conditions");
 	size_t n = fs_host->json_size(old);
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_json *c = fs_host->json_at(old, i);
-		if (!managed(mdb_str(c, "type")))
-			mdb_push(list, fs_host->json_dup(c));
+		if (!managed(fs_json_str_at(c, "type")))
+			fs_arr_push(list, fs_host->json_dup(c));
 	}
 	const char *raw = fs_host->json_string(fs_host->json_get(
 		fs_host->json_path(p->obj, "metadata.annotations"), "schedulerResult"));
@@ -302,8 +302,8 @@ mdb_aggregate_status(void *state, struct fs_render *r, const struct fs_json *obj
 		return FS_E_NOMEM;
 	}
 	a->all_good = true;
-	struct fs_json *st = mdb_obj();
-	a->result = mdb_set_arr(st, "result");
+	struct fs_json *st = fs_json_object();
+	a->result = fs_obj_set_arr(st, "result");
 	int64_t arbiter_port = 0;
 	if (p.arbiter) {
 		char svc[320];
@@ -317,11 +317,11 @@ mdb_aggregate_status(void *state, struct fs_render *r, const struct fs_json *obj
 				    arbiter_port);
 	char msg[1400];
 	const char *s = overall(a, &p, binding != NULL, msg, sizeof msg);
-	mdb_set_str(st, "state", s);
+	fs_obj_set_str(st, "state", s);
 	if (a->alen)
-		mdb_set_str(st, "externalAddr", a->addrs);
-	else if (mdb_str(obj, "status.externalAddr"))
-		mdb_set_str(st, "externalAddr", mdb_str(obj, "status.externalAddr"));
+		fs_obj_set_str(st, "externalAddr", a->addrs);
+	else if (fs_json_str_at(obj, "status.externalAddr"))
+		fs_obj_set_str(st, "externalAddr", fs_json_str_at(obj, "status.externalAddr"));
 	write_conditions(st, &p, s, msg, a);
 	fs_host->free(a);
 	mdb_plan_free(&p);
@@ -335,7 +335,7 @@ mdb_interpret_health(void *state, const struct fs_json *member, bool *healthy,
 {
 	(void)state;
 	int64_t want = 0, have = 0;
-	const char *st = mdb_str(member, "status.state");
+	const char *st = fs_json_str_at(member, "status.state");
 	*healthy = false;
 	if (!st) {
 		*reason = "no status yet";
