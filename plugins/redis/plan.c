@@ -15,7 +15,7 @@ current_primary(struct fs_render *r, const struct rds_plan *p)
 	snprintf(pp, sizeof pp, "%s-redis-primary-pp", p->name);
 	const struct fs_json *pol = fs_host->render_lookup(r, RDS_POLICY_API,
 							   "PropagationPolicy", NULL, pp);
-	const char *c = rds_str(pol, "spec.placement.clusterAffinity.clusterNames.0");
+	const char *c = fs_json_str_at(pol, "spec.placement.clusterAffinity.clusterNames.0");
 	for (size_t i = 0; c && i < p->n; i++)
 		if (strcmp(p->s[i].cluster, c) == 0)
 			return p->s[i].cluster;
@@ -30,8 +30,8 @@ rds_plan_build(struct rds_plan *p, const struct rds_conf *c, struct fs_render *r
 	memset(p, 0, sizeof *p);
 	p->obj = obj;
 	p->spec = fs_host->json_get(obj, "spec");
-	p->name = rds_str(obj, "metadata.name");
-	p->ns = rds_str(obj, "metadata.namespace");
+	p->name = fs_json_str_at(obj, "metadata.name");
+	p->ns = fs_json_str_at(obj, "metadata.namespace");
 	int64_t n;
 	const struct fs_json *rv = fs_host->json_get(p->spec, "replicas");
 	if (!p->name) {
@@ -52,7 +52,7 @@ rds_plan_build(struct rds_plan *p, const struct rds_conf *c, struct fs_render *r
 		return FS_E_NOMEM;
 	for (size_t i = 0; i < total; i++) {
 		const struct fs_json *e = fs_host->json_at(placement, i);
-		const char *cl = rds_str(e, "cluster");
+		const char *cl = fs_json_str_at(e, "cluster");
 		int64_t k;
 		if (!cl || !fs_host->json_int(fs_host->json_get(e, "replicas"), &k) ||
 		    k < 0 || k > INT32_MAX) {
@@ -94,8 +94,8 @@ rds_labels(const struct rds_plan *p)
 {
 	const struct fs_json *own = fs_host->json_path(p->obj, "metadata.labels");
 	struct fs_json *l = fs_host->json_type(own) == FS_JSON_OBJECT
-		? fs_host->json_dup(own) : rds_obj();
-	rds_set_str(l, RDS_INSTANCE, p->name);
+		? fs_host->json_dup(own) : fs_json_object();
+	fs_obj_set_str(l, RDS_INSTANCE, p->name);
 	return l;
 }
 

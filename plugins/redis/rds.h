@@ -7,6 +7,7 @@
 #define FS_PLUGIN_REDIS_RDS_H
 
 #include <fedstate/fedstate.h>
+#include <fedstate/objects.h>
 
 #define RDS_GROUP "middleware.fedstate.io"
 #define RDS_VERSION "v1alpha1"
@@ -18,21 +19,6 @@
 struct rds_conf {
 	const char *vip_label; /* "vip" */
 };
-
-/* ---- json.c ---- */
-struct fs_json *rds_obj(void);
-void rds_set(struct fs_json *o, const char *key, struct fs_json *v); /* takes v */
-void rds_set_str(struct fs_json *o, const char *key, const char *s);
-void rds_set_int(struct fs_json *o, const char *key, int64_t n);
-struct fs_json *rds_set_obj(struct fs_json *o, const char *key);
-struct fs_json *rds_set_arr(struct fs_json *o, const char *key);
-void rds_push(struct fs_json *a, struct fs_json *v); /* takes v */
-struct fs_json *rds_names(const char *one);           /* ["one"] */
-const char *rds_str(const struct fs_json *v, const char *path);
-struct fs_json *rds_new(const char *api_version, const char *kind,
-			const char *name, struct fs_json *labels);
-struct fs_json *rds_selector(const char *api_version, const char *kind,
-			     const char *name, const char *ns);
 
 /* ---- plan.c: object + placement ---- */
 struct rds_site {

@@ -42,13 +42,13 @@ rds_interpret(void *state, const struct fs_json *obj, struct fs_mw_workload *out
 	}
 	if (fs_host->json_size(req))
 		out->requests = fs_host->json_dup(req);
-	const char *sc = rds_str(spec, "storage.storageClass");
+	const char *sc = fs_json_str_at(spec, "storage.storageClass");
 	out->storage_class = sc && *sc ? fs_host->intern(sc, (size_t)-1) : NULL;
 	out->mode = FS_MODE_UNIFORM;
-	struct fs_json *pl = rds_obj();
-	struct fs_json *rs = rds_set_obj(pl, "replicaScheduling");
-	rds_set_str(rs, "replicaSchedulingType", "Divided");
-	rds_set_str(rs, "replicaDivisionPreference", "Weighted");
+	struct fs_json *pl = fs_json_object();
+	struct fs_json *rs = fs_obj_set_obj(pl, "replicaScheduling");
+	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
+	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
 	out->placement = pl;
 	return FS_OK;
 }

@@ -44,11 +44,11 @@ static struct fs_json *
 policy(const char *name, struct fs_json *labels, struct fs_json *names,
        struct fs_json *selector, struct fs_json **placement)
 {
-	struct fs_json *pol = rds_new(RDS_POLICY_API, "PropagationPolicy", name, labels);
-	struct fs_json *spec = rds_set_obj(pol, "spec");
-	struct fs_json *pl = rds_set_obj(spec, "placement");
-	rds_set(rds_set_obj(pl, "clusterAffinity"), "clusterNames", names);
-	rds_push(rds_set_arr(spec, "resourceSelectors"), selector);
+	struct fs_json *pol = fs_obj_new(RDS_POLICY_API, "PropagationPolicy", name, labels);
+	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
+	struct fs_json *pl = fs_obj_set_obj(spec, "placement");
+	fs_obj_set(fs_obj_set_obj(pl, "clusterAffinity"), "clusterNames", names);
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"), selector);
 	if (placement)
 		*placement = pl;
 	return pol;
@@ -57,9 +57,9 @@ policy(const char *name, struct fs_json *labels, struct fs_json *names,
 static struct fs_json *
 active_names(const struct rds_plan *p)
 {
-	struct fs_json *a = fs_host->json_new(FS_JSON_ARRAY);
+	struct fs_json *a = fs_json_array();
 	for (size_t i = 0; i < p->n; i++)
-		fs_host->json_append(a, fs_host->json_new_string(p->s[i].cluster));
+		fs_arr_push_str(a, p->s[i].cluster);
 	return a;
 }
 
@@ -73,21 +73,21 @@ render_primary(struct ctx *c)
 	snprintf(pod, sizeof pod, "%s-redis-0", p->name);
 	int64_t node_port = rds_primary_port(c->r, p);
 	struct fs_json *labels = rds_labels(p);
-	rds_set_str(labels, "app", svc);
-	struct fs_json *s = rds_new("v1", "Service", svc, fs_host->json_dup(labels));
-	struct fs_json *spec = rds_set_obj(s, "spec");
-	rds_set_str(spec, "type", "NodePort");
-	struct fs_json *port = rds_obj();
-	rds_set_str(port, "name", "redis");
-	rds_set_int(port, "port", PORT);
-	rds_set_int(port, "targetPort", PORT);
+	fs_obj_set_str(labels, "app", svc);
+	struct fs_json *s = fs_obj_new("v1", "Service", svc, fs_host->json_dup(labels));
+	struct fs_json *spec = fs_obj_set_obj(s, "spec");
+	fs_obj_set_str(spec, "type", "NodePort");
+	struct fs_json *port = fs_json_object();
+	fs_obj_set_str(port, "name", "redis");
+	fs_obj_set_int(port, "port", PORT);
+	fs_obj_set_int(port, "targetPort", PORT);
 	if (node_port)
-		rds_set_int(port, "nodePort", node_port);
-	rds_push(rds_set_arr(spec, "ports"), port);
-	rds_set_str(rds_set_obj(spec, "selector"), "statefulset.kubernetes.io/pod-name", pod);
+		fs_obj_set_int(port, "nodePort", node_port);
+	fs_arr_push(fs_obj_set_arr(spec, "ports"), port);
+	fs_obj_set_str(fs_obj_set_obj(spec, "selector"), "statefulset.kubernetes.io/pod-name", pod);
 	emit(c, s);
-	emit(c, policy(pp, labels, rds_names(p->primary),
-		       rds_selector("v1", "Service", svc, p->ns), NULL));
+	emit(c, policy(pp, labels, fs_arr_of_str(p->primary),
+		       fs_obj_selector("v1", "Service", svc, p->ns), NULL));
 
 	char topo[RDS_NAME_LEN], addr[128];
 	snprintf(topo, sizeof topo, "%s-redis-topology", p->name);
@@ -102,53 +102,53 @@ render_primary(struct ctx *c)
 		if (p->s[i].cluster == p->primary)
 			vip = p->s[i].vip;
 	snprintf(addr, sizeof addr, "%s:%lld", vip ? vip : "", (long long)node_port);
-	struct fs_json *cm = rds_new("v1", "ConfigMap", topo, rds_labels(p));
-	struct fs_json *data = rds_set_obj(cm, "data");
-	rds_set_str(data, "primary", addr);
-	rds_set_str(data, "primaryCluster", p->primary);
+	struct fs_json *cm = fs_obj_new("v1", "ConfigMap", topo, rds_labels(p));
+	struct fs_json *data = fs_obj_set_obj(cm, "data");
+	fs_obj_set_str(data, "primary", addr);
+	fs_obj_set_str(data, "primaryCluster", p->primary);
 	emit(c, cm);
 	snprintf(pp, sizeof pp, "%s-pp", topo);
 	emit(c, policy(pp, rds_labels(p), active_names(p),
-		       rds_selector("v1", "ConfigMap", topo, p->ns), NULL));
+		       fs_obj_selector("v1", "ConfigMap", topo, p->ns), NULL));
 }
 
 static struct fs_json *
 env(const char *name, const char *value)
 {
-	struct fs_json *e = rds_obj();
-	rds_set_str(e, "name", name);
-	rds_set_str(e, "value", value);
+	struct fs_json *e = fs_json_object();
+	fs_obj_set_str(e, "name", name);
+	fs_obj_set_str(e, "value", value);
 	return e;
 }
 
 static struct fs_json *
 container(const struct rds_plan *p)
 {
-	struct fs_json *k = rds_obj();
-	rds_set_str(k, "name", "redis");
-	const char *image = rds_str(p->spec, "image");
-	rds_set_str(k, "image", image && *image ? image : "redis:7.2");
-	struct fs_json *cmd = rds_set_arr(k, "command");
-	fs_host->json_append(cmd, fs_host->json_new_string("sh"));
-	fs_host->json_append(cmd, fs_host->json_new_string("-c"));
-	fs_host->json_append(cmd, fs_host->json_new_string(start_script));
-	struct fs_json *envs = rds_set_arr(k, "env");
-	rds_push(envs, env("REDIS_PRIMARY_CLUSTER", "false")); /* index 0: overridden */
-	struct fs_json *ref = rds_obj();
-	rds_set_str(ref, "name", "REDIS_PRIMARY");
-	struct fs_json *key = rds_set_obj(rds_set_obj(ref, "valueFrom"), "configMapKeyRef");
+	struct fs_json *k = fs_json_object();
+	fs_obj_set_str(k, "name", "redis");
+	const char *image = fs_json_str_at(p->spec, "image");
+	fs_obj_set_str(k, "image", image && *image ? image : "redis:7.2");
+	struct fs_json *cmd = fs_obj_set_arr(k, "command");
+	fs_arr_push_str(cmd, "sh");
+	fs_arr_push_str(cmd, "-c");
+	fs_arr_push_str(cmd, start_script);
+	struct fs_json *envs = fs_obj_set_arr(k, "env");
+	fs_arr_push(envs, env("REDIS_PRIMARY_CLUSTER", "false")); /* index 0: overridden */
+	struct fs_json *ref = fs_json_object();
+	fs_obj_set_str(ref, "name", "REDIS_PRIMARY");
+	struct fs_json *key = fs_obj_set_obj(fs_obj_set_obj(ref, "valueFrom"), "configMapKeyRef");
 	char topo[RDS_NAME_LEN];
 	snprintf(topo, sizeof topo, "%s-redis-topology", p->name);
-	rds_set_str(key, "name", topo);
-	rds_set_str(key, "key", "primary");
-	rds_push(envs, ref);
-	struct fs_json *port = rds_obj();
-	rds_set_str(port, "name", "redis");
-	rds_set_int(port, "containerPort", PORT);
-	rds_push(rds_set_arr(k, "ports"), port);
+	fs_obj_set_str(key, "name", topo);
+	fs_obj_set_str(key, "key", "primary");
+	fs_arr_push(envs, ref);
+	struct fs_json *port = fs_json_object();
+	fs_obj_set_str(port, "name", "redis");
+	fs_obj_set_int(port, "containerPort", PORT);
+	fs_arr_push(fs_obj_set_arr(k, "ports"), port);
 	const struct fs_json *res = fs_host->json_get(p->spec, "resources");
 	if (fs_host->json_type(res) == FS_JSON_OBJECT)
-		rds_set(k, "resources", fs_host->json_dup(res));
+		fs_obj_set(k, "resources", fs_host->json_dup(res));
 	return k;
 }
 
@@ -159,78 +159,77 @@ render_statefulset(struct ctx *c)
 	char name[RDS_NAME_LEN];
 	snprintf(name, sizeof name, "%s-redis", p->name);
 	/* selector labels are immutable: only ours, never the user's */
-	struct fs_json *pod_labels = rds_obj();
-	rds_set_str(pod_labels, RDS_INSTANCE, p->name);
-	rds_set_str(pod_labels, "app", name);
-	struct fs_json *sts = rds_obj();
-	rds_set_str(sts, "apiVersion", "apps/v1");
-	rds_set_str(sts, "kind", "StatefulSet");
-	struct fs_json *meta = rds_set_obj(sts, "metadata");
-	rds_set_str(meta, "name", name);
-	rds_set(meta, "labels", rds_labels(p));
+	struct fs_json *pod_labels = fs_json_object();
+	fs_obj_set_str(pod_labels, RDS_INSTANCE, p->name);
+	fs_obj_set_str(pod_labels, "app", name);
+	struct fs_json *sts = fs_json_object();
+	fs_obj_set_str(sts, "apiVersion", "apps/v1");
+	fs_obj_set_str(sts, "kind", "StatefulSet");
+	struct fs_json *meta = fs_obj_set_obj(sts, "metadata");
+	fs_obj_set_str(meta, "name", name);
+	fs_obj_set(meta, "labels", rds_labels(p));
 	/* no owner: like every workload Karmada propagates, it must not carry a
 	 * reference to an object that does not exist in member clusters */
-	rds_set_arr(meta, "ownerReferences");
-	struct fs_json *spec = rds_set_obj(sts, "spec");
-	rds_set_int(spec, "replicas", p->replicas);
-	rds_set_str(spec, "serviceName", name);
-	rds_set(rds_set_obj(spec, "selector"), "matchLabels", fs_host->json_dup(pod_labels));
-	struct fs_json *tmpl = rds_set_obj(spec, "template");
-	rds_set(rds_set_obj(tmpl, "metadata"), "labels", pod_labels);
+	fs_obj_set_arr(meta, "ownerReferences");
+	struct fs_json *spec = fs_obj_set_obj(sts, "spec");
+	fs_obj_set_int(spec, "replicas", p->replicas);
+	fs_obj_set_str(spec, "serviceName", name);
+	fs_obj_set(fs_obj_set_obj(spec, "selector"), "matchLabels", fs_host->json_dup(pod_labels));
+	struct fs_json *tmpl = fs_obj_set_obj(spec, "template");
+	fs_obj_set(fs_obj_set_obj(tmpl, "metadata"), "labels", pod_labels);
 	struct fs_json *k = container(p);
-	const char *size = rds_str(p->spec, "storage.size");
+	const char *size = fs_json_str_at(p->spec, "storage.size");
 	if (size && *size) {
-		struct fs_json *vm = rds_obj();
-		rds_set_str(vm, "name", "data");
-		rds_set_str(vm, "mountPath", "/data");
-		rds_push(rds_set_arr(k, "volumeMounts"), vm);
-		struct fs_json *pvc = rds_obj();
-		rds_set_str(rds_set_obj(pvc, "metadata"), "name", "data");
-		struct fs_json *ps = rds_set_obj(pvc, "spec");
-		fs_host->json_append(rds_set_arr(ps, "accessModes"),
-				     fs_host->json_new_string("ReadWriteOnce"));
-		const char *sc = rds_str(p->spec, "storage.storageClass");
+		struct fs_json *vm = fs_json_object();
+		fs_obj_set_str(vm, "name", "data");
+		fs_obj_set_str(vm, "mountPath", "/data");
+		fs_arr_push(fs_obj_set_arr(k, "volumeMounts"), vm);
+		struct fs_json *pvc = fs_json_object();
+		fs_obj_set_str(fs_obj_set_obj(pvc, "metadata"), "name", "data");
+		struct fs_json *ps = fs_obj_set_obj(pvc, "spec");
+		fs_arr_push_str(fs_obj_set_arr(ps, "accessModes"), "ReadWriteOnce");
+		const char *sc = fs_json_str_at(p->spec, "storage.storageClass");
 		if (sc && *sc)
-			rds_set_str(ps, "storageClassName", sc);
-		rds_set_str(rds_set_obj(rds_set_obj(ps, "resources"), "requests"), "storage",
-			    size);
-		rds_push(rds_set_arr(spec, "volumeClaimTemplates"), pvc);
+			fs_obj_set_str(ps, "storageClassName", sc);
+		fs_obj_set_str(fs_obj_set_obj(fs_obj_set_obj(ps, "resources"), "requests"), "storage",
+			       size);
+		fs_arr_push(fs_obj_set_arr(spec, "volumeClaimTemplates"), pvc);
 	}
-	rds_push(rds_set_arr(rds_set_obj(tmpl, "spec"), "containers"), k);
+	fs_arr_push(fs_obj_set_arr(fs_obj_set_obj(tmpl, "spec"), "containers"), k);
 	emit(c, sts);
 
 	struct fs_json *pl;
 	struct fs_json *pol = policy(name, rds_labels(p), active_names(p),
-				     rds_selector("apps/v1", "StatefulSet", name, NULL),
+				     fs_obj_selector("apps/v1", "StatefulSet", name, NULL),
 				     &pl);
-	struct fs_json *rs = rds_set_obj(pl, "replicaScheduling");
-	rds_set_str(rs, "replicaDivisionPreference", "Weighted");
-	rds_set_str(rs, "replicaSchedulingType", "Divided");
-	struct fs_json *list = rds_set_arr(rds_set_obj(rs, "weightPreference"),
-					   "staticWeightList");
+	struct fs_json *rs = fs_obj_set_obj(pl, "replicaScheduling");
+	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
+	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
+	struct fs_json *list = fs_obj_set_arr(fs_obj_set_obj(rs, "weightPreference"),
+					      "staticWeightList");
 	for (size_t i = 0; i < p->n; i++) {
-		struct fs_json *w = rds_obj();
-		rds_set(rds_set_obj(w, "targetCluster"), "clusterNames",
-			rds_names(p->s[i].cluster));
-		rds_set_int(w, "weight", p->s[i].replicas);
-		rds_push(list, w);
+		struct fs_json *w = fs_json_object();
+		fs_obj_set(fs_obj_set_obj(w, "targetCluster"), "clusterNames",
+			   fs_arr_of_str(p->s[i].cluster));
+		fs_obj_set_int(w, "weight", p->s[i].replicas);
+		fs_arr_push(list, w);
 	}
 	emit(c, pol);
 
 	char op_name[RDS_NAME_LEN + 8];
 	snprintf(op_name, sizeof op_name, "%s-primary", name);
-	struct fs_json *op = rds_new(RDS_POLICY_API, "OverridePolicy", op_name, rds_labels(p));
-	struct fs_json *ospec = rds_set_obj(op, "spec");
-	struct fs_json *rule = rds_obj();
-	struct fs_json *pt = rds_obj();
-	rds_set_str(pt, "operator", "replace");
-	rds_set_str(pt, "path", "/spec/template/spec/containers/0/env/0/value");
-	rds_set_str(pt, "value", "true");
-	rds_push(rds_set_arr(rds_set_obj(rule, "overriders"), "plaintext"), pt);
-	rds_set(rds_set_obj(rule, "targetCluster"), "clusterNames", rds_names(p->primary));
-	rds_push(rds_set_arr(ospec, "overrideRules"), rule);
-	rds_push(rds_set_arr(ospec, "resourceSelectors"),
-		 rds_selector("apps/v1", "StatefulSet", name, p->ns));
+	struct fs_json *op = fs_obj_new(RDS_POLICY_API, "OverridePolicy", op_name, rds_labels(p));
+	struct fs_json *ospec = fs_obj_set_obj(op, "spec");
+	struct fs_json *rule = fs_json_object();
+	struct fs_json *pt = fs_json_object();
+	fs_obj_set_str(pt, "operator", "replace");
+	fs_obj_set_str(pt, "path", "/spec/template/spec/containers/0/env/0/value");
+	fs_obj_set_str(pt, "value", "true");
+	fs_arr_push(fs_obj_set_arr(fs_obj_set_obj(rule, "overriders"), "plaintext"), pt);
+	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames", fs_arr_of_str(p->primary));
+	fs_arr_push(fs_obj_set_arr(ospec, "overrideRules"), rule);
+	fs_arr_push(fs_obj_set_arr(ospec, "resourceSelectors"),
+		    fs_obj_selector("apps/v1", "StatefulSet", name, p->ns));
 	emit(c, op);
 }
 

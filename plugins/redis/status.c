@@ -19,7 +19,7 @@ item_for(const struct fs_json *binding, const char *cluster)
 	const struct fs_json *items = fs_host->json_path(binding, "status.aggregatedStatus");
 	for (size_t i = 0; i < fs_host->json_size(items); i++) {
 		const struct fs_json *it = fs_host->json_at(items, i);
-		const char *c = rds_str(it, "clusterName");
+		const char *c = fs_json_str_at(it, "clusterName");
 		if (c && strcmp(c, cluster) == 0)
 			return it;
 	}
@@ -46,8 +46,8 @@ rds_aggregate_status(void *state, struct fs_render *r, const struct fs_json *obj
 		rds_plan_free(&p);
 		return code;
 	}
-	struct fs_json *st = rds_obj();
-	struct fs_json *result = rds_set_arr(st, "result");
+	struct fs_json *st = fs_json_object();
+	struct fs_json *result = fs_obj_set_arr(st, "result");
 	char why[1024] = "";
 	size_t wl = 0;
 	bool unknown = !binding, all_ready = true, primary_ready = false;
@@ -56,24 +56,23 @@ rds_aggregate_status(void *state, struct fs_render *r, const struct fs_json *obj
 		const struct fs_json *it = binding ? item_for(binding, s->cluster) : NULL;
 		const struct fs_json *ms = fs_host->json_get(it, "status");
 		bool is_primary = s->cluster == p.primary;
-		struct fs_json *e = rds_obj();
-		rds_set_str(e, "cluster", s->cluster);
-		rds_set_str(e, "role", is_primary ? "primary" : "replica");
-		rds_set_int(e, "replicasSpec", s->replicas);
+		struct fs_json *e = fs_json_object();
+		fs_obj_set_str(e, "cluster", s->cluster);
+		fs_obj_set_str(e, "role", is_primary ? "primary" : "replica");
+		fs_obj_set_int(e, "replicasSpec", s->replicas);
 		bool applied = false;
 		fs_host->json_bool(fs_host->json_get(it, "applied"), &applied);
-		fs_host->json_set(e, "applied",
-				  fs_host->json_new(applied ? FS_JSON_TRUE : FS_JSON_FALSE));
+		fs_obj_set_bool(e, "applied", applied);
 		int64_t ready = 0;
 		if (fs_host->json_type(ms) != FS_JSON_OBJECT) {
 			unknown = true;
-			rds_set_str(e, "state", "Unknown");
+			fs_obj_set_str(e, "state", "Unknown");
 		} else {
 			fs_host->json_int(fs_host->json_get(ms, "readyReplicas"), &ready);
-			rds_set_str(e, "state", ready >= s->replicas ? "Ready" : "NotReady");
+			fs_obj_set_str(e, "state", ready >= s->replicas ? "Ready" : "NotReady");
 		}
-		rds_set_int(e, "readyReplicas", ready);
-		rds_push(result, e);
+		fs_obj_set_int(e, "readyReplicas", ready);
+		fs_arr_push(result, e);
 		if (is_primary && ready > 0)
 			primary_ready = true;
 		if (ready < s->replicas) {
@@ -86,17 +85,17 @@ rds_aggregate_status(void *state, struct fs_render *r, const struct fs_json *obj
 	}
 	const char *state_s = unknown ? "UnKnown" : all_ready ? "Health"
 				      : primary_ready ? "SubHealth" : "UnHealth";
-	rds_set_str(st, "state", state_s);
+	fs_obj_set_str(st, "state", state_s);
 	int64_t port = rds_primary_port(r, &p);
 	for (size_t i = 0; i < p.n && port; i++) {
 		if (p.s[i].cluster == p.primary && p.s[i].vip) {
 			char addr[128];
 			snprintf(addr, sizeof addr, "%s:%lld", p.s[i].vip, (long long)port);
-			rds_set_str(st, "primaryAddr", addr);
+			fs_obj_set_str(st, "primaryAddr", addr);
 		}
 	}
 	if (wl)
-		rds_set_str(st, "message", why);
+		fs_obj_set_str(st, "message", why);
 	rds_plan_free(&p);
 	*status = st;
 	return FS_OK;
