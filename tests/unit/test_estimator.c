@@ -82,14 +82,18 @@ free_port(void)
 static int
 setup(void **state)
 {
-	static const char *cfg =
-		"{\"member1\":{\"answer\":7},\"member2\":{\"answer\":500},"
-		"\"zero\":{\"answer\":0},\"slow\":{\"sleepMs\":10000,\"answer\":1},"
-		"\"broken\":{\"error\":{\"code\":14,\"message\":\"estimator down: disk 100%\"}},"
-		"\"full\":{\"answer\":9},\"*\":{\"answer\":5,\"sleepMs\":200}}";
+	char cfg[512];
 	int fd;
 
 	(void)state;
+	/* "*": the hundred clusters of test_hundred_estimators_at_once, held
+	 * long enough for all calls to arrive (much longer under valgrind) */
+	snprintf(cfg, sizeof(cfg),
+		 "{\"member1\":{\"answer\":7},\"member2\":{\"answer\":500},"
+		 "\"zero\":{\"answer\":0},\"slow\":{\"sleepMs\":10000,\"answer\":1},"
+		 "\"broken\":{\"error\":{\"code\":14,\"message\":\"estimator down: disk 100%%\"}},"
+		 "\"full\":{\"answer\":9},\"*\":{\"answer\":5,\"sleepMs\":%d}}",
+		 getenv("VALGRIND") ? 8000 : 300);
 	snprintf(t.srv_log, sizeof(t.srv_log), "/tmp/fs-est-srv-XXXXXX");
 	snprintf(t.our_log, sizeof(t.our_log), "/tmp/fs-est-log-XXXXXX");
 	if ((fd = mkstemp(t.srv_log)) < 0 || (t.log_fd = mkstemp(t.our_log)) < 0)
@@ -405,11 +409,11 @@ test_hundred_estimators_at_once(void **state)
 		}
 		cJSON_Delete(e);
 	}
+	free((char *)first_peer);
+	free(log);
 	assert_int_equal(seen, N);
 	assert_int_equal(max_inflight, N);
 	assert_true(one_peer);
-	free((char *)first_peer);
-	free(log);
 }
 
 static void
