@@ -19,6 +19,8 @@
  * Every mode prints one JSON object on stdout (run-bench.sh assembles the
  * report); problems go to stderr and give exit status 1.
  */
+#include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +99,7 @@ build_profiles(const struct opts *o)
 	struct fs_config *cfg = NULL;
 	struct fs_profile_set *set = NULL;
 	struct fs_registry reg;
-	char err[512];
+	char err[512], dir[PATH_MAX];
 
 	if (!o->config || !o->plugin_dir) {
 		fputs("fs-bench: this mode needs --config and --plugin-dir\n", stderr);
@@ -107,8 +109,13 @@ build_profiles(const struct opts *o)
 		fs_diags_print(&d, stderr);
 		exit(1);
 	}
+	if (!realpath(o->plugin_dir, dir)) {
+		fprintf(stderr, "fs-bench: --plugin-dir %s: %s\n", o->plugin_dir,
+			strerror(errno));
+		exit(1);
+	}
 	fs_registry_init(&reg);
-	if (fs_registry_add_dir(&reg, o->plugin_dir, err, sizeof err) != FS_OK) {
+	if (fs_registry_add_dir(&reg, dir, err, sizeof err) != FS_OK) {
 		fprintf(stderr, "fs-bench: %s\n", err);
 		exit(1);
 	}

@@ -496,8 +496,13 @@ main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (!dir || nc == 0)
+	if (!dir)
 		usage();
+	if (nc == 0) {
+		fputs("fleetgen: -c: expected at least 1 cluster (bindings name clusters)\n",
+		      stderr);
+		exit(2);
+	}
 
 	rng_state = seed;
 	f = open_out(dir, "clusters.json");
