@@ -19,19 +19,20 @@
  *   cp example.so $(pkg-config --variable=plugindir fedstate-plugin)/
  *
  * Rules every plugin follows (docs/plugin-guide.md explains each):
- *   - include only <fedstate/fedstate.h>; call the host only through the
- *     `fs_host` table (the loader sets it before init runs);
+ *   - include only the installed <fedstate/...> headers: fedstate.h, plus
+ *     the optional helpers args.h (args checks) and objects.h (JSON
+ *     building); call the host only through the `fs_host` table (the
+ *     loader sets it before init runs);
  *   - export nothing but the entry point (-fvisibility=hidden, and
  *     FS_PLUGIN_DEFINE marks the entry visible);
  *   - callbacks run on the scheduling thread and must not block;
  *   - strings in cluster and binding views are interned: intern your own
  *     constants once (in init) and compare pointers.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stddef.h>
 
 #include <fedstate/fedstate.h>
+#include <fedstate/args.h>
 
 /* One instance per configured use of the plugin (args may differ). */
 struct example {
@@ -40,23 +41,21 @@ struct example {
 	const char *region;      /* interned; NULL: no preference */
 };
 
-/* Read an optional string arg; false (with a message) if it has the wrong type. */
-static bool
-string_arg(const struct fs_json *args, const char *key, const char **out,
-	   char *err, size_t errlen)
-{
-	const struct fs_json *v = fs_host->json_get(args, key);
-	if (!v)
-		return true; /* keep the default */
-	const char *s = fs_host->json_string(v);
-	if (!s || !*s) {
-		/* lowercase, what is wrong first, then what was expected */
-		snprintf(err, errlen, "%s: expected a non-empty string", key);
-		return false;
-	}
-	*out = fs_host->intern(s, (size_t)-1);
-	return true;
-}
+/*
+ * The args, as a table for fs_args_parse() (<fedstate/args.h>): each entry
+ * names a key and the field of struct example it fills. Unknown keys are
+ * refused with a "did you mean" hint and wrong values get one line naming
+ * the key, e.g. "labelKey: expected a string, got integer 5"; strings
+ * arrive interned. Ranges, durations and enums work the same way.
+ */
+static const struct fs_arg example_args[] = {
+	{.key = "labelKey", .type = FS_ARG_STRING,
+	 .offset = offsetof(struct example, label_key)},
+	{.key = "labelValue", .type = FS_ARG_STRING,
+	 .offset = offsetof(struct example, label_value)},
+	{.key = "preferredRegion", .type = FS_ARG_STRING,
+	 .offset = offsetof(struct example, region)},
+};
 
 static enum fs_code
 example_init(struct fs_plugin *self, const struct fs_json *args, void **state,
@@ -65,25 +64,16 @@ example_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	struct example *ex = fs_host->calloc(1, sizeof *ex);
 	if (!ex)
 		return FS_E_NOMEM;
+	/* defaults first: keys that are absent keep them */
 	ex->label_key = fs_host->intern("fedstate.io/cordon", (size_t)-1);
 	ex->label_value = fs_host->intern("true", (size_t)-1);
 
-	/* refuse keys we do not know: a typo must not pass silently */
-	for (size_t i = 0; i < fs_host->json_size(args); i++) {
-		const char *k = fs_host->json_key_at(args, i);
-		if (k && strcmp(k, "labelKey") && strcmp(k, "labelValue") &&
-		    strcmp(k, "preferredRegion")) {
-			snprintf(err, errlen, "unknown arg '%s' (known: labelKey, "
-				 "labelValue, preferredRegion)", k);
-			fs_host->free(ex);
-			return FS_E_INVAL;
-		}
-	}
-	if (!string_arg(args, "labelKey", &ex->label_key, err, errlen) ||
-	    !string_arg(args, "labelValue", &ex->label_value, err, errlen) ||
-	    !string_arg(args, "preferredRegion", &ex->region, err, errlen)) {
+	enum fs_code rc = fs_args_parse(args, example_args,
+					sizeof example_args / sizeof example_args[0],
+					ex, err, errlen);
+	if (rc != FS_OK) {
 		fs_host->free(ex);
-		return FS_E_INVAL;
+		return rc;
 	}
 	FS_LOG(self, FS_LOG_DEBUG, "cordon label %s=%s", ex->label_key, ex->label_value);
 	*state = ex;

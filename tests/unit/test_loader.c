@@ -305,7 +305,7 @@ test_host_table_set_before_init(void **st)
 	char err[1024];
 	struct fs_plugin *bad = NULL;
 	assert_int_equal(ph_try_load("example", "{\"labelKy\": \"x\"}", &bad, err, sizeof err), FS_E_PLUGIN);
-	assert_non_null(strstr(err, "initialization failed: unknown arg 'labelKy' (known: labelKey, labelValue, preferredRegion)"));
+	assert_non_null(strstr(err, "initialization failed: unknown key 'labelKy' (did you mean 'labelKey'?)"));
 	ph_retire_all();
 }
 
