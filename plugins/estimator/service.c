@@ -179,7 +179,14 @@ est_ask_services(struct est *st, const struct fs_binding *b,
 		 b->resource.namespace_ ? b->resource.namespace_ : "",
 		 b->resource.name ? b->resource.name : "");
 	pb_reset(&st->req);
-	est_encode_requirements(&st->req, b, st->i_cpu);
+	if (!est_encode_requirements(&st->req, b, st->i_cpu)) {
+		for (uint32_t i = 0; i < n; i++)
+			est_fail(st, clusters[i]->name, "%u resource requests, at most %d "
+				 "can be sent", b->n_requests, EST_MAX_RESOURCES);
+		fs_host->free(calls);
+		fs_host->free(handles);
+		return;
+	}
 	if (st->cache && cf->cache_ttl_ms && !st->req.failed)
 		set = est_cache_set(st->cache, st->req.data, st->req.len, now);
 	for (uint32_t i = 0; i < n; i++) {

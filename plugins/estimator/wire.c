@@ -22,8 +22,6 @@ enum {
 	F_RESP_MAX_REPLICAS = 1,
 };
 
-#define EST_MAX_RESOURCES 64
-
 const char *
 est_quantity(char *buf, size_t len, int64_t amount, bool milli)
 {
@@ -45,13 +43,15 @@ put_map_entry(struct pb_buf *b, uint32_t field, const char *key,
 	pb_end(b, m);
 }
 
-void
+bool
 est_encode_requirements(struct pb_buf *out, const struct fs_binding *b,
 			const char *i_cpu)
 {
 	const struct fs_resource *order[EST_MAX_RESOURCES];
-	uint32_t n = b->n_requests < EST_MAX_RESOURCES ? b->n_requests : EST_MAX_RESOURCES;
+	uint32_t n = b->n_requests;
 
+	if (n > EST_MAX_RESOURCES)
+		return false;
 	if (b->n_node_selector) {
 		size_t m = pb_begin(out, F_RR_NODE_CLAIM);
 		for (uint32_t i = 0; i < b->n_node_selector; i++) {
@@ -90,6 +90,7 @@ est_encode_requirements(struct pb_buf *out, const struct fs_binding *b,
 				pb_put_string(out, F_RR_PRIORITY_CLASS, b->priority_class);
 		}
 	}
+	return true;
 }
 
 void

@@ -33,10 +33,13 @@
 	"MaxAvailableReplicas"
 #define EST_FRAME_HEADER 5
 
+#define EST_MAX_RESOURCES 64
+
 /* The ReplicaRequirements message of binding b (without tag), resources
  * sorted by name so equal requirements give equal bytes. i_cpu is the
- * interned "cpu" (whose amounts are milli-units). */
-void est_encode_requirements(struct pb_buf *out, const struct fs_binding *b,
+ * interned "cpu" (whose amounts are milli-units). false (nothing written)
+ * when b requests more than EST_MAX_RESOURCES resources. */
+bool est_encode_requirements(struct pb_buf *out, const struct fs_binding *b,
 			     const char *i_cpu);
 
 /* A gRPC frame holding MaxAvailableReplicasRequest{cluster, requirements

@@ -233,6 +233,25 @@ test_empty_requirements_still_sent(void **state)
 }
 
 static void
+test_too_many_resources_refused(void **state)
+{
+	static struct fs_resource req[EST_MAX_RESOURCES + 1];
+	struct fs_binding b = {.struct_size = sizeof(b), .replicas = 1,
+			       .requests = req, .n_requests = EST_MAX_RESOURCES + 1};
+	struct pb_buf rr;
+
+	(void)state;
+	for (int i = 0; i <= EST_MAX_RESOURCES; i++)
+		req[i] = (struct fs_resource){"example.com/r", 1};
+	pb_init(&rr, realloc);
+	assert_false(est_encode_requirements(&rr, &b, "cpu"));
+	assert_int_equal(rr.len, 0);
+	b.n_requests = EST_MAX_RESOURCES;
+	assert_true(est_encode_requirements(&rr, &b, "cpu"));
+	pb_release(&rr, free);
+}
+
+static void
 test_quantity_text(void **state)
 {
 	char q[32];
@@ -354,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_reader_rejects_malformed),
 		cmocka_unit_test(test_requirements_match_protobufjs),
 		cmocka_unit_test(test_empty_requirements_still_sent),
+		cmocka_unit_test(test_too_many_resources_refused),
 		cmocka_unit_test(test_quantity_text),
 		cmocka_unit_test(test_decode_response),
 		cmocka_unit_test(test_grpc_status_and_message),
