@@ -222,6 +222,11 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 		curl_easy_getinfo(h->easy, CURLINFO_HTTP_VERSION, &version);
 		fs_net_h2c_done(h->url, h->h2c_opener, r.code, version);
 	}
+	if (r.code != FS_OK)
+		fs_debug("net", "%s", r.error);
+	else
+		fs_trace("net", "%s %s: %ld in %u ms", h->method, h->url, r.status,
+			 r.elapsed_ms);
 	if (h->waiter)
 		(*h->waiter)--;
 	h->done(h->ud, &r);
