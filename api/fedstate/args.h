@@ -9,14 +9,18 @@
  * host symbol. For plugin code only.
  *
  * Describe your args as a table (nginx's command-table idea) whose
- * entries point at fields of your own settings struct:
+ * entries point at fields of your own settings struct (designated
+ * initializers keep -Wextra quiet about the fields an entry leaves out):
  *
  *     struct my_conf { const char *label; int64_t port; uint64_t every_ms; };
  *     static const struct fs_arg my_args[] = {
- *         {"labelKey", FS_ARG_STRING, offsetof(struct my_conf, label)},
- *         {"port", FS_ARG_INT, offsetof(struct my_conf, port), 1, 65535},
- *         {"interval", FS_ARG_DURATION, offsetof(struct my_conf, every_ms),
- *          100, 3600000},
+ *         {.key = "labelKey", .type = FS_ARG_STRING,
+ *          .offset = offsetof(struct my_conf, label)},
+ *         {.key = "port", .type = FS_ARG_INT,
+ *          .offset = offsetof(struct my_conf, port), .min = 1, .max = 65535},
+ *         {.key = "interval", .type = FS_ARG_DURATION,
+ *          .offset = offsetof(struct my_conf, every_ms), .min = 100,
+ *          .max = 3600000},
  *     };
  *
  * then, in init(), fill the defaults and call
