@@ -422,15 +422,20 @@ probe_cb(void *ud, enum fs_code code, const char *error, uint32_t ms)
 static void
 test_tcp_probe(void **state)
 {
-	struct probe_res ok = {0}, refused = {0};
+	struct probe_res ok = {0}, named = {0}, refused = {0};
 
 	(void)state;
 	assert_non_null(fs_tcp_probe("127.0.0.1", srv.port, 2000, probe_cb, &ok));
+	fs_loop_run();
+	/* a name goes through curl's resolver, off the loop */
+	assert_non_null(fs_tcp_probe("localhost", srv.port, 2000, probe_cb, &named));
 	fs_loop_run();
 	assert_non_null(fs_tcp_probe("127.0.0.1", closed_port(), 2000, probe_cb, &refused));
 	fs_loop_run();
 	assert_int_equal(ok.calls, 1);
 	assert_int_equal(ok.code, FS_OK);
+	assert_int_equal(named.calls, 1);
+	assert_int_equal(named.code, FS_OK);
 	assert_int_equal(refused.calls, 1);
 	assert_int_equal(refused.code, FS_E_NET);
 	assert_null(fs_tcp_probe("bad/host", 80, 100, probe_cb, &ok));
