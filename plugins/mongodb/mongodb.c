@@ -7,10 +7,18 @@
  *   vipLabel: Cluster label that holds a member cluster's VIP ("vip")
  *   port:     mongod port inside the Services (27017)
  */
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
+
+#include <fedstate/args.h>
 
 #include "mdb.h"
+
+static const struct fs_arg mdb_args[] = {
+	{.key = "vipLabel", .type = FS_ARG_STRING,
+	 .offset = offsetof(struct mdb_conf, vip_label)},
+	{.key = "port", .type = FS_ARG_INT, .offset = offsetof(struct mdb_conf, port),
+	 .min = 1, .max = 65535},
+};
 
 static enum fs_code
 mdb_init(struct fs_plugin *self, const struct fs_json *args, void **state,
@@ -22,34 +30,15 @@ mdb_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 		return FS_E_NOMEM;
 	c->vip_label = "vip";
 	c->port = 27017;
-	size_t n = fs_host->json_size(args);
-	for (size_t i = 0; i < n; i++) {
-		const char *k = fs_host->json_key_at(args, i);
-		const struct fs_json *v = fs_host->json_at(args, i);
-		if (strcmp(k, "vipLabel") == 0) {
-			const char *s = fs_host->json_string(v);
-			if (!s || !*s) {
-				snprintf(err, errlen, "vipLabel: expected a non-empty string");
-				goto bad;
-			}
-			c->vip_label = fs_host->intern(s, (size_t)-1);
-		} else if (strcmp(k, "port") == 0) {
-			if (!fs_host->json_int(v, &c->port) || c->port < 1 ||
-			    c->port > 65535) {
-				snprintf(err, errlen, "port: expected integer 1..65535");
-				goto bad;
-			}
-		} else {
-			snprintf(err, errlen, "%s: unknown argument (known: vipLabel, port)",
-				 k);
-			goto bad;
-		}
+	enum fs_code rc = fs_args_parse(args, mdb_args,
+					sizeof mdb_args / sizeof mdb_args[0], c, err,
+					errlen);
+	if (rc != FS_OK) {
+		fs_host->free(c);
+		return rc;
 	}
 	*state = c;
 	return FS_OK;
-bad:
-	fs_host->free(c);
-	return FS_E_CONFIG;
 }
 
 static void

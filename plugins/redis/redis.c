@@ -7,10 +7,17 @@
  *
  * args (optional): vipLabel: Cluster label with the member VIP ("vip")
  */
+#include <stddef.h>
 #include <stdio.h>
-#include <string.h>
+
+#include <fedstate/args.h>
 
 #include "rds.h"
+
+static const struct fs_arg rds_args[] = {
+	{.key = "vipLabel", .type = FS_ARG_STRING,
+	 .offset = offsetof(struct rds_conf, vip_label)},
+};
 
 enum fs_code
 rds_interpret(void *state, const struct fs_json *obj, struct fs_mw_workload *out,
@@ -62,17 +69,12 @@ rds_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	if (!c)
 		return FS_E_NOMEM;
 	c->vip_label = "vip";
-	for (size_t i = 0; i < fs_host->json_size(args); i++) {
-		const char *k = fs_host->json_key_at(args, i);
-		const char *v = fs_host->json_string(fs_host->json_at(args, i));
-		if (strcmp(k, "vipLabel") == 0 && v && *v) {
-			c->vip_label = fs_host->intern(v, (size_t)-1);
-		} else {
-			snprintf(err, errlen, "%s: unknown or invalid argument (known: "
-				 "vipLabel, a non-empty string)", k);
-			fs_host->free(c);
-			return FS_E_CONFIG;
-		}
+	enum fs_code rc = fs_args_parse(args, rds_args,
+					sizeof rds_args / sizeof rds_args[0], c, err,
+					errlen);
+	if (rc != FS_OK) {
+		fs_host->free(c);
+		return rc;
 	}
 	*state = c;
 	return FS_OK;

@@ -3,8 +3,9 @@
  * <fedstate/objects.h>, compiled here the way a plugin compiles them
  * (static inline over `fs_host`), against the real host table.
  *
- * Messages are asserted whole: they are what admins read, and plugins
- * (vip, storageclass, mongo-spread, mongodb, redis, estimator) rely on them.
+ * Messages are asserted whole: they are what admins read. The last test
+ * loads the built plugins that take args and checks that they all answer
+ * through these helpers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <fedstate/args.h>
 #include <fedstate/objects.h>
 
+#include "lib/plugin_harness.h"
 #include "plugin/loader.h"
 
 /* what FS_PLUGIN_DEFINE defines in a plugin */
@@ -375,6 +377,33 @@ test_json_describe(void **st)
 	assert_string_equal(fs_json_describe(NULL, buf, sizeof buf), "nothing");
 }
 
+/* ------------------------------------------------------------ plugins */
+
+static void
+test_plugins_share_the_checks(void **st)
+{
+	(void)st;
+	static const char *const names[] = {
+		"example", "vip", "storageclass", "mongo-spread", "estimator",
+		"mongodb", "redis",
+	};
+	char err[2048];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct fs_plugin *p = NULL;
+		/* not an object: one line, never a crash */
+		assert_int_equal(ph_try_load(names[i], "[1]", &p, err, sizeof err),
+				 FS_E_PLUGIN);
+		if (!strstr(err, "initialization failed: args: expected an object, got array"))
+			fail_msg("%s: %s", names[i], err);
+		assert_int_equal(ph_try_load(names[i], "{\"zzzzzzzz\": 1}", &p, err,
+					     sizeof err), FS_E_PLUGIN);
+		if (!strstr(err, "initialization failed: unknown key 'zzzzzzzz' (known keys: "))
+			fail_msg("%s: %s", names[i], err);
+		assert_null(p);
+	}
+	ph_retire_all();
+}
+
 static int
 setup(void **st)
 {
@@ -399,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_obj_setters_on_wrong_parent),
 		cmocka_unit_test(test_obj_dup_and_reading),
 		cmocka_unit_test(test_json_describe),
+		cmocka_unit_test(test_plugins_share_the_checks),
 	};
 	return cmocka_run_group_tests_name("sdk", tests, setup, NULL);
 }
