@@ -44,6 +44,7 @@ struct opts {
 	int n_bindings;
 	unsigned repeat;
 	unsigned count;
+	const char *label; /* names the profile in the output; "full" */
 };
 
 static void
@@ -51,6 +52,7 @@ usage(void)
 {
 	fputs("usage: fs-bench sched|decode|memory [--config FILE] [--plugin-dir DIR]\n"
 	      "                --clusters FILE [--bindings FILE]... [--repeat N]\n"
+	      "                [--label NAME]\n"
 	      "       fs-bench watch --bindings FILE [--count N]\n",
 	      stderr);
 	exit(2);
@@ -62,6 +64,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof *o);
 	o->repeat = 3;
 	o->count = 5000;
+	o->label = "full";
 	if (argc < 2)
 		usage();
 	o->mode = argv[1];
@@ -80,6 +83,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->bindings[o->n_bindings++] = v;
 		else if (!strcmp(a, "--repeat"))
 			o->repeat = (unsigned)strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--label"))
+			o->label = v;
 		else if (!strcmp(a, "--count"))
 			o->count = (unsigned)strtoul(v, NULL, 10);
 		else
@@ -307,7 +312,7 @@ mode_sched(const struct opts *o)
 	/* bindings/s: wall clock over all passes; _cpu: over the process's
 	 * CPU time (what a shared machine's preemptions do not inflate);
 	 * _best: the fastest pass */
-	printf("{\"mode\":\"sched\",\"clusters\":%u,\"bindings\":%u,\"skipped\":%zu,"
+	printf("{\"mode\":\"sched\",\"label\":\"%s\",\"clusters\":%u,\"bindings\":%u,\"skipped\":%zu,"
 	       "\"repeat\":%u,\"cycles\":%zu,\"scheduled\":%zu,\"unschedulable\":%zu,"
 	       "\"errors\":%zu,\"not_ours\":%zu,\"total_s\":%.6f,\"cpu_s\":%.6f,"
 	       "\"bindings_per_s\":%.0f,\"bindings_per_cpu_s\":%.0f,"
@@ -315,7 +320,7 @@ mode_sched(const struct opts *o)
 	       "\"p90_us\":%.3f,\"p99_us\":%.3f,\"max_us\":%.3f,"
 	       "\"p50_ns_per_cluster\":%.2f,\"mean_ns_per_cluster\":%.2f,"
 	       "\"mean_feasible\":%.1f,\"mean_targets\":%.2f",
-	       f.n_clusters, f.n_bindings, f.skipped, o->repeat, cycles, pc.ok,
+	       o->label, f.n_clusters, f.n_bindings, f.skipped, o->repeat, cycles, pc.ok,
 	       pc.unschedulable, pc.failed, pc.foreign, (double)total / 1e9,
 	       (double)cpu / 1e9,
 	       total ? (double)cycles / ((double)total / 1e9) : 0.0,

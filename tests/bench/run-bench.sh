@@ -84,6 +84,19 @@ for n in $SIZES; do
 		die "fs-bench sched failed on $n clusters"
 done
 
+# the same cycles with Karmada's default plugins alone: what the FedState
+# plugins add
+for n in $SIZES; do
+	[ "$n" = 100 ] || [ "$n" = 1000 ] || continue
+	d=$WORK/fleet-$n
+	# shellcheck disable=SC2086
+	$PIN "$WORK/fs-bench" sched --config tests/bench/scheduler-karmada.yaml \
+		--plugin-dir "$PLUGDIR" --label karmada-defaults \
+		--clusters "$d/clusters.json" --bindings "$d/bindings.json" \
+		--bindings "$d/mongodbs.json" --repeat "$(repeat_for "$n")" >>"$RAW" ||
+		die "fs-bench sched (Karmada defaults) failed on $n clusters"
+done
+
 # ------------------------------------------------------------ decode, memory
 echo "run-bench: decode throughput and memory" >&2
 # shellcheck disable=SC2086
