@@ -203,6 +203,24 @@ est_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	return FS_OK;
 }
 
+#define EST_DURATION "{\"type\":[\"string\",\"integer\"]}"
+static const char est_schema[] =
+	"{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+	"\"filterZero\":{\"type\":\"boolean\",\"default\":true},"
+	"\"generalEstimator\":{\"type\":\"boolean\",\"default\":true},"
+	"\"schedulerEstimator\":{\"type\":\"boolean\",\"default\":false},"
+	"\"timeout\":" EST_DURATION ","
+	"\"servicePrefix\":{\"type\":\"string\",\"default\":\"karmada-scheduler-estimator\"},"
+	"\"serviceNamespace\":{\"type\":\"string\",\"default\":\"karmada-system\"},"
+	"\"port\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":65535,\"default\":10352},"
+	"\"addresses\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}},"
+	"\"tls\":{\"type\":\"boolean\",\"default\":false},"
+	"\"caFile\":{\"type\":\"string\"},\"certFile\":{\"type\":\"string\"},"
+	"\"keyFile\":{\"type\":\"string\"},"
+	"\"insecureSkipVerify\":{\"type\":\"boolean\",\"default\":false},"
+	"\"cacheTTL\":" EST_DURATION ","
+	"\"failureLogInterval\":" EST_DURATION "}}";
+
 static const struct fs_sched_ops est_ops = {
 	.struct_size = sizeof(struct fs_sched_ops),
 	.pre_filter = est_pre_filter,
@@ -219,6 +237,7 @@ FS_PLUGIN_DEFINE(
 	.vendor = "FedState",
 	.license = "Apache-2.0",
 	.caps = FS_CAP_PRE_FILTER | FS_CAP_FILTER | FS_CAP_PRE_SCORE,
+	.args_schema = est_schema,
 	.init = est_init,
 	.fini = est_fini,
 	.sched = &est_ops);
