@@ -78,7 +78,7 @@ END {
 		       (i ? "" : "\n") get(kd[i], "clusters") " clusters,", get(kd[i], "p50_us"),
 		       get(kd[i], "p99_us"), get(kd[i], "bindings_per_cpu_s"),
 		       ((get(kd[i], "clusters") in kref) && get(kd[i], "p50_us") > 0 ? \
-			sprintf(" (%.0fx the Karmada core, which includes its estimator)", kref[get(kd[i], "clusters")] / get(kd[i], "p50_us")) : "")
+			sprintf(" (%.0fx faster than the Karmada core, whose figure includes its estimator)", kref[get(kd[i], "clusters")] / get(kd[i], "p50_us")) : "")
 	printf "(p50/p99 are wall clock per cycle: on a shared machine p99 and max include\n"
 	printf " preemptions; binds/cpu-s counts this process'"'"'s CPU time only)\n"
 	growth = (1000 in npc && 5000 in npc && npc[1000] > 0) ? npc[5000] / npc[1000] : -1
