@@ -92,6 +92,39 @@ fs_json_describe(const struct fs_json *v, char *buf, size_t len)
 	}
 }
 
+/*
+ * The integer at a "."-separated path of v, when it lies in [min, max]:
+ * stored in *out, true. Otherwise false, *out untouched, and one line in
+ * err naming the path, the range and what was found:
+ *     spec.replicas: expected integer 1..1000, got string "many"
+ *     spec.replicas: expected integer 1..1000, got -2
+ *     spec.replicas: expected integer 1..1000, got nothing
+ * For the fields a middleware plugin must have; an optional field is
+ * read with fs_host->json_path() first.
+ */
+static inline bool
+fs_json_int_at(const struct fs_json *v, const char *path, int64_t min,
+	       int64_t max, int64_t *out, char *err, size_t errlen)
+{
+	const struct fs_json *f = fs_host->json_path(v, path);
+	char what[64];
+	const char *got = what;
+	int64_t n;
+
+	if (fs_host->json_int(f, &n)) {
+		if (n >= min && n <= max) {
+			*out = n;
+			return true;
+		}
+		snprintf(what, sizeof what, "%lld", (long long)n);
+	} else {
+		got = fs_json_describe(f, what, sizeof what);
+	}
+	snprintf(err, errlen, "%s: expected integer %lld..%lld, got %s", path,
+		 (long long)min, (long long)max, got);
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Building                                                            */
 /* ------------------------------------------------------------------ */

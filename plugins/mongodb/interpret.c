@@ -111,21 +111,9 @@ interpret(const struct fs_json *obj, struct fs_mw_workload *out, char *err,
 		snprintf(err, errlen, "spec: expected an object");
 		return FS_E_INVAL;
 	}
-	const struct fs_json *rsv = fs_host->json_get(spec, "replicaset");
 	int64_t rs;
-	if (!fs_host->json_int(rsv, &rs) || rs < 1 || rs > 1000) {
-		const char *s = fs_host->json_string(rsv);
-		if (s)
-			snprintf(err, errlen, "spec.replicaset: expected integer "
-				 "1..1000, got string \"%.40s\"", s);
-		else if (fs_host->json_int(rsv, &rs))
-			snprintf(err, errlen, "spec.replicaset: expected integer "
-				 "1..1000, got %lld", (long long)rs);
-		else
-			snprintf(err, errlen, "spec.replicaset: expected integer "
-				 "1..1000, got %s", rsv ? "a non-integer" : "nothing");
+	if (!fs_json_int_at(obj, "spec.replicaset", 1, 1000, &rs, err, errlen))
 		return FS_E_INVAL;
-	}
 	out->replicas = (int32_t)rs;
 	enum fs_code c = requests(spec, out, err, errlen);
 	if (c != FS_OK)

@@ -154,15 +154,8 @@ mdb_plan_build(struct mdb_plan *p, const struct mdb_conf *conf,
 		return FS_E_INVAL;
 	}
 	int64_t rs;
-	const struct fs_json *rsv = fs_host->json_get(p->spec, "replicaset");
-	if (!fs_host->json_int(rsv, &rs) || rs < 1 || rs > 1000) {
-		const char *s = fs_host->json_string(rsv);
-		snprintf(err, errlen,
-			 "spec.replicaset: expected integer 1..1000, got %s%s%s",
-			 s ? "string \"" : "", s ? s : rsv ? "a non-integer" : "nothing",
-			 s ? "\"" : "");
+	if (!fs_json_int_at(obj, "spec.replicaset", 1, 1000, &rs, err, errlen))
 		return FS_E_INVAL;
-	}
 	p->replicaset = (int32_t)rs;
 	fs_host->json_bool(fs_host->json_path(p->spec, "config.arbiter"),
 			   &p->want_arbiter);

@@ -33,18 +33,12 @@ rds_plan_build(struct rds_plan *p, const struct rds_conf *c, struct fs_render *r
 	p->name = fs_json_str_at(obj, "metadata.name");
 	p->ns = fs_json_str_at(obj, "metadata.namespace");
 	int64_t n;
-	const struct fs_json *rv = fs_host->json_get(p->spec, "replicas");
 	if (!p->name) {
 		snprintf(err, errlen, "metadata.name: expected string");
 		return FS_E_INVAL;
 	}
-	if (!fs_host->json_int(rv, &n) || n < 1 || n > 1000) {
-		const char *s = fs_host->json_string(rv);
-		snprintf(err, errlen, "spec.replicas: expected integer 1..1000, got %s%s%s",
-			 s ? "string \"" : "", s ? s : rv ? "a non-integer" : "nothing",
-			 s ? "\"" : "");
+	if (!fs_json_int_at(obj, "spec.replicas", 1, 1000, &n, err, errlen))
 		return FS_E_INVAL;
-	}
 	p->replicas = (int32_t)n;
 	size_t total = fs_host->json_size(placement);
 	p->s = fs_host->calloc(total ? total : 1, sizeof *p->s);

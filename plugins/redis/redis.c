@@ -25,15 +25,9 @@ rds_interpret(void *state, const struct fs_json *obj, struct fs_mw_workload *out
 {
 	(void)state;
 	const struct fs_json *spec = fs_host->json_get(obj, "spec");
-	const struct fs_json *rv = fs_host->json_get(spec, "replicas");
 	int64_t n;
-	if (!fs_host->json_int(rv, &n) || n < 1 || n > 1000) {
-		const char *s = fs_host->json_string(rv);
-		snprintf(err, errlen, "spec.replicas: expected integer 1..1000, got %s%s%s",
-			 s ? "string \"" : "", s ? s : rv ? "a non-integer" : "nothing",
-			 s ? "\"" : "");
+	if (!fs_json_int_at(obj, "spec.replicas", 1, 1000, &n, err, errlen))
 		return FS_E_INVAL;
-	}
 	out->replicas = (int32_t)n;
 	const struct fs_json *req = fs_host->json_path(spec, "resources.requests");
 	for (size_t i = 0; i < fs_host->json_size(req); i++) {

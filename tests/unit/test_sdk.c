@@ -350,6 +350,36 @@ test_obj_dup_and_reading(void **st)
 }
 
 static void
+test_json_int_at(void **st)
+{
+	(void)st;
+	struct fs_json *v = parse("{\"spec\":{\"n\":7,\"low\":-2,\"s\":\"many\","
+				  "\"f\":1.5,\"big\":5000000000}}");
+	char err[128];
+	int64_t n = 99;
+	assert_true(fs_json_int_at(v, "spec.n", 1, 1000, &n, err, sizeof err));
+	assert_int_equal(n, 7);
+	assert_true(fs_json_int_at(v, "spec.n", 7, 7, &n, err, sizeof err));
+	static const struct {
+		const char *path, *want;
+	} bad[] = {
+		{"spec.low", "spec.low: expected integer 1..1000, got -2"},
+		{"spec.big", "spec.big: expected integer 1..1000, got 5000000000"},
+		{"spec.s", "spec.s: expected integer 1..1000, got string \"many\""},
+		{"spec.f", "spec.f: expected integer 1..1000, got number 1.5"},
+		{"spec", "spec: expected integer 1..1000, got object"},
+		{"spec.none", "spec.none: expected integer 1..1000, got nothing"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		n = 99;
+		assert_false(fs_json_int_at(v, bad[i].path, 1, 1000, &n, err, sizeof err));
+		assert_string_equal(err, bad[i].want);
+		assert_int_equal(n, 99);
+	}
+	fs_host->json_free(v);
+}
+
+static void
 test_json_describe(void **st)
 {
 	(void)st;
@@ -427,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_obj_setters_replace_and_null),
 		cmocka_unit_test(test_obj_setters_on_wrong_parent),
 		cmocka_unit_test(test_obj_dup_and_reading),
+		cmocka_unit_test(test_json_int_at),
 		cmocka_unit_test(test_json_describe),
 		cmocka_unit_test(test_plugins_share_the_checks),
 	};
