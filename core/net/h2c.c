@@ -17,6 +17,9 @@
  *     and after FS_H2C_IDLE_MS without use (curl closes idle connections
  *     after CURLOPT_MAXAGE_CONN, set longer), so the next request opens a
  *     fresh connection again;
+ *   - a request that misses an fs_http_wait deadline forgets its origin
+ *     and has its connection closed once no stream uses it (http.c): a
+ *     peer that vanished without a FIN is not trusted with the next call;
  *   - a follower that got no response at all (the server went away and
  *     came back: plain HTTP/2 on a new connection is an HTTP/1.1 upgrade
  *     that gRPC servers refuse) runs once more as an opener (http.c), so

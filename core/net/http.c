@@ -220,7 +220,9 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 	if (h->h2c) {
 		long version = 0;
 		curl_easy_getinfo(h->easy, CURLINFO_HTTP_VERSION, &version);
-		fs_net_h2c_done(h->url, h->h2c_opener, r.code, version);
+		/* a dropped connection: the next request opens a new one */
+		fs_net_h2c_done(h->url, h->h2c_opener,
+				h->h2c_dropped ? FS_E_NET : r.code, version);
 	}
 	if (r.code != FS_OK)
 		fs_debug("net", "%s", r.error);
@@ -264,7 +266,11 @@ create(const char *what, char *url, fs_http_done_fn done, void *ud)
 	curl_easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(h->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* notice a vanished peer on an idle kept-alive connection within
+	 * about a minute (15 s idle, then probes every 5 s) */
 	curl_easy_setopt(h->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h->easy, CURLOPT_TCP_KEEPIDLE, 15L);
+	curl_easy_setopt(h->easy, CURLOPT_TCP_KEEPINTVL, 5L);
 	curl_easy_setopt(h->easy, CURLOPT_MAXAGE_CONN, 120L);
 	return h;
 }
@@ -418,7 +424,18 @@ fs_http_wait(struct fs_http *const *reqs, size_t n, int64_t deadline_ms)
 		ev_run(fs_loop(), EVRUN_ONCE);
 	}
 	ev_timer_stop(fs_loop(), &deadline);
-	for (size_t i = 0; i < n && remaining > 0; i++)
-		if (reqs[i] && fs_net_is_live(reqs[i]) && reqs[i]->waiter == &remaining)
-			fs_http_cancel(reqs[i]);
+	for (size_t i = 0; i < n && remaining > 0; i++) {
+		struct fs_http *h = reqs[i];
+
+		if (!h || !fs_net_is_live(h) || h->waiter != &remaining)
+			continue;
+		/* an h2c stream that got no answer in time: its connection may
+		 * be dead (a peer that vanished without a FIN); let it close once
+		 * its last stream is gone instead of reusing it next cycle */
+		if (h->h2c) {
+			curl_easy_setopt(h->easy, CURLOPT_FORBID_REUSE, 1L);
+			h->h2c_dropped = true;
+		}
+		fs_http_cancel(h);
+	}
 }

@@ -41,6 +41,7 @@ struct fs_http {
 	bool h2c;           /* asked for HTTP/2 prior knowledge (h2c.c) */
 	bool h2c_opener;    /* ... and opens the origin's connection */
 	bool h2c_retried;   /* a failed follower already retried as opener */
+	bool h2c_dropped;   /* missed a wait deadline: its connection closes */
 	int64_t start_ms;
 	char errbuf[CURL_ERROR_SIZE];
 

@@ -148,7 +148,8 @@ est_ask_services(struct est *st, const struct fs_binding *b,
 			      timeout, object, NULL};
 	struct fs_http_request req = {
 		.struct_size = sizeof(req), .method = "POST", .headers = hdrs,
-		.timeout_ms = (uint32_t)cf->timeout_ms,
+		/* the deadline is http_wait's; curl's own limit is a backstop */
+		.timeout_ms = (uint32_t)cf->timeout_ms + 1000,
 		.flags = (cf->tls ? FS_HTTP_H2 : FS_HTTP_H2_PRIOR_KNOWLEDGE) |
 			 (cf->insecure ? FS_HTTP_INSECURE : 0),
 		.ca_file = cf->ca_file, .cert_file = cf->cert_file,

@@ -525,6 +525,44 @@ test_h2c_server_restart(void **state)
 	}
 }
 
+/* an h2c call that misses the wait deadline leaves its connection to be
+ * closed: the next call opens a new one instead of trusting it */
+static void
+test_h2c_deadline_drops_connection(void **state)
+{
+	const char *hdrs[] = {"content-type: application/grpc", "te: trailers", NULL};
+	static const char slow[] = "\0\0\0\0\x06\x0a\x04" "slow";
+	static const char fast[] = "\0\0\0\0\x06\x0a\x04" "fast";
+	char url[160];
+	struct fs_http_request req = {.struct_size = sizeof(req), .method = "POST",
+				      .url = url, .headers = hdrs,
+				      .flags = FS_HTTP_H2_PRIOR_KNOWLEDGE};
+	struct result r[3];
+	struct fs_http *h;
+	struct fs_net_stats s0, s1;
+	int port = grpc_server_start("{\"slow\":{\"sleepMs\":10000},\"fast\":{\"answer\":1}}");
+
+	(void)state;
+	if (port <= 0)
+		skip();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/github.com.karmada_io."
+		 "karmada.pkg.estimator.service.Estimator/MaxAvailableReplicas", port);
+	memset(r, 0, sizeof(r));
+	for (int i = 0; i < 3; i++) {
+		req.body = i == 1 ? slow : fast;
+		req.body_len = sizeof(fast) - 1;
+		fs_net_stats(&s0);
+		h = fs_http_start(&req, on_done, &r[i]);
+		fs_http_wait(&h, 1, fs_now_ms() + (i == 1 ? 300 : 10000));
+		fs_net_stats(&s1);
+		/* 0: opens; 1: reuses, misses the deadline; 2: opens again */
+		assert_int_equal(s1.connects - s0.connects, i == 1 ? 0 : 1);
+	}
+	assert_int_equal(r[0].code, FS_OK);
+	assert_int_equal(r[1].code, FS_E_CANCELED);
+	assert_int_equal(r[2].code, FS_OK);
+}
+
 /* the live-request set against a plain array, through growth and
  * backward-shift deletions (liveset.c) */
 static void
@@ -580,6 +618,7 @@ main(void)
 		cmocka_unit_test(test_tcp_probe),
 		cmocka_unit_test(test_h2c_multiplexed_with_trailers),
 		cmocka_unit_test(test_h2c_server_restart),
+		cmocka_unit_test(test_h2c_deadline_drops_connection),
 		cmocka_unit_test(test_liveset),
 	};
 
