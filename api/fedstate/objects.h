@@ -269,4 +269,113 @@ fs_obj_selector(const char *api_version, const char *kind, const char *name,
 	return s;
 }
 
+/* ------------------------------------------------------------------ */
+/* Karmada policies (policy.karmada.io/v1alpha1)                       */
+/* ------------------------------------------------------------------ */
+
+#define FS_KARMADA_POLICY_API "policy.karmada.io/v1alpha1"
+
+/*
+ * A PropagationPolicy `name` that sends the object `selector` to the
+ * clusters in `names`; caller frees (or render_emit). Takes labels (NULL:
+ * none), names (an array of cluster names, e.g. fs_arr_of_str()) and
+ * selector (fs_obj_selector()). When `placement` is not NULL it receives
+ * spec.placement (borrowed) for more settings, such as
+ * fs_obj_static_weights().
+ *     {apiVersion, kind, metadata: {name, labels},
+ *      spec: {placement: {clusterAffinity: {clusterNames: names}},
+ *             resourceSelectors: [selector]}}
+ */
+static inline struct fs_json *
+fs_obj_propagation_policy(const char *name, struct fs_json *labels,
+			  struct fs_json *names, struct fs_json *selector,
+			  struct fs_json **placement)
+{
+	struct fs_json *pol = fs_obj_new(FS_KARMADA_POLICY_API,
+					 "PropagationPolicy", name, labels);
+	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
+	struct fs_json *pl = fs_obj_set_obj(spec, "placement");
+
+	fs_obj_set(fs_obj_set_obj(pl, "clusterAffinity"), "clusterNames", names);
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"), selector);
+	if (placement)
+		*placement = pl;
+	return pol;
+}
+
+/*
+ * Divide the replicas by static weights: sets placement.replicaScheduling
+ * and returns its (empty) staticWeightList, borrowed, for
+ * fs_obj_static_weight().
+ *     {replicaDivisionPreference: Weighted, replicaSchedulingType: Divided,
+ *      weightPreference: {staticWeightList: []}}
+ */
+static inline struct fs_json *
+fs_obj_static_weights(struct fs_json *placement)
+{
+	struct fs_json *rs = fs_obj_set_obj(placement, "replicaScheduling");
+
+	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
+	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
+	return fs_obj_set_arr(fs_obj_set_obj(rs, "weightPreference"),
+			      "staticWeightList");
+}
+
+/* append {targetCluster: {clusterNames: [cluster]}, weight} to a list */
+static inline bool
+fs_obj_static_weight(struct fs_json *list, const char *cluster, int64_t weight)
+{
+	struct fs_json *w = fs_json_object();
+
+	fs_obj_set(fs_obj_set_obj(w, "targetCluster"), "clusterNames",
+		   fs_arr_of_str(cluster));
+	fs_obj_set_int(w, "weight", weight);
+	return fs_arr_push(list, w);
+}
+
+/*
+ * An OverridePolicy `name` for the object `selector` with one rule: apply
+ * `overriders` (an object such as fs_obj_plaintext() gives) in the cluster
+ * `cluster`. Takes labels (NULL: none), overriders and selector; caller
+ * frees (or render_emit).
+ *     {apiVersion, kind, metadata: {name, labels},
+ *      spec: {overrideRules: [{overriders,
+ *                              targetCluster: {clusterNames: [cluster]}}],
+ *             resourceSelectors: [selector]}}
+ */
+static inline struct fs_json *
+fs_obj_override_policy(const char *name, struct fs_json *labels,
+		       const char *cluster, struct fs_json *overriders,
+		       struct fs_json *selector)
+{
+	struct fs_json *op = fs_obj_new(FS_KARMADA_POLICY_API, "OverridePolicy",
+					name, labels);
+	struct fs_json *spec = fs_obj_set_obj(op, "spec");
+	struct fs_json *rule = fs_json_object();
+
+	fs_obj_set(rule, "overriders", overriders);
+	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames",
+		   fs_arr_of_str(cluster));
+	fs_arr_push(fs_obj_set_arr(spec, "overrideRules"), rule);
+	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"), selector);
+	return op;
+}
+
+/* {plaintext: [{operator: op, path, value}]}: overriders making one change
+ * ("add", "replace" or "remove" at a JSON pointer path); takes value (NULL:
+ * no value, for "remove"); caller frees or hands it over */
+static inline struct fs_json *
+fs_obj_plaintext(const char *op, const char *path, struct fs_json *value)
+{
+	struct fs_json *ov = fs_json_object();
+	struct fs_json *pt = fs_json_object();
+
+	fs_obj_set_str(pt, "operator", op);
+	fs_obj_set_str(pt, "path", path);
+	if (value)
+		fs_obj_set(pt, "value", value);
+	fs_arr_push(fs_obj_set_arr(ov, "plaintext"), pt);
+	return ov;
+}
+
 #endif

@@ -38,15 +38,6 @@ cluster_names(const struct mdb_plan *p, int32_t above, bool use_keep)
 	return a;
 }
 
-/* spec.placement.clusterAffinity.clusterNames = names (taken) */
-static struct fs_json *
-placement_to(struct fs_json *spec, struct fs_json *names)
-{
-	struct fs_json *pl = fs_obj_set_obj(spec, "placement");
-	fs_obj_set(fs_obj_set_obj(pl, "clusterAffinity"), "clusterNames", names);
-	return pl;
-}
-
 static struct fs_json *
 nodeport_service(struct ctx *c, const char *name, struct fs_json *labels,
 		 int64_t node_port)
@@ -89,13 +80,10 @@ render_services(struct ctx *c)
 		emit(c, nodeport_service(c, svc, labels, c->ports[i]));
 
 		fs_obj_set_str(pp_labels, "app.karmada.io/service-pp", tag);
-		struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy",
-						 pp, pp_labels);
-		struct fs_json *spec = fs_obj_set_obj(pol, "spec");
-		placement_to(spec, cluster_names(p, i, true));
-		fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-			    fs_obj_selector("v1", "Service", svc, NULL));
-		emit(c, pol);
+		emit(c, fs_obj_propagation_policy(pp, pp_labels,
+						  cluster_names(p, i, true),
+						  fs_obj_selector("v1", "Service", svc, NULL),
+						  NULL));
 	}
 }
 
@@ -118,30 +106,16 @@ render_arbiter(struct ctx *c)
 	snprintf(name, sizeof name, "%s-pp", svc);
 	struct fs_json *pp_labels = fs_json_object();
 	fs_obj_set_str(pp_labels, "app.arbiter.io/instance", p->name);
-	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", name,
-					 pp_labels);
-	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
-	placement_to(spec, fs_arr_of_str(p->arbiter));
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-		    fs_obj_selector("v1", "Service", svc, NULL));
-	emit(c, pol);
+	emit(c, fs_obj_propagation_policy(name, pp_labels, fs_arr_of_str(p->arbiter),
+					  fs_obj_selector("v1", "Service", svc, NULL),
+					  NULL));
 
 	snprintf(name, sizeof name, "%s-arbiter", p->name);
-	struct fs_json *op = fs_obj_new(MDB_PP_API, "OverridePolicy", name,
-					op_labels);
-	spec = fs_obj_set_obj(op, "spec");
-	struct fs_json *rule = fs_json_object();
-	struct fs_json *pt = fs_json_object();
-	fs_obj_set_str(pt, "operator", "add");
-	fs_obj_set_str(pt, "path", "/spec/arbiter");
-	fs_obj_set_bool(pt, "value", true);
-	fs_arr_push(fs_obj_set_arr(fs_obj_set_obj(rule, "overriders"), "plaintext"), pt);
-	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames",
-		   fs_arr_of_str(p->arbiter));
-	fs_arr_push(fs_obj_set_arr(spec, "overrideRules"), rule);
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-		    fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, p->ns));
-	emit(c, op);
+	emit(c, fs_obj_override_policy(name, op_labels, p->arbiter,
+				       fs_obj_plaintext("add", "/spec/arbiter",
+							fs_host->json_new(FS_JSON_TRUE)),
+				       fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name,
+						       p->ns)));
 }
 
 static void
@@ -195,13 +169,9 @@ render_hostconf(struct ctx *c)
 	snprintf(pp, sizeof pp, "%s-pp", name);
 	snprintf(tag, sizeof tag, "%s-configmap-pp", p->name);
 	fs_obj_set_str(pp_labels, "app.karmada.io/configmap-pp", tag);
-	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", pp,
-					 pp_labels);
-	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
-	placement_to(spec, cluster_names(p, 0, true));
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-		    fs_obj_selector("v1", "ConfigMap", name, p->ns));
-	emit(c, pol);
+	emit(c, fs_obj_propagation_policy(pp, pp_labels, cluster_names(p, 0, true),
+					  fs_obj_selector("v1", "ConfigMap", name, p->ns),
+					  NULL));
 }
 
 static void
@@ -218,13 +188,9 @@ render_custom_config(struct ctx *c)
 							  NULL, ref);
 	struct fs_json *labels = fs_obj_dup(fs_host->json_path(cm, "metadata.labels"));
 	fs_obj_set_str(labels, "app.karmada.io/custom-configmap-pp", tag);
-	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", name,
-					 labels);
-	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
-	placement_to(spec, cluster_names(p, 0, false));
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-		    fs_obj_selector("v1", "ConfigMap", ref, p->ns));
-	emit(c, pol);
+	emit(c, fs_obj_propagation_policy(name, labels, cluster_names(p, 0, false),
+					  fs_obj_selector("v1", "ConfigMap", ref, p->ns),
+					  NULL));
 }
 
 static struct fs_json *
@@ -233,16 +199,9 @@ override_policy(const struct mdb_plan *p, const char *name, const char *tag,
 {
 	struct fs_json *labels = mdb_labels(p, false);
 	fs_obj_set_str(labels, tag, p->name);
-	struct fs_json *op = fs_obj_new(MDB_PP_API, "OverridePolicy", name, labels);
-	struct fs_json *spec = fs_obj_set_obj(op, "spec");
-	struct fs_json *rule = fs_json_object();
-	fs_obj_set(rule, "overriders", overriders);
-	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames",
-		   fs_arr_of_str(cluster));
-	fs_arr_push(fs_obj_set_arr(spec, "overrideRules"), rule);
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-		    fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, p->ns));
-	return op;
+	return fs_obj_override_policy(name, labels, cluster, overriders,
+				      fs_obj_selector(MDB_API, MDB_MEMBER_KIND,
+						      p->name, p->ns));
 }
 
 static void
@@ -252,14 +211,10 @@ render_overrides(struct ctx *c)
 	char name[NAME_MAX_LEN * 2];
 	if (p->rs_init) {
 		snprintf(name, sizeof name, "%s-init", p->name);
-		struct fs_json *ov = fs_json_object();
-		struct fs_json *pt = fs_json_object();
-		fs_obj_set_str(pt, "operator", "add");
-		fs_obj_set_str(pt, "path", "/spec/rsInit");
-		fs_obj_set_bool(pt, "value", true);
-		fs_arr_push(fs_obj_set_arr(ov, "plaintext"), pt);
 		emit(c, override_policy(p, name, "app.mongoinit.io/instance",
-					p->rs_init, ov));
+					p->rs_init,
+					fs_obj_plaintext("add", "/spec/rsInit",
+							 fs_host->json_new(FS_JSON_TRUE))));
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mdb_member *m = &p->m[i];
@@ -282,24 +237,14 @@ static void
 render_member_policy(struct ctx *c)
 {
 	const struct mdb_plan *p = &c->p;
-	struct fs_json *pol = fs_obj_new(MDB_PP_API, "PropagationPolicy", p->name,
-					 mdb_labels(p, true));
-	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
-	struct fs_json *pl = placement_to(spec, cluster_names(p, 0, false));
-	struct fs_json *rs = fs_obj_set_obj(pl, "replicaScheduling");
-	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
-	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
-	struct fs_json *list = fs_obj_set_arr(fs_obj_set_obj(rs, "weightPreference"),
-					      "staticWeightList");
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->m[i].want <= 0)
-			continue;
-		struct fs_json *w = fs_json_object();
-		fs_obj_set(fs_obj_set_obj(w, "targetCluster"), "clusterNames",
-			   fs_arr_of_str(p->m[i].cluster));
-		fs_obj_set_int(w, "weight", p->m[i].want);
-		fs_arr_push(list, w);
-	}
+	struct fs_json *pl;
+	struct fs_json *pol = fs_obj_propagation_policy(
+		p->name, mdb_labels(p, true), cluster_names(p, 0, false),
+		fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, NULL), &pl);
+	struct fs_json *list = fs_obj_static_weights(pl);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->m[i].want > 0)
+			fs_obj_static_weight(list, p->m[i].cluster, p->m[i].want);
 	const struct fs_json *sc = fs_host->json_path(p->spec,
 						      "spreadConstraints.spreadConstraints");
 	if (fs_host->json_type(sc) == FS_JSON_ARRAY && fs_host->json_size(sc))
@@ -307,8 +252,6 @@ render_member_policy(struct ctx *c)
 	const struct fs_json *tol = fs_host->json_path(p->spec, "scheduler.tolerations");
 	if (fs_host->json_type(tol) == FS_JSON_ARRAY && fs_host->json_size(tol))
 		fs_obj_set(pl, "clusterTolerations", fs_host->json_dup(tol));
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"),
-		    fs_obj_selector(MDB_API, MDB_MEMBER_KIND, p->name, NULL));
 	emit(c, pol);
 }
 

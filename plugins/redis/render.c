@@ -38,22 +38,6 @@ emit(struct ctx *c, struct fs_json *o)
 		c->code = code;
 }
 
-/* a PropagationPolicy of one object to `names` (taken); *placement (may
- * be NULL) receives its spec.placement for more settings */
-static struct fs_json *
-policy(const char *name, struct fs_json *labels, struct fs_json *names,
-       struct fs_json *selector, struct fs_json **placement)
-{
-	struct fs_json *pol = fs_obj_new(RDS_POLICY_API, "PropagationPolicy", name, labels);
-	struct fs_json *spec = fs_obj_set_obj(pol, "spec");
-	struct fs_json *pl = fs_obj_set_obj(spec, "placement");
-	fs_obj_set(fs_obj_set_obj(pl, "clusterAffinity"), "clusterNames", names);
-	fs_arr_push(fs_obj_set_arr(spec, "resourceSelectors"), selector);
-	if (placement)
-		*placement = pl;
-	return pol;
-}
-
 static struct fs_json *
 active_names(const struct rds_plan *p)
 {
@@ -86,8 +70,9 @@ render_primary(struct ctx *c)
 	fs_arr_push(fs_obj_set_arr(spec, "ports"), port);
 	fs_obj_set_str(fs_obj_set_obj(spec, "selector"), "statefulset.kubernetes.io/pod-name", pod);
 	emit(c, s);
-	emit(c, policy(pp, labels, fs_arr_of_str(p->primary),
-		       fs_obj_selector("v1", "Service", svc, p->ns), NULL));
+	emit(c, fs_obj_propagation_policy(pp, labels, fs_arr_of_str(p->primary),
+					  fs_obj_selector("v1", "Service", svc, p->ns),
+					  NULL));
 
 	char topo[RDS_NAME_LEN], addr[128];
 	snprintf(topo, sizeof topo, "%s-redis-topology", p->name);
@@ -108,8 +93,9 @@ render_primary(struct ctx *c)
 	fs_obj_set_str(data, "primaryCluster", p->primary);
 	emit(c, cm);
 	snprintf(pp, sizeof pp, "%s-pp", topo);
-	emit(c, policy(pp, rds_labels(p), active_names(p),
-		       fs_obj_selector("v1", "ConfigMap", topo, p->ns), NULL));
+	emit(c, fs_obj_propagation_policy(pp, rds_labels(p), active_names(p),
+					  fs_obj_selector("v1", "ConfigMap", topo, p->ns),
+					  NULL));
 }
 
 static struct fs_json *
@@ -199,38 +185,23 @@ render_statefulset(struct ctx *c)
 	emit(c, sts);
 
 	struct fs_json *pl;
-	struct fs_json *pol = policy(name, rds_labels(p), active_names(p),
-				     fs_obj_selector("apps/v1", "StatefulSet", name, NULL),
-				     &pl);
-	struct fs_json *rs = fs_obj_set_obj(pl, "replicaScheduling");
-	fs_obj_set_str(rs, "replicaDivisionPreference", "Weighted");
-	fs_obj_set_str(rs, "replicaSchedulingType", "Divided");
-	struct fs_json *list = fs_obj_set_arr(fs_obj_set_obj(rs, "weightPreference"),
-					      "staticWeightList");
-	for (size_t i = 0; i < p->n; i++) {
-		struct fs_json *w = fs_json_object();
-		fs_obj_set(fs_obj_set_obj(w, "targetCluster"), "clusterNames",
-			   fs_arr_of_str(p->s[i].cluster));
-		fs_obj_set_int(w, "weight", p->s[i].replicas);
-		fs_arr_push(list, w);
-	}
+	struct fs_json *pol = fs_obj_propagation_policy(
+		name, rds_labels(p), active_names(p),
+		fs_obj_selector("apps/v1", "StatefulSet", name, NULL), &pl);
+	struct fs_json *list = fs_obj_static_weights(pl);
+	for (size_t i = 0; i < p->n; i++)
+		fs_obj_static_weight(list, p->s[i].cluster, p->s[i].replicas);
 	emit(c, pol);
 
 	char op_name[RDS_NAME_LEN + 8];
 	snprintf(op_name, sizeof op_name, "%s-primary", name);
-	struct fs_json *op = fs_obj_new(RDS_POLICY_API, "OverridePolicy", op_name, rds_labels(p));
-	struct fs_json *ospec = fs_obj_set_obj(op, "spec");
-	struct fs_json *rule = fs_json_object();
-	struct fs_json *pt = fs_json_object();
-	fs_obj_set_str(pt, "operator", "replace");
-	fs_obj_set_str(pt, "path", "/spec/template/spec/containers/0/env/0/value");
-	fs_obj_set_str(pt, "value", "true");
-	fs_arr_push(fs_obj_set_arr(fs_obj_set_obj(rule, "overriders"), "plaintext"), pt);
-	fs_obj_set(fs_obj_set_obj(rule, "targetCluster"), "clusterNames", fs_arr_of_str(p->primary));
-	fs_arr_push(fs_obj_set_arr(ospec, "overrideRules"), rule);
-	fs_arr_push(fs_obj_set_arr(ospec, "resourceSelectors"),
-		    fs_obj_selector("apps/v1", "StatefulSet", name, p->ns));
-	emit(c, op);
+	/* env 0 is REDIS_PRIMARY_CLUSTER */
+	struct fs_json *primary = fs_obj_plaintext(
+		"replace", "/spec/template/spec/containers/0/env/0/value",
+		fs_host->json_new_string("true"));
+	emit(c, fs_obj_override_policy(op_name, rds_labels(p), p->primary, primary,
+				       fs_obj_selector("apps/v1", "StatefulSet", name,
+						       p->ns)));
 }
 
 enum fs_code

@@ -295,6 +295,53 @@ test_obj_new_and_selector(void **st)
 }
 
 static void
+test_karmada_policies(void **st)
+{
+	(void)st;
+	struct fs_json *pl = NULL;
+	struct fs_json *pol = fs_obj_propagation_policy(
+		"db-pp", NULL, fs_arr_of_str("m1"),
+		fs_obj_selector("apps/v1", "StatefulSet", "db", "ns1"), &pl);
+	assert_non_null(pl);
+	struct fs_json *list = fs_obj_static_weights(pl);
+	assert_true(fs_obj_static_weight(list, "m1", 2));
+	assert_true(fs_obj_static_weight(list, "m2", 1));
+	assert_json(pol, "{\"apiVersion\":\"policy.karmada.io/v1alpha1\","
+			 "\"kind\":\"PropagationPolicy\",\"metadata\":{\"name\":\"db-pp\"},"
+			 "\"spec\":{\"placement\":{\"clusterAffinity\":{\"clusterNames\":[\"m1\"]},"
+			 "\"replicaScheduling\":{\"replicaDivisionPreference\":\"Weighted\","
+			 "\"replicaSchedulingType\":\"Divided\",\"weightPreference\":"
+			 "{\"staticWeightList\":[{\"targetCluster\":{\"clusterNames\":[\"m1\"]},"
+			 "\"weight\":2},{\"targetCluster\":{\"clusterNames\":[\"m2\"]},"
+			 "\"weight\":1}]}}},\"resourceSelectors\":[{\"apiVersion\":\"apps/v1\","
+			 "\"kind\":\"StatefulSet\",\"name\":\"db\",\"namespace\":\"ns1\"}]}}");
+
+	struct fs_json *labels = fs_json_object();
+	fs_obj_set_str(labels, "app", "db");
+	assert_json(fs_obj_override_policy("db-init", labels, "m2",
+					   fs_obj_plaintext("add", "/spec/rsInit",
+							    fs_host->json_new(FS_JSON_TRUE)),
+					   fs_obj_selector("v1", "Service", "s", NULL)),
+		    "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"OverridePolicy\","
+		    "\"metadata\":{\"name\":\"db-init\",\"labels\":{\"app\":\"db\"}},"
+		    "\"spec\":{\"overrideRules\":[{\"overriders\":{\"plaintext\":"
+		    "[{\"operator\":\"add\",\"path\":\"/spec/rsInit\",\"value\":true}]},"
+		    "\"targetCluster\":{\"clusterNames\":[\"m2\"]}}],\"resourceSelectors\":"
+		    "[{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"name\":\"s\"}]}}");
+	/* "remove" carries no value */
+	assert_json(fs_obj_plaintext("remove", "/spec/x", NULL),
+		    "{\"plaintext\":[{\"operator\":\"remove\",\"path\":\"/spec/x\"}]}");
+	/* a NULL placement pointer is allowed */
+	assert_json(fs_obj_propagation_policy("p", NULL, fs_json_array(),
+					      fs_obj_selector("v1", "ConfigMap", "c", NULL),
+					      NULL),
+		    "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"PropagationPolicy\","
+		    "\"metadata\":{\"name\":\"p\"},\"spec\":{\"placement\":{\"clusterAffinity\":"
+		    "{\"clusterNames\":[]}},\"resourceSelectors\":[{\"apiVersion\":\"v1\","
+		    "\"kind\":\"ConfigMap\",\"name\":\"c\"}]}}");
+}
+
+static void
 test_obj_setters_replace_and_null(void **st)
 {
 	(void)st;
@@ -454,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_duration_parse_and_format),
 		cmocka_unit_test(test_args_distance),
 		cmocka_unit_test(test_obj_new_and_selector),
+		cmocka_unit_test(test_karmada_policies),
 		cmocka_unit_test(test_obj_setters_replace_and_null),
 		cmocka_unit_test(test_obj_setters_on_wrong_parent),
 		cmocka_unit_test(test_obj_dup_and_reading),
