@@ -307,8 +307,14 @@ struct fs_binding {
 	const char *storage_class; /* NULL: not requested; "": default class */
 	bool arbiter;              /* place one arbiter beside the members */
 	enum fs_sched_mode mode;
-	/* The source object as opaque JSON (see host->json_*); borrowed. */
+	/* The source object as opaque JSON (see host->json_*); borrowed. NULL
+	 * unless the host keeps it (it does not on the bulk path: read
+	 * annotations below instead). */
 	const struct fs_json *raw;
+	/* metadata.annotations of the binding (or middleware object), sorted by
+	 * key pointer (use fs_kv_find); values interned */
+	const struct fs_kv *annotations;
+	uint32_t n_annotations;
 };
 
 /* ------------------------------------------------------------------ */
