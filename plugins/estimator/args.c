@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/args.h"
+#include "../common/args_compat.h"
 #include "est.h"
 
 static enum fs_code parse_addresses(void *conf, const struct fs_json *v,
