@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/doc.h"
+
 struct fs_json *
 fs_hjson_parse(const char *text, size_t len, char *err, size_t errlen)
 {
@@ -113,22 +115,8 @@ fs_hjson_int(const struct fs_json *v, int64_t *out)
 	const cJSON *c = FS_CCJSON(v);
 	if (cJSON_IsRaw(c))
 		return raw_int(c, out);
-	if (!cJSON_IsNumber(c))
-		return false;
-	/* exact integers written by the YAML loader keep their text */
-	if (c->valuestring) {
-		char *end;
-		long long n = strtoll(c->valuestring, &end, 10);
-		if (*end == '\0') {
-			*out = n;
-			return true;
-		}
-	}
-	double d = c->valuedouble;
-	if (d != floor(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18)
-		return false;
-	*out = (int64_t)d;
-	return true;
+	/* numbers from the document loader keep their digits: read those */
+	return fs_doc_int(c, out) == FS_OK;
 }
 
 bool

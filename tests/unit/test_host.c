@@ -55,6 +55,10 @@ test_json_read(void **st)
 	assert_true(H->json_int(H->json_path(v, "spec.list.2"), &n));
 	assert_int_equal(n, 3);
 	assert_null(H->json_path(v, "spec.missing.deeper"));
+	struct fs_json *big = H->json_parse("[99999999999999999999, 1.5]", 27, err, sizeof err);
+	assert_false(H->json_int(H->json_at(big, 0), &n)); /* out of range, not clamped */
+	assert_false(H->json_int(H->json_at(big, 1), &n)); /* not integral */
+	H->json_free(big);
 	assert_int_equal(H->json_type(NULL), FS_JSON_INVALID);
 	assert_string_equal(H->json_key_at(H->json_get(v, "spec"), 1), "big");
 	H->json_free(v);
