@@ -232,8 +232,8 @@ struct fs_host {
 				       const struct fs_kv *labels, uint32_t n);
 	bool (*affinity_matches)(const struct fs_cluster_affinity *aff,
 				 const struct fs_cluster *c);
-	/* Karmada's general estimate from status.resourceSummary (see
-	 * docs/ARCHITECTURE.md); never negative */
+	/* Karmada's general estimate from status.resourceSummary and the
+	 * resource models (docs/model.md has the formula); never negative */
 	int32_t (*general_estimate)(const struct fs_cluster *c,
 				    const struct fs_binding *b);
 
