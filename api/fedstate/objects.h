@@ -1,6 +1,7 @@
 /*
- * fedstate/objects.h - short helpers for building and reading JSON (and
- * Kubernetes objects) through the host table, for plugin authors.
+ * fedstate/objects.h - short helpers for building and reading JSON,
+ * Kubernetes objects and Karmada policies through the host table, for
+ * plugin authors (the middleware plugins' render is mostly this).
  *
  * Optional: include it after <fedstate/fedstate.h> when you want it. It
  * adds nothing to the ABI: every function is `static inline` over the
@@ -9,21 +10,27 @@
  * It is for plugin code only (the host itself has no `fs_host`).
  *
  * Ownership, in the words of json.h:
- *   - fs_json_object(), fs_json_array(), fs_obj_new(), fs_obj_selector(),
- *     fs_obj_dup() and fs_arr_of_str() return a new value: the caller frees
- *     it with fs_host->json_free() or hands it over (fs_obj_set(),
- *     fs_arr_push(), fs_host->render_emit());
- *   - fs_obj_set() and fs_arr_push() take `v`, also when they fail;
- *   - fs_obj_set_obj() and fs_obj_set_arr() return a child that the parent
- *     owns: borrowed, valid as long as the parent is;
+ *   - fs_json_object(), fs_json_array(), fs_arr_of_str(), fs_obj_dup() and
+ *     every fs_obj_<thing>() that names what it makes (fs_obj_new(),
+ *     fs_obj_selector(), fs_obj_propagation_policy(), ...) return a new
+ *     value: the caller frees it with fs_host->json_free() or hands it
+ *     over (fs_obj_set(), fs_arr_push(), fs_host->render_emit());
+ *   - a value handed in to become part of the result (v, labels, names,
+ *     selector, overriders, value) is taken, also when the call fails; the
+ *     parent a setter writes into (o, a, list, placement) stays the
+ *     caller's; const arguments are only read;
+ *   - fs_obj_set_obj(), fs_obj_set_arr() and fs_obj_static_weights()
+ *     return a child that its parent owns: borrowed, valid as long as the
+ *     parent is;
  *   - strings passed in are copied; strings returned are borrowed from the
  *     value they were read from.
  *
  * NULL: a NULL parent makes a setter fail without crashing (the new value
- * is freed); a NULL string is stored as "" (never skipped, so a key is
- * never silently missing from an object). Allocation failures are
- * reported through the bool results; builders that return a value return
- * NULL then.
+ * is freed), so chains such as fs_obj_set_str(fs_obj_set_obj(o, "spec"),
+ * "type", "NodePort") are safe; a NULL string is stored as "" (never
+ * skipped, so a key is never silently missing). Out of memory, setters
+ * return false and builders return NULL when the value itself could not
+ * be made.
  *
  * Threading: like the host's JSON services, for the thread that runs the
  * plugin's callbacks. Nothing here keeps state.
