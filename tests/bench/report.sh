@@ -14,10 +14,11 @@ COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 DIRTY=false
 [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && DIRTY=true
 DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+TRIES=${BENCH_TRIES:-3}
 
 awk -v cpu="$CPU" -v cores="$CORES" -v commit="$COMMIT" -v dirty="$DIRTY" \
     -v date="$DATE" -v pin="$PIN" -v sim="$SIMLINE" -v watch="$WATCH" \
-    -v out="$OUT" '
+    -v out="$OUT" -v tries="$TRIES" '
 function get(line, key,    m) {
 	if (match(line, "\"" key "\":[^,}]*")) {
 		m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
@@ -40,7 +41,7 @@ END {
 	printf "cpu: %s (%s online), %s, commit %s%s\n\n", cpu, cores,
 	       pin != "" ? "pinned: " pin : "not pinned", substr(commit, 1, 12),
 	       dirty == "true" ? " (dirty tree)" : ""
-	printf "decide-only cycles, default profile + FedState plugins, general estimator\n"
+	printf "decide-only cycles, default profile + FedState plugins, general estimator (best of %s runs)\n", tries
 	# the scheduling core of Karmada (filter, score, select, assign with the
 	# general estimator, no API calls) on a comparable machine, us per
 	# binding (the issue; reference karmada-scheduler.md section 7)
@@ -128,8 +129,8 @@ END {
 
 	printf "{\n  \"date\": %s,\n  \"commit\": %s,\n  \"dirty\": %s,\n", jstr(date),
 	       jstr(commit), dirty > out
-	printf "  \"cpu\": %s,\n  \"cores\": %s,\n  \"pinned\": %s,\n", jstr(cpu), cores,
-	       jstr(pin) > out
+	printf "  \"cpu\": %s,\n  \"cores\": %s,\n  \"pinned\": %s,\n  \"best_of\": %s,\n",
+	       jstr(cpu), cores, jstr(pin), tries > out
 	printf "  \"sched\": [\n" > out
 	for (i = 0; i < ns; i++)
 		printf "    %s%s\n", s[i], (i + 1 < ns ? "," : "") > out

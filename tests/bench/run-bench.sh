@@ -11,6 +11,8 @@
 # (bindings per fleet for the decide-only runs, default 2000),
 # BENCH_MEM_BINDINGS (default 100000), BENCH_WATCH (bindings sent through
 # fedstate-testapi, default 5000), BENCH_SEED (default 1),
+# BENCH_TRIES (runs of each cycle measurement, the one with the lowest
+# median is kept: a shared machine only ever slows a run down; default 3),
 # BENCH_OUT (default tests/bench/results.json).
 set -eu
 
@@ -22,6 +24,7 @@ NB=${BENCH_BINDINGS:-2000}
 NMEM=${BENCH_MEM_BINDINGS:-100000}
 SEED=${BENCH_SEED:-1}
 OUT=${BENCH_OUT:-tests/bench/results.json}
+TRIES=${BENCH_TRIES:-3}
 WORK=$BUILD/bench
 CC=${CC:-cc}
 
@@ -74,27 +77,35 @@ RAW=$WORK/raw.jsonl
 repeat_for() { # enough cycles to be stable, a few seconds at most
 	if [ "$1" -le 100 ]; then echo 20; elif [ "$1" -le 1000 ]; then echo 5; else echo 2; fi
 }
-echo "run-bench: decide-only cycles ($NB bindings + $NMDB MultiCloudMongoDBs per fleet)" >&2
+# sched_best LABEL CONFIG N: TRIES runs of fs-bench sched on fleet N, the
+# line with the lowest p50 appended to RAW
+sched_best() {
+	d=$WORK/fleet-$3
+	: >"$WORK/tries.jsonl"
+	t=0
+	while [ "$t" -lt "$TRIES" ]; do
+		# shellcheck disable=SC2086
+		$PIN "$WORK/fs-bench" sched --config "$2" --plugin-dir "$PLUGDIR" \
+			--label "$1" --clusters "$d/clusters.json" \
+			--bindings "$d/bindings.json" --bindings "$d/mongodbs.json" \
+			--repeat "$(repeat_for "$3")" >>"$WORK/tries.jsonl" ||
+			die "fs-bench sched ($1) failed on $3 clusters"
+		t=$((t + 1))
+	done
+	awk '{ if (match($0, /"p50_us":[0-9.]+/)) { v = substr($0, RSTART + 9, RLENGTH - 9) + 0
+	       if (best == "" || v < bv) { best = $0; bv = v } } } END { print best }' \
+		"$WORK/tries.jsonl" >>"$RAW"
+}
+echo "run-bench: decide-only cycles ($NB bindings + $NMDB MultiCloudMongoDBs per fleet, best of $TRIES runs)" >&2
 for n in $SIZES; do
-	d=$WORK/fleet-$n
-	# shellcheck disable=SC2086
-	$PIN "$WORK/fs-bench" sched --config "$CONFIG" --plugin-dir "$PLUGDIR" \
-		--clusters "$d/clusters.json" --bindings "$d/bindings.json" \
-		--bindings "$d/mongodbs.json" --repeat "$(repeat_for "$n")" >>"$RAW" ||
-		die "fs-bench sched failed on $n clusters"
+	sched_best full "$CONFIG" "$n"
 done
 
 # the same cycles with Karmada's default plugins alone: what the FedState
 # plugins add
 for n in $SIZES; do
 	[ "$n" = 100 ] || [ "$n" = 1000 ] || continue
-	d=$WORK/fleet-$n
-	# shellcheck disable=SC2086
-	$PIN "$WORK/fs-bench" sched --config tests/bench/scheduler-karmada.yaml \
-		--plugin-dir "$PLUGDIR" --label karmada-defaults \
-		--clusters "$d/clusters.json" --bindings "$d/bindings.json" \
-		--bindings "$d/mongodbs.json" --repeat "$(repeat_for "$n")" >>"$RAW" ||
-		die "fs-bench sched (Karmada defaults) failed on $n clusters"
+	sched_best karmada-defaults tests/bench/scheduler-karmada.yaml "$n"
 done
 
 # ------------------------------------------------------------ decode, memory
