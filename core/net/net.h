@@ -41,8 +41,10 @@ void fs_timer_stop(struct fs_timer *t); /* NULL-safe, frees */
 /* Asynchronous HTTP. Request strings, headers and body are copied. `done`
  * is called exactly once, from the loop (never from inside fs_http_start),
  * also on cancel (FS_E_CANCELED); the handle is freed after done returns.
- * Returns NULL only when req is invalid (no url): then done is not called
- * and the reason is logged. */
+ * Returns NULL, without calling done, when the request is refused (the
+ * reason is logged): no url or done, struct_size too small, a header that
+ * is not one "Name: value" line, FS_HTTP_API_SERVER while no API server is
+ * set, or curl unable to start it. */
 struct fs_http *fs_http_start(const struct fs_http_request *req,
 			      fs_http_done_fn done, void *ud);
 /* Cancel a request that has not completed: done runs (FS_E_CANCELED)
