@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/apiid.h"
+#include "model/estimate.h"
 #include "util/intern.h"
 
 #define NKEYS(a) (sizeof(a) / sizeof *(a))
@@ -374,5 +375,6 @@ fs_cluster_decode(const cJSON *obj, struct fs_arena *a, struct fs_cluster *out,
 	decode_metadata(ctx, obj, f[0], a, out);
 	decode_spec(ctx, f[1], a, out, &models);
 	decode_status(ctx, f[2], models, a, out);
+	fs_estimate_prepare(out, a);
 	return ctx->errors == errors ? FS_OK : FS_E_INVAL;
 }
