@@ -9,29 +9,29 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/args_compat.h"
+#include <fedstate/args.h>
 #include "est.h"
 
 static enum fs_code parse_addresses(void *conf, const struct fs_json *v,
 				    char *err, size_t errlen);
 
 #define EST_ARG(k, t, f, ...) {k, t, offsetof(struct est_conf, f), __VA_ARGS__}
-static const struct fsp_arg est_args[] = {
-	EST_ARG("filterZero", FSP_ARG_BOOL, filter_zero, 0, 0, NULL, NULL),
-	EST_ARG("generalEstimator", FSP_ARG_BOOL, general, 0, 0, NULL, NULL),
-	EST_ARG("schedulerEstimator", FSP_ARG_BOOL, service, 0, 0, NULL, NULL),
-	EST_ARG("timeout", FSP_ARG_DURATION, timeout_ms, 1, 600000, NULL, NULL),
-	EST_ARG("servicePrefix", FSP_ARG_STRING, prefix, 0, 0, NULL, NULL),
-	EST_ARG("serviceNamespace", FSP_ARG_STRING, namespace_, 0, 0, NULL, NULL),
-	EST_ARG("port", FSP_ARG_INT, port, 1, 65535, NULL, NULL),
-	EST_ARG("addresses", FSP_ARG_CUSTOM, addrs, 0, 0, NULL, parse_addresses),
-	EST_ARG("tls", FSP_ARG_BOOL, tls, 0, 0, NULL, NULL),
-	EST_ARG("caFile", FSP_ARG_STRING, ca_file, 0, 0, NULL, NULL),
-	EST_ARG("certFile", FSP_ARG_STRING, cert_file, 0, 0, NULL, NULL),
-	EST_ARG("keyFile", FSP_ARG_STRING, key_file, 0, 0, NULL, NULL),
-	EST_ARG("insecureSkipVerify", FSP_ARG_BOOL, insecure, 0, 0, NULL, NULL),
-	EST_ARG("cacheTTL", FSP_ARG_DURATION, cache_ttl_ms, 0, 3600000, NULL, NULL),
-	EST_ARG("failureLogInterval", FSP_ARG_DURATION, log_interval_ms, 1000,
+static const struct fs_arg est_args[] = {
+	EST_ARG("filterZero", FS_ARG_BOOL, filter_zero, 0, 0, NULL, NULL),
+	EST_ARG("generalEstimator", FS_ARG_BOOL, general, 0, 0, NULL, NULL),
+	EST_ARG("schedulerEstimator", FS_ARG_BOOL, service, 0, 0, NULL, NULL),
+	EST_ARG("timeout", FS_ARG_DURATION, timeout_ms, 1, 600000, NULL, NULL),
+	EST_ARG("servicePrefix", FS_ARG_STRING, prefix, 0, 0, NULL, NULL),
+	EST_ARG("serviceNamespace", FS_ARG_STRING, namespace_, 0, 0, NULL, NULL),
+	EST_ARG("port", FS_ARG_INT, port, 1, 65535, NULL, NULL),
+	EST_ARG("addresses", FS_ARG_CUSTOM, addrs, 0, 0, NULL, parse_addresses),
+	EST_ARG("tls", FS_ARG_BOOL, tls, 0, 0, NULL, NULL),
+	EST_ARG("caFile", FS_ARG_STRING, ca_file, 0, 0, NULL, NULL),
+	EST_ARG("certFile", FS_ARG_STRING, cert_file, 0, 0, NULL, NULL),
+	EST_ARG("keyFile", FS_ARG_STRING, key_file, 0, 0, NULL, NULL),
+	EST_ARG("insecureSkipVerify", FS_ARG_BOOL, insecure, 0, 0, NULL, NULL),
+	EST_ARG("cacheTTL", FS_ARG_DURATION, cache_ttl_ms, 0, 3600000, NULL, NULL),
+	EST_ARG("failureLogInterval", FS_ARG_DURATION, log_interval_ms, 1000,
 		86400000, NULL, NULL),
 };
 
@@ -60,7 +60,7 @@ parse_addresses(void *vconf, const struct fs_json *v, char *err, size_t errlen)
 
 	if (fs_host->json_type(v) != FS_JSON_OBJECT) {
 		snprintf(err, errlen, "expected an object of cluster: \"host:port\", got %s",
-			 fsp_json_describe(v, what, sizeof what));
+			 fs_json_describe(v, what, sizeof what));
 		return FS_E_CONFIG;
 	}
 	fs_host->free(conf->addrs);
@@ -79,7 +79,7 @@ parse_addresses(void *vconf, const struct fs_json *v, char *err, size_t errlen)
 		if (!s || !hostport_ok(s)) {
 			snprintf(err, errlen, "%s: expected \"host:port\" with a port "
 				 "in 1-65535, got %s", cluster,
-				 s ? s : fsp_json_describe(fs_host->json_at(v, i), what,
+				 s ? s : fs_json_describe(fs_host->json_at(v, i), what,
 							   sizeof what));
 			return FS_E_CONFIG;
 		}
@@ -115,7 +115,7 @@ est_conf_parse(struct est_conf *conf, const struct fs_json *args, char *err,
 	conf->port = 10352;
 	conf->cache_ttl_ms = 2000;
 	conf->log_interval_ms = 30000;
-	rc = fsp_args_parse(args, est_args, sizeof(est_args) / sizeof(est_args[0]),
+	rc = fs_args_parse(args, est_args, sizeof(est_args) / sizeof(est_args[0]),
 			    conf, err, errlen);
 	if (rc != FS_OK)
 		return rc;
