@@ -203,7 +203,7 @@ build_profile(struct build *b, const struct fs_config_profile *cp)
 	for (uint32_t i = 0; i < cp->n_args; i++) {
 		const struct fs_config_lib *lib = fs_config_find_lib(b->cfg, cp->args[i].name);
 		size_t li = lib ? (size_t)(lib - b->cfg->plugins) : 0;
-		if (lib && b->loaded[li] && !insts[li] && b->d)
+		if (lib && b->loaded[li] && !insts[li] && !failed[li] && b->d)
 			fs_diags_add(b->d, FS_DIAG_WARNING, b->cfg->file, cp->args[i].at.line,
 				     cp->args[i].at.col, cp->args[i].at.path,
 				     "plugin '%s' has args but profile '%s' does not enable it",
