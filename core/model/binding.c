@@ -1,6 +1,7 @@
 /* model/binding.c - bindings and middleware workloads -> struct fs_binding */
 #include "model/binding.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/apiid.h"
@@ -18,16 +19,58 @@ count_children(const cJSON *node)
 	return n;
 }
 
-/* apiVersion, kind and metadata of `obj` into ref; the annotations and the
- * generation are handed back for the caller */
+static int
+cmp_kv(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)((const struct fs_kv *)x)->key;
+	uintptr_t b = (uintptr_t)((const struct fs_kv *)y)->key;
+	return (a > b) - (a < b);
+}
+
+/* metadata.annotations into out->annotations (sorted by key pointer) and
+ * the storage class. Left out: null values (the API server never sends
+ * them) and kubectl's last-applied-configuration, a copy of the whole
+ * object that no plugin reads and that would be interned for good. */
 static void
-decode_self(struct fs_decode_ctx *ctx, const cJSON *obj,
-	    struct fs_object_ref *ref, int64_t *generation,
-	    const char **storage_class)
+decode_annotations(struct fs_decode_ctx *ctx, const cJSON *node,
+		   const struct fs_dpath *path, struct fs_arena *a,
+		   struct fs_binding *out, const char **storage_class)
+{
+	if (!fs_decode_is(ctx, node, path, cJSON_Object))
+		return;
+	uint32_t n = count_children(node), k = 0;
+	if (!n)
+		return;
+	struct fs_kv *kv = FS_ARENA_NEW(a, struct fs_kv, n);
+	for (const cJSON *c = node->child; c; c = c->next) {
+		struct fs_dpath p = FS_DPATH_KEY(path, c->string);
+		if (cJSON_IsNull(c) || strcmp(c->string, FS_ANNOTATION_LAST_APPLIED) == 0)
+			continue;
+		if (!cJSON_IsString(c)) {
+			fs_decode_type_error(ctx, c, &p, "string");
+			continue;
+		}
+		kv[k].key = fs_intern(c->string, (size_t)-1);
+		kv[k].value = fs_intern(c->valuestring, (size_t)-1);
+		if (strcmp(c->string, FS_ANNOTATION_STORAGE_CLASS) == 0)
+			*storage_class = kv[k].value;
+		k++;
+	}
+	qsort(kv, k, sizeof *kv, cmp_kv);
+	out->annotations = kv;
+	out->n_annotations = k;
+}
+
+/* apiVersion, kind and metadata of `obj` into out->self, generation,
+ * annotations and the storage class they name */
+static void
+decode_self(struct fs_decode_ctx *ctx, const cJSON *obj, struct fs_arena *a,
+	    struct fs_binding *out, const char **storage_class)
 {
 	static const char *const keys[] = {"apiVersion", "kind", "metadata"};
 	static const char *const mkeys[] = {"namespace", "name", "uid",
 					    "generation", "annotations"};
+	struct fs_object_ref *ref = &out->self;
 	const cJSON *f[3], *m[5];
 	fs_decode_fields(obj, keys, 3, f);
 	struct fs_dpath pv = FS_DPATH_KEY(NULL, "apiVersion"),
@@ -54,16 +97,8 @@ decode_self(struct fs_decode_ctx *ctx, const cJSON *obj,
 	if (!ref->name)
 		fs_decode_error(ctx, f[2], &pm, "missing name");
 	ref->uid = fs_decode_str(ctx, m[2], &pu);
-	fs_decode_int(ctx, m[3], &pg, 0, INT64_MAX, generation);
-	if (!fs_decode_is(ctx, m[4], &pa, cJSON_Object))
-		return;
-	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(m[4],
-							  FS_ANNOTATION_STORAGE_CLASS);
-	struct fs_dpath psc = FS_DPATH_KEY(&pa, FS_ANNOTATION_STORAGE_CLASS);
-	if (cJSON_IsString(sc))
-		*storage_class = fs_intern(sc->valuestring, (size_t)-1);
-	else if (sc && !cJSON_IsNull(sc))
-		fs_decode_type_error(ctx, sc, &psc, "string");
+	fs_decode_int(ctx, m[3], &pg, 0, INT64_MAX, &out->generation);
+	decode_annotations(ctx, m[4], &pa, a, out, storage_class);
 }
 
 static void
@@ -258,7 +293,7 @@ fs_binding_decode(const cJSON *obj, struct fs_arena *a, struct fs_binding *out,
 		fs_decode_type_error(ctx, obj, NULL, "binding object");
 		return FS_E_INVAL;
 	}
-	decode_self(ctx, obj, &out->self, &out->generation, &out->storage_class);
+	decode_self(ctx, obj, a, out, &out->storage_class);
 	struct fs_dpath pk = FS_DPATH_KEY(NULL, "kind");
 	const char *kind = out->self.kind;
 	if (kind && strcmp(kind, "ResourceBinding") == 0) {
@@ -298,7 +333,7 @@ fs_binding_from_workload(const cJSON *obj, const struct fs_mw_workload *w,
 		return FS_E_INVAL;
 	}
 	const char *sc = NULL;
-	decode_self(ctx, obj, &out->self, &out->generation, &sc);
+	decode_self(ctx, obj, a, out, &sc);
 	out->resource = out->self;
 	if (w->replicas < 0) {
 		fs_decode_error(ctx, obj, NULL,

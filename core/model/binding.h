@@ -6,6 +6,8 @@
  * Defaults: schedulerName empty -> "default-scheduler"; placement defaults
  * as in model/placement.h. storage_class comes from the annotation
  * fedstate.io/storage-class ("" there means the default class).
+ * metadata.annotations are kept in the view (sorted by key pointer, values
+ * interned), except kubectl's last-applied-configuration.
  */
 #ifndef FS_MODEL_BINDING_H
 #define FS_MODEL_BINDING_H
@@ -15,6 +17,8 @@
 #include "model/decode.h"
 
 #define FS_ANNOTATION_STORAGE_CLASS "fedstate.io/storage-class"
+/* not kept in the view's annotations (see binding.c) */
+#define FS_ANNOTATION_LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
 
 /* Decode `obj` into *out; arrays in `a`, strings interned. The tree is not
  * referenced afterwards unless ctx->keep_raw (then out->raw = obj,

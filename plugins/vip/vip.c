@@ -83,6 +83,9 @@ vip_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	st->r_unreachable = vip_intern_printf(
 		"cluster(s) had a VIP that failed its last %lld TCP probe(s) on "
 		"port %lld", (long long)st->conf.failures, (long long)st->conf.port);
+	st->ann_key = fs_host->intern(VIP_ANNOTATION, (size_t)-1);
+	st->s_true = fs_host->intern("true", (size_t)-1);
+	st->s_false = fs_host->intern("false", (size_t)-1);
 	st->r_unknown = vip_intern_printf(
 		"cluster(s) had no VIP probe result in the last %s",
 		fs_duration_format(st->conf.ttl_ms, d1, sizeof d1));
@@ -105,20 +108,38 @@ vip_fini(void *state)
 		vip_state_free(st);
 }
 
+/* The binding's fedstate.io/require-vip annotation: interned, NULL when
+ * absent; *bad when present but not a string (only a host without
+ * fs_binding.annotations, where the source JSON is read, can tell). */
+static const char *
+vip_annotation(const struct vip_state *st, const struct fs_binding *b, bool *bad)
+{
+	*bad = false;
+	if (FS_HAS_FIELD(b, n_annotations)) {
+		const struct fs_kv *kv = fs_kv_find(b->annotations, b->n_annotations,
+						    st->ann_key);
+		return kv ? kv->value : NULL;
+	}
+	const struct fs_json *ann = fs_host->json_path(b->raw, "metadata.annotations");
+	const struct fs_json *v = fs_host->json_get(ann, VIP_ANNOTATION);
+	const char *s = fs_host->json_string(v);
+	*bad = v && !s;
+	return s ? fs_host->intern(s, (size_t)-1) : NULL;
+}
+
 /* Is this binding concerned? FS_OK yes, FS_SKIP no, FS_UNRESOLVABLE when
  * its fedstate.io/require-vip annotation is not "true" or "false". */
 static enum fs_code
 vip_concerned(const struct vip_state *st, struct fs_cycle *cyc,
 	      const struct fs_binding *b, const char **reason)
 {
-	const struct fs_json *ann = fs_host->json_path(b->raw, "metadata.annotations");
-	const struct fs_json *v = fs_host->json_get(ann, VIP_ANNOTATION);
-	const char *s = fs_host->json_string(v);
+	bool bad;
+	const char *s = vip_annotation(st, b, &bad);
 
-	if (v) {
-		if (s && strcmp(s, "true") == 0)
+	if (s || bad) {
+		if (s == st->s_true)
 			return FS_OK;
-		if (s && strcmp(s, "false") == 0)
+		if (s == st->s_false)
 			return FS_SKIP;
 		*reason = fs_host->cycle_printf(
 			cyc, "%s %s/%s: annotation " VIP_ANNOTATION ": expected "

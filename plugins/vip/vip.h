@@ -84,6 +84,10 @@ struct vip_state {
 	const char *r_no_label;
 	const char *r_unreachable;
 	const char *r_unknown;
+	/* interned once: the annotation key and its two valid values */
+	const char *ann_key;
+	const char *s_true;
+	const char *s_false;
 };
 
 /* table.c */

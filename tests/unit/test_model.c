@@ -505,7 +505,8 @@ test_binding_extras(void **state)
 		"kind: ClusterResourceBinding\n"
 		"metadata:\n"
 		"  name: crb\n"
-		"  annotations: {fedstate.io/storage-class: \"\"}\n"
+		"  annotations: {fedstate.io/storage-class: \"\", fedstate.io/require-vip: "
+		"\"true\", kubectl.kubernetes.io/last-applied-configuration: \"{}\"}\n"
 		"spec:\n"
 		"  resource: {apiVersion: example.com/v1, kind: Widget, name: w}\n"
 		"  schedulerName: fedstate-scheduler\n"
@@ -521,6 +522,13 @@ test_binding_extras(void **state)
 	assert_int_equal(b.kind, FS_WORKLOAD_CLUSTER_RESOURCE_BINDING);
 	assert_null(b.self.namespace_);
 	assert_ptr_equal(b.storage_class, I(""));
+	/* annotations in the view, without kubectl's copy of the object */
+	assert_int_equal(b.n_annotations, 2);
+	assert_true((uintptr_t)b.annotations[0].key < (uintptr_t)b.annotations[1].key);
+	assert_ptr_equal(fs_kv_find(b.annotations, 2, I("fedstate.io/require-vip"))->value,
+			 I("true"));
+	assert_ptr_equal(fs_kv_find(b.annotations, 2, I("fedstate.io/storage-class"))->value,
+			 I(""));
 	assert_ptr_equal(b.scheduler_name, I("fedstate-scheduler"));
 	assert_int_equal(b.reschedule_triggered_at, 1710147734);
 	assert_int_equal(b.last_scheduled_time, 1710147734);
@@ -541,7 +549,7 @@ test_from_workload(void **state)
 	cJSON *obj = cJSON_Parse("{\"apiVersion\":\"middleware.fedstate.io/v1alpha1\","
 				 "\"kind\":\"MultiCloudMongoDB\",\"metadata\":{\"name\":"
 				 "\"sample\",\"namespace\":\"ns\",\"uid\":\"u1\","
-				 "\"generation\":4}}");
+				 "\"generation\":4,\"annotations\":{\"a\":\"b\"}}}");
 	cJSON *req = cJSON_Parse("{\"cpu\":\"500m\",\"memory\":\"1Gi\",\"pods\":1}");
 	cJSON *pl = cJSON_Parse("{\"clusterAffinity\":{\"clusterNames\":[\"a\"]}}");
 	struct fs_mw_workload w = {.struct_size = sizeof w, .replicas = 3,
@@ -568,6 +576,9 @@ test_from_workload(void **state)
 	assert_int_equal(b.mode, FS_MODE_UNIFORM);
 	assert_ptr_equal(b.scheduler_name, I("default-scheduler"));
 	assert_ptr_equal(b.raw, (const struct fs_json *)obj);
+	assert_int_equal(b.n_annotations, 1);
+	assert_ptr_equal(b.annotations[0].key, I("a"));
+	assert_ptr_equal(b.annotations[0].value, I("b"));
 	/* a bad request quantity is an error */
 	cJSON_ReplaceItemInObject(req, "cpu", cJSON_CreateString("fast"));
 	struct fs_diags d = FS_DIAGS_INIT;

@@ -46,6 +46,22 @@ binding(enum fs_workload_kind kind, const cJSON *raw)
 	return b;
 }
 
+/* a binding whose annotations carry fedstate.io/require-vip: value (the
+ * view keeps up to 8 such annotation arrays alive) */
+static struct fs_binding
+annotated(enum fs_workload_kind kind, const char *value)
+{
+	static struct fs_kv kv[8];
+	static unsigned next;
+	struct fs_binding b = binding(kind, NULL);
+	struct fs_kv *a = &kv[next++ % 8];
+
+	*a = (struct fs_kv){in("fedstate.io/require-vip"), in(value)};
+	b.annotations = a;
+	b.n_annotations = 1;
+	return b;
+}
+
 /* a binding whose raw object carries fedstate.io/require-vip: value */
 static cJSON *
 raw_with_annotation(const char *value)
@@ -240,12 +256,10 @@ test_scope(void **state)
 {
 	struct fs_plugin *mw = ph_load("vip", NULL);
 	struct fs_plugin *all = ph_load("vip", "{\"scope\": \"all\"}");
-	cJSON *yes = raw_with_annotation("true"), *no = raw_with_annotation("false");
-	cJSON *bad = raw_with_annotation("yes");
 	struct fs_binding rb = binding(FS_WORKLOAD_RESOURCE_BINDING, NULL);
-	struct fs_binding rb_yes = binding(FS_WORKLOAD_RESOURCE_BINDING, yes);
-	struct fs_binding mw_no = binding(FS_WORKLOAD_MIDDLEWARE, no);
-	struct fs_binding mw_bad = binding(FS_WORKLOAD_MIDDLEWARE, bad);
+	struct fs_binding rb_yes = annotated(FS_WORKLOAD_RESOURCE_BINDING, "true");
+	struct fs_binding mw_no = annotated(FS_WORKLOAD_MIDDLEWARE, "false");
+	struct fs_binding mw_bad = annotated(FS_WORKLOAD_MIDDLEWARE, "yes");
 	struct fs_cycle *cyc = ph_cycle(&rb, fleet.n);
 	const char *reason;
 
@@ -265,10 +279,48 @@ test_scope(void **state)
 			    "MultiCloudMongoDB default/mongo: annotation "
 			    "fedstate.io/require-vip: expected \"true\" or "
 			    "\"false\", got \"yes\"");
+	/* the annotation is read from the view: the raw object is not kept on
+	 * the bulk path, and a raw object saying otherwise is ignored */
+	cJSON *raw_no = raw_with_annotation("false");
+	rb_yes.raw = (const struct fs_json *)raw_no;
+	fs_cycle_reset(cyc, &rb_yes, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_OK);
+	fs_cycle_destroy(cyc);
+	cJSON_Delete(raw_no);
+}
+
+/* a host older than fs_binding.annotations: the plugin reads the raw
+ * object instead */
+static void
+test_scope_from_raw_object(void **state)
+{
+	struct fs_plugin *mw = ph_load("vip", NULL);
+	cJSON *yes = raw_with_annotation("true"), *bad = raw_with_annotation("yes");
+	cJSON *num = cJSON_CreateObject();
+	cJSON_AddNumberToObject(
+		cJSON_AddObjectToObject(cJSON_AddObjectToObject(num, "metadata"),
+					"annotations"),
+		"fedstate.io/require-vip", 1);
+	struct fs_binding rb = binding(FS_WORKLOAD_RESOURCE_BINDING, yes);
+	struct fs_cycle *cyc = ph_cycle(&rb, fleet.n);
+	const char *reason;
+
+	(void)state;
+	rb.struct_size = offsetof(struct fs_binding, annotations);
+	fs_cycle_reset(cyc, &rb, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_OK);
+	rb.raw = (const struct fs_json *)bad;
+	fs_cycle_reset(cyc, &rb, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_UNRESOLVABLE);
+	assert_non_null(strstr(reason, "got \"yes\""));
+	rb.raw = (const struct fs_json *)num;
+	fs_cycle_reset(cyc, &rb, fleet.n);
+	assert_int_equal(pre_filter(mw, cyc, &reason), FS_UNRESOLVABLE);
+	assert_non_null(strstr(reason, "got a non-string value"));
 	fs_cycle_destroy(cyc);
 	cJSON_Delete(yes);
-	cJSON_Delete(no);
 	cJSON_Delete(bad);
+	cJSON_Delete(num);
 }
 
 /* --------------------------------------------------------------- args */
@@ -585,6 +637,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_table_follows_generation,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope_from_raw_object, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args_durations, setup,
 						teardown),
