@@ -9,9 +9,17 @@
 #include <fedstate/fedstate.h>
 
 #include "../common/karmada.h"
+#include "ca.h"
 
 static const char reason_affinity[] =
 	"cluster(s) did not match the placement cluster affinity constraint";
+
+/* the term last compiled (in pre_filter, or by filter when called for
+ * another term) */
+struct ca_state {
+	const struct fs_affinity_term *term;
+	struct ca_compiled main;
+};
 
 static enum fs_code
 ca_init(struct fs_plugin *self, const struct fs_json *args, void **state,
@@ -19,7 +27,28 @@ ca_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 {
 	(void)self;
 	*state = NULL;
-	return fsk_no_args("cluster-affinity", args, err, errlen);
+	enum fs_code rc = fsk_no_args("cluster-affinity", args, err, errlen);
+	if (rc != FS_OK)
+		return rc;
+	struct ca_state *st = fs_host->alloc(sizeof *st);
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return FS_E_NOMEM;
+	}
+	*st = (struct ca_state){0};
+	ca_keys_init();
+	*state = st;
+	return FS_OK;
+}
+
+static void
+ca_fini(void *state)
+{
+	struct ca_state *st = state;
+	if (!st)
+		return;
+	ca_release(&st->main);
+	fs_host->free(st);
 }
 
 static enum fs_code
@@ -27,17 +56,37 @@ ca_pre_filter(void *state, struct fs_cycle *cyc,
 	      const struct fs_cluster *const *clusters, uint32_t n,
 	      const char **reason)
 {
-	(void)state, (void)clusters, (void)n, (void)reason;
-	return fs_host->cycle_affinity_term(cyc) ? FS_OK : FS_SKIP;
+	(void)clusters, (void)n;
+	struct ca_state *st = state;
+	const struct fs_affinity_term *term = fs_host->cycle_affinity_term(cyc);
+	if (!term)
+		return FS_SKIP;
+	st->term = term;
+	if (ca_compile(&st->main, &term->affinity) != FS_OK) {
+		st->term = NULL;
+		*reason = "cluster-affinity: out of memory";
+		return FS_E_NOMEM;
+	}
+	return FS_OK;
 }
 
 static enum fs_code
 ca_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
 	  const char **reason)
 {
-	(void)state;
+	struct ca_state *st = state;
 	const struct fs_affinity_term *term = fs_host->cycle_affinity_term(cyc);
-	if (!term || fs_host->affinity_matches(&term->affinity, c))
+	if (!term)
+		return FS_OK;
+	if (term != st->term) { /* pre_filter did not see this term */
+		st->term = NULL;
+		if (ca_compile(&st->main, &term->affinity) != FS_OK) {
+			*reason = "cluster-affinity: out of memory";
+			return FS_E_NOMEM;
+		}
+		st->term = term;
+	}
+	if (ca_matches(&st->main, c))
 		return FS_OK;
 	if (term->n_overflow && fsk_is_workload(fs_host->cycle_binding(cyc)))
 		for (uint32_t k = 0; k < term->n_overflow; k++)
@@ -80,4 +129,4 @@ FS_PLUGIN_DEFINE(.kind = FS_PLUGIN_SCHED, .name = "cluster-affinity",
 		 .license = "Apache-2.0",
 		 .caps = FS_CAP_PRE_FILTER | FS_CAP_FILTER | FS_CAP_PRE_SCORE |
 			 FS_CAP_SCORE,
-		 .init = ca_init, .sched = &ca_ops)
+		 .init = ca_init, .fini = ca_fini, .sched = &ca_ops)
