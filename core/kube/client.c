@@ -14,6 +14,7 @@
 #include <fedstate/version.h>
 
 #include "kube/status.h"
+#include "kube/yaml.h"
 #include "util/log.h"
 
 /* ---------------------------------------------------------------- paths */
@@ -58,6 +59,9 @@ fs_kube_path(const struct fs_kube_resource *r, const char *ns,
 
 /* ---------------------------------------------------------------- client */
 
+static void call_unlink(struct fs_kube_call *call);
+static void call_free(struct fs_kube_call *call);
+
 struct fs_kube_client *
 fs_kube_client_new(const struct fs_kube_config *cfg,
 		   const struct fs_kube_client_opts *opts)
@@ -83,6 +87,7 @@ fs_kube_client_new(const struct fs_kube_config *cfg,
 		c->key_pem_len = cfg->key_pem_len;
 	}
 	c->token = cfg->token ? fs_xstrdup(cfg->token) : NULL;
+	c->token_file = cfg->token_file ? fs_xstrdup(cfg->token_file) : NULL;
 	c->insecure = cfg->insecure;
 	struct fs_kube_client_opts o = opts ? *opts : (struct fs_kube_client_opts){0};
 	c->qps = o.qps > 0 ? o.qps : 50;
@@ -119,8 +124,16 @@ fs_kube_client_free(struct fs_kube_client *c)
 	c->closing = true;
 	while (c->streams)
 		fs_kube_stream_stop(c->streams);
-	while (c->calls)
-		fs_kube_call_cancel(c->calls);
+	while (c->calls) {
+		struct fs_kube_call *call = c->calls;
+		fs_kube_call_cancel(call);
+		if (c->calls == call) {
+			/* the cancel was deferred (freed from inside a transfer
+			 * callback): the call finishes later, without us */
+			call_unlink(call);
+			call->orphan = true;
+		}
+	}
 	fs_timer_stop(c->limiter_timer);
 	free(c->server);
 	free(c->ns);
@@ -128,6 +141,7 @@ fs_kube_client_free(struct fs_kube_client *c)
 	free(c->cert_pem);
 	wipe_free(c->key_pem, c->key_pem_len);
 	wipe_free(c->token, c->token ? strlen(c->token) : 0);
+	free(c->token_file);
 	free(c->ua_header);
 	free(c);
 }
@@ -309,6 +323,33 @@ header_value(const struct fs_http_response *r, const char *name)
 	return NULL;
 }
 
+/* a 401 may mean the token file was rotated: true when it now holds a
+ * different token (taken) */
+static bool
+client_reload_token(struct fs_kube_client *c)
+{
+	if (!c->token_file)
+		return false;
+	char *err = NULL;
+	size_t len = 0;
+	char *tok = fs_kube_read_file(c->token_file, &len, &err);
+	if (!tok) {
+		fs_warn("kube", "reloading the token: %s", err);
+		free(err);
+		return false;
+	}
+	while (len && (tok[len - 1] == '\n' || tok[len - 1] == '\r' || tok[len - 1] == ' '))
+		tok[--len] = '\0';
+	if (!len || (c->token && !strcmp(tok, c->token))) {
+		wipe_free(tok, len);
+		return false;
+	}
+	wipe_free(c->token, c->token ? strlen(c->token) : 0);
+	c->token = tok;
+	fs_info("kube", "the token in %s changed: using the new one", c->token_file);
+	return true;
+}
+
 static void
 call_on_retry(void *ud)
 {
@@ -338,6 +379,10 @@ call_on_http(void *ud, const struct fs_http_response *r)
 {
 	struct fs_kube_call *call = ud;
 	call->http = NULL;
+	if (call->orphan) {
+		call_free(call);
+		return;
+	}
 	if (r->code == FS_E_CANCELED) {
 		call_finish(call, FS_E_CANCELED, 0, call->cancel_reason ? call->cancel_reason
 						     : "canceled", NULL);
@@ -354,6 +399,11 @@ call_on_http(void *ud, const struct fs_http_response *r)
 		return;
 	}
 	long st = r->status;
+	if (st == 401 && !call->reauth && client_reload_token(call->client)) {
+		call->reauth = true;
+		limiter_enqueue(call);
+		return;
+	}
 	if (st >= 200 && st < 300) {
 		cJSON *obj = r->body_len ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
 		if (r->body_len && !obj) {
@@ -434,7 +484,7 @@ static struct fs_kube_call *
 call_start(struct fs_kube_client *c, const char *method,
 	   char *path, const char *query,
 	   char *body, const char *content_type,
-	   uint32_t flags, const char *what_name,
+	   uint32_t flags,
 	   fs_kube_done_fn done, void *ud)
 {
 	struct fs_kube_call *call = fs_xcalloc(1, sizeof(*call));
@@ -445,7 +495,6 @@ call_start(struct fs_kube_client *c, const char *method,
 		      query ? query : "");
 	call->url = fs_buf_detach(&b);
 	fs_buf_printf(&b, "%s %s", method, path);
-	(void)what_name;
 	call->what = fs_buf_detach(&b);
 	free(path);
 	call->body = body;
@@ -540,7 +589,7 @@ fs_kube_get(struct fs_kube_client *c,
 	    fs_kube_done_fn done, void *ud)
 {
 	return call_start(c, "GET", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
-			  NULL, NULL, NULL, 0, name, done, ud);
+			  NULL, NULL, NULL, 0, done, ud);
 }
 
 struct fs_kube_call *
@@ -579,7 +628,7 @@ fs_kube_list(struct fs_kube_client *c,
 	}
 	struct fs_kube_call *call = call_start(c, "GET",
 					       fs_kube_path(r, ns_of(c, r, ns), NULL, NULL),
-					       q.data, NULL, NULL, 0, NULL, done, ud);
+					       q.data, NULL, NULL, 0, done, ud);
 	fs_buf_release(&q);
 	return call;
 }
@@ -601,7 +650,7 @@ fs_kube_create(struct fs_kube_client *c,
 {
 	return call_start(c, "POST", fs_kube_path(r, ns_of(c, r, ns), NULL, NULL),
 			  NULL, cJSON_PrintUnformatted(obj), "application/json",
-			  flags & ~FS_KUBE_STATUS, obj_name(obj), done, ud);
+			  flags & ~FS_KUBE_STATUS, done, ud);
 }
 
 struct fs_kube_call *
@@ -616,7 +665,7 @@ fs_kube_update(struct fs_kube_client *c,
 			  fs_kube_path(r, ns_of(c, r, ns), name,
 				       flags & FS_KUBE_STATUS ? "status" : NULL),
 			  NULL, cJSON_PrintUnformatted(obj), "application/json",
-			  flags, name, done, ud);
+			  flags, done, ud);
 }
 
 struct fs_kube_call *
@@ -634,7 +683,7 @@ fs_kube_patch(struct fs_kube_client *c,
 			  fs_kube_path(r, ns_of(c, r, ns), name,
 				       flags & FS_KUBE_STATUS ? "status" : NULL),
 			  NULL, fs_xstrdup(patch), types[(unsigned)type % 3], flags,
-			  name, done, ud);
+			  done, ud);
 }
 
 struct fs_kube_call *
@@ -656,5 +705,5 @@ fs_kube_delete(struct fs_kube_client *c,
 	}
 	return call_start(c, "DELETE", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
 			  NULL, body, body ? "application/json" : NULL,
-			  flags & ~FS_KUBE_STATUS, name, done, ud);
+			  flags & ~FS_KUBE_STATUS, done, ud);
 }

@@ -17,6 +17,8 @@ struct fs_kube_call {
 	bool idempotent;
 	bool queued;   /* waiting for a rate-limiter token */
 	bool fencing;  /* being canceled by fs_kube_client_fence */
+	bool reauth;   /* retried once after reloading a rotated token */
+	bool orphan;   /* its client is gone: free it when net lets go */
 	bool finished; /* (fs_kube_wait) result below is ready */
 	const char *cancel_reason; /* static text */
 	uint32_t attempt;
@@ -34,6 +36,7 @@ struct fs_kube_call {
 struct fs_kube_client {
 	char *server, *ns;
 	char *ca_pem, *cert_pem, *key_pem, *token;
+	char *token_file; /* re-read on 401 (rotated service-account tokens) */
 	size_t ca_pem_len, cert_pem_len, key_pem_len;
 	bool insecure;
 	bool fenced;

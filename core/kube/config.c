@@ -518,6 +518,5 @@ fs_kube_config_free(struct fs_kube_config *c)
 	cfg_wipe(c->key_pem, c->key_pem_len);
 	cfg_wipe(c->token, c->token ? strlen(c->token) : 0);
 	free(c->token_file);
-	free(c->username);
 	free(c);
 }

@@ -23,7 +23,7 @@ struct fs_kube_config {
 	char *source;     /* file that defined the context, for messages */
 	char *server;     /* "https://host:port", no trailing '/' */
 	char *namespace_; /* the context's namespace, "default" when unset */
-	char *tls_server_name; /* SNI/verification name override, may be NULL */
+	char *tls_server_name; /* tls-server-name as read; not applied by the transport yet */
 	bool insecure;    /* insecure-skip-tls-verify */
 	char *ca_pem;     /* CA bundle (PEM); NULL: the system store */
 	size_t ca_pem_len;
@@ -33,7 +33,6 @@ struct fs_kube_config {
 	size_t key_pem_len;
 	char *token;      /* bearer token (secret), may be NULL */
 	char *token_file; /* where the token came from, re-read on rotation */
-	char *username;   /* basic auth is not supported: kept for the error */
 };
 
 struct fs_kube_config_opts {

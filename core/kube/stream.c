@@ -24,6 +24,7 @@ struct fs_kube_stream {
 	enum fs_code stop_code;   /* set by a handler or a decode error */
 	char *stop_error;
 	bool stopped;             /* fs_kube_stream_stop: no end callback */
+	bool *gone_flag;          /* set when freed (fs_kube_stream_stop watches) */
 	fs_kube_event_fn on_event;
 	fs_kube_end_fn on_end;
 	void *ud;
@@ -34,6 +35,8 @@ static void
 stream_unlink(struct fs_kube_stream *s)
 {
 	struct fs_kube_client *c = s->client;
+	if (!c)
+		return; /* orphaned by fs_kube_client_free */
 	if (s->prev)
 		s->prev->next = s->next;
 	else if (c->streams == s)
@@ -46,6 +49,8 @@ stream_unlink(struct fs_kube_stream *s)
 static void
 stream_free(struct fs_kube_stream *s)
 {
+	if (s->gone_flag)
+		*s->gone_flag = true;
 	fs_timer_stop(s->timer);
 	fs_kube_framer_release(&s->framer);
 	fs_buf_release(&s->error_body);
@@ -252,7 +257,16 @@ fs_kube_stream_stop(struct fs_kube_stream *s)
 		return;
 	s->stopped = true;
 	if (s->http) {
+		bool gone = false;
+		s->gone_flag = &gone;
 		fs_http_cancel(s->http); /* stream_on_done frees it (now or soon) */
+		if (!gone) {
+			s->gone_flag = NULL;
+			/* deferred (we are inside a transfer callback): it ends
+			 * later, without its client */
+			stream_unlink(s);
+			s->client = NULL;
+		}
 		return;
 	}
 	stream_unlink(s);

@@ -10,7 +10,8 @@
 
 #include "kube/watch.h"
 
-static enum fs_code on_line(void *ud, char *line, size_t len)
+static enum fs_code
+on_line(void *ud, char *line, size_t len)
 {
 	(void)ud;
 	struct fs_kube_event ev;
@@ -23,7 +24,8 @@ static enum fs_code on_line(void *ud, char *line, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;

@@ -12,6 +12,7 @@
  *                                    again on the same port after N ms
  *   compact                          forget the watch history (older
  *                                    resourceVersions get 410 Gone)
+ *   token?value=T                    the bearer token requests need from now on
  *   bookmark                         send a BOOKMARK to every watch that asked
  *   bookmark-interval?seconds=S      period of bookmarks (0: never)
  *   stats                            {"requests","watches","rv","compacted"}
@@ -100,6 +101,10 @@ ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 		ev_timer_init(&a->restart, admin_on_restart, 0.05, 0.);
 		a->restart.data = a;
 		ev_timer_start(EV_DEFAULT, &a->restart);
+		ok(c);
+	} else if (!strcmp(what, "token")) {
+		free(a->token);
+		a->token = ta_query_get(r->query, "value");
 		ok(c);
 	} else if (!strcmp(what, "compact")) {
 		ta_store_compact(&a->store);

@@ -31,7 +31,8 @@ struct fixture {
 	struct fs_kube_client *c;
 };
 
-static int setup_with(void **state, const char *const *extra)
+static int
+setup_with(void **state, const char *const *extra)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	if (!ta_proc_start(&f->proc, extra)) {
@@ -54,7 +55,8 @@ static int setup_with(void **state, const char *const *extra)
 
 static int setup(void **state) { return setup_with(state, NULL); }
 
-static int teardown(void **state)
+static int
+teardown(void **state)
 {
 	struct fixture *f = *state;
 	fs_kube_client_free(f->c);
@@ -65,7 +67,8 @@ static int teardown(void **state)
 	return clean ? 0 : -1;
 }
 
-static cJSON *make_cm(const char *name, const char *value)
+static cJSON *
+make_cm(const char *name, const char *value)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "apiVersion", "v1");
@@ -77,13 +80,15 @@ static cJSON *make_cm(const char *name, const char *value)
 	return o;
 }
 
-static const char *str_at(const cJSON *o, const char *a, const char *b)
+static const char *
+str_at(const cJSON *o, const char *a, const char *b)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, a), b);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static enum fs_code create_cm(struct fixture *f, const char *name, cJSON **out)
+static enum fs_code
+create_cm(struct fixture *f, const char *name, cJSON **out)
 {
 	cJSON *o = make_cm(name, "v1");
 	enum fs_code rc = fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, o, 0, NULL, NULL),
@@ -92,7 +97,8 @@ static enum fs_code create_cm(struct fixture *f, const char *name, cJSON **out)
 	return rc;
 }
 
-static void test_crud_and_errors(void **state)
+static void
+test_crud_and_errors(void **state)
 {
 	struct fixture *f = *state;
 	cJSON *obj = NULL;
@@ -167,7 +173,8 @@ static void test_crud_and_errors(void **state)
 	cJSON_Delete(updated);
 }
 
-static void test_status_and_generation(void **state)
+static void
+test_status_and_generation(void **state)
 {
 	struct fixture *f = *state;
 	cJSON *m = cJSON_Parse("{\"apiVersion\":\"middleware.fedstate.io/v1alpha1\",\"kind\":\"MongoDB\","
@@ -211,7 +218,8 @@ static void test_status_and_generation(void **state)
 			 FS_E_NOTFOUND);
 }
 
-static void test_pagination_and_selectors(void **state)
+static void
+test_pagination_and_selectors(void **state)
 {
 	struct fixture *f = *state;
 	char name[32];
@@ -269,7 +277,8 @@ static void test_pagination_and_selectors(void **state)
 	free(err);
 }
 
-static void test_retries(void **state)
+static void
+test_retries(void **state)
 {
 	struct fixture *f = *state;
 	/* two 500s then success: the client retries */
@@ -296,7 +305,8 @@ struct watch_log {
 	char last_rv[32];
 };
 
-static enum fs_code on_ev(void *ud, struct fs_kube_event *ev)
+static enum fs_code
+on_ev(void *ud, struct fs_kube_event *ev)
 {
 	struct watch_log *l = ud;
 	switch (ev->type) {
@@ -311,7 +321,8 @@ static enum fs_code on_ev(void *ud, struct fs_kube_event *ev)
 	return FS_OK;
 }
 
-static void on_end(void *ud, enum fs_code code, const char *error)
+static void
+on_end(void *ud, enum fs_code code, const char *error)
 {
 	(void)error;
 	struct watch_log *l = ud;
@@ -319,14 +330,16 @@ static void on_end(void *ud, enum fs_code code, const char *error)
 	l->end_code = code;
 }
 
-static void spin_until(const int *counter, int want, const bool *flag)
+static void
+spin_until(const int *counter, int want, const bool *flag)
 {
 	int64_t deadline = fs_now_ms() + 20000; /* a hang guard, not a timing check */
 	while ((counter ? *counter < want : !*flag) && fs_now_ms() < deadline)
 		ev_run(fs_loop(), EVRUN_ONCE);
 }
 
-static void test_watch_stream(void **state)
+static void
+test_watch_stream(void **state)
 {
 	struct fixture *f = *state;
 	cJSON *obj = NULL;
@@ -377,14 +390,16 @@ struct done_rec {
 	enum fs_code code;
 };
 
-static void on_done(void *ud, struct fs_kube_result *res)
+static void
+on_done(void *ud, struct fs_kube_result *res)
 {
 	struct done_rec *d = ud;
 	d->calls++;
 	d->code = res->code;
 }
 
-static void test_fencing(void **state)
+static void
+test_fencing(void **state)
 {
 	struct fixture *f = *state;
 	fs_kube_client_fence(f->c, true);
@@ -411,13 +426,15 @@ static void test_fencing(void **state)
 	fs_kube_client_fence(f->c, false);
 }
 
-static int setup_tls(void **state)
+static int
+setup_tls(void **state)
 {
 	static const char *const extra[] = {"--tls", NULL};
 	return setup_with(state, extra);
 }
 
-static void test_tls_client_cert(void **state)
+static void
+test_tls_client_cert(void **state)
 {
 	struct fixture *f = *state;
 	assert_non_null(strstr(fs_kube_client_server(f->c), "https://"));
@@ -459,7 +476,62 @@ static void test_tls_client_cert(void **state)
 	fs_kube_client_free(c3);
 }
 
-int main(void)
+static int
+setup_token(void **state)
+{
+	static const char *const extra[] = {"--token", "first-token", NULL};
+	return setup_with(state, extra);
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+test_token_rotation(void **state)
+{
+	struct fixture *f = *state;
+	/* the generated kubeconfig carries the token inline: it works */
+	assert_int_equal(create_cm(f, "t0", NULL), FS_OK);
+	/* a kubeconfig whose user reads the token from a file */
+	char kc[256], tok[256], text[1024];
+	snprintf(kc, sizeof(kc), "%s/kc-file", f->proc.dir);
+	snprintf(tok, sizeof(tok), "%s/token", f->proc.dir);
+	write_text(tok, "first-token\n");
+	snprintf(text, sizeof(text),
+		 "apiVersion: v1\nkind: Config\ncurrent-context: t\n"
+		 "clusters:\n- name: t\n  cluster: {server: '%s'}\n"
+		 "contexts:\n- name: t\n  context: {cluster: t, user: u}\n"
+		 "users:\n- name: u\n  user: {tokenFile: token}\n", f->proc.base);
+	write_text(kc, text);
+	struct fs_kube_config *cfg = NULL;
+	char *err = NULL;
+	struct fs_kube_config_opts o = {.kubeconfig = kc};
+	assert_int_equal(fs_kube_config_load(&o, &cfg, &err), FS_OK);
+	struct fs_kube_client *c = fs_kube_client_new(cfg, NULL);
+	assert_int_equal(fs_kube_wait(fs_kube_get(c, &cm_res, NULL, "t0", NULL, NULL), NULL, NULL),
+			 FS_OK);
+	/* the server moves to a new token; until the file has it: 401 */
+	assert_int_equal(ta_proc_admin(&f->proc, "token?value=second-token"), 200);
+	assert_int_equal(fs_kube_wait(fs_kube_get(c, &cm_res, NULL, "t0", NULL, NULL), NULL, &err),
+			 FS_E_AUTH);
+	assert_non_null(strstr(err, "401"));
+	free(err);
+	/* the file is rotated: the next 401 reloads it and the call succeeds */
+	write_text(tok, "second-token\n");
+	assert_int_equal(fs_kube_wait(fs_kube_get(c, &cm_res, NULL, "t0", NULL, NULL), NULL, NULL),
+			 FS_OK);
+	fs_kube_client_free(c);
+	fs_kube_config_free(cfg);
+}
+
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_crud_and_errors, setup, teardown),
@@ -469,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_watch_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fencing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_client_cert, setup_tls, teardown),
+		cmocka_unit_test_setup_teardown(test_token_rotation, setup_token, teardown),
 	};
 	return cmocka_run_group_tests_name("kube_client", tests, NULL, NULL);
 }

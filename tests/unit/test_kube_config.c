@@ -23,7 +23,8 @@
 
 static char tmpdir[64];
 
-static int setup(void **state)
+static int
+setup(void **state)
 {
 	(void)state;
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/fs-kubecfg-XXXXXX");
@@ -31,7 +32,8 @@ static int setup(void **state)
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
-static int teardown(void **state)
+static int
+teardown(void **state)
 {
 	(void)state;
 	char cmd[128];
@@ -39,7 +41,8 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-static void write_file(const char *name, const char *text)
+static void
+write_file(const char *name, const char *text)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
@@ -49,7 +52,8 @@ static void write_file(const char *name, const char *text)
 	fclose(f);
 }
 
-static const char *tpath(const char *name)
+static const char *
+tpath(const char *name)
 {
 	static char path[4][256];
 	static int i;
@@ -58,7 +62,8 @@ static const char *tpath(const char *name)
 	return path[i];
 }
 
-static void test_fake_fixture(void **state)
+static void
+test_fake_fixture(void **state)
 {
 	(void)state;
 	struct fs_kube_config *c = NULL;
@@ -97,7 +102,8 @@ static void test_fake_fixture(void **state)
 	free(err);
 }
 
-static void test_multiple_files_and_relative_paths(void **state)
+static void
+test_multiple_files_and_relative_paths(void **state)
 {
 	(void)state;
 	write_file("ca.pem", "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n");
@@ -129,7 +135,8 @@ static void test_multiple_files_and_relative_paths(void **state)
 	unsetenv("KUBECONFIG");
 }
 
-static void expect_error(const char *text, enum fs_code code, const char *part)
+static void
+expect_error(const char *text, enum fs_code code, const char *part)
 {
 	struct fs_kube_config *c = NULL;
 	char *err = NULL;
@@ -141,7 +148,8 @@ static void expect_error(const char *text, enum fs_code code, const char *part)
 	free(err);
 }
 
-static void test_errors(void **state)
+static void
+test_errors(void **state)
 {
 	(void)state;
 	expect_error("kind: Config\nclusters: [\n", FS_E_PARSE, "bad.yaml:");
@@ -171,7 +179,8 @@ static void test_errors(void **state)
 		     FS_E_CONFIG, "insecure-skip-tls-verify and a certificate authority are both set");
 }
 
-static void test_in_cluster(void **state)
+static void
+test_in_cluster(void **state)
 {
 	(void)state;
 	write_file("token", "sa-token\n");
@@ -201,7 +210,8 @@ static void test_in_cluster(void **state)
 	unsetenv("KUBERNETES_SERVICE_PORT");
 }
 
-static void test_yaml_scalars_and_aliases(void **state)
+static void
+test_yaml_scalars_and_aliases(void **state)
 {
 	(void)state;
 	const char *text = "a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: 0x1f\ng: text\n"
@@ -228,7 +238,8 @@ static void test_yaml_scalars_and_aliases(void **state)
 	free(err);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fake_fixture),

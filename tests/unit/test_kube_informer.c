@@ -43,7 +43,8 @@ struct fixture {
 	int synced;
 };
 
-static void record(struct fixture *f, char type, const cJSON *obj)
+static void
+record(struct fixture *f, char type, const cJSON *obj)
 {
 	const cJSON *md = cJSON_GetObjectItem(obj, "metadata");
 	struct seen *s = &f->seen[f->n_seen < MAX_SEEN ? f->n_seen++ : MAX_SEEN - 1];
@@ -53,7 +54,8 @@ static void record(struct fixture *f, char type, const cJSON *obj)
 }
 
 static void on_add(void *ud, const cJSON *obj) { record(ud, 'A', obj); }
-static void on_update(void *ud, const cJSON *old, const cJSON *obj)
+static void
+on_update(void *ud, const cJSON *old, const cJSON *obj)
 {
 	(void)old;
 	record(ud, 'U', obj);
@@ -61,7 +63,8 @@ static void on_update(void *ud, const cJSON *old, const cJSON *obj)
 static void on_delete(void *ud, const cJSON *obj) { record(ud, 'D', obj); }
 static void on_synced(void *ud) { ((struct fixture *)ud)->synced++; }
 
-static int setup(void **state)
+static int
+setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	if (!ta_proc_start(&f->proc, NULL))
@@ -80,7 +83,8 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+static int
+teardown(void **state)
 {
 	struct fixture *f = *state;
 	fs_kube_informer_free(f->inf);
@@ -94,21 +98,24 @@ static int teardown(void **state)
 }
 
 /* run the loop until n events were seen (hang guard: 20 s) */
-static void spin_events(struct fixture *f, int n)
+static void
+spin_events(struct fixture *f, int n)
 {
 	int64_t deadline = fs_now_ms() + 20000;
 	while (f->n_seen < n && fs_now_ms() < deadline)
 		ev_run(fs_loop(), EVRUN_ONCE);
 }
 
-static void spin_ms(int ms)
+static void
+spin_ms(int ms)
 {
 	int64_t until = fs_now_ms() + ms;
 	while (fs_now_ms() < until)
 		ev_run(fs_loop(), EVRUN_NOWAIT), ev_sleep(0.005);
 }
 
-static char *put_cm(struct fixture *f, const char *name, const char *value)
+static char *
+put_cm(struct fixture *f, const char *name, const char *value)
 {
 	char body[256];
 	snprintf(body, sizeof(body),
@@ -131,7 +138,8 @@ static char *put_cm(struct fixture *f, const char *name, const char *value)
 	return rv;
 }
 
-static char *del_cm(struct fixture *f, const char *name)
+static char *
+del_cm(struct fixture *f, const char *name)
 {
 	cJSON *out = NULL;
 	assert_int_equal(fs_kube_wait(fs_kube_delete(f->writer, &cm_res, NULL, name, NULL, 0,
@@ -142,7 +150,8 @@ static char *del_cm(struct fixture *f, const char *name)
 	return rv;
 }
 
-static void start_informer(struct fixture *f)
+static void
+start_informer(struct fixture *f)
 {
 	struct fs_kube_informer_opts o = {.res = &cm_res, .page_size = 2,
 					  .backoff_base_ms = 20, .backoff_max_ms = 100};
@@ -152,7 +161,8 @@ static void start_informer(struct fixture *f)
 }
 
 /* the change with resourceVersion rv was delivered exactly once, as type */
-static void assert_once(struct fixture *f, char type, const char *name, const char *rv)
+static void
+assert_once(struct fixture *f, char type, const char *name, const char *rv)
 {
 	int n = 0;
 	for (int i = 0; i < f->n_seen; i++)
@@ -163,7 +173,8 @@ static void assert_once(struct fixture *f, char type, const char *name, const ch
 		fail_msg("%c %s rv %s delivered %d times", type, name, rv, n);
 }
 
-static void test_initial_sync_paginated(void **state)
+static void
+test_initial_sync_paginated(void **state)
 {
 	struct fixture *f = *state;
 	char *rv[5];
@@ -189,7 +200,8 @@ static void test_initial_sync_paginated(void **state)
 	assert_int_equal(st.lists, 1);
 }
 
-static void test_survives_drops_and_restart(void **state)
+static void
+test_survives_drops_and_restart(void **state)
 {
 	struct fixture *f = *state;
 	start_informer(f);
@@ -239,7 +251,8 @@ static void test_survives_drops_and_restart(void **state)
 		free(rvs[i]);
 }
 
-static void test_gone_relists_with_deletes(void **state)
+static void
+test_gone_relists_with_deletes(void **state)
 {
 	struct fixture *f = *state;
 	char *x = put_cm(f, "x", "1");
@@ -275,7 +288,8 @@ static void test_gone_relists_with_deletes(void **state)
 	free(x); free(y); free(z); free(dx); free(y2); free(w);
 }
 
-static void test_restart_losing_state(void **state)
+static void
+test_restart_losing_state(void **state)
 {
 	struct fixture *f = *state;
 	char *p = put_cm(f, "p", "1");
@@ -294,7 +308,8 @@ static void test_restart_losing_state(void **state)
 	free(p); free(q); free(r);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_initial_sync_paginated, setup, teardown),

@@ -42,12 +42,14 @@ struct fixture {
 
 static void on_started(void *ud) { ((struct cand *)ud)->started++; }
 static void on_stopped(void *ud) { ((struct cand *)ud)->stopped++; }
-static void on_new_leader(void *ud, const char *id)
+static void
+on_new_leader(void *ud, const char *id)
 {
 	snprintf(((struct cand *)ud)->seen_leader, 32, "%s", id);
 }
 
-static struct fs_kube_client *new_client(struct fixture *f, const char *agent, uint32_t retries)
+static struct fs_kube_client *
+new_client(struct fixture *f, const char *agent, uint32_t retries)
 {
 	struct fs_kube_client_opts o = {.user_agent = agent, .max_retries = retries,
 					.backoff_base_ms = 10, .backoff_max_ms = 50,
@@ -57,7 +59,8 @@ static struct fs_kube_client *new_client(struct fixture *f, const char *agent, u
 	return fs_kube_client_new(f->cfg, &o);
 }
 
-static int setup_with(void **state, const char *const *extra)
+static int
+setup_with(void **state, const char *const *extra)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	if (!ta_proc_start(&f->proc, extra))
@@ -75,7 +78,8 @@ static int setup_with(void **state, const char *const *extra)
 
 static int setup(void **state) { return setup_with(state, NULL); }
 
-static int teardown(void **state)
+static int
+teardown(void **state)
 {
 	struct fixture *f = *state;
 	fs_kube_leader_stop(f->a.le);
@@ -90,14 +94,16 @@ static int teardown(void **state)
 	return clean ? 0 : -1;
 }
 
-static void spin_until(const int *v, int want)
+static void
+spin_until(const int *v, int want)
 {
 	int64_t deadline = fs_now_ms() + 20000; /* hang guard only */
 	while (*v < want && fs_now_ms() < deadline)
 		ev_run(fs_loop(), EVRUN_ONCE);
 }
 
-static void start(struct cand *c, const char *id)
+static void
+start(struct cand *c, const char *id)
 {
 	struct fs_kube_leader_opts o = {
 		.name = "fedstate-test", .identity = id,
@@ -108,7 +114,8 @@ static void start(struct cand *c, const char *id)
 	c->le = fs_kube_leader_start(c->c, &o);
 }
 
-static enum fs_code leader_write(struct cand *c, const char *name)
+static enum fs_code
+leader_write(struct cand *c, const char *name)
 {
 	char body[160];
 	snprintf(body, sizeof(body),
@@ -120,7 +127,8 @@ static enum fs_code leader_write(struct cand *c, const char *name)
 	return rc;
 }
 
-static int writes_by(struct fixture *f, const char *agent, const char *path_part)
+static int
+writes_by(struct fixture *f, const char *agent, const char *path_part)
 {
 	long st;
 	char *body = ta_proc_get(&f->proc, "/_testapi/writes", &st);
@@ -138,7 +146,8 @@ static int writes_by(struct fixture *f, const char *agent, const char *path_part
 	return n;
 }
 
-static void test_takeover_and_fencing(void **state)
+static void
+test_takeover_and_fencing(void **state)
 {
 	struct fixture *f = *state;
 	/* before winning, leader-only writes are refused */
@@ -185,12 +194,14 @@ static void test_takeover_and_fencing(void **state)
 	assert_int_equal(leader_write(&f->a, "by-a-again"), FS_OK);
 }
 
-static const cJSON *first_item(const cJSON *list)
+static const cJSON *
+first_item(const cJSON *list)
 {
 	return cJSON_GetArrayItem(cJSON_GetObjectItem(list, "items"), 0);
 }
 
-static void test_event_recorder(void **state)
+static void
+test_event_recorder(void **state)
 {
 	struct fixture *f = *state;
 	cJSON *cm = cJSON_Parse("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
@@ -240,13 +251,15 @@ static void test_event_recorder(void **state)
 	cJSON_Delete(obj);
 }
 
-static int setup_no_events_v1(void **state)
+static int
+setup_no_events_v1(void **state)
 {
 	static const char *const extra[] = {"--without-group", "events.k8s.io", NULL};
 	return setup_with(state, extra);
 }
 
-static void test_event_recorder_falls_back(void **state)
+static void
+test_event_recorder_falls_back(void **state)
 {
 	struct fixture *f = *state;
 	cJSON *obj = cJSON_Parse("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
@@ -276,7 +289,8 @@ static void test_event_recorder_falls_back(void **state)
 	cJSON_Delete(obj);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_takeover_and_fencing, setup, teardown),

@@ -16,13 +16,15 @@
 #include "net/net.h"
 
 static int ready_calls;
-static void on_ready(void *ud)
+static void
+on_ready(void *ud)
 {
 	(void)ud;
 	ready_calls++;
 }
 
-static void test_dedup_and_order(void **state)
+static void
+test_dedup_and_order(void **state)
 {
 	(void)state;
 	ready_calls = 0;
@@ -41,7 +43,8 @@ static void test_dedup_and_order(void **state)
 	fs_kube_queue_free(q);
 }
 
-static void test_processing_is_exclusive(void **state)
+static void
+test_processing_is_exclusive(void **state)
 {
 	(void)state;
 	struct fs_kube_queue *q = fs_kube_queue_new(NULL);
@@ -64,7 +67,8 @@ static void test_processing_is_exclusive(void **state)
 	fs_kube_queue_free(q);
 }
 
-static void test_backoff_doubles_and_caps(void **state)
+static void
+test_backoff_doubles_and_caps(void **state)
 {
 	(void)state;
 	struct fs_kube_queue_opts o = {.base_delay_ms = 10, .max_delay_ms = 70};
@@ -84,7 +88,8 @@ static void test_backoff_doubles_and_caps(void **state)
 	fs_kube_queue_free(q); /* frees pending timers */
 }
 
-static void test_delayed_add_fires(void **state)
+static void
+test_delayed_add_fires(void **state)
 {
 	(void)state;
 	struct fs_kube_queue *q = fs_kube_queue_new(NULL);
@@ -104,7 +109,8 @@ static void test_delayed_add_fires(void **state)
 	fs_kube_queue_free(q);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dedup_and_order),

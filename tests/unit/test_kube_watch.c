@@ -22,7 +22,8 @@ struct lines {
 	char got[8][256];
 };
 
-static enum fs_code collect(void *ud, char *line, size_t len)
+static enum fs_code
+collect(void *ud, char *line, size_t len)
 {
 	struct lines *l = ud;
 	assert_int_equal(strlen(line), len);
@@ -38,7 +39,8 @@ static const char stream[] =
 	"\n"
 	"{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"9\"}}}\n";
 
-static void test_every_split(void **state)
+static void
+test_every_split(void **state)
 {
 	(void)state;
 	size_t n = strlen(stream);
@@ -62,7 +64,8 @@ static void test_every_split(void **state)
 	}
 }
 
-static void test_byte_by_byte_and_limit(void **state)
+static void
+test_byte_by_byte_and_limit(void **state)
 {
 	(void)state;
 	struct fs_kube_framer f;
@@ -80,7 +83,8 @@ static void test_byte_by_byte_and_limit(void **state)
 	fs_kube_framer_release(&f);
 }
 
-static void test_decode(void **state)
+static void
+test_decode(void **state)
 {
 	(void)state;
 	struct fs_kube_event ev;
@@ -116,7 +120,8 @@ static void test_decode(void **state)
 	}
 }
 
-static void test_status_mapping(void **state)
+static void
+test_status_mapping(void **state)
 {
 	(void)state;
 	char *msg = NULL;
@@ -142,7 +147,8 @@ static void test_status_mapping(void **state)
 	assert_int_equal(fs_kube_status_code(201, NULL), FS_OK);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_split),

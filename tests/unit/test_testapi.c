@@ -21,7 +21,8 @@
 
 #include "lib/testapi_proc.h"
 
-static int setup(void **state)
+static int
+setup(void **state)
 {
 	struct ta_proc *p = calloc(1, sizeof(*p));
 	if (!ta_proc_start(p, NULL))
@@ -30,7 +31,8 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+static int
+teardown(void **state)
 {
 	struct ta_proc *p = *state;
 	bool clean = ta_proc_stop(p);
@@ -38,7 +40,8 @@ static int teardown(void **state)
 	return clean ? 0 : -1;
 }
 
-static cJSON *get_json(struct ta_proc *p, const char *path, long want)
+static cJSON *
+get_json(struct ta_proc *p, const char *path, long want)
 {
 	long st;
 	char *body = ta_proc_get(p, path, &st);
@@ -50,7 +53,8 @@ static cJSON *get_json(struct ta_proc *p, const char *path, long want)
 	return v;
 }
 
-static void test_discovery(void **state)
+static void
+test_discovery(void **state)
 {
 	struct ta_proc *p = *state;
 	cJSON *v = get_json(p, "/version", 200);
@@ -73,7 +77,8 @@ static void test_discovery(void **state)
 	cJSON_Delete(v);
 }
 
-static void test_status_bodies(void **state)
+static void
+test_status_bodies(void **state)
 {
 	struct ta_proc *p = *state;
 	cJSON *v = get_json(p, "/apis/middleware.fedstate.io/v1alpha1/namespaces/default/mongodbs/x",
@@ -94,7 +99,8 @@ static void test_status_bodies(void **state)
 	cJSON_Delete(v);
 }
 
-static int dial(const struct ta_proc *p)
+static int
+dial(const struct ta_proc *p)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(p->port)};
@@ -104,7 +110,8 @@ static int dial(const struct ta_proc *p)
 }
 
 /* read until `needle` appears (or the peer closes); returns what came */
-static char *read_until(int fd, const char *needle)
+static char *
+read_until(int fd, const char *needle)
 {
 	static char buf[65536];
 	size_t n = 0;
@@ -119,7 +126,8 @@ static char *read_until(int fd, const char *needle)
 	return buf;
 }
 
-static void test_raw_http(void **state)
+static void
+test_raw_http(void **state)
 {
 	struct ta_proc *p = *state;
 	int fd = dial(p);
@@ -157,12 +165,14 @@ static void test_raw_http(void **state)
 	close(fd);
 }
 
-static bool have_kubectl(void)
+static bool
+have_kubectl(void)
 {
 	return system("command -v kubectl >/dev/null 2>&1") == 0;
 }
 
-static int kubectl(const struct ta_proc *p, const char *args, char *out, size_t n)
+static int
+kubectl(const struct ta_proc *p, const char *args, char *out, size_t n)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "KUBECONFIG=%s kubectl %s 2>&1", p->kubeconfig, args);
@@ -173,7 +183,8 @@ static int kubectl(const struct ta_proc *p, const char *args, char *out, size_t 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static void test_kubectl(void **state)
+static void
+test_kubectl(void **state)
 {
 	struct ta_proc *p = *state;
 	if (!have_kubectl())
@@ -233,7 +244,8 @@ static void test_kubectl(void **state)
 	assert_non_null(strstr(out, "NotFound"));
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),

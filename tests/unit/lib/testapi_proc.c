@@ -14,13 +14,15 @@
 
 #include <curl/curl.h>
 
-static const char *env_or(const char *name, const char *dflt)
+static const char *
+env_or(const char *name, const char *dflt)
 {
 	const char *v = getenv(name);
 	return v && v[0] ? v : dflt;
 }
 
-bool ta_proc_start(struct ta_proc *p, const char *const *extra)
+bool
+ta_proc_start(struct ta_proc *p, const char *const *extra)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->dir, sizeof(p->dir), "/tmp/fs-testapi-XXXXXX");
@@ -91,7 +93,8 @@ bool ta_proc_start(struct ta_proc *p, const char *const *extra)
 	return true;
 }
 
-static size_t collect(char *ptr, size_t size, size_t nmemb, void *ud)
+static size_t
+collect(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	char **buf = ud;
 	size_t old = *buf ? strlen(*buf) : 0, n = size * nmemb;
@@ -104,8 +107,9 @@ static size_t collect(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static char *request(const struct ta_proc *p, const char *method,
-		     const char *path, long *status)
+static char *
+request(const struct ta_proc *p, const char *method,
+	const char *path, long *status)
 {
 	CURL *e = curl_easy_init();
 	char url[512];
@@ -127,7 +131,8 @@ static char *request(const struct ta_proc *p, const char *method,
 	return body;
 }
 
-long ta_proc_admin(const struct ta_proc *p, const char *what)
+long
+ta_proc_admin(const struct ta_proc *p, const char *what)
 {
 	char path[512];
 	long status;
@@ -136,12 +141,14 @@ long ta_proc_admin(const struct ta_proc *p, const char *what)
 	return status;
 }
 
-char *ta_proc_get(const struct ta_proc *p, const char *path, long *status)
+char *
+ta_proc_get(const struct ta_proc *p, const char *path, long *status)
 {
 	return request(p, "GET", path, status);
 }
 
-bool ta_proc_stop(struct ta_proc *p)
+bool
+ta_proc_stop(struct ta_proc *p)
 {
 	bool clean = false;
 	if (p->pid > 0) {
