@@ -1,5 +1,5 @@
 /* sched/framework.c - one binding's scheduling cycle (see framework.h) */
-#include "sched/framework.h"
+#include "sched/framework_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -8,52 +8,9 @@
 #include <fedstate/sched.h>
 
 #include "sched/assign.h"
-#include "sched/cycle.h"
 #include "sched/order.h"
 #include "sched/select.h"
-#include "util/arena.h"
-#include "util/buf.h"
 #include "util/status.h"
-
-struct fs_framework {
-	const struct fs_profile *profile;
-	struct fs_cycle *cyc;
-	bool in_cycle;
-	struct fs_arena scratch; /* reset per attempt */
-	uint32_t cap;            /* clusters the arrays below can hold */
-	/* per attempt, in input order of candidates */
-	const struct fs_cluster **cand;
-	uint32_t *cand_pos;      /* position in clusters[] */
-	const struct fs_cluster **feasible;
-	uint32_t *feasible_pos;
-	struct fs_cluster_score *one; /* one plugin's scores over feasible */
-	struct fs_candidate *cands;
-	struct fs_assignment *out;
-	/* per cluster (input position) */
-	struct fs_verdict *verdicts, *first_verdicts;
-	int64_t *total;
-	int32_t *available;
-	int64_t *scores; /* n_score slots x cap */
-	/* per instance */
-	uint8_t *skip;
-	struct active_filter *active; /* the filters that run this cycle */
-	const char *assigned_by;
-	/* placement.clusterAffinity as a term: what plugins see through
-	 * host->cycle_affinity_term when clusterAffinities is not used */
-	struct fs_affinity_term affinity_term;
-	struct fs_buf msg, first_msg;
-	char err[512];
-};
-
-enum { SKIP_FILTER = 1, SKIP_SCORE = 2 };
-
-/* a filter that runs this cycle, flattened for the per-cluster loop */
-struct active_filter {
-	enum fs_code (*filter)(void *state, struct fs_cycle *cyc,
-			       const struct fs_cluster *cluster, const char **reason);
-	void *state;
-	const char *name;
-};
 
 struct fs_framework *
 fs_framework_create(const struct fs_profile *profile)
@@ -63,6 +20,10 @@ fs_framework_create(const struct fs_profile *profile)
 	fw->cyc = fs_cycle_create(NULL, 0);
 	fw->skip = fs_xcalloc(profile->n_instances + 1, 1);
 	fw->active = fs_xcalloc(profile->n_slots[FS_POINT_FILTER] + 1, sizeof *fw->active);
+	fw->named = fs_named_index_new();
+	for (uint32_t i = 0; i < profile->n_slots[FS_POINT_FILTER]; i++)
+		if (strcmp(profile->slots[FS_POINT_FILTER][i].name, "cluster-affinity") == 0)
+			fw->ca_name = profile->slots[FS_POINT_FILTER][i].name;
 	fs_buf_init(&fw->msg);
 	fs_buf_init(&fw->first_msg);
 	return fw;
@@ -89,6 +50,8 @@ fs_framework_destroy(struct fs_framework *fw)
 	free(fw->scores);
 	free(fw->skip);
 	free(fw->active);
+	fs_named_index_free(fw->named);
+	free(fw->named_pos);
 	fs_buf_release(&fw->msg);
 	fs_buf_release(&fw->first_msg);
 	free(fw);
@@ -127,26 +90,14 @@ reserve(struct fs_framework *fw, uint32_t n)
 	GROW(fw->first_verdicts, cap);
 	GROW(fw->total, cap);
 	GROW(fw->available, cap);
+	GROW(fw->named_pos, cap);
 	uint32_t ns = fw->profile->n_slots[FS_POINT_SCORE];
 	fw->scores = fs_xrealloc(fw->scores, (size_t)cap * (ns ? ns : 1) * sizeof *fw->scores);
 	fw->cap = cap;
 }
 
-/* the per-attempt inputs */
-struct attempt {
-	const struct fs_cluster *const *clusters;
-	uint32_t n;
-	const struct fs_binding *b;
-	const struct fs_affinity_term *term;
-	unsigned flags;
-	uint32_t n_cand, n_feasible, n_index;
-};
-
-static enum fs_code
-fail(struct fs_framework *fw, enum fs_code code, const char *fmt, ...) FS_PRINTF(3, 4);
-
-static enum fs_code
-fail(struct fs_framework *fw, enum fs_code code, const char *fmt, ...)
+enum fs_code
+fs_framework_fail(struct fs_framework *fw, enum fs_code code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -156,71 +107,12 @@ fail(struct fs_framework *fw, enum fs_code code, const char *fmt, ...)
 	return code;
 }
 
-static const char *
-why(const char *reason)
+const char *
+fs_framework_why(const char *reason)
 {
 	return reason && *reason ? reason : "no reason given";
 }
 
-/* pre_filter + filter; fills verdicts and the feasible list */
-static enum fs_code
-run_filters(struct fs_framework *fw, struct attempt *at)
-{
-	const struct fs_profile *p = fw->profile;
-	for (uint32_t i = 0; i < p->n_slots[FS_POINT_PRE_FILTER]; i++) {
-		const struct fs_profile_slot *s = &p->slots[FS_POINT_PRE_FILTER][i];
-		const char *reason = NULL;
-		if (!s->ops->pre_filter)
-			continue;
-		enum fs_code rc = s->ops->pre_filter(s->state, fw->cyc, fw->cand,
-						     at->n_cand, &reason);
-		if (rc == FS_SKIP) {
-			fw->skip[s->instance] |= SKIP_FILTER;
-		} else if (rc == FS_UNSCHEDULABLE || rc == FS_UNRESOLVABLE) {
-			/* the plugin rejects the binding: every candidate fails */
-			for (uint32_t c = 0; c < at->n_cand; c++)
-				fw->verdicts[fw->cand_pos[c]] =
-					(struct fs_verdict){s->name, reason, rc};
-			at->n_feasible = 0;
-			return FS_OK;
-		} else if (rc != FS_OK) {
-			return fail(fw, rc, "plugin '%s' failed at pre_filter: %s",
-				    s->name, why(reason));
-		}
-	}
-	uint32_t na = 0;
-	for (uint32_t i = 0; i < p->n_slots[FS_POINT_FILTER]; i++) {
-		const struct fs_profile_slot *s = &p->slots[FS_POINT_FILTER][i];
-		if (s->ops->filter && !(fw->skip[s->instance] & SKIP_FILTER))
-			fw->active[na++] = (struct active_filter){s->ops->filter, s->state, s->name};
-	}
-	uint32_t nf = 0;
-	for (uint32_t c = 0; c < at->n_cand; c++) {
-		const struct fs_cluster *cl = fw->cand[c];
-		struct fs_verdict *v = &fw->verdicts[fw->cand_pos[c]];
-		*v = (struct fs_verdict){NULL, NULL, FS_OK};
-		for (uint32_t i = 0; i < na; i++) {
-			const struct active_filter *s = &fw->active[i];
-			const char *reason = NULL;
-			enum fs_code rc = s->filter(s->state, fw->cyc, cl, &reason);
-			if (rc == FS_OK)
-				continue;
-			if (FS_IS_ERROR(rc))
-				return fail(fw, rc, "plugin '%s' failed at filter on cluster %s: %s",
-					    s->name, cl->name, why(reason));
-			if (rc == FS_SKIP)
-				continue;
-			*v = (struct fs_verdict){s->name, reason, rc};
-			break;
-		}
-		if (v->code == FS_OK) {
-			fw->feasible[nf] = cl;
-			fw->feasible_pos[nf++] = fw->cand_pos[c];
-		}
-	}
-	at->n_feasible = nf;
-	return FS_OK;
-}
 
 /* pre_score + score + normalize + weights into total[] */
 static enum fs_code
@@ -239,8 +131,8 @@ run_scores(struct fs_framework *fw, struct attempt *at)
 		if (rc == FS_SKIP)
 			fw->skip[s->instance] |= SKIP_SCORE;
 		else if (rc != FS_OK)
-			return fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
-				    "plugin '%s' failed at pre_score: %s", s->name, why(reason));
+			return fs_framework_fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
+				    "plugin '%s' failed at pre_score: %s", s->name, fs_framework_why(reason));
 	}
 	bool explain = at->flags & FS_SCHED_EXPLAIN;
 	for (uint32_t k = 0; k < p->n_slots[FS_POINT_SCORE]; k++) {
@@ -258,22 +150,22 @@ run_scores(struct fs_framework *fw, struct attempt *at)
 			enum fs_code rc = s->ops->score(s->state, fw->cyc, fw->feasible[i],
 							&fw->one[i].score, &reason);
 			if (rc != FS_OK && rc != FS_SKIP)
-				return fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
+				return fs_framework_fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
 					    "plugin \"%s\" failed with: %s (cluster %s)",
-					    s->name, why(reason), fw->feasible[i]->name);
+					    s->name, fs_framework_why(reason), fw->feasible[i]->name);
 		}
 		if (s->ops->normalize) {
 			const char *reason = NULL;
 			enum fs_code rc = s->ops->normalize(s->state, fw->cyc, fw->one, nf, &reason);
 			if (rc != FS_OK && rc != FS_SKIP)
-				return fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
+				return fs_framework_fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
 					    "plugin \"%s\" failed at normalize: %s", s->name,
-					    why(reason));
+					    fs_framework_why(reason));
 		}
 		for (uint32_t i = 0; i < nf; i++) {
 			int64_t sc = fw->one[i].score;
 			if (sc < FS_SCORE_MIN || sc > FS_SCORE_MAX)
-				return fail(fw, FS_E_PLUGIN,
+				return fs_framework_fail(fw, FS_E_PLUGIN,
 					    "plugin '%s' gave cluster %s the score %lld, expected %d..%d",
 					    s->name, fw->feasible[i]->name, (long long)sc,
 					    FS_SCORE_MIN, FS_SCORE_MAX);
@@ -338,20 +230,20 @@ run_assign(struct fs_framework *fw, struct attempt *at, uint32_t n_sel,
 		if (rc == FS_OK) {
 			fw->assigned_by = s->name;
 			if (*n_out > n_sel)
-				return fail(fw, FS_E_PLUGIN,
+				return fs_framework_fail(fw, FS_E_PLUGIN,
 					    "plugin '%s' assigned %u clusters out of %u candidates",
 					    s->name, *n_out, n_sel);
 			return FS_OK;
 		}
-		return fail(fw, FS_IS_ERROR(rc) ? rc : FS_UNSCHEDULABLE, "%s%s%s",
+		return fs_framework_fail(fw, FS_IS_ERROR(rc) ? rc : FS_UNSCHEDULABLE, "%s%s%s",
 			    FS_IS_ERROR(rc) ? s->name : "", FS_IS_ERROR(rc) ? ": " : "",
-			    why(reason));
+			    fs_framework_why(reason));
 	}
 	fw->err[0] = '\0';
 	enum fs_code rc = fs_assign_replicas(at->b, at->term, fw->cands, n_sel, fw->out,
 					     n_out, &fw->scratch, fw->err, sizeof fw->err);
 	if (rc != FS_OK)
-		return fail(fw, rc, "%s", fw->err[0] ? fw->err : fs_strerror(rc));
+		return fs_framework_fail(fw, rc, "%s", fw->err[0] ? fw->err : fs_strerror(rc));
 	return FS_OK;
 }
 
@@ -369,15 +261,15 @@ run_bind(struct fs_framework *fw, uint32_t n_out)
 			continue;
 		if (rc == FS_OK)
 			return FS_OK;
-		return fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
-			    "plugin '%s' failed at bind: %s", s->name, why(reason));
+		return fs_framework_fail(fw, FS_IS_ERROR(rc) ? rc : FS_E_PLUGIN,
+			    "plugin '%s' failed at bind: %s", s->name, fs_framework_why(reason));
 	}
 	return FS_OK;
 }
 
 /* one attempt with one affinity term; *fit_error when nothing passed */
 static enum fs_code
-attempt(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *fit_error)
+attempt_run(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *fit_error)
 {
 	*n_out = 0;
 	*fit_error = false;
@@ -392,10 +284,12 @@ attempt(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *fit_
 		fs_cycle_set_term(fw->cyc, at->term);
 	}
 	memset(fw->skip, 0, fw->profile->n_instances + 1);
-	enum fs_code rc = run_filters(fw, at);
+	enum fs_code rc = fs_framework_filter(fw, at);
 	if (rc != FS_OK)
 		return rc;
 	if (at->n_feasible == 0) {
+		if (at->narrowed && (rc = fs_framework_exact_unnamed(fw, at)) != FS_OK)
+			return rc;
 		*fit_error = true;
 		fs_buf_reset(&fw->msg);
 		fs_diagnosis_fit_error(&fw->msg, at->n, fw->verdicts, at->n);
@@ -409,12 +303,40 @@ attempt(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *fit_
 	rc = fs_select_clusters(at->b, fw->cands, at->n_feasible, &n_sel,
 				&fw->scratch, fw->err, sizeof fw->err);
 	if (rc != FS_OK)
-		return fail(fw, rc, "%s", fw->err[0] ? fw->err : "cannot select clusters");
+		return fs_framework_fail(fw, rc, "%s", fw->err[0] ? fw->err : "cannot select clusters");
 	if ((rc = run_assign(fw, at, n_sel, n_out)) != FS_OK)
 		return rc;
 	if (!(at->flags & FS_SCHED_NO_BIND))
 		return run_bind(fw, *n_out);
 	return FS_OK;
+}
+
+/* attempt_run, with exact verdicts whenever the attempt fails */
+static enum fs_code
+attempt(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *fit_error)
+{
+	enum fs_code rc = attempt_run(fw, at, n_out, fit_error);
+	if (rc != FS_OK && at->narrowed) {
+		enum fs_code e = fs_framework_exact_unnamed(fw, at);
+		if (e != FS_OK)
+			rc = e;
+	}
+	return rc;
+}
+
+/* does any affinity of b name clusters? */
+static bool
+names_clusters(const struct fs_binding *b)
+{
+	const struct fs_placement *pl = b->placement;
+	if (!pl)
+		return false;
+	if (pl->affinity)
+		return pl->affinity->n_cluster_names > 0;
+	for (uint32_t i = 0; i < pl->n_terms; i++)
+		if (pl->terms[i].affinity.n_cluster_names)
+			return true;
+	return false;
 }
 
 /* the clusterAffinities term to start from; -1 when terms are not in use */
@@ -440,8 +362,12 @@ fs_framework_schedule(struct fs_framework *fw,
 {
 	reserve(fw, n ? n : 1); /* never NULL arrays, even for an empty fleet */
 	struct attempt at = {.clusters = clusters, .n = n, .b = b, .flags = flags};
+	uint64_t sum = 0;
+	at.names = fw->ca_name && !(flags & FS_SCHED_EXPLAIN) && names_clusters(b);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct fs_cluster *c = clusters[i];
+		if (at.names)
+			sum += fs_named_sum(c, i);
 		if (c->index >= at.n_index)
 			at.n_index = c->index + 1;
 		if (c->flags & FS_CLUSTER_DELETING) {
@@ -451,6 +377,8 @@ fs_framework_schedule(struct fs_framework *fw,
 		fw->cand[at.n_cand] = c;
 		fw->cand_pos[at.n_cand++] = i;
 	}
+	if (at.names)
+		fs_named_index_sync(fw->named, clusters, n, sum);
 	int32_t t = first_term(b);
 	int32_t first = t, used = -1;
 	enum fs_code rc, first_rc = FS_OK;

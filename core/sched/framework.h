@@ -30,7 +30,15 @@
  *
  * Cost: every per-cycle array is allocated once and reused; no allocation
  * or string compare per cluster; plugins with no slot at a point cost
- * nothing.
+ * nothing. A binding whose affinity names a few clusters (clusterNames,
+ * no overflow tier, a "cluster-affinity" filter in the profile) runs the
+ * filter chain on those clusters only, found through a name index kept
+ * per clusters[] array (sched/named.h); the other clusters get
+ * cluster-affinity's verdict. When such a cycle fails, and always with
+ * FS_SCHED_EXPLAIN, every verdict is the exact one of the full walk (the
+ * first failing filter in profile order); only a successful cycle without
+ * FS_SCHED_EXPLAIN may report cluster-affinity for an unnamed cluster that
+ * an earlier filter would also have rejected.
  *
  * Threading: one framework per scheduling thread; not thread-safe.
  */
