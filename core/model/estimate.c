@@ -22,6 +22,14 @@ struct prep {
 	uint32_t n_allocatable, n_allocated, n_allocating;
 	int64_t pods;        /* allowedPods: pods allocatable - allocated - allocating */
 	const int64_t *free; /* per allocatable entry: allocatable - allocated - allocating */
+	/* the models' grade minimums as one interned list (restable.h), so
+	 * clusters declaring the same models share their fits; NULL when
+	 * there are too many grades */
+	const struct fs_resource_model *models;
+	uint32_t n_models;
+	const struct fs_resource *const *grades;
+	const int64_t *counts; /* per grade, negative counts as 0 */
+	bool small;            /* sum of counts * 110 cannot overflow */
 };
 
 static const char *
@@ -60,13 +68,18 @@ free_of(const struct fs_cluster *c, const char *name)
 		    amount(c->allocating, c->n_allocating, name));
 }
 
+#define FIT_GRADES 32 /* grades with shared fits; Karmada's default has 9 */
+
 void
 fs_estimate_prepare(struct fs_cluster *c, struct fs_arena *a)
 {
+	const struct fs_resource *mins[FIT_GRADES];
 	c->flags &= ~FS_CLUSTER_PREPARED;
 	for (uint32_t m = 0; m < c->n_models; m++) {
 		struct fs_resource_model *mod = (struct fs_resource_model *)&c->models[m];
 		mod->min = fs_restable_intern(mod->min, mod->n_min);
+		if (m < FIT_GRADES)
+			mins[m] = mod->min;
 	}
 	if (!(c->flags & FS_CLUSTER_HAS_SUMMARY))
 		return;
@@ -74,6 +87,14 @@ fs_estimate_prepare(struct fs_cluster *c, struct fs_arena *a)
 	struct prep *p = fs_arena_alloc(a, sizeof *p + n * sizeof *c->allocatable);
 	struct fs_resource *alloc = (struct fs_resource *)(p + 1);
 	int64_t *free = FS_ARENA_NEW(a, int64_t, n ? n : 1);
+	int64_t *counts = FS_ARENA_NEW(a, int64_t, c->n_models ? c->n_models : 1);
+	int64_t sum = 0;
+	bool small = true;
+	for (uint32_t m = 0; m < c->n_models; m++) {
+		counts[m] = c->models[m].count > 0 ? c->models[m].count : 0;
+		small = small && !__builtin_add_overflow(sum, counts[m], &sum) &&
+			sum <= INT64_MAX / PODS_PER_NODE;
+	}
 	if (n)
 		memcpy(alloc, c->allocatable, n * sizeof *alloc);
 	for (uint32_t i = 0; i < n; i++)
@@ -87,6 +108,13 @@ fs_estimate_prepare(struct fs_cluster *c, struct fs_arena *a)
 		.n_allocating = c->n_allocating,
 		.pods = free_of(c, pods_name()),
 		.free = free,
+		.models = c->models,
+		.n_models = c->n_models,
+		.grades = c->n_models <= FIT_GRADES
+				  ? fs_restable_intern_list(mins, c->n_models)
+				  : NULL,
+		.counts = counts,
+		.small = small,
 	};
 	c->allocatable = alloc;
 	c->flags |= FS_CLUSTER_PREPARED;
@@ -124,68 +152,78 @@ grade_fit(const struct fs_resource *min, uint32_t n, const struct fs_binding *b)
 }
 
 /*
- * Grade fits of the binding being estimated, by interned minimum table:
- * a prepared cluster's tables are shared (model/restable.h), so across a
- * fleet a binding computes each distinct grade once. The cache belongs to
- * the calling thread and is keyed by the binding's requests (compared on
- * every call): a fit depends on nothing else, so a view reused for another
- * binding never sees stale fits.
+ * Grade fits of the binding being estimated, by interned grade list: the
+ * clusters of a fleet mostly declare the same models, so a binding
+ * computes each distinct list once and a cluster costs a multiply-add
+ * per grade. The cache belongs to the calling thread and is keyed by the
+ * binding's requests (compared on every call): a fit depends on nothing
+ * else, so a view reused for another binding never sees stale fits.
  */
 #define FIT_REQ_MAX 8
-#define FIT_SLOTS 32
+#define FIT_SETS 4
 
 struct fit_cache {
 	uint32_t n_requests;
 	struct fs_resource requests[FIT_REQ_MAX];
-	const struct fs_resource *min[FIT_SLOTS]; /* NULL: empty slot */
-	int64_t fit[FIT_SLOTS];
+	const struct fs_resource *const *grades[FIT_SETS]; /* NULL: empty */
+	int64_t fit[FIT_SETS][FIT_GRADES];
+	uint32_t next; /* the set replaced on a miss */
 };
 
 static _Thread_local struct fit_cache fits;
 
-static bool
-fit_cache_for(const struct fs_binding *b)
+/* the fits of p's grade list for b; NULL when b cannot be cached */
+static const int64_t *
+fits_of(const struct fs_cluster *c, const struct prep *p,
+	const struct fs_binding *b)
 {
 	uint32_t n = b->n_requests;
-	if (n > FIT_REQ_MAX)
-		return false;
-	size_t bytes = n * sizeof *b->requests;
-	if (fits.n_requests == n &&
-	    (!n || memcmp(fits.requests, b->requests, bytes) == 0))
-		return true;
-	fits.n_requests = n;
-	if (n)
-		memcpy(fits.requests, b->requests, bytes);
-	memset(fits.min, 0, sizeof fits.min);
-	return true;
+	if (n > FIT_REQ_MAX || !p->grades || p->models != c->models ||
+	    p->n_models != c->n_models)
+		return NULL;
+	bool same = fits.n_requests == n;
+	for (uint32_t i = 0; same && i < n; i++)
+		same = fits.requests[i].name == b->requests[i].name &&
+		       fits.requests[i].amount == b->requests[i].amount;
+	if (!same) {
+		fits.n_requests = n;
+		for (uint32_t i = 0; i < n; i++)
+			fits.requests[i] = b->requests[i];
+		for (uint32_t k = 0; k < FIT_SETS; k++)
+			fits.grades[k] = NULL;
+	}
+	for (uint32_t k = 0; k < FIT_SETS; k++)
+		if (fits.grades[k] == p->grades)
+			return fits.fit[k];
+	uint32_t k = fits.next++ % FIT_SETS;
+	fits.grades[k] = p->grades;
+	for (uint32_t m = 0; m < c->n_models; m++)
+		fits.fit[k][m] = grade_fit(c->models[m].min, c->models[m].n_min, b);
+	return fits.fit[k];
 }
 
+/* fit: the grades' fits from fits_of() for prepared view p, or NULL */
 static int64_t
-cached_fit(const struct fs_resource_model *mod, const struct fs_binding *b)
-{
-	uint32_t j = (uint32_t)(((uintptr_t)mod->min >> 4) * 0x9e3779b1u) >> 27;
-	if (fits.min[j] == mod->min)
-		return fits.fit[j];
-	int64_t fit = grade_fit(mod->min, mod->n_min, b);
-	fits.min[j] = mod->min;
-	fits.fit[j] = fit;
-	return fit;
-}
-
-static int64_t
-by_models(const struct fs_cluster *c, const struct fs_binding *b, bool shared)
+by_models(const struct fs_cluster *c, const struct fs_binding *b,
+	  const struct prep *p, const int64_t *fit)
 {
 	if (!c->n_models)
 		return -1;
+	if (fit && p->small) {
+		/* every fit is 0..110: no product or sum can overflow */
+		int64_t total = 0;
+		for (uint32_t m = 0; m < c->n_models; m++)
+			total += p->counts[m] * fit[m];
+		return total;
+	}
 	int64_t total = 0;
 	for (uint32_t m = 0; m < c->n_models; m++) {
 		const struct fs_resource_model *mod = &c->models[m];
 		if (mod->count <= 0)
 			continue;
-		int64_t fit = shared ? cached_fit(mod, b)
-				     : grade_fit(mod->min, mod->n_min, b);
+		int64_t f = fit ? fit[m] : grade_fit(mod->min, mod->n_min, b);
 		int64_t add;
-		if (__builtin_mul_overflow(mod->count, fit, &add) ||
+		if (__builtin_mul_overflow(mod->count, f, &add) ||
 		    __builtin_add_overflow(total, add, &total))
 			return INT64_MAX;
 	}
@@ -195,7 +233,7 @@ by_models(const struct fs_cluster *c, const struct fs_binding *b, bool shared)
 int64_t
 fs_estimate_by_models(const struct fs_cluster *c, const struct fs_binding *b)
 {
-	return by_models(c, b, false);
+	return by_models(c, b, NULL, NULL);
 }
 
 int64_t
@@ -265,7 +303,7 @@ fs_general_estimate(const struct fs_cluster *c, const struct fs_binding *b)
 	if (b && b->has_requirements) {
 		int64_t est;
 		if (c->n_models)
-			est = by_models(c, b, p && fit_cache_for(b));
+			est = by_models(c, b, p, p ? fits_of(c, p, b) : NULL);
 		else
 			est = p ? by_free(c, p, b) : fs_estimate_by_summary(c, b);
 		if (est < r)

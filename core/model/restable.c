@@ -9,35 +9,27 @@
 
 struct entry {
 	uint64_t hash;
-	const struct fs_resource *r;
-	uint32_t n;
+	const void *p; /* NULL: empty slot */
+	size_t len;
 };
 
 static struct fs_arena store;   /* the tables; never released */
 static struct entry *slots;     /* open addressing; r == NULL is empty */
 static uint32_t n_slots, n_used;
-static const struct fs_resource empty_table[1];
+static const uint64_t empty_blob[2];
 
+/* FNV-1a over 8-byte words (every blob is a whole number of words) */
 static uint64_t
-hash_of(const struct fs_resource *r, uint32_t n)
+hash_of(const void *p, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ n;
-	for (uint32_t i = 0; i < n; i++) {
-		h = (h ^ (uint64_t)(uintptr_t)r[i].name) * 0x100000001b3ull;
-		h = (h ^ (uint64_t)r[i].amount) * 0x100000001b3ull;
+	uint64_t h = 0xcbf29ce484222325ull ^ len;
+	const unsigned char *b = p;
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
 	}
 	return h ^ (h >> 29);
-}
-
-static bool
-same(const struct entry *e, uint64_t h, const struct fs_resource *r, uint32_t n)
-{
-	if (e->hash != h || e->n != n)
-		return false;
-	for (uint32_t i = 0; i < n; i++)
-		if (e->r[i].name != r[i].name || e->r[i].amount != r[i].amount)
-			return false;
-	return true;
 }
 
 static void
@@ -46,10 +38,10 @@ grow(void)
 	uint32_t cap = n_slots ? n_slots * 2 : 64;
 	struct entry *s = fs_xcalloc(cap, sizeof *s);
 	for (uint32_t i = 0; i < n_slots; i++) {
-		if (!slots[i].r)
+		if (!slots[i].p)
 			continue;
 		uint32_t j = (uint32_t)slots[i].hash & (cap - 1);
-		while (s[j].r)
+		while (s[j].p)
 			j = (j + 1) & (cap - 1);
 		s[j] = slots[i];
 	}
@@ -58,23 +50,37 @@ grow(void)
 	n_slots = cap;
 }
 
+/* a canonical copy of len bytes (a multiple of 8) */
+static const void *
+intern_blob(const void *p, size_t len)
+{
+	if (!len)
+		return empty_blob;
+	if ((n_used + 1) * 2 > n_slots)
+		grow();
+	uint64_t h = hash_of(p, len);
+	uint32_t j = (uint32_t)h & (n_slots - 1);
+	for (; slots[j].p; j = (j + 1) & (n_slots - 1))
+		if (slots[j].hash == h && slots[j].len == len &&
+		    memcmp(slots[j].p, p, len) == 0)
+			return slots[j].p;
+	if (!store.block_size)
+		store.block_size = 16 * 1024;
+	slots[j] = (struct entry){h, fs_arena_memdup(&store, p, len), len};
+	n_used++;
+	return slots[j].p;
+}
+
 const struct fs_resource *
 fs_restable_intern(const struct fs_resource *r, uint32_t n)
 {
-	if (!n)
-		return empty_table;
-	if ((n_used + 1) * 2 > n_slots)
-		grow();
-	uint64_t h = hash_of(r, n);
-	uint32_t j = (uint32_t)h & (n_slots - 1);
-	for (; slots[j].r; j = (j + 1) & (n_slots - 1))
-		if (same(&slots[j], h, r, n))
-			return slots[j].r;
-	if (!store.block_size)
-		store.block_size = 16 * 1024;
-	slots[j] = (struct entry){h, fs_arena_memdup(&store, r, n * sizeof *r), n};
-	n_used++;
-	return slots[j].r;
+	return intern_blob(r, n * sizeof *r);
+}
+
+const struct fs_resource *const *
+fs_restable_intern_list(const struct fs_resource *const *t, uint32_t n)
+{
+	return intern_blob(t, n * sizeof *t);
 }
 
 uint32_t

@@ -21,7 +21,12 @@
  * n == 0 gives a non-NULL pointer to an empty table. */
 const struct fs_resource *fs_restable_intern(const struct fs_resource *r,
 					     uint32_t n);
-/* distinct tables held (for tests and the memory benchmark) */
+/* The same for a list of interned tables (the grades of a cluster's
+ * resource models): equal lists give equal pointers. */
+const struct fs_resource *const *
+fs_restable_intern_list(const struct fs_resource *const *t, uint32_t n);
+
+/* distinct tables and lists held (for tests and the memory benchmark) */
 uint32_t fs_restable_count(void);
 
 #endif
