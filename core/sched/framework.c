@@ -52,6 +52,7 @@ fs_framework_destroy(struct fs_framework *fw)
 	free(fw->active);
 	fs_named_index_free(fw->named);
 	free(fw->named_pos);
+	free(fw->cand_rank);
 	fs_buf_release(&fw->msg);
 	fs_buf_release(&fw->first_msg);
 	free(fw);
@@ -91,6 +92,7 @@ reserve(struct fs_framework *fw, uint32_t n)
 	GROW(fw->total, cap);
 	GROW(fw->available, cap);
 	GROW(fw->named_pos, cap);
+	GROW(fw->cand_rank, cap);
 	uint32_t ns = fw->profile->n_slots[FS_POINT_SCORE];
 	fw->scores = fs_xrealloc(fw->scores, (size_t)cap * (ns ? ns : 1) * sizeof *fw->scores);
 	fw->cap = cap;
@@ -209,7 +211,11 @@ build_candidates(struct fs_framework *fw, struct attempt *at)
 			.previous = b->n_previous ? previous_of(b, c) : 0,
 		};
 	}
-	fs_order_candidates(fw->cands, at->n_feasible, at->term, NULL, &fw->scratch);
+	const uint32_t *ranks = fs_named_ranks(fw->named);
+	for (uint32_t i = 0; ranks && i < at->n_feasible; i++)
+		fw->cand_rank[i] = ranks[fw->feasible_pos[i]];
+	fs_order_candidates_ranked(fw->cands, at->n_feasible, at->term, NULL,
+				   ranks ? fw->cand_rank : NULL, &fw->scratch);
 }
 
 static enum fs_code
@@ -366,8 +372,7 @@ fs_framework_schedule(struct fs_framework *fw,
 	at.names = fw->ca_name && !(flags & FS_SCHED_EXPLAIN) && names_clusters(b);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct fs_cluster *c = clusters[i];
-		if (at.names)
-			sum += fs_named_sum(c, i);
+		sum += fs_named_sum(c, i);
 		if (c->index >= at.n_index)
 			at.n_index = c->index + 1;
 		if (c->flags & FS_CLUSTER_DELETING) {
@@ -377,8 +382,7 @@ fs_framework_schedule(struct fs_framework *fw,
 		fw->cand[at.n_cand] = c;
 		fw->cand_pos[at.n_cand++] = i;
 	}
-	if (at.names)
-		fs_named_index_sync(fw->named, clusters, n, sum);
+	fs_named_index_sync(fw->named, clusters, n, sum);
 	int32_t t = first_term(b);
 	int32_t first = t, used = -1;
 	enum fs_code rc, first_rc = FS_OK;

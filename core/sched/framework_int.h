@@ -38,6 +38,7 @@ struct fs_framework {
 	 * clusters only (see narrow()) */
 	struct fs_named_index *named;
 	uint32_t *named_pos;  /* positions of the named clusters, ascending */
+	uint32_t *cand_rank;  /* name rank of each candidate being ordered */
 	const char *ca_name;  /* the "cluster-affinity" filter slot's name, or NULL */
 	const char *assigned_by;
 	/* placement.clusterAffinity as a term: what plugins see through

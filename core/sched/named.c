@@ -13,6 +13,8 @@ struct fs_named_index {
 	bool valid;
 	bool duplicates; /* two clusters share a name: positions would lie */
 	uint32_t *slots; /* position + 1; 0 = empty */
+	uint32_t *rank;  /* per position */
+	uint32_t rank_cap;
 	uint32_t n_slots; /* power of two, > 2n */
 };
 
@@ -35,7 +37,48 @@ fs_named_index_free(struct fs_named_index *ix)
 	if (!ix)
 		return;
 	free(ix->slots);
+	free(ix->rank);
 	free(ix);
+}
+
+struct name_pos {
+	const char *name;
+	uint32_t pos;
+};
+
+static int
+by_name(const void *x, const void *y)
+{
+	const struct name_pos *a = x, *b = y;
+	int c = a->name == b->name ? 0 : strcmp(a->name, b->name);
+	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static void
+rank_names(struct fs_named_index *ix, const struct fs_cluster *const *clusters,
+	   uint32_t n)
+{
+	if (n > ix->rank_cap) {
+		free(ix->rank);
+		ix->rank = fs_xmalloc(n * sizeof *ix->rank);
+		ix->rank_cap = n;
+	}
+	struct name_pos *v = fs_xmalloc((n ? n : 1) * sizeof *v);
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = (struct name_pos){clusters[i]->name, i};
+	qsort(v, n, sizeof *v, by_name);
+	for (uint32_t i = 0, r = 0; i < n; i++) {
+		if (i && strcmp(v[i - 1].name, v[i].name) != 0)
+			r = i;
+		ix->rank[v[i].pos] = r;
+	}
+	free(v);
+}
+
+const uint32_t *
+fs_named_ranks(const struct fs_named_index *ix)
+{
+	return ix->valid ? ix->rank : NULL;
 }
 
 void
@@ -67,6 +110,7 @@ fs_named_index_sync(struct fs_named_index *ix,
 		else
 			ix->slots[j] = i + 1;
 	}
+	rank_names(ix, clusters, n);
 	ix->clusters = clusters;
 	ix->n = n;
 	ix->sum = sum;

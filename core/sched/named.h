@@ -1,7 +1,9 @@
 /*
  * sched/named.h - where the clusters a binding names (clusterNames) sit
- * in the clusters[] array of a cycle, without walking the fleet: a hash
- * of name pointer -> position, rebuilt only when the array changes.
+ * in the clusters[] array of a cycle, without walking the fleet (a hash
+ * of name pointer -> position), and the rank of every name in byte order
+ * (so the cluster order sorts by one integer instead of the names); both
+ * rebuilt only when the array changes.
  *
  * The caller detects changes with fs_named_sum(), folded into a loop it
  * makes over the clusters anyway: equal sums mean the same views with the
@@ -35,6 +37,11 @@ fs_named_sum(const struct fs_cluster *c, uint32_t pos)
 void fs_named_index_sync(struct fs_named_index *ix,
 			 const struct fs_cluster *const *clusters, uint32_t n,
 			 uint64_t sum);
+
+/* Per position of the synced array: the rank of the cluster's name in
+ * byte order (strcmp), equal names sharing a rank. Borrowed until the
+ * next sync; NULL before the first. */
+const uint32_t *fs_named_ranks(const struct fs_named_index *ix);
 
 /* false when the last sync found two clusters of one name (positions
  * would then miss one of them) */

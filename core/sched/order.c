@@ -61,9 +61,11 @@ struct order_key {
 #define SCORE_CAP (INT64_C(1) << 53)
 #define AVAIL_CAP (INT64_C(1) << 33)
 
+/* rank: the name's rank among the fleet's names (fs_named_ranks), or
+ * NULL to key on the name's first 16 bytes */
 static void
 order_key_make(struct order_key *k, const struct fs_candidate *c,
-	       uint32_t tier, uint32_t pos)
+	       uint32_t tier, uint32_t pos, const uint32_t *rank)
 {
 	int64_t score = c->score;
 	if (score >= SCORE_CAP)
@@ -73,13 +75,20 @@ order_key_make(struct order_key *k, const struct fs_candidate *c,
 	int64_t avail = fs_order_available(c);
 	if (avail >= AVAIL_CAP)
 		avail = AVAIL_CAP - 1;
-	struct fs_namekey nk = fs_namekey_make(c->cluster->name);
 	k->w[0] = (uint64_t)(tier > 1023 ? 1023 : tier) << 54 |
 		  (uint64_t)(SCORE_CAP - 1 - score);
 	k->w[1] = (uint64_t)(AVAIL_CAP - 1 - avail);
-	k->w[2] = nk.hi;
-	k->w[3] = nk.lo;
-	k->name = nk.name;
+	if (rank) {
+		/* equal ranks are equal names: the position decides */
+		k->w[2] = rank[pos];
+		k->w[3] = 0;
+		k->name = c->cluster->name;
+	} else {
+		struct fs_namekey nk = fs_namekey_make(c->cluster->name);
+		k->w[2] = nk.hi;
+		k->w[3] = nk.lo;
+		k->name = nk.name;
+	}
 	k->pos = pos;
 	k->tier = tier;
 }
@@ -160,6 +169,15 @@ fs_order_candidates(struct fs_candidate *cands, uint32_t n,
 		    const struct fs_affinity_term *term, uint32_t *tiers_out,
 		    struct fs_arena *scratch)
 {
+	fs_order_candidates_ranked(cands, n, term, tiers_out, NULL, scratch);
+}
+
+void
+fs_order_candidates_ranked(struct fs_candidate *cands, uint32_t n,
+			   const struct fs_affinity_term *term,
+			   uint32_t *tiers_out, const uint32_t *rank,
+			   struct fs_arena *scratch)
+{
 	if (n == 0)
 		return;
 	struct order_key *keys = FS_ARENA_NEW(scratch, struct order_key, n);
@@ -167,7 +185,8 @@ fs_order_candidates(struct fs_candidate *cands, uint32_t n,
 	uint32_t *idx = FS_ARENA_NEW(scratch, uint32_t, 2 * n);
 	for (uint32_t i = 0; i < n; i++) {
 		order_key_make(&keys[i], &cands[i],
-			       term ? fs_order_overflow(term, cands[i].cluster) : 0, i);
+			       term ? fs_order_overflow(term, cands[i].cluster) : 0, i,
+			       rank);
 		copy[i] = cands[i];
 		idx[i] = i;
 	}

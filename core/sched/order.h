@@ -57,6 +57,15 @@ void fs_order_candidates(struct fs_candidate *cands, uint32_t n,
 			 const struct fs_affinity_term *term,
 			 uint32_t *tiers_out, struct fs_arena *scratch);
 
+/* The same with the rank of every candidate's name among all names
+ * (rank[i] for cands[i], e.g. from sched/named.h: equal names, equal
+ * ranks; strcmp order otherwise): the names sort as one small integer, a
+ * pass per varying byte of the rank instead of per varying byte of the
+ * names' first 16 bytes. rank NULL is fs_order_candidates. */
+void fs_order_candidates_ranked(struct fs_candidate *cands, uint32_t n,
+				const struct fs_affinity_term *term,
+				uint32_t *tiers_out, const uint32_t *rank,
+				struct fs_arena *scratch);
 /* The comparison behind fs_order_candidates for two candidates with known
  * tiers: < 0 when a goes first. */
 int fs_order_compare(const struct fs_candidate *a, uint32_t tier_a,

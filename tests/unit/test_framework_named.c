@@ -14,6 +14,8 @@
 
 #include "lib/plugin_harness.h"
 #include "sched/framework.h"
+#include "sched/named.h"
+#include "sched/order.h"
 #include "util/intern.h"
 
 #define N 40
@@ -200,6 +202,51 @@ test_index_follows_the_fleet(void **state)
 	fs_profile_free(p);
 }
 
+/* ordering by name rank gives the order of the names themselves, also for
+ * names sharing 16+ bytes and for two clusters of one name */
+static void
+test_ranked_order_equals_names(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+		"cluster-region-a-00002", "cluster-region-a-00001", "b", "a",
+		"cluster-region-a-00001", "zz", "cluster-region-a-0000", "a0", "",
+		"cluster-region-b-00001"};
+	enum { M = sizeof names / sizeof *names };
+	struct fs_cluster cs[M];
+	const struct fs_cluster *ptr[M];
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < M; i++) {
+		cs[i] = (struct fs_cluster){.struct_size = sizeof cs[i], .index = i,
+					    .name = I(names[i])};
+		ptr[i] = &cs[i];
+		sum += fs_named_sum(&cs[i], i);
+	}
+	struct fs_named_index *ix = fs_named_index_new();
+	fs_named_index_sync(ix, ptr, M, sum);
+	const uint32_t *rank = fs_named_ranks(ix);
+	assert_non_null(rank);
+	for (int round = 0; round < 3; round++) {
+		struct fs_candidate a[M], b[M];
+		uint32_t r[M];
+		for (uint32_t i = 0; i < M; i++) {
+			/* a few equal scores and rooms so names decide often */
+			a[i] = (struct fs_candidate){.cluster = &cs[i],
+						     .score = (int64_t)((i * 7 + round) % 3),
+						     .available = (int32_t)(i % 2)};
+			b[i] = a[i];
+			r[i] = rank[i];
+		}
+		struct fs_arena scratch = FS_ARENA_INIT;
+		fs_order_candidates(a, M, NULL, NULL, &scratch);
+		fs_order_candidates_ranked(b, M, NULL, NULL, r, &scratch);
+		for (uint32_t i = 0; i < M; i++)
+			assert_ptr_equal(a[i].cluster, b[i].cluster);
+		fs_arena_release(&scratch);
+	}
+	fs_named_index_free(ix);
+}
+
 int
 main(void)
 {
@@ -207,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_named_success_same_result),
 		cmocka_unit_test(test_named_failure_same_diagnosis),
 		cmocka_unit_test(test_index_follows_the_fleet),
+		cmocka_unit_test(test_ranked_order_equals_names),
 	};
 	int rc = cmocka_run_group_tests_name("framework_named", tests, NULL, NULL);
 	ph_retire_all();
