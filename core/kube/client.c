@@ -162,6 +162,14 @@ fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
 	ex->insecure = c->insecure;
 }
 
+uint32_t
+fs_kube_http_flags(const struct fs_kube_client *c)
+{
+	/* HTTP/2 is negotiated over TLS only; asking for it on http:// would
+	 * make requests wait for a busy HTTP/1.1 connection (PIPEWAIT) */
+	return strncmp(c->server, "https://", 8) ? 0 : FS_HTTP_H2;
+}
+
 void
 fs_kube_client_share_with_plugins(const struct fs_kube_client *c)
 {
@@ -451,7 +459,7 @@ call_send(struct fs_kube_call *call)
 		.body = call->body,
 		.body_len = call->body ? strlen(call->body) : 0,
 		.timeout_ms = c->timeout_ms,
-		.flags = FS_HTTP_H2,
+		.flags = fs_kube_http_flags(c),
 	};
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);

@@ -56,5 +56,6 @@ void fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex);
 void fs_kube_escape(struct fs_buf *b, const char *s); /* percent-encode */
 uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt);
 void fs_kube_call_fail_later(void *ud);
+uint32_t fs_kube_http_flags(const struct fs_kube_client *c); /* FS_HTTP_H2 on https */
 
 #endif

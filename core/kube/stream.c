@@ -232,7 +232,7 @@ fs_kube_watch(struct fs_kube_client *c,
 		.url = url.data,
 		.headers = headers,
 		.timeout_ms = 0, /* never on a watch */
-		.flags = FS_HTTP_H2,
+		.flags = fs_kube_http_flags(c),
 	};
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);

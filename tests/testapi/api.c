@@ -142,8 +142,21 @@ static void
 watch_deliver(void *ud, const struct ta_event *ev)
 {
 	struct ta_watch *w = ud;
-	if (ev->res == w->res && watch_matches(w, ev->obj))
-		watch_send(w, ev_names[ev->type], ev->obj);
+	if (ev->res != w->res)
+		return;
+	bool now = watch_matches(w, ev->obj);
+	if (ev->type != TA_MODIFIED || !ev->prev) {
+		if (now)
+			watch_send(w, ev_names[ev->type], ev->obj);
+		return;
+	}
+	/* as the real server does: an object that starts or stops matching
+	 * the watch's selectors is ADDED or DELETED for that watch */
+	bool before = watch_matches(w, ev->prev);
+	if (now)
+		watch_send(w, before ? "MODIFIED" : "ADDED", ev->obj);
+	else if (before)
+		watch_send(w, "DELETED", ev->obj);
 }
 
 static void

@@ -85,8 +85,10 @@ resource_free(struct ta_resource *r)
 void
 ta_store_release(struct ta_store *s)
 {
-	for (size_t i = 0; i < s->log_n; i++)
+	for (size_t i = 0; i < s->log_n; i++) {
 		cJSON_Delete(s->log[(s->log_head + i) % s->window].obj);
+		cJSON_Delete(s->log[(s->log_head + i) % s->window].prev);
+	}
 	free(s->log);
 	for (size_t i = 0; i < s->n_res; i++)
 		resource_free(s->res[i]);
@@ -230,13 +232,14 @@ ta_store_get(struct ta_resource *r, const char *ns,
 
 static void
 store_log(struct ta_store *s, struct ta_resource *r,
-	  enum ta_ev_type type, const cJSON *obj)
+	  enum ta_ev_type type, const cJSON *obj, cJSON *prev)
 {
-	struct ta_event ev = {r, type, cJSON_Duplicate(obj, true), s->rv};
+	struct ta_event ev = {r, type, cJSON_Duplicate(obj, true), prev, s->rv};
 	if (s->log_n == s->window) {
 		struct ta_event *old = &s->log[s->log_head];
 		s->compacted_rv = old->rv;
 		cJSON_Delete(old->obj);
+		cJSON_Delete(old->prev);
 		s->log_head = (s->log_head + 1) % s->window;
 		s->log_n--;
 	}
@@ -406,7 +409,7 @@ ta_store_create(struct ta_store *s, struct ta_resource *r,
 	s->rv++;
 	set_rv(obj, s->rv);
 	store_insert(r, ns, name, obj, s->rv);
-	store_log(s, r, TA_ADDED, obj);
+	store_log(s, r, TA_ADDED, obj, NULL);
 	return obj;
 fail:
 	cJSON_Delete(obj);
@@ -438,7 +441,7 @@ store_finish_delete(struct ta_store *s,
 {
 	s->rv++;
 	set_rv(o->obj, s->rv);
-	store_log(s, r, TA_DELETED, o->obj);
+	store_log(s, r, TA_DELETED, o->obj, NULL);
 	*gone = o->obj;
 	o->obj = NULL;
 	store_remove(r, o);
@@ -522,7 +525,7 @@ ta_store_update(struct ta_store *s, struct ta_resource *r,
 		cJSON_Delete(next);
 		return o->obj;
 	}
-	cJSON_Delete(o->obj);
+	cJSON *prev = o->obj; /* kept for watches with selectors */
 	o->obj = next;
 	cJSON *nmd = cJSON_GetObjectItemCaseSensitive(next, "metadata");
 	if (md_str(nmd, "deletionTimestamp") && !has_finalizers(nmd)) {
@@ -531,12 +534,13 @@ ta_store_update(struct ta_store *s, struct ta_resource *r,
 		/* the caller gets the final state; it stays valid in the log */
 		cJSON *last = s->log[(s->log_head + s->log_n - 1) % s->window].obj;
 		cJSON_Delete(gone);
+		cJSON_Delete(prev);
 		return last;
 	}
 	s->rv++;
 	o->rv = s->rv;
 	set_rv(next, s->rv);
-	store_log(s, r, TA_MODIFIED, next);
+	store_log(s, r, TA_MODIFIED, next, prev);
 	return next;
 fail:
 	cJSON_Delete(obj);
@@ -578,7 +582,7 @@ ta_store_delete(struct ta_store *s, struct ta_resource *r,
 			s->rv++;
 			o->rv = s->rv;
 			set_rv(o->obj, s->rv);
-			store_log(s, r, TA_MODIFIED, o->obj);
+			store_log(s, r, TA_MODIFIED, o->obj, NULL);
 		}
 		return o->obj;
 	}
@@ -603,8 +607,10 @@ ta_store_wipe(struct ta_store *s)
 void
 ta_store_compact(struct ta_store *s)
 {
-	for (size_t i = 0; i < s->log_n; i++)
+	for (size_t i = 0; i < s->log_n; i++) {
 		cJSON_Delete(s->log[(s->log_head + i) % s->window].obj);
+		cJSON_Delete(s->log[(s->log_head + i) % s->window].prev);
+	}
 	s->log_head = s->log_n = 0;
 	s->rv++; /* a fresh version that no watcher can have seen */
 	s->compacted_rv = s->rv;

@@ -40,7 +40,8 @@ enum ta_ev_type { TA_ADDED, TA_MODIFIED, TA_DELETED };
 struct ta_event {
 	struct ta_resource *res;
 	enum ta_ev_type type;
-	cJSON *obj; /* snapshot */
+	cJSON *obj;  /* snapshot */
+	cJSON *prev; /* MODIFIED: the state before, NULL when unknown */
 	uint64_t rv;
 };
 

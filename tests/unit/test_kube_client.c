@@ -331,11 +331,22 @@ on_end(void *ud, enum fs_code code, const char *error)
 }
 
 static void
+wake(void *ud)
+{
+	(void)ud; /* only makes ev_run return so the guard is checked */
+}
+
+static void
 spin_until(const int *counter, int want, const bool *flag)
 {
 	int64_t deadline = fs_now_ms() + 20000; /* a hang guard, not a timing check */
+	struct fs_timer *t = fs_timer_start(100, 100, wake, NULL);
 	while ((counter ? *counter < want : !*flag) && fs_now_ms() < deadline)
 		ev_run(fs_loop(), EVRUN_ONCE);
+	fs_timer_stop(t);
+	if (counter ? *counter < want : !*flag)
+		fail_msg("waited 20 s for an event that did not come (have %d, want %d)",
+			 counter ? *counter : 0, want);
 }
 
 static void
@@ -383,6 +394,34 @@ test_watch_stream(void **state)
 	assert_int_equal(h.added, 3); /* no rv: the current state first */
 	fs_kube_stream_stop(live);
 	assert_false(h.ended);
+}
+
+static void
+test_watch_selector_transitions(void **state)
+{
+	struct fixture *f = *state;
+	struct watch_log l = {0};
+	struct fs_kube_watch_opts wo = {.label_selector = "app=demo"};
+	struct fs_kube_stream *s = fs_kube_watch(f->c, &cm_res, NULL, &wo, on_ev, on_end, &l);
+	assert_int_equal(create_cm(f, "sel", NULL), FS_OK);
+	spin_until(&l.added, 1, NULL);
+	/* relabelled out of the selector: DELETED for this watch */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &cm_res, NULL, "sel", FS_KUBE_MERGE_PATCH,
+						    "{\"metadata\":{\"labels\":{\"app\":\"x\"}}}",
+						    0, NULL, NULL), NULL, NULL), FS_OK);
+	spin_until(&l.deleted, 1, NULL);
+	/* changes outside the selector are not seen; back in: ADDED */
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &cm_res, NULL, "sel", FS_KUBE_MERGE_PATCH,
+						    "{\"data\":{\"k\":\"hidden\"}}", 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	assert_int_equal(fs_kube_wait(fs_kube_patch(f->c, &cm_res, NULL, "sel", FS_KUBE_MERGE_PATCH,
+						    "{\"metadata\":{\"labels\":{\"app\":\"demo\"}}}",
+						    0, NULL, NULL), NULL, NULL), FS_OK);
+	spin_until(&l.added, 2, NULL);
+	assert_int_equal(l.added, 2);
+	assert_int_equal(l.deleted, 1);
+	assert_int_equal(l.modified, 0);
+	fs_kube_stream_stop(s);
 }
 
 struct done_rec {
@@ -539,6 +578,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pagination_and_selectors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_selector_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fencing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_client_cert, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(test_token_rotation, setup_token, teardown),

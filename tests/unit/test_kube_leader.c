@@ -95,11 +95,21 @@ teardown(void **state)
 }
 
 static void
+wake(void *ud)
+{
+	(void)ud; /* only makes ev_run return so the guard is checked */
+}
+
+static void
 spin_until(const int *v, int want)
 {
 	int64_t deadline = fs_now_ms() + 20000; /* hang guard only */
+	struct fs_timer *t = fs_timer_start(100, 100, wake, NULL);
 	while (*v < want && fs_now_ms() < deadline)
 		ev_run(fs_loop(), EVRUN_ONCE);
+	fs_timer_stop(t);
+	if (*v < want)
+		fail_msg("waited 20 s for a leadership change that did not come");
 }
 
 static void
