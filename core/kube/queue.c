@@ -89,12 +89,34 @@ qfind(const struct fs_kube_queue *q, const char *key)
 	return NULL;
 }
 
+static void
+qgrow(struct fs_kube_queue *q)
+{
+	size_t n = q->n_slots * 4;
+	struct qkey **slots = fs_xcalloc(n, sizeof(*slots));
+	for (size_t i = 0; i < q->n_slots; i++) {
+		struct qkey *k = q->slots[i];
+		while (k) {
+			struct qkey *next = k->hnext;
+			size_t s = qhash(k->key) % n;
+			k->hnext = slots[s];
+			slots[s] = k;
+			k = next;
+		}
+	}
+	free(q->slots);
+	q->slots = slots;
+	q->n_slots = n;
+}
+
 static struct qkey *
 qget(struct fs_kube_queue *q, const char *key)
 {
 	struct qkey *k = qfind(q, key);
 	if (k)
 		return k;
+	if (q->n_keys >= q->n_slots)
+		qgrow(q);
 	k = fs_xcalloc(1, sizeof(*k));
 	k->key = fs_xstrdup(key);
 	k->q = q;

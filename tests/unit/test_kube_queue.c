@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -109,6 +110,29 @@ test_delayed_add_fires(void **state)
 	fs_kube_queue_free(q);
 }
 
+static void
+test_many_keys(void **state)
+{
+	(void)state;
+	struct fs_kube_queue *q = fs_kube_queue_new(NULL);
+	char key[32];
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 5000; i++) {
+			snprintf(key, sizeof(key), "ns/obj-%d", i);
+			fs_kube_queue_add(q, key); /* the second round: all dups */
+		}
+	}
+	assert_int_equal(fs_kube_queue_len(q), 5000);
+	for (int i = 0; i < 5000; i++) {
+		const char *k = fs_kube_queue_get(q);
+		snprintf(key, sizeof(key), "ns/obj-%d", i);
+		assert_string_equal(k, key); /* first in, first out */
+		fs_kube_queue_done(q, key);
+	}
+	assert_null(fs_kube_queue_get(q));
+	fs_kube_queue_free(q);
+}
+
 int
 main(void)
 {
@@ -117,6 +141,7 @@ main(void)
 		cmocka_unit_test(test_processing_is_exclusive),
 		cmocka_unit_test(test_backoff_doubles_and_caps),
 		cmocka_unit_test(test_delayed_add_fires),
+		cmocka_unit_test(test_many_keys),
 	};
 	return cmocka_run_group_tests_name("kube_queue", tests, NULL, NULL);
 }
