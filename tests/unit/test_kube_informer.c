@@ -57,8 +57,7 @@ static void on_add(void *ud, const cJSON *obj) { record(ud, 'A', obj); }
 static void
 on_update(void *ud, const cJSON *old, const cJSON *obj)
 {
-	(void)old;
-	record(ud, 'U', obj);
+	record(ud, old == obj ? 'R' : 'U', obj); /* R: a resync */
 }
 static void on_delete(void *ud, const cJSON *obj) { record(ud, 'D', obj); }
 static void on_synced(void *ud) { ((struct fixture *)ud)->synced++; }
@@ -316,6 +315,33 @@ test_restart_losing_state(void **state)
 	free(p); free(q); free(r);
 }
 
+static void
+test_resync(void **state)
+{
+	struct fixture *f = *state;
+	char *a = put_cm(f, "a", "1");
+	char *b = put_cm(f, "b", "1");
+	struct fs_kube_informer_opts o = {.res = &cm_res, .resync_ms = 30};
+	struct fs_kube_handlers h = {on_add, on_update, on_delete, on_synced};
+	f->inf = fs_kube_informer_new(f->reader, &o, &h, f);
+	fs_kube_informer_start(f->inf);
+	spin_events(f, 2 + 4); /* two adds, then two resync rounds at least */
+	assert_int_equal(f->seen[0].type, 'A');
+	assert_int_equal(f->seen[1].type, 'A');
+	int resyncs = 0;
+	for (int i = 2; i < f->n_seen; i++) {
+		assert_int_equal(f->seen[i].type, 'R');
+		assert_true(!strcmp(f->seen[i].rv, a) || !strcmp(f->seen[i].rv, b));
+		resyncs++;
+	}
+	assert_true(resyncs >= 4);
+	struct fs_kube_informer_stats st;
+	fs_kube_informer_stats(f->inf, &st);
+	assert_int_equal(st.lists, 1); /* a resync reads the cache, not the server */
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -324,6 +350,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_survives_drops_and_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone_relists_with_deletes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_losing_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resync, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("kube_informer", tests, NULL, NULL);
 }
