@@ -57,5 +57,10 @@ void fs_kube_escape(struct fs_buf *b, const char *s); /* percent-encode */
 uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt);
 void fs_kube_call_fail_later(void *ud);
 uint32_t fs_kube_http_flags(const struct fs_kube_client *c); /* FS_HTTP_H2 on https */
+/* start a call: takes path and body (free(3)), copies the rest */
+struct fs_kube_call *fs_kube_call_start(struct fs_kube_client *c, const char *method,
+					char *path, const char *query, char *body,
+					const char *content_type, uint32_t flags,
+					fs_kube_done_fn done, void *ud);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * testapi/api.c - Kubernetes REST verbs and watches over the store (see
- * api.h).
+ * testapi/api.c - Kubernetes REST verbs over the store: routing, get,
+ * list, create, update, patch, delete (see api.h; watches are in
+ * watch.c).
  */
 #include "api.h"
 
@@ -10,26 +11,6 @@
 
 #include "patch.h"
 #include "select.h"
-
-struct ta_watch {
-	struct ta_api *api;
-	struct ta_conn *conn;
-	struct ta_resource *res;
-	char *ns;      /* NULL: every namespace */
-	char *version; /* served version (apiVersion of the events) */
-	struct ta_selector *lsel, *fsel;
-	bool bookmarks;
-	ev_timer timeout, bookmark;
-	struct ta_watch *prev, *next;
-};
-
-struct ta_route {
-	struct ta_resource *res;
-	char *group, *version;
-	char *ns;   /* NULL when not in the path */
-	char *name; /* NULL for the collection */
-	char *sub;  /* "status" or NULL */
-};
 
 void
 ta_api_json(struct ta_conn *c, int status, const cJSON *v)
@@ -62,8 +43,8 @@ gv_string(const struct ta_resource *r, const char *version,
 }
 
 /* set apiVersion and kind for the version the client asked for */
-static void
-stamp(cJSON *obj, const struct ta_resource *r, const char *version)
+void
+ta_api_stamp(cJSON *obj, const struct ta_resource *r, const char *version)
 {
 	char gv[256];
 	gv_string(r, version, gv, sizeof(gv));
@@ -77,236 +58,8 @@ static void
 reply_obj(struct ta_conn *c, int status, const cJSON *obj,
 	  const struct ta_resource *r, const char *version)
 {
-	stamp((cJSON *)obj, r, version);
+	ta_api_stamp((cJSON *)obj, r, version);
 	ta_api_json(c, status, obj);
-}
-
-/* ---------------------------------------------------------------- watches */
-
-static void
-watch_free(struct ta_watch *w)
-{
-	struct ev_loop *loop = EV_DEFAULT;
-	ev_timer_stop(loop, &w->timeout);
-	ev_timer_stop(loop, &w->bookmark);
-	if (w->prev)
-		w->prev->next = w->next;
-	else
-		w->api->watches = w->next;
-	if (w->next)
-		w->next->prev = w->prev;
-	ta_selector_free(w->lsel);
-	ta_selector_free(w->fsel);
-	free(w->ns);
-	free(w->version);
-	free(w);
-}
-
-static void
-watch_gone(void *ud)
-{
-	watch_free(ud);
-}
-
-static void
-watch_send(struct ta_watch *w, const char *type, cJSON *obj)
-{
-	stamp(obj, w->res, w->version);
-	cJSON *ev = cJSON_CreateObject();
-	cJSON_AddStringToObject(ev, "type", type);
-	cJSON_AddItemReferenceToObject(ev, "object", obj);
-	char *s = cJSON_PrintUnformatted(ev);
-	size_t n = strlen(s);
-	s = realloc(s, n + 2);
-	s[n] = '\n';
-	ta_stream_send(w->conn, s, n + 1);
-	free(s);
-	cJSON_Delete(ev);
-}
-
-static bool
-watch_matches(const struct ta_watch *w, const cJSON *obj)
-{
-	if (w->ns) {
-		const cJSON *ns = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
-		if (!cJSON_IsString(ns) || strcmp(ns->valuestring, w->ns))
-			return false;
-	}
-	return ta_selector_matches(w->lsel, obj) && ta_selector_matches(w->fsel, obj);
-}
-
-static const char *const ev_names[] = {"ADDED", "MODIFIED", "DELETED"};
-
-static void
-watch_deliver(void *ud, const struct ta_event *ev)
-{
-	struct ta_watch *w = ud;
-	if (ev->res != w->res)
-		return;
-	bool now = watch_matches(w, ev->obj);
-	if (ev->type != TA_MODIFIED || !ev->prev) {
-		if (now)
-			watch_send(w, ev_names[ev->type], ev->obj);
-		return;
-	}
-	/* as the real server does: an object that starts or stops matching
-	 * the watch's selectors is ADDED or DELETED for that watch */
-	bool before = watch_matches(w, ev->prev);
-	if (now)
-		watch_send(w, before ? "MODIFIED" : "ADDED", ev->obj);
-	else if (before)
-		watch_send(w, "DELETED", ev->obj);
-}
-
-static void
-api_on_event(void *ud, const struct ta_event *ev)
-{
-	struct ta_api *a = ud;
-	for (struct ta_watch *w = a->watches; w; w = w->next)
-		watch_deliver(w, ev);
-}
-
-static void
-watch_bookmark(struct ta_watch *w)
-{
-	cJSON *obj = cJSON_CreateObject();
-	cJSON *md = cJSON_AddObjectToObject(obj, "metadata");
-	char rv[32];
-	snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->api->store.rv);
-	cJSON_AddStringToObject(md, "resourceVersion", rv);
-	watch_send(w, "BOOKMARK", obj);
-	cJSON_Delete(obj);
-}
-
-void
-ta_api_bookmark_all(struct ta_api *a)
-{
-	for (struct ta_watch *w = a->watches; w; w = w->next)
-		if (w->bookmarks)
-			watch_bookmark(w);
-}
-
-size_t
-ta_api_watch_count(const struct ta_api *a)
-{
-	size_t n = 0;
-	for (const struct ta_watch *w = a->watches; w; w = w->next)
-		n++;
-	return n;
-}
-
-void
-ta_api_drop_watches(struct ta_api *a)
-{
-	while (a->watches)
-		ta_conn_abort(a->watches->conn); /* its gone callback unlinks it */
-}
-
-static void
-watch_on_bookmark(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	(void)loop;
-	(void)revents;
-	watch_bookmark(t->data);
-}
-
-static void
-watch_on_timeout(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	(void)loop;
-	(void)revents;
-	struct ta_watch *w = t->data;
-	ta_stream_end(w->conn);
-	watch_free(w);
-}
-
-static void
-send_gone(struct ta_conn *c, const char *why)
-{
-	struct ta_err e = {0};
-	ta_err_set(&e, 410, "Expired", "%s", why);
-	cJSON *ev = cJSON_CreateObject();
-	cJSON_AddStringToObject(ev, "type", "ERROR");
-	cJSON_AddItemToObject(ev, "object", ta_err_status(&e, NULL, NULL));
-	char *s = cJSON_PrintUnformatted(ev);
-	ta_stream_begin(c, "application/json", NULL, NULL);
-	ta_stream_send(c, s, strlen(s));
-	ta_stream_send(c, "\n", 1);
-	ta_stream_end(c);
-	free(s);
-	cJSON_Delete(ev);
-}
-
-static void
-do_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-	 struct ta_route *rt, struct ta_selector *lsel,
-	 struct ta_selector *fsel)
-{
-	char *rvs = ta_query_get(req->query, "resourceVersion");
-	char *bm = ta_query_get(req->query, "allowWatchBookmarks");
-	char *to = ta_query_get(req->query, "timeoutSeconds");
-	uint64_t from = 0;
-	bool any = !rvs || !rvs[0] || !strcmp(rvs, "0");
-	if (!any) {
-		char *end;
-		from = strtoull(rvs, &end, 10);
-		if (*end) {
-			struct ta_err e = {0};
-			ta_err_set(&e, 400, "BadRequest",
-				   "resourceVersion: Invalid value: \"%s\": must be an integer", rvs);
-			ta_api_error(c, &e, NULL, NULL);
-			ta_selector_free(lsel);
-			ta_selector_free(fsel);
-			goto out;
-		}
-	}
-	if (!any && from < a->store.compacted_rv) {
-		char why[128];
-		snprintf(why, sizeof(why), "too old resource version: %llu (%llu)",
-			 (unsigned long long)from,
-			 (unsigned long long)a->store.compacted_rv);
-		send_gone(c, why);
-		ta_selector_free(lsel);
-		ta_selector_free(fsel);
-		goto out;
-	}
-	struct ta_watch *w = fs_xcalloc(1, sizeof(*w));
-	w->api = a;
-	w->conn = c;
-	w->res = rt->res;
-	w->ns = rt->ns ? fs_xstrdup(rt->ns) : NULL;
-	w->version = fs_xstrdup(rt->version);
-	w->lsel = lsel;
-	w->fsel = fsel;
-	w->bookmarks = bm && (!strcmp(bm, "true") || !strcmp(bm, "1"));
-	ev_timer_init(&w->timeout, watch_on_timeout, 0., 0.);
-	ev_timer_init(&w->bookmark, watch_on_bookmark, a->bookmark_interval,
-		      a->bookmark_interval);
-	w->timeout.data = w->bookmark.data = w;
-	ta_stream_begin(c, "application/json", watch_gone, w);
-	if (any) {
-		for (size_t i = 0; i < rt->res->n; i++)
-			if (watch_matches(w, rt->res->objs[i]->obj))
-				watch_send(w, "ADDED", rt->res->objs[i]->obj);
-	} else {
-		ta_store_since(&a->store, from, watch_deliver, w);
-	}
-	w->next = a->watches;
-	if (a->watches)
-		a->watches->prev = w;
-	a->watches = w;
-	long secs = to ? strtol(to, NULL, 10) : 0;
-	if (secs > 0) {
-		ev_timer_set(&w->timeout, (double)secs, 0.);
-		ev_timer_start(EV_DEFAULT, &w->timeout);
-	}
-	if (w->bookmarks && a->bookmark_interval > 0)
-		ev_timer_start(EV_DEFAULT, &w->bookmark);
-out:
-	free(rvs);
-	free(bm);
-	free(to);
 }
 
 /* ---------------------------------------------------------------- list */
@@ -394,7 +147,7 @@ do_list(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 			remaining++;
 			continue;
 		}
-		stamp(o->obj, r, rt->version);
+		ta_api_stamp(o->obj, r, rt->version);
 		cJSON_AddItemToArray(items, cJSON_Duplicate(o->obj, true));
 		last = o;
 		count++;
@@ -580,7 +333,7 @@ do_collection(struct ta_api *a, struct ta_conn *c,
 			ta_api_error(c, &e, NULL, NULL);
 			ta_selector_free(lsel);
 		} else if (watch && (!strcmp(watch, "true") || !strcmp(watch, "1"))) {
-			do_watch(a, c, req, rt, lsel, fsel);
+			ta_api_watch(a, c, req, rt, lsel, fsel);
 		} else {
 			do_list(a, c, req, rt, lsel, fsel);
 		}
@@ -753,7 +506,7 @@ ta_api_init(struct ta_api *a, size_t window)
 {
 	memset(a, 0, sizeof(*a));
 	ta_store_init(&a->store, window);
-	a->store.on_event = api_on_event;
+	a->store.on_event = ta_api_on_event;
 	a->store.on_event_ud = a;
 	a->writes = cJSON_CreateArray();
 	a->bookmark_interval = 5.0;
@@ -762,8 +515,7 @@ ta_api_init(struct ta_api *a, size_t window)
 void
 ta_api_release(struct ta_api *a)
 {
-	while (a->watches)
-		watch_free(a->watches);
+	ta_api_watches_release(a);
 	ta_store_release(&a->store);
 	cJSON_Delete(a->writes);
 	free(a->token);

@@ -48,6 +48,28 @@ void ta_api_error(struct ta_conn *c, const struct ta_err *e,
 		  const struct ta_resource *r, const char *name);
 void ta_api_json(struct ta_conn *c, int status, const cJSON *v);
 
+/* a parsed resource path */
+struct ta_route {
+	struct ta_resource *res;
+	char *group, *version;
+	char *ns;   /* NULL when not in the path */
+	char *name; /* NULL for the collection */
+	char *sub;  /* "status" or NULL */
+};
+
+/* set apiVersion/kind for the version the client asked for */
+void ta_api_stamp(cJSON *obj, const struct ta_resource *r, const char *version);
+
+/* watch.c: start a watch (takes the selectors) */
+struct ta_selector;
+void ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+		  struct ta_route *rt, struct ta_selector *lsel,
+		  struct ta_selector *fsel);
+/* the store's event hook: fan an event out to the watches */
+void ta_api_on_event(void *ud, const struct ta_event *ev);
+/* forget every watch without touching its connection (shutdown) */
+void ta_api_watches_release(struct ta_api *a);
+
 /* discovery.c: true when the path was a discovery document */
 bool ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r);
 /* admin.c: /_testapi/... */

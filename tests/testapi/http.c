@@ -184,54 +184,6 @@ hdr_dup(const char *v, size_t n)
 	return fs_xstrndup(v, n);
 }
 
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static char *
-pct_decode(const char *s, size_t n, bool plus_space)
-{
-	char *out = fs_xmalloc(n + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else if (plus_space && s[i] == '+') {
-			out[o++] = ' ';
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-char *
-ta_query_get(const char *query, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = query;
-	while (p && *p) {
-		const char *end = strchr(p, '&');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n >= kl && !strncmp(p, key, kl) && (n == kl || p[kl] == '='))
-			return n == kl ? fs_xstrdup("")
-				       : pct_decode(p + kl + 1, n - kl - 1, true);
-		p = end ? end + 1 : NULL;
-	}
-	return NULL;
-}
-
 /* decode a chunked body in place; returns bytes consumed from `in` or 0
  * when incomplete, (size_t)-1 when malformed */
 static size_t
@@ -300,7 +252,7 @@ conn_process(struct ta_conn *c)
 	r->method = fs_xstrndup(line, (size_t)(sp1 - line));
 	const char *target = sp1 + 1;
 	const char *q = memchr(target, '?', (size_t)(sp2 - target));
-	r->path = pct_decode(target, (size_t)((q ? q : sp2) - target), false);
+	r->path = ta_pct_decode(target, (size_t)((q ? q : sp2) - target), false);
 	r->query = q ? fs_xstrndup(q + 1, (size_t)(sp2 - q - 1)) : fs_xstrdup("");
 	bool http10 = !strncmp(sp2 + 1, "HTTP/1.0", 8);
 	size_t clen = 0;
@@ -540,33 +492,6 @@ ta_server_free(struct ta_server *s)
 	ta_server_close_all(s);
 	free(s->host);
 	free(s);
-}
-
-const char *
-ta_status_text(int status)
-{
-	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 202: return "Accepted";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 406: return "Not Acceptable";
-	case 409: return "Conflict";
-	case 410: return "Gone";
-	case 413: return "Payload Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Entity";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	default: return "Status";
-	}
 }
 
 void

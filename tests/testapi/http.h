@@ -60,6 +60,8 @@ void ta_stream_send(struct ta_conn *c, const char *data, size_t len);
 void ta_stream_end(struct ta_conn *c);   /* last chunk; keep-alive goes on */
 void ta_conn_abort(struct ta_conn *c);   /* drop the TCP connection now */
 
+/* percent-decode s[0..n) (plus_space: '+' is a space); caller frees */
+char *ta_pct_decode(const char *s, size_t n, bool plus_space);
 /* query parameter `key` decoded into a new string (caller frees), NULL when absent */
 char *ta_query_get(const char *query, const char *key);
 const char *ta_status_text(int status);

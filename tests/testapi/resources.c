@@ -3,9 +3,12 @@
  * built-ins (core v1 Namespaces/Services/ConfigMaps/Secrets/Events,
  * coordination.k8s.io Leases, events.k8s.io Events, Karmada's
  * cluster.karmada.io Clusters, which no CRD defines) and
- * CustomResourceDefinitions read from YAML files.
+ * CustomResourceDefinitions read from YAML files; and the helpers that
+ * make resource types and Status errors (see store.h).
  */
 #include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -183,4 +186,92 @@ ta_load_crds(struct ta_store *s, const char *path, char **err)
 	}
 	free(ents);
 	return ok;
+}
+
+void
+ta_err_set(struct ta_err *e, int code, const char *reason,
+	   const char *fmt, ...)
+{
+	e->code = code;
+	e->reason = reason;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+cJSON *
+ta_err_status(const struct ta_err *e, const struct ta_resource *r,
+	      const char *name)
+{
+	cJSON *st = cJSON_CreateObject();
+	cJSON_AddStringToObject(st, "kind", "Status");
+	cJSON_AddStringToObject(st, "apiVersion", "v1");
+	cJSON_AddItemToObject(st, "metadata", cJSON_CreateObject());
+	cJSON_AddStringToObject(st, "status", "Failure");
+	cJSON_AddStringToObject(st, "message", e->msg);
+	cJSON_AddStringToObject(st, "reason", e->reason);
+	if (r) {
+		cJSON *d = cJSON_AddObjectToObject(st, "details");
+		if (name)
+			cJSON_AddStringToObject(d, "name", name);
+		if (r->group[0])
+			cJSON_AddStringToObject(d, "group", r->group);
+		cJSON_AddStringToObject(d, "kind", r->plural);
+	}
+	cJSON_AddNumberToObject(st, "code", e->code);
+	return st;
+}
+
+struct ta_resource *
+ta_resource_new(const char *group, const char *version,
+		const char *plural, const char *singular,
+		const char *kind, bool namespaced,
+		bool has_status)
+{
+	struct ta_resource *r = fs_xcalloc(1, sizeof(*r));
+	r->group = fs_xstrdup(group);
+	r->plural = fs_xstrdup(plural);
+	r->singular = fs_xstrdup(singular);
+	r->kind = fs_xstrdup(kind);
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_printf(&b, "%sList", kind);
+	r->list_kind = fs_buf_detach(&b);
+	r->namespaced = namespaced;
+	r->has_status = has_status;
+	ta_resource_add_version(r, version);
+	return r;
+}
+
+void
+ta_resource_add_version(struct ta_resource *r, const char *version)
+{
+	r->versions = fs_xrealloc(r->versions, (r->n_versions + 1) * sizeof(char *));
+	r->versions[r->n_versions++] = fs_xstrdup(version);
+}
+
+void
+ta_resource_add_short(struct ta_resource *r, const char *name)
+{
+	r->short_names = fs_xrealloc(r->short_names, (r->n_short + 1) * sizeof(char *));
+	r->short_names[r->n_short++] = fs_xstrdup(name);
+}
+
+bool
+ta_resource_serves(const struct ta_resource *r, const char *version)
+{
+	for (size_t i = 0; i < r->n_versions; i++)
+		if (!strcmp(r->versions[i], version))
+			return true;
+	return false;
+}
+
+const char *
+ta_resource_qname(const struct ta_resource *r, char *buf, size_t n)
+{
+	if (r->group[0])
+		snprintf(buf, n, "%s.%s", r->plural, r->group);
+	else
+		snprintf(buf, n, "%s", r->plural);
+	return buf;
 }

@@ -13,41 +13,6 @@
 #include "util/buf.h"
 
 void
-ta_err_set(struct ta_err *e, int code, const char *reason,
-	   const char *fmt, ...)
-{
-	e->code = code;
-	e->reason = reason;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-}
-
-cJSON *
-ta_err_status(const struct ta_err *e, const struct ta_resource *r,
-	      const char *name)
-{
-	cJSON *st = cJSON_CreateObject();
-	cJSON_AddStringToObject(st, "kind", "Status");
-	cJSON_AddStringToObject(st, "apiVersion", "v1");
-	cJSON_AddItemToObject(st, "metadata", cJSON_CreateObject());
-	cJSON_AddStringToObject(st, "status", "Failure");
-	cJSON_AddStringToObject(st, "message", e->msg);
-	cJSON_AddStringToObject(st, "reason", e->reason);
-	if (r) {
-		cJSON *d = cJSON_AddObjectToObject(st, "details");
-		if (name)
-			cJSON_AddStringToObject(d, "name", name);
-		if (r->group[0])
-			cJSON_AddStringToObject(d, "group", r->group);
-		cJSON_AddStringToObject(d, "kind", r->plural);
-	}
-	cJSON_AddNumberToObject(st, "code", e->code);
-	return st;
-}
-
-void
 ta_store_init(struct ta_store *s, size_t window)
 {
 	memset(s, 0, sizeof(*s));
@@ -96,40 +61,6 @@ ta_store_release(struct ta_store *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct ta_resource *
-ta_resource_new(const char *group, const char *version,
-		const char *plural, const char *singular,
-		const char *kind, bool namespaced,
-		bool has_status)
-{
-	struct ta_resource *r = fs_xcalloc(1, sizeof(*r));
-	r->group = fs_xstrdup(group);
-	r->plural = fs_xstrdup(plural);
-	r->singular = fs_xstrdup(singular);
-	r->kind = fs_xstrdup(kind);
-	struct fs_buf b = FS_BUF_INIT;
-	fs_buf_printf(&b, "%sList", kind);
-	r->list_kind = fs_buf_detach(&b);
-	r->namespaced = namespaced;
-	r->has_status = has_status;
-	ta_resource_add_version(r, version);
-	return r;
-}
-
-void
-ta_resource_add_version(struct ta_resource *r, const char *version)
-{
-	r->versions = fs_xrealloc(r->versions, (r->n_versions + 1) * sizeof(char *));
-	r->versions[r->n_versions++] = fs_xstrdup(version);
-}
-
-void
-ta_resource_add_short(struct ta_resource *r, const char *name)
-{
-	r->short_names = fs_xrealloc(r->short_names, (r->n_short + 1) * sizeof(char *));
-	r->short_names[r->n_short++] = fs_xstrdup(name);
-}
-
 bool
 ta_store_add_resource(struct ta_store *s, struct ta_resource *r)
 {
@@ -145,15 +76,6 @@ ta_store_add_resource(struct ta_store *s, struct ta_resource *r)
 	return true;
 }
 
-bool
-ta_resource_serves(const struct ta_resource *r, const char *version)
-{
-	for (size_t i = 0; i < r->n_versions; i++)
-		if (!strcmp(r->versions[i], version))
-			return true;
-	return false;
-}
-
 struct ta_resource *
 ta_store_find(struct ta_store *s, const char *group,
 	      const char *version, const char *plural)
@@ -165,16 +87,6 @@ ta_store_find(struct ta_store *s, const char *group,
 			return r;
 	}
 	return NULL;
-}
-
-const char *
-ta_resource_qname(const struct ta_resource *r, char *buf, size_t n)
-{
-	if (r->group[0])
-		snprintf(buf, n, "%s.%s", r->plural, r->group);
-	else
-		snprintf(buf, n, "%s", r->plural);
-	return buf;
 }
 
 static int
