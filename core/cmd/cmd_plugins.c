@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd/cmd.h"
+#include "cmd/plugin_dirs.h"
 #include "plugin/loader.h"
 #include "util/buf.h"
 
@@ -76,28 +77,6 @@ describe(const struct fs_loaded_plugin *lp)
 }
 
 /* ------------------------------------------------------------------ list */
-
-/* build/bin/fedstate -> build/plugins; <prefix>/bin -> <prefix>/lib/fedstate/plugins */
-static void
-add_default_dirs(struct fs_registry *reg)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	const char *rel[] = {"/../plugins", "/../lib/fedstate/plugins"};
-	for (size_t i = 0; i < 2; i++) {
-		char dir[PATH_MAX + 32], real[PATH_MAX], err[256];
-		snprintf(dir, sizeof dir, "%s%s", exe, rel[i]);
-		if (realpath(dir, real))
-			fs_registry_add_dir(reg, real, err, sizeof err);
-	}
-}
 
 static int
 cmp_str(const void *a, const void *b)
@@ -425,7 +404,7 @@ fs_cmd_plugins(int argc, char **argv)
 		if (!reg.ndirs)
 			fs_registry_add_env_dirs(&reg);
 		if (!reg.ndirs)
-			add_default_dirs(&reg);
+			fs_cmd_add_default_plugin_dirs(&reg);
 		rc = plugins_list(&reg, json);
 	} else if (!file) {
 		plugins_usage(stderr);
