@@ -1,7 +1,7 @@
 /*
  * kube/client.h - an asynchronous Kubernetes REST client on the host's
  * event loop (core/net: one curl multi handle, pooled keep-alive
- * connections, HTTP/2 where the server offers it).
+ * connections, HTTP/2 where a TLS server offers it).
  *
  * Every call is rate-limited on the client side (token bucket: qps/burst),
  * retried with jittered exponential backoff on connection errors, 429 and
@@ -16,8 +16,12 @@
  * (FS_E_PERM) while the client is fenced, and fencing cancels those in
  * flight, so a controller that lost its lease stops writing at once.
  *
+ * A 401 makes the client re-read a tokenFile once and retry when the
+ * token changed (rotated service-account tokens).
+ *
  * Threading: loop thread only. Callbacks run from the loop, never from
- * inside the call that started the request.
+ * inside the call that started the request. Watch streams are not
+ * rate-limited (one per informer).
  */
 #ifndef FS_KUBE_CLIENT_H
 #define FS_KUBE_CLIENT_H
