@@ -244,6 +244,46 @@ test_kubectl(void **state)
 	assert_non_null(strstr(out, "NotFound"));
 }
 
+static int
+setup_tls(void **state)
+{
+	static const char *const extra[] = {"--tls", NULL};
+	struct ta_proc *p = calloc(1, sizeof(*p));
+	if (!ta_proc_start(p, extra))
+		return -1;
+	*state = p;
+	return 0;
+}
+
+/* kubectl over HTTPS: it verifies our certificate against the generated
+ * CA and authenticates with the generated client certificate */
+static void
+test_kubectl_tls(void **state)
+{
+	struct ta_proc *p = *state;
+	if (!have_kubectl())
+		skip();
+	char out[4096];
+	assert_non_null(strstr(p->base, "https://"));
+	if (kubectl(p, "get namespaces -o name", out, sizeof(out)))
+		fail_msg("kubectl over TLS: %s", out);
+	assert_non_null(strstr(out, "namespace/default"));
+	assert_int_equal(kubectl(p, "create configmap tls-cm --from-literal=a=1", out, sizeof(out)), 0);
+	/* a wrong token instead of the client certificate: the server's 401 */
+	char kc[256], cmd[1024];
+	snprintf(kc, sizeof(kc), "%s/anon.yaml", p->dir);
+	snprintf(cmd, sizeof(cmd), "(grep -v client- %s; echo '    token: wrong') > %s",
+		 p->kubeconfig, kc);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "KUBECONFIG=%s kubectl get configmaps 2>&1", kc);
+	FILE *f = popen(cmd, "r");
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	assert_int_not_equal(pclose(f), 0);
+	if (!strstr(out, "Unauthorized") && !strstr(out, "provide credentials"))
+		fail_msg("kubectl without a client certificate said: %s", out);
+}
+
 int
 main(void)
 {
@@ -252,6 +292,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_status_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_http, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kubectl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kubectl_tls, setup_tls, teardown),
 	};
 	return cmocka_run_group_tests_name("testapi", tests, NULL, NULL);
 }
