@@ -10,6 +10,7 @@
 
 #include "util/buf.h"
 #include "util/doc.h"
+#include "util/keys.h"
 
 struct ctx {
 	const struct fs_docset *ds;
@@ -69,34 +70,6 @@ plugin_name_ok(const char *s)
 	return true;
 }
 
-static void
-check_keys(struct ctx *c, const cJSON *obj, const char *path,
-	   const char *const *known)
-{
-	const cJSON *it;
-	cJSON_ArrayForEach(it, obj)
-	{
-		bool ok = false;
-		for (const char *const *k = known; *k; k++)
-			ok = ok || strcmp(*k, it->string) == 0;
-		if (ok)
-			continue;
-		unsigned line = 0, col = 0;
-		if (!fs_docset_key_pos(c->ds, it, &line, &col))
-			fs_docset_pos(c->ds, it, &line, &col);
-		char p[200];
-		snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", it->string);
-		fs_diags_add(c->d, FS_DIAG_ERROR, c->file, line, col, p,
-			     "unknown field");
-		struct fs_buf h = FS_BUF_INIT;
-		fs_buf_adds(&h, "known fields:");
-		for (const char *const *k = known; *k; k++)
-			fs_buf_printf(&h, " %s", *k);
-		fs_diags_hint(c->d, "%s", h.data);
-		fs_buf_release(&h);
-	}
-}
-
 static char *
 resolve_dir(const char *file, const char *dir)
 {
@@ -149,7 +122,7 @@ load_mw(struct ctx *c, const cJSON *e, size_t i, struct fs_ops_config *cfg)
 		wrong_type(c, e, path, "object");
 		return;
 	}
-	check_keys(c, e, path, known);
+	fs_keys_check(c->d, c->ds, c->file, path, e, known);
 	struct fs_ops_mw_conf *m = &cfg->mws[cfg->n_mws];
 	memset(m, 0, sizeof *m);
 	m->name = dup_string(c, e, "name", path, true);
@@ -228,7 +201,7 @@ decode(struct ctx *c, struct fs_ops_config **out)
 	}
 	check_header(c, root, "apiVersion", FS_OPS_CONFIG_API_VERSION);
 	check_header(c, root, "kind", FS_OPS_CONFIG_KIND);
-	check_keys(c, root, "", known);
+	fs_keys_check(c->d, c->ds, c->file, "", root, known);
 	struct fs_ops_config *cfg = fs_xcalloc(1, sizeof *cfg);
 	cfg->file = fs_xstrdup(c->file);
 	load_dirs(c, root, cfg);

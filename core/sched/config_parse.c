@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/keys.h"
 
 size_t
 fs_cfg_push_key(struct fs_cfg_ctx *c, const char *key)
@@ -117,70 +118,13 @@ fs_cfg_describe(const cJSON *node, char *buf, size_t len)
 	return buf;
 }
 
-/* edit distance, for "did you mean"; short strings only */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 40 || lb > 40)
-		return 99;
-	size_t row[41];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + (a[i - 1] != b[j - 1]);
-			size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-			row[j] = sub < best ? sub : best;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 bool
 fs_cfg_check_keys(struct fs_cfg_ctx *c, const cJSON *obj,
 		  const char *const *known)
 {
-	bool ok = true;
-	const cJSON *it;
-	cJSON_ArrayForEach(it, obj) {
-		bool found = false;
-		const char *close = NULL;
-		size_t best = 3;
-		for (const char *const *k = known; *k; k++) {
-			if (strcmp(*k, it->string) == 0) {
-				found = true;
-				break;
-			}
-			size_t dist = distance(*k, it->string);
-			if (dist < best) {
-				best = dist;
-				close = *k;
-			}
-		}
-		if (found)
-			continue;
-		ok = false;
-		size_t old = fs_cfg_push_key(c, it->string);
-		fs_cfg_error(c, it, true, "unknown field '%s'", it->string);
-		fs_cfg_pop(c, old);
-		if (!c->d)
-			continue;
-		if (close) {
-			fs_diags_hint(c->d, "did you mean '%s'?", close);
-		} else {
-			struct fs_buf b = FS_BUF_INIT;
-			for (const char *const *k = known; *k; k++)
-				fs_buf_printf(&b, "%s%s", k == known ? "" : ", ", *k);
-			fs_diags_hint(c->d, "known fields: %s", b.data);
-			fs_buf_release(&b);
-		}
-	}
-	return ok;
+	size_t unknown = fs_keys_check(c->d, c->ds, c->file, c->path, obj, known);
+	c->errors += (unsigned)unknown;
+	return unknown == 0;
 }
 
 static bool

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "util/doc.h"
+#include "util/keys.h"
 
 static struct fs_docset *
 load(const char *text, struct fs_diags *d)
@@ -324,6 +325,43 @@ test_real_manifests(void **state)
 	fs_diags_release(&d);
 }
 
+/* one shared "unknown field" check serves both config loaders */
+static void
+test_unknown_keys(void **state)
+{
+	(void)state;
+	static const char *const known[] = {"apiVersion", "kind", "pluginDirs",
+					    "middlewares", NULL};
+	static const char text[] = "kind: x\npluginDir: [a]\ncolour: 1\n";
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_docset *ds = NULL;
+	assert_int_equal(fs_docset_load_mem(&ds, "ops.yaml", text, strlen(text), &d),
+			 FS_OK);
+	const cJSON *root = fs_docset_doc(ds, 0);
+	assert_int_equal(fs_keys_check(&d, ds, "ops.yaml", "spec", root, known), 2);
+	assert_int_equal(d.n, 2);
+	char *first = fs_diag_format(&d.items[0]);
+	char *second = fs_diag_format(&d.items[1]);
+	assert_string_equal(first, "ops.yaml:2:1: spec.pluginDir: unknown field "
+				   "'pluginDir'\n  hint: did you mean 'pluginDirs'?");
+	assert_non_null(strstr(second, "ops.yaml:3:1: spec.colour: unknown field 'colour'"));
+	assert_non_null(strstr(second, "hint: known fields: apiVersion, kind, "
+				       "pluginDirs, middlewares"));
+	free(first);
+	free(second);
+	/* no list: counted, not reported */
+	assert_int_equal(fs_keys_check(NULL, ds, "ops.yaml", "", root, known), 2);
+	assert_int_equal(d.n, 2);
+	fs_docset_free(ds);
+	fs_diags_release(&d);
+
+	assert_int_equal(fs_edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(fs_edit_distance("", "abc"), 3);
+	assert_int_equal(fs_edit_distance("same", "same"), 0);
+	assert_string_equal(fs_keys_nearest("knd", known), "kind");
+	assert_null(fs_keys_nearest("colour", known));
+}
+
 int
 main(void)
 {
@@ -338,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_json_fast_path),
 		cmocka_unit_test(test_fixture_list_file),
 		cmocka_unit_test(test_real_manifests),
+		cmocka_unit_test(test_unknown_keys),
 	};
 	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
