@@ -232,7 +232,9 @@ fs_kube_watch(struct fs_kube_client *c,
 		.url = url.data,
 		.headers = headers,
 		.timeout_ms = 0, /* never on a watch */
-		.flags = fs_kube_http_flags(c),
+		/* HTTP/1.1: a long-lived stream on its own connection, never one
+		 * that other requests wait on to multiplex */
+		.flags = 0,
 	};
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);

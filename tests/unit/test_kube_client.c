@@ -478,7 +478,12 @@ test_tls_client_cert(void **state)
 	struct fixture *f = *state;
 	assert_non_null(strstr(fs_kube_client_server(f->c), "https://"));
 	assert_non_null(f->cfg->cert_pem);
+	/* a watch over TLS does not hold up the requests that follow it */
+	struct watch_log l = {0};
+	struct fs_kube_stream *s = fs_kube_watch(f->c, &cm_res, NULL, NULL, on_ev, on_end, &l);
 	assert_int_equal(create_cm(f, "secure", NULL), FS_OK);
+	spin_until(&l.added, 1, NULL);
+	fs_kube_stream_stop(s);
 	/* without the client certificate the server says 401 */
 	struct fs_kube_config anon = *f->cfg;
 	anon.cert_pem = anon.key_pem = NULL;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,8 @@ ta_proc_start(struct ta_proc *p, const char *const *extra)
 	if (p->pid < 0)
 		return false;
 	if (p->pid == 0) {
+		/* the server goes when the test does, even if the test crashes */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
