@@ -3,11 +3,11 @@
  */
 #include "ops/config.h"
 
-#include <ctype.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin/loader.h"
 #include "util/buf.h"
 #include "util/doc.h"
 #include "util/keys.h"
@@ -55,19 +55,6 @@ dup_string(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 		return NULL;
 	}
 	return fs_xstrdup(v->valuestring);
-}
-
-static bool
-plugin_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 63 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
-		    s[i] != '-')
-			return false;
-	return true;
 }
 
 static char *
@@ -143,7 +130,7 @@ load_mw(struct ctx *c, const cJSON *e, size_t i, struct fs_ops_config *cfg)
 	fs_buf_printf(&w, "%s:%u:%u", c->file, line, col);
 	m->where = fs_buf_detach(&w);
 	cfg->n_mws++;
-	if (m->name && !plugin_name_ok(m->name)) {
+	if (m->name && !fs_plugin_name_valid(m->name)) {
 		snprintf(p, sizeof p, "%s.name", path);
 		problem(c, cJSON_GetObjectItemCaseSensitive(e, "name"), p,
 			"expected a plugin name of [a-z0-9-], at most 63 characters",

@@ -107,8 +107,8 @@ fs_registry_release(struct fs_registry *reg)
 	reg->ndirs = 0;
 }
 
-static bool
-valid_name(const char *s)
+bool
+fs_plugin_name_valid(const char *s)
 {
 	if (!s || !*s || strlen(s) > 63)
 		return false;
@@ -249,7 +249,7 @@ check_desc(struct fs_loaded_plugin *lp, const struct fs_plugin_desc *d,
 	memcpy(&lp->desc, d, d->struct_size < sizeof lp->desc ? d->struct_size : sizeof lp->desc);
 	d = &lp->desc;
 	/* from here on the descriptor is known to be ours: name it by its name */
-	if (d->name && valid_name(d->name))
+	if (d->name && fs_plugin_name_valid(d->name))
 		label = d->name;
 	if (!d->build || strcmp(d->build, FS_BUILD_SIG) != 0)
 		return fail(err, errlen, FS_E_ABI, label, path,
@@ -261,7 +261,7 @@ check_desc(struct fs_loaded_plugin *lp, const struct fs_plugin_desc *d,
 		if (!values[i] || !*values[i])
 			return fail(err, errlen, FS_E_ABI, label, path,
 				    "descriptor field '%s' is missing", required[i]);
-	if (!valid_name(d->name))
+	if (!fs_plugin_name_valid(d->name))
 		return fail(err, errlen, FS_E_ABI, label, path,
 			    "descriptor field 'name' is invalid: '%s' (expected "
 			    "lowercase letters, digits and '-', at most 63)", d->name);

@@ -60,8 +60,14 @@ void fs_registry_add_env_dirs(struct fs_registry *reg);
  * process-wide list (never unloaded), so they outlive the registry */
 void fs_registry_release(struct fs_registry *reg);
 
-/* Resolve `name` (no '/') to "<dir>/<name>.so" in the registry's dirs, or
- * take `name` as a path when allow_path is set (plugins check). */
+/* true when s is a valid plugin name: [a-z0-9][a-z0-9-]{0,62}, the file
+ * name <dir>/<name>.so without ".so". NULL is not valid. Used by the
+ * loader and by both config loaders. */
+bool fs_plugin_name_valid(const char *s);
+
+/* Resolve `name` (no '/') to the first "<dir>/<name>.so" that exists in
+ * the registry's dirs; *path_out is then new (caller frees). A name with
+ * '/' is FS_E_INVAL, no match FS_E_NOTFOUND (err lists where it looked). */
 enum fs_code fs_plugin_resolve(const struct fs_registry *reg, const char *name,
 			       char **path_out, char *err, size_t errlen);
 

@@ -7,6 +7,7 @@
 
 #include <fedstate/plugin.h>
 
+#include "plugin/loader.h"
 #include "sched/config_parse.h"
 #include "util/buf.h"
 #include "util/doc.h"
@@ -127,7 +128,7 @@ read_libs(struct fs_cfg_ctx *c, const cJSON *list, const char *key, bool mw,
 				lib.args = cJSON_Duplicate(args, 1);
 			fs_cfg_pop(c, a);
 		}
-		if (lib.name && !fs_cfg_valid_name(lib.name)) {
+		if (lib.name && !fs_plugin_name_valid(lib.name)) {
 			size_t a = fs_cfg_push_key(c, "name");
 			fs_cfg_error(c, cJSON_GetObjectItemCaseSensitive(item, "name"), false,
 				     "invalid plugin name '%s'", lib.name);

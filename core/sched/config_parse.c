@@ -182,16 +182,3 @@ fs_cfg_int(struct fs_cfg_ctx *c, const cJSON *obj, const char *key, int64_t *out
 	fs_cfg_pop(c, old);
 	return ok;
 }
-
-bool
-fs_cfg_valid_name(const char *s)
-{
-	size_t n = 0;
-	for (const char *p = s; *p; p++, n++) {
-		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			  (*p == '-' && p != s);
-		if (!ok)
-			return false;
-	}
-	return n >= 1 && n <= 63;
-}

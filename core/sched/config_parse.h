@@ -64,7 +64,4 @@ const char *fs_cfg_string(struct fs_cfg_ctx *c, const cJSON *obj,
 bool fs_cfg_int(struct fs_cfg_ctx *c, const cJSON *obj, const char *key,
 		int64_t *out);
 
-/* [a-z0-9][a-z0-9-]{0,62} */
-bool fs_cfg_valid_name(const char *s);
-
 #endif
