@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs every test binary given, each in its own process, and prints one
 # summary line. Exits non-zero when any suite fails. VALGRIND=1 runs each
-# under valgrind with leak checking.
+# under valgrind with leak checking. A suite that runs longer than
+# SUITE_TIMEOUT seconds (default 600) is killed and counted as failed, so a
+# hang never stalls CI.
 pass=0 fail=0 failed=""
 for t in "$@"; do
 	name=$(basename "$t")
@@ -11,9 +13,12 @@ for t in "$@"; do
 	else
 		set -- "$t"
 	fi
-	if "$@"; then
+	timeout -k 10 "${SUITE_TIMEOUT:-600}" "$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
 	else
+		[ "$rc" -eq 124 ] && echo "$name: timed out after ${SUITE_TIMEOUT:-600} s" >&2
 		fail=$((fail + 1))
 		failed="$failed $name"
 	fi
