@@ -113,8 +113,13 @@ same_words(const struct order_key *a, const struct order_key *b)
 	       a->w[3] == b->w[3];
 }
 
+/* below this many candidates an insertion sort beats the radix passes,
+ * each of which pays for a 256-entry count table */
+#define RADIX_MIN 32
+
 /*
- * Sort idx (0..n-1 on entry) by the key words: a stable LSD radix sort,
+ * Sort idx (0..n-1 on entry) by the full key order. Small sets: an
+ * insertion sort on order_key_cmp. Otherwise a stable LSD radix sort,
  * one counting pass per byte that differs between keys (typically a few
  * bytes of score, room and name), so the cost is a few linear passes.
  * Keys equal in all words (names sharing 16 bytes) are settled after.
@@ -122,6 +127,17 @@ same_words(const struct order_key *a, const struct order_key *b)
 static void
 sort_keys(const struct order_key *keys, uint32_t *idx, uint32_t *tmp, uint32_t n)
 {
+	if (n < RADIX_MIN) {
+		for (uint32_t i = 1; i < n; i++) {
+			uint32_t v = idx[i], j = i;
+			while (j > 0 && order_key_cmp(&keys[v], &keys[idx[j - 1]]) < 0) {
+				idx[j] = idx[j - 1];
+				j--;
+			}
+			idx[j] = v;
+		}
+		return;
+	}
 	uint32_t *src = idx, *dst = tmp;
 	for (int w = 3; w >= 0; w--) {
 		uint64_t any = 0, all = ~UINT64_C(0);

@@ -247,6 +247,58 @@ test_ranked_order_equals_names(void **state)
 	fs_named_index_free(ix);
 }
 
+/* both sorts (insertion below 32 candidates, radix above), with and
+ * without ranks, give Karmada's order: sorted by fs_order_compare, ties
+ * in input order */
+static void
+test_order_sizes(void **state)
+{
+	(void)state;
+	enum { M = 200 };
+	static struct fs_cluster cs[M];
+	const struct fs_cluster *ptr[M];
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < M; i++) {
+		char name[48];
+		/* shared 16+ byte prefixes, some names repeated */
+		snprintf(name, sizeof name, "provider-region-%c-%03u", 'a' + (char)(i % 3),
+			 (i * 37) % 150);
+		cs[i] = (struct fs_cluster){.struct_size = sizeof cs[i], .index = i,
+					    .name = I(name)};
+		ptr[i] = &cs[i];
+		sum += fs_named_sum(&cs[i], i);
+	}
+	struct fs_named_index *ix = fs_named_index_new();
+	fs_named_index_sync(ix, ptr, M, sum);
+	const uint32_t *rank = fs_named_ranks(ix);
+	static const uint32_t sizes[] = {5, 31, 32, 33, 200};
+	for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+		uint32_t n = sizes[z];
+		struct fs_candidate a[M], b[M];
+		uint32_t r[M], pos_of[M];
+		for (uint32_t i = 0; i < n; i++) {
+			a[i] = (struct fs_candidate){.cluster = &cs[i],
+						     .score = (int64_t)(i % 4) * 10,
+						     .available = (int32_t)(i % 3)};
+			b[i] = a[i];
+			r[i] = rank[i];
+		}
+		struct fs_arena scratch = FS_ARENA_INIT;
+		fs_order_candidates(a, n, NULL, NULL, &scratch);
+		fs_order_candidates_ranked(b, n, NULL, NULL, r, &scratch);
+		for (uint32_t i = 0; i < n; i++) {
+			assert_ptr_equal(a[i].cluster, b[i].cluster);
+			pos_of[i] = a[i].cluster->index;
+		}
+		for (uint32_t i = 0; i + 1 < n; i++) {
+			int c = fs_order_compare(&a[i], 0, &a[i + 1], 0);
+			assert_true(c < 0 || (c == 0 && pos_of[i] < pos_of[i + 1]));
+		}
+		fs_arena_release(&scratch);
+	}
+	fs_named_index_free(ix);
+}
+
 int
 main(void)
 {
@@ -255,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_named_failure_same_diagnosis),
 		cmocka_unit_test(test_index_follows_the_fleet),
 		cmocka_unit_test(test_ranked_order_equals_names),
+		cmocka_unit_test(test_order_sizes),
 	};
 	int rc = cmocka_run_group_tests_name("framework_named", tests, NULL, NULL);
 	ph_retire_all();
