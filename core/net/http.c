@@ -5,6 +5,7 @@
  * cancel and wait.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,7 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
 void
 fs_http_free(struct fs_http *h)
 {
+	ev_timer_stop(fs_loop(), &h->deadline);
 	if (h->easy)
 		curl_easy_cleanup(h->easy);
 	curl_slist_free_all(h->slist);
@@ -194,7 +196,11 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 	curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &connects);
 	fs_net_count((uint64_t)connects);
 	r.status = status ? status : h->status;
-	if (h->canceled) {
+	if (h->timed_out) {
+		r.code = FS_E_TIMEOUT;
+		fs_buf_printf(&err, "%s %s: timed out after %u ms", h->method,
+			      h->url, h->timeout_ms);
+	} else if (h->canceled) {
 		r.code = FS_E_CANCELED;
 		fs_buf_printf(&err, "%s %s: canceled", h->method, h->url);
 	} else if (h->aborted) {
@@ -275,9 +281,25 @@ create(const char *what, char *url, fs_http_done_fn done, void *ud)
 	return h;
 }
 
+static void
+on_deadline(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fs_http *h = (struct fs_http *)((char *)w - offsetof(struct fs_http, deadline));
+
+	(void)loop;
+	(void)revents;
+	h->timed_out = true;
+	fs_http_cancel(h);
+}
+
 static struct fs_http *
 launch(struct fs_http *h)
 {
+	if (h->timeout_ms) {
+		/* a little after curl's own timeout, which normally fires first */
+		ev_timer_init(&h->deadline, on_deadline, (h->timeout_ms + 250) / 1000.0, 0.);
+		ev_timer_start(fs_loop(), &h->deadline);
+	}
 	fs_net_link(h);
 	if (fs_net_add(h) != FS_OK) {
 		fs_net_remove(h);
@@ -323,6 +345,7 @@ fs_http_start_ex(const struct fs_http_request *req, const struct fs_http_ex *ex,
 						 : FS_HTTP_CONNECT_TIMEOUT_MS);
 	if (req->timeout_ms)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+	h->timeout_ms = req->timeout_ms;
 	if (ex && ex->low_speed_time > 0) {
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, ex->low_speed_limit);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, ex->low_speed_time);

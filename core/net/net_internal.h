@@ -7,6 +7,7 @@
 #define FS_NET_NET_INTERNAL_H
 
 #include <curl/curl.h>
+#include <ev.h>
 
 #include "net/net.h"
 #include "util/buf.h"
@@ -43,6 +44,12 @@ struct fs_http {
 	bool h2c_retried;   /* a failed follower already retried as opener */
 	bool h2c_dropped;   /* missed a wait deadline: its connection closes */
 	int64_t start_ms;
+	/* our own deadline beside curl's: a transfer parked inside curl (e.g.
+	 * waiting to multiplex on a connection a long watch holds) may never
+	 * reach curl's timeout check */
+	ev_timer deadline;
+	uint32_t timeout_ms;
+	bool timed_out;
 	char errbuf[CURL_ERROR_SIZE];
 
 	int *waiter;        /* fs_http_wait counter to decrement when done */
