@@ -10,6 +10,7 @@
 #include "model/selector.h"
 #include "sched/assign.h"
 #include "sched/webster.h"
+#include "util/sort.h"
 
 /* A weighted list of candidates: idx[k] indexes cands, w[k] its weight. */
 struct wlist {
@@ -135,37 +136,28 @@ fs_divide_static(const struct fs_divide *d, const struct fs_candidate *cands,
 /* dynamic weights and aggregated                                      */
 /* ------------------------------------------------------------------ */
 
+static bool
+heavier(const void *w, uint32_t a, uint32_t b)
+{
+	const int64_t *weights = w;
+	return weights[a] > weights[b];
+}
+
 /* sort the list by weight descending; equal weights keep their order
- * (a stable merge sort: Go's sort.Sort is stable only up to 12 items) */
+ * (a stable sort: Go's sort.Sort is stable only up to 12 items) */
 static void
 wlist_sort_desc(struct wlist *l, struct fs_arena *a)
 {
 	uint32_t m = l->m;
 	uint32_t *ord = FS_ARENA_NEW(a, uint32_t, 2 * (m ? m : 1));
-	uint32_t *src = ord, *dst = ord + m;
 	for (uint32_t k = 0; k < m; k++)
 		ord[k] = k;
-	for (uint32_t width = 1; width < m; width *= 2) {
-		for (uint32_t lo = 0; lo < m; lo += 2 * width) {
-			uint32_t mid = lo + width < m ? lo + width : m;
-			uint32_t hi = lo + 2 * width < m ? lo + 2 * width : m;
-			uint32_t x = lo, y = mid, k = lo;
-			while (x < mid && y < hi)
-				dst[k++] = l->w[src[y]] > l->w[src[x]] ? src[y++] : src[x++];
-			while (x < mid)
-				dst[k++] = src[x++];
-			while (y < hi)
-				dst[k++] = src[y++];
-		}
-		uint32_t *t = src;
-		src = dst;
-		dst = t;
-	}
+	fs_sort_index(ord, ord + m, m, heavier, l->w);
 	uint32_t *idx = FS_ARENA_NEW(a, uint32_t, m ? m : 1);
 	int64_t *w = FS_ARENA_NEW(a, int64_t, m ? m : 1);
 	for (uint32_t k = 0; k < m; k++) {
-		idx[k] = l->idx[src[k]];
-		w[k] = l->w[src[k]];
+		idx[k] = l->idx[ord[k]];
+		w[k] = l->w[ord[k]];
 	}
 	l->idx = idx;
 	l->w = w;

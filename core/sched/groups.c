@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sched/order.h"
+#include "util/sort.h"
 
 #define GROUP_WEIGHT_UNIT 1000
 
@@ -97,31 +98,18 @@ cmp_path(const struct fs_select_group *a, const struct fs_select_group *b)
 	return strcmp(gname(a), gname(b));
 }
 
-/* stable merge sort of group indices; tmp: room for n */
-static void
-sort_groups(const struct fs_select_group *g, uint32_t *idx, uint32_t *tmp,
-	    uint32_t n,
-	    int (*cmp)(const struct fs_select_group *, const struct fs_select_group *))
+static bool
+dfs_before(const void *g, uint32_t a, uint32_t b)
 {
-	uint32_t *src = idx, *dst = tmp;
-	for (uint32_t width = 1; width < n; width *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
-			uint32_t mid = lo + width < n ? lo + width : n;
-			uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-			uint32_t a = lo, b = mid, k = lo;
-			while (a < mid && b < hi)
-				dst[k++] = cmp(&g[src[b]], &g[src[a]]) < 0 ? src[b++] : src[a++];
-			while (a < mid)
-				dst[k++] = src[a++];
-			while (b < hi)
-				dst[k++] = src[b++];
-		}
-		uint32_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != idx)
-		memcpy(idx, src, sizeof(*idx) * n);
+	const struct fs_select_group *groups = g;
+	return cmp_dfs(&groups[a], &groups[b]) < 0;
+}
+
+static bool
+path_before(const void *g, uint32_t a, uint32_t b)
+{
+	const struct fs_select_group *groups = g;
+	return cmp_path(&groups[a], &groups[b]) < 0;
 }
 
 static void
@@ -184,7 +172,7 @@ fs_select_groups(const struct fs_select_group *groups, uint32_t n,
 	for (uint32_t i = 0; i < n; i++)
 		sorted[i] = i;
 	uint32_t *tmp = FS_ARENA_NEW(scratch, uint32_t, n);
-	sort_groups(groups, sorted, tmp, n, cmp_dfs);
+	fs_sort_index(sorted, tmp, n, dfs_before, groups);
 
 	struct search s = {
 		.g = groups, .sorted = sorted, .n = n,
@@ -194,7 +182,7 @@ fs_select_groups(const struct fs_select_group *groups, uint32_t n,
 	};
 	dfs(&s, 0, 0, 0, 1);
 	if (!s.overflow && s.have_best) {
-		sort_groups(groups, s.best, tmp, s.best_len, cmp_path);
+		fs_sort_index(s.best, tmp, s.best_len, path_before, groups);
 		int32_t *rank = FS_ARENA_NEW(scratch, int32_t, n);
 		for (uint32_t i = 0; i < n; i++)
 			rank[i] = -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sched/namekey.h"
+#include "util/sort.h"
 
 /* 32-bit FNV-1a over the bytes of s */
 static uint32_t
@@ -28,32 +29,18 @@ fs_webster_uid_descending(const char *uid)
 	return (fnv1a32(uid) & 1u) != 0;
 }
 
-/* bottom-up merge sort of indices by name: stable, no allocation */
+static bool
+name_before(const void *names, uint32_t a, uint32_t b)
+{
+	const char *const *n = names;
+	return strcmp(n[a], n[b]) < 0;
+}
+
 void
 fs_webster_sort_by_name(const char *const *names, uint32_t *idx, uint32_t m,
 			uint32_t *tmp)
 {
-	uint32_t *src = idx, *dst = tmp;
-	for (uint32_t width = 1; width < m; width *= 2) {
-		for (uint32_t lo = 0; lo < m; lo += 2 * width) {
-			uint32_t mid = lo + width < m ? lo + width : m;
-			uint32_t hi = lo + 2 * width < m ? lo + 2 * width : m;
-			uint32_t a = lo, b = mid, k = lo;
-			while (a < mid && b < hi)
-				dst[k++] = strcmp(names[src[b]], names[src[a]]) < 0
-						   ? src[b++]
-						   : src[a++];
-			while (a < mid)
-				dst[k++] = src[a++];
-			while (b < hi)
-				dst[k++] = src[b++];
-		}
-		uint32_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != idx)
-		memcpy(idx, src, sizeof(*idx) * m);
+	fs_sort_index(idx, tmp, m, name_before, names);
 }
 
 struct webster {
