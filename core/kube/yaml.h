@@ -1,5 +1,6 @@
 /*
- * kube/yaml.h - YAML text to a cJSON tree, for kubeconfig files and CRDs.
+ * kube/yaml.h - YAML text to a cJSON tree, for kubeconfig files and CRDs
+ * (an adapter over util/doc.h, which defines the scalar rules).
  *
  * Plain scalars resolve like the YAML 1.2 core schema (null, true/false,
  * integers, floats; anything else is a string); quoted and block scalars
