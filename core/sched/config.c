@@ -110,13 +110,10 @@ read_libs(struct fs_cfg_ctx *c, const cJSON *list, const char *key, bool mw,
 	if (list && !fs_cfg_want_array(c, list))
 		n = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		const cJSON *item = cJSON_GetArrayItem(list, (int)i);
-		size_t at = fs_cfg_push_index(c, i);
-		if (!fs_cfg_want_object(c, item)) {
-			fs_cfg_pop(c, at);
+		size_t at;
+		const cJSON *item = fs_cfg_enter_item(c, list, i, mw ? mw_keys : lib_keys, &at);
+		if (!item)
 			continue;
-		}
-		fs_cfg_check_keys(c, item, mw ? mw_keys : lib_keys);
 		struct fs_config_lib lib = {0};
 		lib.at = fs_cfg_where(c, item);
 		lib.name = fs_cfg_string(c, item, "name", true);

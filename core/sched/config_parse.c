@@ -150,6 +150,20 @@ fs_cfg_want_array(struct fs_cfg_ctx *c, const cJSON *node)
 	return want(c, node, cJSON_IsArray(node), "list");
 }
 
+const cJSON *
+fs_cfg_enter_item(struct fs_cfg_ctx *c, const cJSON *list, uint32_t i,
+		  const char *const *known, size_t *pop_to)
+{
+	const cJSON *item = cJSON_GetArrayItem(list, (int)i);
+	*pop_to = fs_cfg_push_index(c, i);
+	if (!fs_cfg_want_object(c, item)) {
+		fs_cfg_pop(c, *pop_to);
+		return NULL;
+	}
+	fs_cfg_check_keys(c, item, known);
+	return item;
+}
+
 const char *
 fs_cfg_string(struct fs_cfg_ctx *c, const cJSON *obj, const char *key,
 	      bool required)

@@ -55,6 +55,13 @@ bool fs_cfg_check_keys(struct fs_cfg_ctx *c, const cJSON *obj,
  * (under the current path) */
 bool fs_cfg_want_object(struct fs_cfg_ctx *c, const cJSON *node);
 bool fs_cfg_want_array(struct fs_cfg_ctx *c, const cJSON *node);
+/* Item i of the array `list`, entered: "[i]" is pushed on the path (*pop_to:
+ * the length to pop back to when done) and its keys are checked against
+ * `known`. NULL when the item is not an object: then that is reported and
+ * the path is already popped. */
+const cJSON *fs_cfg_enter_item(struct fs_cfg_ctx *c, const cJSON *list,
+			       uint32_t i, const char *const *known,
+			       size_t *pop_to);
 
 /* obj.key as a string copied into the config arena. Missing: NULL, and an
  * error when required. Wrong type or empty: NULL and an error. */

@@ -71,13 +71,10 @@ read_refs(struct fs_cfg_ctx *c, const cJSON *list, enum fs_point point,
 	struct fs_config_ref *refs = FS_ARENA_NEW(&c->cfg->arena, struct fs_config_ref, n);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		const cJSON *item = cJSON_GetArrayItem(list, (int)i);
-		size_t at = fs_cfg_push_index(c, i);
-		if (!fs_cfg_want_object(c, item)) {
-			fs_cfg_pop(c, at);
+		size_t at;
+		const cJSON *item = fs_cfg_enter_item(c, list, i, keys, &at);
+		if (!item)
 			continue;
-		}
-		fs_cfg_check_keys(c, item, keys);
 		struct fs_config_ref r = {.at = fs_cfg_where(c, item)};
 		r.name = fs_cfg_string(c, item, "name", true);
 		const cJSON *name_node = cJSON_GetObjectItemCaseSensitive(item, "name");
@@ -186,13 +183,10 @@ read_plugin_config(struct fs_cfg_ctx *c, const cJSON *list,
 	uint32_t n = (uint32_t)cJSON_GetArraySize(list);
 	p->args = FS_ARENA_NEW(&c->cfg->arena, struct fs_config_args, n);
 	for (uint32_t i = 0; i < n; i++) {
-		const cJSON *item = cJSON_GetArrayItem(list, (int)i);
-		size_t at = fs_cfg_push_index(c, i);
-		if (!fs_cfg_want_object(c, item)) {
-			fs_cfg_pop(c, at);
+		size_t at;
+		const cJSON *item = fs_cfg_enter_item(c, list, i, keys, &at);
+		if (!item)
 			continue;
-		}
-		fs_cfg_check_keys(c, item, keys);
 		struct fs_config_args a = {.at = fs_cfg_where(c, item)};
 		a.name = fs_cfg_string(c, item, "name", true);
 		if (a.name && !known_plugin(c, cJSON_GetObjectItemCaseSensitive(item, "name"), a.name))
