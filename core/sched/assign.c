@@ -43,12 +43,6 @@ pick_strategy(const struct fs_replica_scheduling *rs)
 }
 
 bool
-fs_assign_is_static_weight(const struct fs_binding *b)
-{
-	return pick_strategy(replica_scheduling(b)) == STRATEGY_STATIC;
-}
-
-bool
 fs_assign_is_fresh(const struct fs_binding *b)
 {
 	return b->reschedule_triggered_at != 0 && b->last_scheduled_time != 0 &&

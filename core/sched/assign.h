@@ -75,12 +75,6 @@ enum fs_code fs_assign_replicas(const struct fs_binding *b,
 				struct fs_arena *scratch, char *err,
 				size_t errlen);
 
-/* true when the binding is Divided by static weights (Weighted without
- * dynamicWeight, or without a weightPreference). The division ignores
- * capacity; whether selection ignores spread constraints is Karmada's
- * narrower rule in select.h. */
-bool fs_assign_is_static_weight(const struct fs_binding *b);
-
 /* true when this cycle runs in Karmada's Fresh mode:
  * rescheduleTriggeredAt and lastScheduledTime set, and the first later. */
 bool fs_assign_is_fresh(const struct fs_binding *b);

@@ -43,15 +43,6 @@ fs_point_cap(enum fs_point p)
 	return (unsigned)p < FS_POINT_SETS ? point_caps[p] : 0;
 }
 
-bool
-fs_config_is_default(const char *name)
-{
-	for (uint32_t i = 0; i < fs_config_n_defaults; i++)
-		if (strcmp(fs_config_defaults[i], name) == 0)
-			return true;
-	return false;
-}
-
 const struct fs_config_lib *
 fs_config_find_lib(const struct fs_config *cfg, const char *name)
 {

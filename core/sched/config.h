@@ -70,7 +70,6 @@ uint32_t fs_point_cap(enum fs_point p);
 /* Karmada's default plugin set, in karmada-scheduler's order */
 extern const char *const fs_config_defaults[];
 extern const uint32_t fs_config_n_defaults;
-bool fs_config_is_default(const char *name);
 
 /* Where an item came from, for diagnostics. */
 struct fs_config_where {
