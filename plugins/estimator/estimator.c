@@ -122,10 +122,17 @@ est_pre_filter(void *state, struct fs_cycle *cyc,
 	       const char **reason)
 {
 	struct est *st = state;
+	const struct fs_binding *b = fs_host->cycle_binding(cyc);
 
 	/* without the filter, estimate only the clusters that pass the others */
 	if (!st->conf.filter_zero)
 		return FS_SKIP;
+	if (!b || (b->replicas == 0 && !b->has_requirements) || !n)
+		return FS_SKIP;
+	/* the services are asked for every candidate at once; the general
+	 * estimate alone is made in filter, for the clusters that get there */
+	if (!st->conf.service)
+		return FS_OK;
 	return estimate(st, cyc, clusters, n, reason);
 }
 
@@ -135,7 +142,11 @@ static enum fs_code
 est_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
 	   const char **reason)
 {
-	(void)state;
+	struct est *st = state;
+
+	if (!st->conf.service && st->conf.general && fs_host->general_estimate)
+		fs_host->cycle_set_available(cyc, c->index,
+					     fs_host->general_estimate(c, fs_host->cycle_binding(cyc)));
 	if (fs_host->cycle_available(cyc, c->index) != 0)
 		return FS_OK;
 	*reason = "cluster(s) had no room for a single replica";
