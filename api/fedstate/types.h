@@ -68,6 +68,8 @@ enum fs_cluster_flag {
 	FS_CLUSTER_COMPLETE_APIS = 1u << 2,  /* CompleteAPIEnablements=True */
 	FS_CLUSTER_PULL = 1u << 3,           /* spec.syncMode == Pull */
 	FS_CLUSTER_HAS_SUMMARY = 1u << 4,    /* status.resourceSummary present */
+	/* bits 24..31 are the host's own bookkeeping: plugins ignore them */
+	FS_CLUSTER_HOST_BITS = 0xffu << 24,
 };
 
 /* One grade of status.resourceSummary.allocatableModelings joined with
