@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/buf.h"
 #include "util/keys.h"
 
 size_t
@@ -49,12 +48,8 @@ report(struct fs_cfg_ctx *c, enum fs_diag_level level, const cJSON *node,
 	}
 	if (level == FS_DIAG_ERROR)
 		c->errors++;
-	if (!c->d)
-		return;
-	struct fs_buf b = FS_BUF_INIT;
-	fs_buf_vprintf(&b, fmt, ap);
-	fs_diags_add(c->d, level, c->file, line, col, c->path, "%s", b.data);
-	fs_buf_release(&b);
+	if (c->d)
+		fs_diags_vadd(c->d, level, c->file, line, col, c->path, fmt, ap);
 }
 
 void
@@ -74,14 +69,11 @@ fs_cfg_error_at(struct fs_cfg_ctx *c, const struct fs_config_where *w,
 	c->errors++;
 	if (!c->d)
 		return;
-	struct fs_buf b = FS_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	fs_buf_vprintf(&b, fmt, ap);
+	fs_diags_vadd(c->d, FS_DIAG_ERROR, c->file, w->line, w->col, w->path, fmt,
+		      ap);
 	va_end(ap);
-	fs_diags_add(c->d, FS_DIAG_ERROR, c->file, w->line, w->col, w->path, "%s",
-		     b.data);
-	fs_buf_release(&b);
 }
 
 struct fs_config_where

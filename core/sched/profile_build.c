@@ -31,14 +31,11 @@ error_at(struct build *b, const struct fs_config_where *w, const char *fmt, ...)
 	b->errors++;
 	if (!b->d)
 		return;
-	struct fs_buf m = FS_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	fs_buf_vprintf(&m, fmt, ap);
+	fs_diags_vadd(b->d, FS_DIAG_ERROR, b->cfg->file, w->line, w->col, w->path,
+		      fmt, ap);
 	va_end(ap);
-	fs_diags_add(b->d, FS_DIAG_ERROR, b->cfg->file, w->line, w->col, w->path,
-		     "%s", m.data);
-	fs_buf_release(&m);
 }
 
 /* the loaded plugin `name`, loading it on first use; NULL after an error

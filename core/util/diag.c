@@ -7,8 +7,9 @@
 #include "util/buf.h"
 
 void
-fs_diags_add(struct fs_diags *d, enum fs_diag_level level, const char *file,
-	     unsigned line, unsigned col, const char *path, const char *fmt, ...)
+fs_diags_vadd(struct fs_diags *d, enum fs_diag_level level, const char *file,
+	      unsigned line, unsigned col, const char *path, const char *fmt,
+	      va_list ap)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
@@ -16,10 +17,7 @@ fs_diags_add(struct fs_diags *d, enum fs_diag_level level, const char *file,
 	}
 	struct fs_diag *it = &d->items[d->n++];
 	struct fs_buf b = FS_BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
 	fs_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	it->level = level;
 	it->file = file ? fs_xstrdup(file) : NULL;
 	it->line = line;
@@ -29,6 +27,16 @@ fs_diags_add(struct fs_diags *d, enum fs_diag_level level, const char *file,
 	it->hint = NULL;
 	if (level == FS_DIAG_ERROR)
 		d->errors++;
+}
+
+void
+fs_diags_add(struct fs_diags *d, enum fs_diag_level level, const char *file,
+	     unsigned line, unsigned col, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fs_diags_vadd(d, level, file, line, col, path, fmt, ap);
+	va_end(ap);
 }
 
 void

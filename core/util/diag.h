@@ -7,6 +7,7 @@
 #ifndef FS_UTIL_DIAG_H
 #define FS_UTIL_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
 
@@ -35,6 +36,11 @@ struct fs_diags {
 void fs_diags_add(struct fs_diags *d, enum fs_diag_level level,
 		  const char *file, unsigned line, unsigned col,
 		  const char *path, const char *fmt, ...) FS_PRINTF(7, 8);
+/* the same with a va_list, for reporters that take their own format */
+void fs_diags_vadd(struct fs_diags *d, enum fs_diag_level level,
+		   const char *file, unsigned line, unsigned col,
+		   const char *path, const char *fmt, va_list ap)
+	FS_PRINTF(7, 0);
 /* attach a hint to the last diagnostic */
 void fs_diags_hint(struct fs_diags *d, const char *fmt, ...) FS_PRINTF(2, 3);
 /* "file:line:col: path: msg" (+ "\n  hint: ...") one per line */
