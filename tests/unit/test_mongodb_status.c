@@ -49,13 +49,7 @@ status_for(const cJSON *obj, const cJSON *binding, const cJSON *clusters,
 		clusters = own = oh_load(D "clusters.yaml");
 	struct fs_ops_input in = {.object = obj, .clusters = clusters,
 				  .existing = existing, .binding = binding};
-	struct fs_ops_output out;
-	char err[1024];
-	if (fs_ops_status(mw, &in, &out, err, sizeof err) != FS_OK)
-		fail_msg("status: %s", err);
-	cJSON *st = out.status;
-	out.status = NULL;
-	fs_ops_output_release(&out);
+	cJSON *st = oh_status(mw, &in);
 	cJSON_Delete(own);
 	return st;
 }
@@ -74,15 +68,6 @@ condition(const cJSON *st, const char *type)
 }
 
 static void
-assert_same(const cJSON *want, const cJSON *got, const char *what)
-{
-	if (!cJSON_Compare(want, got, 1)) {
-		char *a = cJSON_PrintUnformatted(want), *b = cJSON_PrintUnformatted(got);
-		fail_msg("%s differs\nwant %s\ngot  %s", what, a, b);
-	}
-}
-
-static void
 healthy(void **state)
 {
 	(void)state;
@@ -91,15 +76,15 @@ healthy(void **state)
 	cJSON *st = status_for(obj, rb, NULL, NULL);
 	const cJSON *want = cJSON_GetObjectItemCaseSensitive(obj, "status");
 	assert_string_equal(oh_str(st, "state"), "Health");
-	assert_same(cJSON_GetObjectItemCaseSensitive(want, "result"),
+	oh_assert_same(cJSON_GetObjectItemCaseSensitive(want, "result"),
 		    cJSON_GetObjectItemCaseSensitive(st, "result"), "result");
 	assert_string_equal(oh_str(st, "externalAddr"), oh_str(want, "externalAddr"));
 	const cJSON *ready = condition(st, "ServerReady");
-	assert_same(condition(want, "ServerReady"), ready, "ServerReady");
-	assert_same(condition(want, "ServerScheduledResult"),
+	oh_assert_same(condition(want, "ServerReady"), ready, "ServerReady");
+	oh_assert_same(condition(want, "ServerScheduledResult"),
 		    condition(st, "ServerScheduledResult"), "ServerScheduledResult");
 	/* conditions we do not manage are carried over */
-	assert_same(condition(want, "ServerCheck"), condition(st, "ServerCheck"),
+	oh_assert_same(condition(want, "ServerCheck"), condition(st, "ServerCheck"),
 		    "ServerCheck");
 	assert_null(condition(st, "ServerSubHealthy"));
 	cJSON_Delete(st);
@@ -116,7 +101,7 @@ degraded_is_subhealth(void **state)
 	cJSON *exp = oh_doc(D "rb-degraded.yaml", 1);
 	const cJSON *want = cJSON_GetObjectItemCaseSensitive(exp, "expectedMultiCloudMongoDBStatus");
 	cJSON *st = status_for(obj, rb, NULL, NULL);
-	assert_same(cJSON_GetObjectItemCaseSensitive(want, "result"),
+	oh_assert_same(cJSON_GetObjectItemCaseSensitive(want, "result"),
 		    cJSON_GetObjectItemCaseSensitive(st, "result"), "result");
 	assert_string_equal(oh_str(st, "externalAddr"), oh_str(want, "externalAddr"));
 	/* FedState says UnHealth; 4 of 5 voters are healthy, so we say SubHealth */
@@ -148,7 +133,7 @@ partial_is_unknown(void **state)
 	assert_string_equal(oh_str(st, "state"), oh_str(want, "state"));
 	assert_string_equal(oh_str(condition(st, "ServerReady"), "message"), NOT_READY);
 	/* the cluster that has not reported gets FedState's placeholder ... */
-	assert_same(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(want, "result"), 1),
+	oh_assert_same(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(want, "result"), 1),
 		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(st, "result"), 1),
 		    "result[1]");
 	/* ... the one that did keeps its real result (FedState blanked it) */

@@ -42,15 +42,6 @@ teardown(void **state)
 }
 
 static void
-assert_same(const cJSON *want, const cJSON *got, const char *what)
-{
-	if (!cJSON_Compare(want, got, 1)) {
-		char *a = cJSON_PrintUnformatted(want), *b = cJSON_PrintUnformatted(got);
-		fail_msg("%s differs\nwant %s\ngot  %s", what, a, b);
-	}
-}
-
-static void
 golden_render(void **state)
 {
 	(void)state;
@@ -66,7 +57,7 @@ golden_render(void **state)
 	const cJSON *want, *got = out.desired->child;
 	cJSON_ArrayForEach(want, golden)
 	{
-		assert_same(want, got, oh_str(want, "metadata.name"));
+		oh_assert_same(want, got, oh_str(want, "metadata.name"));
 		got = got->next;
 	}
 	cJSON_Delete(golden);
@@ -135,13 +126,7 @@ status_of(const char *rb_file)
 	cJSON *rb = rb_file ? oh_doc(rb_file, 0) : NULL;
 	struct fs_ops_input in = {.object = obj, .clusters = clusters, .existing = existing,
 				  .binding = rb};
-	struct fs_ops_output out;
-	char err[512];
-	if (fs_ops_status(mw, &in, &out, err, sizeof err) != FS_OK)
-		fail_msg("%s", err);
-	cJSON *st = out.status;
-	out.status = NULL;
-	fs_ops_output_release(&out);
+	cJSON *st = oh_status(mw, &in);
 	cJSON_Delete(rb);
 	cJSON_Delete(existing);
 	cJSON_Delete(obj);
@@ -156,7 +141,7 @@ golden_status(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		cJSON *st = status_of(files[i]);
 		cJSON *exp = oh_doc(files[i], 1);
-		assert_same(cJSON_GetObjectItemCaseSensitive(exp, "expectedStatus"), st, files[i]);
+		oh_assert_same(cJSON_GetObjectItemCaseSensitive(exp, "expectedStatus"), st, files[i]);
 		cJSON_Delete(exp);
 		cJSON_Delete(st);
 	}

@@ -125,6 +125,28 @@ oh_settle(const struct fs_ops_mw *mw, struct fs_ops_input *in, cJSON **existing,
 }
 
 cJSON *
+oh_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in)
+{
+	struct fs_ops_output out;
+	char err[1024];
+	if (fs_ops_status(mw, in, &out, err, sizeof err) != FS_OK)
+		fail_msg("status: %s", err);
+	cJSON *st = out.status;
+	out.status = NULL;
+	fs_ops_output_release(&out);
+	return st;
+}
+
+void
+oh_assert_same(const cJSON *want, const cJSON *got, const char *what)
+{
+	if (cJSON_Compare(want, got, 1))
+		return;
+	char *a = cJSON_PrintUnformatted(want), *b = cJSON_PrintUnformatted(got);
+	fail_msg("%s differs\nwant %s\ngot  %s", what, a, b);
+}
+
+cJSON *
 oh_find(const cJSON *arr, const char *kind, const char *name)
 {
 	cJSON *o;

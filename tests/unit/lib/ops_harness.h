@@ -36,6 +36,12 @@ cJSON *oh_placement(const char *json);
 void oh_settle(const struct fs_ops_mw *mw, struct fs_ops_input *in,
 	       cJSON **existing, struct fs_ops_output *out);
 
+/* the status aggregate_status gives for `in` (caller frees); fails the
+ * test on an error */
+cJSON *oh_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in);
+/* fail the test, showing both, unless want and got are equal JSON */
+void oh_assert_same(const cJSON *want, const cJSON *got, const char *what);
+
 /* object of `kind` named `name` in arr, NULL when absent */
 cJSON *oh_find(const cJSON *arr, const char *kind, const char *name);
 /* "Kind/name,Kind/name" of an array of objects (caller frees) */
