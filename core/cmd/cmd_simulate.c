@@ -116,31 +116,6 @@ parse(struct sim *s, struct fs_registry *reg, int argc, char **argv)
 	return -1;
 }
 
-/* the cluster source plugins read through host->cluster_* */
-static uint32_t
-src_count(void *ud)
-{
-	return fs_snapshot_count(ud);
-}
-
-static const struct fs_cluster *
-src_at(void *ud, uint32_t i)
-{
-	return fs_snapshot_at(ud, i);
-}
-
-static const struct fs_cluster *
-src_find(void *ud, const char *name)
-{
-	return fs_snapshot_find(ud, name);
-}
-
-static uint64_t
-src_generation(void *ud)
-{
-	return fs_snapshot_generation(ud);
-}
-
 static struct fs_framework *
 framework_for(struct sim *s, const struct fs_profile *p)
 {
@@ -246,7 +221,7 @@ bench(struct sim *s)
 static void
 cleanup(struct sim *s)
 {
-	fs_host_set_cluster_source(NULL);
+	fs_host_use_snapshot(NULL);
 	for (uint32_t i = 0; s->set && i < s->set->n_profiles; i++)
 		fs_framework_destroy(s->fws[i]);
 	free(s->fws);
@@ -313,8 +288,7 @@ fs_cmd_simulate(int argc, char **argv)
 		if (sim_load(&s) != FS_OK)
 			s.skipped++;
 		fs_diags_print(&s.diags, stderr);
-		struct fs_cluster_source src = {src_count, src_at, src_find, src_generation, s.snap};
-		fs_host_set_cluster_source(&src);
+		fs_host_use_snapshot(s.snap);
 		int failures = schedule_all(&s);
 		if (s.bench)
 			bench(&s);

@@ -18,7 +18,6 @@ struct fs_snapshot {
 };
 
 static uint64_t last_generation;
-static struct fs_snapshot *current;
 
 static uint32_t
 slot_of(const char *name, uint32_t n_slots)
@@ -76,8 +75,6 @@ fs_snapshot_free(struct fs_snapshot *s)
 {
 	if (!s)
 		return;
-	if (current == s)
-		current = NULL;
 	fs_arena_release(&s->arena);
 	free(s->clusters);
 	free(s->slots);
@@ -169,40 +166,4 @@ uint64_t
 fs_snapshot_generation(const struct fs_snapshot *s)
 {
 	return s ? s->generation : 0;
-}
-
-void
-fs_snapshot_set_current(struct fs_snapshot *s)
-{
-	current = s;
-}
-
-struct fs_snapshot *
-fs_snapshot_current(void)
-{
-	return current;
-}
-
-uint32_t
-fs_snapshot_current_count(void)
-{
-	return fs_snapshot_count(current);
-}
-
-const struct fs_cluster *
-fs_snapshot_current_at(uint32_t i)
-{
-	return fs_snapshot_at(current, i);
-}
-
-const struct fs_cluster *
-fs_snapshot_current_find(const char *name)
-{
-	return fs_snapshot_find(current, name);
-}
-
-uint64_t
-fs_snapshot_current_generation(void)
-{
-	return fs_snapshot_generation(current);
 }

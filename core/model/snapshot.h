@@ -3,10 +3,9 @@
  * order (view->index = position), lookup by name, a generation that
  * changes with every change, and one arena holding every view.
  *
- * The "current" snapshot is what plugins see through host->cluster_count,
- * cluster_at, cluster_find and cluster_generation (the fs_snapshot_current_*
- * functions below back them). Installing a new snapshot does not free the
- * old one: the caller frees it once no cycle uses it any more.
+ * Plugins see a snapshot through host->cluster_* once it is installed with
+ * fs_host_use_snapshot() (plugin/host.h). Installing a new snapshot does not
+ * free the old one: the caller frees it once no cycle uses it any more.
  *
  * Not thread-safe: the scheduling thread builds, installs and reads.
  */
@@ -43,13 +42,5 @@ const struct fs_cluster *fs_snapshot_find(const struct fs_snapshot *s,
 /* process-wide unique per change: two different contents never share one */
 uint64_t fs_snapshot_generation(const struct fs_snapshot *s);
 
-/* the current snapshot (borrowed; NULL uninstalls) */
-void fs_snapshot_set_current(struct fs_snapshot *s);
-struct fs_snapshot *fs_snapshot_current(void);
-/* host table backing: 0 / NULL when no snapshot is installed */
-uint32_t fs_snapshot_current_count(void);
-const struct fs_cluster *fs_snapshot_current_at(uint32_t i);
-const struct fs_cluster *fs_snapshot_current_find(const char *name);
-uint64_t fs_snapshot_current_generation(void);
 
 #endif

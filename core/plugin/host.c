@@ -15,6 +15,7 @@
 #include "model/estimate.h"
 #include "model/quantity.h"
 #include "model/selector.h"
+#include "model/snapshot.h"
 #include "net/net.h"
 #include "ops/render.h"
 #include "plugin/host_json.h"
@@ -33,6 +34,38 @@ fs_host_set_cluster_source(const struct fs_cluster_source *src)
 		clusters = *src;
 	else
 		memset(&clusters, 0, sizeof clusters);
+}
+
+static uint32_t
+snap_count(void *ud)
+{
+	return fs_snapshot_count(ud);
+}
+
+static const struct fs_cluster *
+snap_at(void *ud, uint32_t i)
+{
+	return fs_snapshot_at(ud, i);
+}
+
+static const struct fs_cluster *
+snap_find(void *ud, const char *name)
+{
+	return fs_snapshot_find(ud, name);
+}
+
+static uint64_t
+snap_generation(void *ud)
+{
+	return fs_snapshot_generation(ud);
+}
+
+void
+fs_host_use_snapshot(struct fs_snapshot *snap)
+{
+	struct fs_cluster_source src = {snap_count, snap_at, snap_find,
+					 snap_generation, snap};
+	fs_host_set_cluster_source(snap ? &src : NULL);
 }
 
 static const char *

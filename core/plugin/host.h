@@ -20,4 +20,9 @@ struct fs_cluster_source {
 /* src is copied; NULL uninstalls */
 void fs_host_set_cluster_source(const struct fs_cluster_source *src);
 
+struct fs_snapshot;
+/* serve the cluster_* services from a snapshot (borrowed: it must outlive
+ * its use; NULL uninstalls) */
+void fs_host_use_snapshot(struct fs_snapshot *snap);
+
 #endif

@@ -18,6 +18,8 @@
 #include "model/load.h"
 #include "model/placement.h"
 #include "model/snapshot.h"
+#include "plugin/host.h"
+#include "plugin/loader.h"
 #include "util/intern.h"
 
 static const char *
@@ -603,13 +605,13 @@ test_snapshot_ops(void **state)
 	load_clean(&set, "clusters-list.yaml");
 	struct fs_snapshot *s = set.snapshot;
 	uint64_t g0 = fs_snapshot_generation(s);
-	fs_snapshot_set_current(s);
-	assert_ptr_equal(fs_snapshot_current(), s);
-	assert_int_equal(fs_snapshot_current_count(), 4);
-	assert_ptr_equal(fs_snapshot_current_at(2), fs_snapshot_at(s, 2));
-	assert_null(fs_snapshot_current_at(4));
-	assert_ptr_equal(fs_snapshot_current_find("member3"), fs_snapshot_find(s, "member3"));
-	assert_int_equal(fs_snapshot_current_generation(), g0);
+	const struct fs_host *h = fs_host_table();
+	fs_host_use_snapshot(s);
+	assert_int_equal(h->cluster_count(NULL), 4);
+	assert_ptr_equal(h->cluster_at(NULL, 2), fs_snapshot_at(s, 2));
+	assert_null(h->cluster_at(NULL, 4));
+	assert_ptr_equal(h->cluster_find(NULL, "member3"), fs_snapshot_find(s, "member3"));
+	assert_int_equal(h->cluster_generation(NULL), g0);
 	/* remove renumbers, bumps the generation */
 	assert_int_equal(fs_snapshot_remove(s, "10-29-14-21"), FS_OK);
 	assert_int_equal(fs_snapshot_remove(s, "10-29-14-21"), FS_E_NOTFOUND);
@@ -637,9 +639,9 @@ test_snapshot_ops(void **state)
 	assert_int_equal(fs_snapshot_count(s), 203);
 	assert_int_equal(fs_snapshot_find(s, "extra-150")->index, 153);
 	assert_ptr_equal(fs_snapshot_find(s, "member1"), fs_snapshot_at(s, 0));
+	fs_host_use_snapshot(NULL);
+	assert_int_equal(h->cluster_count(NULL), 0);
 	fs_model_set_release(&set);
-	assert_null(fs_snapshot_current());
-	assert_int_equal(fs_snapshot_current_count(), 0);
 }
 
 struct seen {
