@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "lib/fake_host.h"
 #include "lib/fleet.h"
 #include "lib/plugin_harness.h"
 #include "util/intern.h"
@@ -298,14 +299,6 @@ test_args_errors(void **state)
 
 /* -------------------------------------------------------------- fetch */
 
-static struct fs_host fake;
-static int64_t fake_now;
-static struct {
-	fs_timer_fn cb;
-	void *ud;
-	uint64_t repeat_ms;
-	bool live;
-} timer;
 static struct http_call {
 	char url[512];
 	uint32_t flags, timeout_ms;
@@ -315,29 +308,6 @@ static struct http_call {
 	bool completed;
 } calls[64];
 static int n_calls;
-static struct fs_plugin faked;
-
-static int64_t
-fake_now_ms(void)
-{
-	return fake_now;
-}
-
-static struct fs_timer *
-fake_timer_start(struct fs_plugin *self, uint64_t after_ms, uint64_t repeat_ms,
-		 fs_timer_fn cb, void *ud)
-{
-	(void)self, (void)after_ms;
-	timer.cb = cb, timer.ud = ud, timer.repeat_ms = repeat_ms, timer.live = true;
-	return (struct fs_timer *)&timer;
-}
-
-static void
-fake_timer_stop(struct fs_timer *t)
-{
-	if (t)
-		timer.live = false;
-}
 
 static struct fs_http *
 fake_http_start(struct fs_plugin *self, const struct fs_http_request *req,
@@ -411,34 +381,11 @@ read_fixture(const char *rel)
 static struct fs_plugin *
 load_faked(const char *args_json)
 {
-	struct fs_plugin *p = ph_load("storageclass", NULL);
-	cJSON *args = cJSON_Parse(args_json);
-	char err[512] = "";
-
-	fake = *fs_host_table();
-	fake.now_ms = fake_now_ms;
-	fake.timer_start = fake_timer_start;
-	fake.timer_stop = fake_timer_stop;
-	fake.http_start = fake_http_start;
-	fake.http_cancel = fake_http_cancel;
-	memset(&timer, 0, sizeof timer);
+	fh_reset(5000);
+	fh_host.http_start = fake_http_start;
+	fh_host.http_cancel = fake_http_cancel;
 	n_calls = 0;
-	fake_now = 5000;
-	faked = *p;
-	faked.state = NULL;
-	*p->lp->desc.host_slot = &fake;
-	if (p->lp->desc.init(&faked, (const struct fs_json *)args, &faked.state,
-			     err, sizeof err) != FS_OK)
-		fail_msg("init: %s", err);
-	cJSON_Delete(args);
-	return &faked;
-}
-
-static void
-unload_faked(struct fs_plugin *p)
-{
-	p->lp->desc.fini(p->state);
-	*p->lp->desc.host_slot = fs_host_table();
+	return fh_load("storageclass", args_json);
 }
 
 #define FETCH_ARGS                                                             \
@@ -455,12 +402,12 @@ test_fetch_through_proxy(void **state)
 	char *list = read_fixture("tests/data/plugins/storageclass-list.json");
 
 	(void)state;
-	assert_true(timer.live);
-	assert_int_equal(timer.repeat_ms, 60000);
+	assert_true(fh_timer.live);
+	assert_int_equal(fh_timer.repeat_ms, 60000);
 	assert_int_equal(pre_filter(p, cyc), FS_OK);
 	expect_filter(p, cyc, "onprem-2", R_UNKNOWN); /* nothing fetched yet */
 
-	timer.cb(timer.ud);
+	fh_timer.cb(fh_timer.ud);
 	assert_int_equal(n_calls, 4); /* every cluster but gke-1 (args map) */
 	assert_string_equal(calls[0].method, "GET");
 	assert_string_equal(calls[0].url, "/apis/cluster.karmada.io/v1alpha1/"
@@ -468,7 +415,7 @@ test_fetch_through_proxy(void **state)
 			    "storageclasses");
 	assert_int_equal(calls[0].flags, FS_HTTP_API_SERVER);
 	assert_int_equal(calls[0].timeout_ms, 5000);
-	timer.cb(timer.ud); /* still in flight: nothing new */
+	fh_timer.cb(fh_timer.ud); /* still in flight: nothing new */
 	assert_int_equal(n_calls, 4);
 
 	respond("onprem-2", FS_OK, 200, list);
@@ -497,21 +444,21 @@ test_fetch_through_proxy(void **state)
 	assert_int_equal(pre_filter(p, cyc), FS_OK);
 	expect_filter(p, cyc, "onprem-2", NULL);
 	/* ...but not staleAfter */
-	fake_now += 5 * 60000 + 1;
+	fh_now += 5 * 60000 + 1;
 	assert_int_equal(pre_filter(p, cyc), FS_OK);
 	expect_filter(p, cyc, "onprem-2", R_UNKNOWN);
 	expect_filter(p, cyc, "onprem-1",
 		      "cluster(s) had no StorageClass 'fast-ssd'");
 
 	/* a garbage answer keeps what was there */
-	timer.cb(timer.ud);
+	fh_timer.cb(fh_timer.ud);
 	respond("onprem-2", FS_OK, 200, "{\"items\": 7}");
 	assert_int_equal(pre_filter(p, cyc), FS_OK);
 	expect_filter(p, cyc, "onprem-2", R_UNKNOWN);
 
 	/* retire with requests in flight: they are canceled */
-	unload_faked(p);
-	assert_false(timer.live);
+	fh_unload(p);
+	assert_false(fh_timer.live);
 	for (int i = 0; i < n_calls; i++)
 		assert_true(calls[i].completed);
 	fs_cycle_destroy(cyc);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lib/fake_host.h"
 #include "lib/fleet.h"
 #include "lib/plugin_harness.h"
 #include "util/intern.h"
@@ -385,14 +386,6 @@ test_args_durations(void **state)
 
 /* ------------------------------------------------------------- probes */
 
-static struct fs_host fake;
-static int64_t fake_now;
-static struct {
-	fs_timer_fn cb;
-	void *ud;
-	uint64_t repeat_ms;
-	bool live;
-} timer;
 static struct probe_call {
 	char host[64];
 	uint16_t port;
@@ -402,29 +395,6 @@ static struct probe_call {
 	bool completed;
 } probes[64];
 static int n_probes;
-static struct fs_plugin faked;
-
-static int64_t
-fake_now_ms(void)
-{
-	return fake_now;
-}
-
-static struct fs_timer *
-fake_timer_start(struct fs_plugin *self, uint64_t after_ms, uint64_t repeat_ms,
-		 fs_timer_fn cb, void *ud)
-{
-	(void)self, (void)after_ms;
-	timer.cb = cb, timer.ud = ud, timer.repeat_ms = repeat_ms, timer.live = true;
-	return (struct fs_timer *)&timer;
-}
-
-static void
-fake_timer_stop(struct fs_timer *t)
-{
-	if (t)
-		timer.live = false;
-}
 
 static struct fs_probe *
 fake_tcp_probe(struct fs_plugin *self, const char *host, uint16_t port,
@@ -442,8 +412,8 @@ fake_tcp_probe(struct fs_plugin *self, const char *host, uint16_t port,
 static void
 fire_timer(void)
 {
-	assert_true(timer.live);
-	timer.cb(timer.ud);
+	assert_true(fh_timer.live);
+	fh_timer.cb(fh_timer.ud);
 }
 
 /* complete the probe to `host` that is still open */
@@ -464,33 +434,10 @@ complete(const char *host, enum fs_code code)
 static struct fs_plugin *
 load_faked(const char *args_json)
 {
-	struct fs_plugin *p = ph_load("vip", NULL);
-	cJSON *args = cJSON_Parse(args_json);
-	char err[512] = "";
-
-	fake = *fs_host_table();
-	fake.now_ms = fake_now_ms;
-	fake.timer_start = fake_timer_start;
-	fake.timer_stop = fake_timer_stop;
-	fake.tcp_probe = fake_tcp_probe;
-	memset(&timer, 0, sizeof timer);
+	fh_reset(1000);
+	fh_host.tcp_probe = fake_tcp_probe;
 	n_probes = 0;
-	fake_now = 1000;
-	faked = *p;
-	faked.state = NULL;
-	*p->lp->desc.host_slot = &fake;
-	if (p->lp->desc.init(&faked, (const struct fs_json *)args, &faked.state,
-			     err, sizeof err) != FS_OK)
-		fail_msg("init: %s", err);
-	cJSON_Delete(args);
-	return &faked;
-}
-
-static void
-unload_faked(struct fs_plugin *p)
-{
-	p->lp->desc.fini(p->state);
-	*p->lp->desc.host_slot = fs_host_table();
+	return fh_load("vip", args_json);
 }
 
 #define PROBE_ARGS                                                             \
@@ -509,8 +456,8 @@ test_probe_lifecycle(void **state)
 	const char *reason;
 
 	(void)state;
-	assert_true(timer.live);
-	assert_int_equal(timer.repeat_ms, 10000);
+	assert_true(fh_timer.live);
+	assert_int_equal(fh_timer.repeat_ms, 10000);
 	assert_int_equal(n_probes, 0); /* nothing on the scheduling path */
 
 	/* no result yet: policy "filter" */
@@ -528,7 +475,7 @@ test_probe_lifecycle(void **state)
 	fire_timer(); /* still in flight: no second probe */
 	assert_int_equal(n_probes, 2);
 
-	fake_now = 2000;
+	fh_now = 2000;
 	complete("10.29.5.103", FS_E_NET);
 	complete("fd00:10::5", FS_OK);
 	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
@@ -544,7 +491,7 @@ test_probe_lifecycle(void **state)
 	expect_filter(p, cyc, "member-f", NULL);
 
 	/* a result older than the TTL counts as unknown */
-	fake_now = 2000 + 30001;
+	fh_now = 2000 + 30001;
 	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
 	expect_filter(p, cyc, "member-f", R_UNKNOWN);
 
@@ -557,8 +504,8 @@ test_probe_lifecycle(void **state)
 	expect_filter(p, cyc, "member-f", NULL);
 
 	fs_cycle_destroy(cyc);
-	unload_faked(p);
-	assert_false(timer.live);
+	fh_unload(p);
+	assert_false(fh_timer.live);
 }
 
 /* Results survive a table rebuild while the VIP stays; a new VIP starts
@@ -588,7 +535,7 @@ test_probe_results_follow_vip(void **state)
 	expect_filter(p, cyc, "member-a", NULL);
 	expect_filter(p, cyc, "member-f", R_UNKNOWN);
 	fs_cycle_destroy(cyc);
-	unload_faked(p);
+	fh_unload(p);
 }
 
 /* Retiring the instance with probes in flight: the late callbacks must not
@@ -601,8 +548,8 @@ test_probe_retire_in_flight(void **state)
 	(void)state;
 	fire_timer();
 	assert_int_equal(n_probes, 2);
-	unload_faked(p);
-	assert_false(timer.live);
+	fh_unload(p);
+	assert_false(fh_timer.live);
 	complete("10.29.5.103", FS_E_CANCELED);
 	complete("fd00:10::5", FS_OK);
 }
@@ -616,11 +563,11 @@ test_probe_unknown_allow(void **state)
 	const char *reason;
 
 	(void)state;
-	assert_int_equal(timer.repeat_ms, 10000); /* default interval */
+	assert_int_equal(fh_timer.repeat_ms, 10000); /* default interval */
 	assert_int_equal(pre_filter(p, cyc, &reason), FS_OK);
 	expect_filter(p, cyc, "member-a", NULL);
 	fs_cycle_destroy(cyc);
-	unload_faked(p);
+	fh_unload(p);
 }
 
 int
