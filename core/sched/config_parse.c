@@ -7,27 +7,30 @@
 
 #include "util/keys.h"
 
+/* append to the path, truncating at its end; return the length to pop to */
+static size_t FS_PRINTF(2, 3)
+push(struct fs_cfg_ctx *c, const char *fmt, ...)
+{
+	size_t old = c->plen, room = sizeof c->path - c->plen;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(c->path + c->plen, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		c->plen += (size_t)n < room ? (size_t)n : room - 1;
+	return old;
+}
+
 size_t
 fs_cfg_push_key(struct fs_cfg_ctx *c, const char *key)
 {
-	size_t old = c->plen;
-	int n = snprintf(c->path + c->plen, sizeof c->path - c->plen, "%s%s",
-			 c->plen ? "." : "", key);
-	if (n > 0)
-		c->plen += (size_t)n < sizeof c->path - c->plen ? (size_t)n
-								: sizeof c->path - c->plen - 1;
-	return old;
+	return push(c, "%s%s", c->plen ? "." : "", key);
 }
 
 size_t
 fs_cfg_push_index(struct fs_cfg_ctx *c, size_t i)
 {
-	size_t old = c->plen;
-	int n = snprintf(c->path + c->plen, sizeof c->path - c->plen, "[%zu]", i);
-	if (n > 0)
-		c->plen += (size_t)n < sizeof c->path - c->plen ? (size_t)n
-								: sizeof c->path - c->plen - 1;
-	return old;
+	return push(c, "[%zu]", i);
 }
 
 void
