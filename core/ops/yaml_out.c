@@ -128,19 +128,26 @@ indent(struct fs_buf *b, int n)
 static void write_map(struct fs_buf *b, const cJSON *obj, int ind, bool inline_first);
 static void write_seq(struct fs_buf *b, const cJSON *arr, int ind);
 
+/* a scalar, or an empty map or list in flow style, ending the line */
+static void
+write_leaf(struct fs_buf *b, const cJSON *v)
+{
+	if (cJSON_IsObject(v))
+		fs_buf_adds(b, "{}");
+	else if (cJSON_IsArray(v))
+		fs_buf_adds(b, "[]");
+	else
+		write_scalar(b, v);
+	fs_buf_addc(b, '\n');
+}
+
 /* after "key:" or "- ": the rest of the line and what follows */
 static void
 write_after(struct fs_buf *b, const cJSON *v, int ind, bool in_seq)
 {
 	if (!is_container(v)) {
 		fs_buf_addc(b, ' ');
-		if (cJSON_IsObject(v))
-			fs_buf_adds(b, "{}");
-		else if (cJSON_IsArray(v))
-			fs_buf_adds(b, "[]");
-		else
-			write_scalar(b, v);
-		fs_buf_addc(b, '\n');
+		write_leaf(b, v);
 	} else if (cJSON_IsObject(v)) {
 		if (in_seq) {
 			fs_buf_addc(b, ' ');
@@ -180,17 +187,10 @@ write_seq(struct fs_buf *b, const cJSON *arr, int ind)
 void
 fs_ops_yaml_write(struct fs_buf *b, const cJSON *v)
 {
-	if (cJSON_IsObject(v) && v->child)
+	if (!is_container(v))
+		write_leaf(b, v);
+	else if (cJSON_IsObject(v))
 		write_map(b, v, 0, false);
-	else if (cJSON_IsArray(v) && v->child)
+	else
 		write_seq(b, v, 0);
-	else {
-		if (cJSON_IsObject(v))
-			fs_buf_adds(b, "{}");
-		else if (cJSON_IsArray(v))
-			fs_buf_adds(b, "[]");
-		else
-			write_scalar(b, v);
-		fs_buf_addc(b, '\n');
-	}
 }
