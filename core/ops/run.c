@@ -52,11 +52,16 @@ get_placement(const struct fs_ops_input *in, const struct fs_render *r,
 	return FS_OK;
 }
 
+/* Clear *out, set up the render context and the placement for `in`, and
+ * check that the plugin has the callback `what` (has_cb). On an error
+ * nothing is left to release. */
 static enum fs_code
 start(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
+      bool has_cb, const char *what, struct fs_ops_output *out,
       struct fs_render *r, const cJSON **pl, cJSON **owned, char *err,
       size_t errlen)
 {
+	memset(out, 0, sizeof *out);
 	if (!mw || !in || !in->object) {
 		snprintf(err, errlen, "render: no middleware plugin or object given");
 		return FS_E_INVAL;
@@ -66,6 +71,13 @@ start(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	if (code != FS_OK)
 		return code;
 	code = get_placement(in, r, pl, owned, err, errlen);
+	if (code == FS_OK && !has_cb) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "plugin has no %s callback", what);
+		prefix_err(r, msg, err, errlen);
+		cJSON_Delete(*owned);
+		code = FS_E_NOTSUP;
+	}
 	if (code != FS_OK)
 		fs_render_release(r);
 	return code;
@@ -75,18 +87,13 @@ enum fs_code
 fs_ops_render(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	      struct fs_ops_output *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof *out);
 	struct fs_render r;
 	const cJSON *pl;
 	cJSON *owned;
-	enum fs_code code = start(mw, in, &r, &pl, &owned, err, errlen);
+	enum fs_code code = start(mw, in, mw && mw->ops->render, "render", out,
+				  &r, &pl, &owned, err, errlen);
 	if (code != FS_OK)
 		return code;
-	if (!mw->ops->render) {
-		prefix_err(&r, "plugin has no render callback", err, errlen);
-		code = FS_E_NOTSUP;
-		goto done;
-	}
 	char msg[512] = "";
 	code = mw->ops->render(mw->state, &r, (const struct fs_json *)in->object,
 			       (const struct fs_json *)pl, msg, sizeof msg);
@@ -121,19 +128,14 @@ enum fs_code
 fs_ops_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	      struct fs_ops_output *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof *out);
 	struct fs_render r;
 	const cJSON *pl;
 	cJSON *owned;
-	enum fs_code code = start(mw, in, &r, &pl, &owned, err, errlen);
+	enum fs_code code = start(mw, in, mw && mw->ops->aggregate_status,
+				  "aggregate_status", out, &r, &pl, &owned, err,
+				  errlen);
 	if (code != FS_OK)
 		return code;
-	if (!mw->ops->aggregate_status) {
-		prefix_err(&r, "plugin has no aggregate_status callback", err,
-			   errlen);
-		code = FS_E_NOTSUP;
-		goto done;
-	}
 	char msg[512] = "";
 	struct fs_json *status = NULL;
 	code = mw->ops->aggregate_status(
