@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "lib/plugin_harness.h"
+#include "lib/yaml_decode.h"
 #include "model/cluster.h"
 #include "model/placement.h"
 #include "model/selector.h"
@@ -20,39 +21,16 @@
 
 static struct fs_arena arena = FS_ARENA_INIT;
 
-static const cJSON *
-parse(const char *yaml, struct fs_docset **keep)
-{
-	struct fs_diags d = FS_DIAGS_INIT;
-	assert_int_equal(fs_docset_load_mem(keep, "t.yaml", yaml, strlen(yaml), &d),
-			 FS_OK);
-	fs_diags_release(&d);
-	return fs_docset_doc(*keep, 0);
-}
-
 static struct fs_cluster
 cluster(const char *yaml)
 {
-	struct fs_docset *ds;
-	struct fs_cluster c;
-	struct fs_decode_ctx ctx = {0};
-	assert_int_equal(fs_cluster_decode(parse(yaml, &ds), &arena, &c, &ctx), FS_OK);
-	fs_docset_free(ds);
-	return c;
+	return yd_cluster(&arena, yaml);
 }
 
 static const struct fs_cluster_affinity *
 affinity(const char *yaml)
 {
-	struct fs_docset *ds;
-	struct fs_cluster_affinity *aff = FS_ARENA_NEW(&arena, struct fs_cluster_affinity, 1);
-	struct fs_decode_ctx ctx = {0};
-	struct fs_dpath p = FS_DPATH_KEY(NULL, "clusterAffinity");
-	assert_true(fs_affinity_decode(parse(yaml, &ds), &p, &arena, &ctx, aff));
-	if (ctx.errors)
-		fail_msg("affinity did not decode: %s", yaml);
-	fs_docset_free(ds);
-	return aff;
+	return yd_affinity(&arena, yaml);
 }
 
 /* one affinity through the plugin's pre_filter and filter against the host */
