@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "lib/plugin_harness.h"
 #include "util/doc.h"
 #include "util/keys.h"
 
@@ -267,10 +268,7 @@ static void
 test_fixture_list_file(void **state)
 {
 	(void)state;
-	const char *src = getenv("FEDSTATE_SRC");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/unit/data/model/clusters-list.yaml",
-		 src ? src : ".");
+	const char *path = ph_src_path("tests/unit/data/model/clusters-list.yaml");
 	struct fs_diags d = FS_DIAGS_INIT;
 	struct fs_docset *ds = NULL;
 	assert_int_equal(fs_docset_load_file(&ds, path, &d), FS_OK);
@@ -288,11 +286,10 @@ test_fixture_list_file(void **state)
 static struct fs_docset *
 load_data(const char *file, struct fs_diags *d)
 {
-	char path[4096];
-	const char *src = getenv("FEDSTATE_SRC");
+	char rel[256];
 	struct fs_docset *ds = NULL;
-	snprintf(path, sizeof path, "%s/tests/unit/data/doc/%s", src ? src : ".", file);
-	assert_int_equal(fs_docset_load_file(&ds, path, d), FS_OK);
+	snprintf(rel, sizeof rel, "tests/unit/data/doc/%s", file);
+	assert_int_equal(fs_docset_load_file(&ds, ph_src_path(rel), d), FS_OK);
 	return ds;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "lib/plugin_harness.h"
 #include "model/apiid.h"
 #include "model/binding.h"
 #include "model/cluster.h"
@@ -25,11 +26,9 @@
 static const char *
 data_path(const char *file)
 {
-	static char buf[4096];
-	const char *src = getenv("FEDSTATE_SRC");
-	snprintf(buf, sizeof buf, "%s/tests/unit/data/model/%s", src ? src : ".",
-		 file);
-	return buf;
+	char rel[256];
+	snprintf(rel, sizeof rel, "tests/unit/data/model/%s", file);
+	return ph_src_path(rel);
 }
 
 static const char *

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "lib/plugin_harness.h"
 #include "model/binding.h"
 #include "model/estimate.h"
 #include "model/load.h"
@@ -22,20 +23,16 @@ static int
 setup(void **state)
 {
 	(void)state;
-	char path[4096];
-	const char *src = getenv("FEDSTATE_SRC");
 	struct fs_diags d = FS_DIAGS_INIT;
 	fs_model_set_init(&set);
-	snprintf(path, sizeof path, "%s/tests/unit/data/model/clusters-list.yaml",
-		 src ? src : ".");
-	if (fs_model_load_file(&set, path, &d) != FS_OK || d.errors) {
+	if (fs_model_load_file(&set, ph_src_path("tests/unit/data/model/clusters-list.yaml"),
+			       &d) != FS_OK || d.errors) {
 		fs_diags_print(&d, stderr);
 		return -1;
 	}
-	snprintf(path, sizeof path,
-		 "%s/tests/unit/data/model/resourcebinding-nginx-divided.yaml",
-		 src ? src : ".");
-	if (fs_model_load_file(&set, path, &d) != FS_OK || d.errors ||
+	if (fs_model_load_file(&set, ph_src_path("tests/unit/data/model/"
+						 "resourcebinding-nginx-divided.yaml"),
+			       &d) != FS_OK || d.errors ||
 	    set.n_bindings != 1)
 		return -1;
 	fs_diags_release(&d);

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "lib/plugin_harness.h"
 #include "model/estimate.h"
 #include "model/load.h"
 #include "model/restable.h"
@@ -21,12 +22,9 @@ static int
 setup(void **state)
 {
 	(void)state;
-	char path[4096];
-	const char *src = getenv("FEDSTATE_SRC");
 	struct fs_diags d = FS_DIAGS_INIT;
 	fs_model_set_init(&set);
-	snprintf(path, sizeof path, "%s/tests/unit/data/model/clusters-list.yaml",
-		 src ? src : ".");
+	const char *path = ph_src_path("tests/unit/data/model/clusters-list.yaml");
 	int rc = fs_model_load_file(&set, path, &d) == FS_OK && !d.errors ? 0 : -1;
 	fs_diags_print(&d, stderr);
 	fs_diags_release(&d);
