@@ -20,24 +20,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plugin/loader_int.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/sha256.h"
 
-/* the ABI 1.0 sizes: anything smaller cannot be a 1.x plugin */
-#define DESC_MIN_SIZE                                                          \
-	(offsetof(struct fs_plugin_desc, host_slot) + sizeof(void *))
-#define SCHED_MIN_SIZE (offsetof(struct fs_sched_ops, bind) + sizeof(void *))
-#define MW_MIN_SIZE                                                            \
-	(offsetof(struct fs_mw_ops, interpret_health) + sizeof(void *))
-
-static enum fs_code
-fail(char *err, size_t errlen, enum fs_code code, const char *name,
-     const char *path, const char *fmt, ...) FS_PRINTF(6, 7);
-
-static enum fs_code
-fail(char *err, size_t errlen, enum fs_code code, const char *name,
-     const char *path, const char *fmt, ...)
+enum fs_code
+fs_plugin_fail(char *err, size_t errlen, enum fs_code code, const char *name,
+	       const char *path, const char *fmt, ...)
 {
 	if (err && errlen) {
 		int n = snprintf(err, errlen, "plugin '%s' (%s): ", name, path);
@@ -126,13 +116,13 @@ fs_plugin_resolve(const struct fs_registry *reg, const char *name,
 {
 	*path_out = NULL;
 	if (strchr(name, '/'))
-		return fail(err, errlen, FS_E_INVAL, name, "-",
-			    "plugin names cannot contain '/'; list the directory "
-			    "in pluginDirs and name the plugin without a path");
+		return fs_plugin_fail(err, errlen, FS_E_INVAL, name, "-",
+				      "plugin names cannot contain '/'; list the directory "
+				      "in pluginDirs and name the plugin without a path");
 	if (reg->ndirs == 0)
-		return fail(err, errlen, FS_E_NOTFOUND, name, "-",
-			    "no plugin directory configured\n  hint: set pluginDirs "
-			    "in the config or FEDSTATE_PLUGIN_PATH");
+		return fs_plugin_fail(err, errlen, FS_E_NOTFOUND, name, "-",
+				      "no plugin directory configured\n  hint: set pluginDirs "
+				      "in the config or FEDSTATE_PLUGIN_PATH");
 	struct fs_buf tried = FS_BUF_INIT;
 	for (size_t i = 0; i < reg->ndirs; i++) {
 		char *p = NULL;
@@ -146,8 +136,8 @@ fs_plugin_resolve(const struct fs_registry *reg, const char *name,
 		fs_buf_printf(&tried, "%s%s", i ? ", " : "", p);
 		free(p);
 	}
-	fail(err, errlen, FS_E_NOTFOUND, name, "-",
-	     "not found (looked for %s)", tried.data);
+	fs_plugin_fail(err, errlen, FS_E_NOTFOUND, name, "-",
+		       "not found (looked for %s)", tried.data);
 	fs_buf_release(&tried);
 	return FS_E_NOTFOUND;
 }
@@ -158,23 +148,23 @@ check_file(const char *name, const char *path, const char *pin,
 	   struct stat *st, char hex[65], char *err, size_t errlen)
 {
 	if (stat(path, st) != 0)
-		return fail(err, errlen, errno == ENOENT ? FS_E_NOTFOUND : FS_E_IO,
-			    name, path, "cannot stat: %s", strerror(errno));
+		return fs_plugin_fail(err, errlen, errno == ENOENT ? FS_E_NOTFOUND : FS_E_IO,
+				      name, path, "cannot stat: %s", strerror(errno));
 	if (!S_ISREG(st->st_mode))
-		return fail(err, errlen, FS_E_PERM, name, path,
-			    "refusing to load: not a regular file");
+		return fs_plugin_fail(err, errlen, FS_E_PERM, name, path,
+				      "refusing to load: not a regular file");
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return fail(err, errlen, FS_E_PERM, name, path,
-			    "refusing to load: file is group- or world-writable "
-			    "(mode %04o)\n  hint: chmod go-w %s",
-			    (unsigned)(st->st_mode & 07777), path);
+		return fs_plugin_fail(err, errlen, FS_E_PERM, name, path,
+				      "refusing to load: file is group- or world-writable "
+				      "(mode %04o)\n  hint: chmod go-w %s",
+				      (unsigned)(st->st_mode & 07777), path);
 	if (fs_sha256_file(path, hex) != FS_OK)
-		return fail(err, errlen, FS_E_IO, name, path,
-			    "cannot read: %s", strerror(errno));
+		return fs_plugin_fail(err, errlen, FS_E_IO, name, path,
+				      "cannot read: %s", strerror(errno));
 	if (pin && *pin && strcasecmp(pin, hex) != 0)
-		return fail(err, errlen, FS_E_PERM, name, path,
-			    "checksum mismatch: file has sha256 %.12s..., config "
-			    "pins %.12s...", hex, pin);
+		return fs_plugin_fail(err, errlen, FS_E_PERM, name, path,
+				      "checksum mismatch: file has sha256 %.12s..., config "
+				      "pins %.12s...", hex, pin);
 	return FS_OK;
 }
 
@@ -221,117 +211,6 @@ private_copy(const char *path, const char *hex, char *err, size_t errlen)
 	return dst;
 }
 
-static enum fs_code check_ops(struct fs_loaded_plugin *lp, const char *label,
-			      const char *path, char *err, size_t errlen);
-
-/* the checks on a mapped descriptor; fills lp->desc/sched/mw */
-static enum fs_code
-check_desc(struct fs_loaded_plugin *lp, const struct fs_plugin_desc *d,
-	   const char *label, const char *path, char *err, size_t errlen)
-{
-	if (d->magic != FS_PLUGIN_MAGIC)
-		return fail(err, errlen, FS_E_PARSE, label, path,
-			    "bad magic 0x%08x (expected 0x%08x)", d->magic,
-			    FS_PLUGIN_MAGIC);
-	if (d->abi_major != FS_ABI_MAJOR || d->abi_minor > FS_ABI_MINOR)
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "incompatible ABI: plugin built for %u.%u, host "
-			    "supports %u.0-%u.%u\n  hint: rebuild against the "
-			    "fedstate-plugin %u.x headers (pkg-config --modversion "
-			    "fedstate-plugin)",
-			    d->abi_major, d->abi_minor, FS_ABI_MAJOR, FS_ABI_MAJOR,
-			    FS_ABI_MINOR, FS_ABI_MAJOR);
-	if (d->struct_size < DESC_MIN_SIZE)
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "descriptor too small: %u bytes (ABI %u.0 minimum is %zu)",
-			    d->struct_size, FS_ABI_MAJOR, (size_t)DESC_MIN_SIZE);
-	memset(&lp->desc, 0, sizeof lp->desc);
-	memcpy(&lp->desc, d, d->struct_size < sizeof lp->desc ? d->struct_size : sizeof lp->desc);
-	d = &lp->desc;
-	/* from here on the descriptor is known to be ours: name it by its name */
-	if (d->name && fs_plugin_name_valid(d->name))
-		label = d->name;
-	if (!d->build || strcmp(d->build, FS_BUILD_SIG) != 0)
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "incompatible build: plugin '%s', host '%s'",
-			    d->build ? d->build : "(none)", FS_BUILD_SIG);
-	static const char *const required[] = {"name", "version", "description"};
-	const char *values[] = {d->name, d->version, d->description};
-	for (size_t i = 0; i < 3; i++)
-		if (!values[i] || !*values[i])
-			return fail(err, errlen, FS_E_ABI, label, path,
-				    "descriptor field '%s' is missing", required[i]);
-	if (!fs_plugin_name_valid(d->name))
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "descriptor field 'name' is invalid: '%s' (expected "
-			    "lowercase letters, digits and '-', at most 63)", d->name);
-	if (!d->host_slot)
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "descriptor field 'host_slot' is missing\n  hint: "
-			    "define the descriptor with FS_PLUGIN_DEFINE");
-	return check_ops(lp, label, path, err, errlen);
-}
-
-static enum fs_code
-check_ops(struct fs_loaded_plugin *lp, const char *label, const char *path,
-	  char *err, size_t errlen)
-{
-	const struct fs_plugin_desc *d = &lp->desc;
-	uint32_t have = 0;
-	memset(&lp->sched, 0, sizeof lp->sched);
-	memset(&lp->mw, 0, sizeof lp->mw);
-	if (d->kind == FS_PLUGIN_SCHED) {
-		if (!d->sched)
-			return fail(err, errlen, FS_E_ABI, label, path,
-				    "descriptor field 'sched' is missing (kind scheduling)");
-		if (d->sched->struct_size < SCHED_MIN_SIZE)
-			return fail(err, errlen, FS_E_ABI, label, path,
-				    "sched table too small: %u bytes (ABI %u.0 minimum is %zu)",
-				    d->sched->struct_size, FS_ABI_MAJOR, (size_t)SCHED_MIN_SIZE);
-		size_t n = d->sched->struct_size < sizeof lp->sched ? d->sched->struct_size : sizeof lp->sched;
-		memcpy(&lp->sched, d->sched, n);
-		const struct fs_sched_ops *o = &lp->sched;
-		have = (o->pre_filter ? FS_CAP_PRE_FILTER : 0) | (o->filter ? FS_CAP_FILTER : 0) |
-		       (o->pre_score ? FS_CAP_PRE_SCORE : 0) | (o->score ? FS_CAP_SCORE : 0) |
-		       (o->normalize ? FS_CAP_NORMALIZE : 0) | (o->assign ? FS_CAP_ASSIGN : 0) |
-		       (o->bind ? FS_CAP_BIND : 0);
-	} else if (d->kind == FS_PLUGIN_MIDDLEWARE) {
-		if (!d->mw)
-			return fail(err, errlen, FS_E_ABI, label, path,
-				    "descriptor field 'mw' is missing (kind middleware)");
-		if (d->mw->struct_size < MW_MIN_SIZE)
-			return fail(err, errlen, FS_E_ABI, label, path,
-				    "mw table too small: %u bytes (ABI %u.0 minimum is %zu)",
-				    d->mw->struct_size, FS_ABI_MAJOR, (size_t)MW_MIN_SIZE);
-		size_t n = d->mw->struct_size < sizeof lp->mw ? d->mw->struct_size : sizeof lp->mw;
-		memcpy(&lp->mw, d->mw, n);
-		const struct fs_mw_ops *o = &lp->mw;
-		if (!o->group || !o->version || !o->kind || !*o->version || !*o->kind)
-			return fail(err, errlen, FS_E_ABI, label, path,
-				    "mw table field '%s' is missing",
-				    !o->group ? "group" : (!o->version || !*o->version) ? "version" : "kind");
-		have = (o->interpret ? FS_CAP_INTERPRET : 0) | (o->render ? FS_CAP_RENDER : 0) |
-		       (o->aggregate_status ? FS_CAP_AGGREGATE_STATUS : 0) |
-		       (o->interpret_health ? FS_CAP_INTERPRET_HEALTH : 0);
-	} else {
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "unknown kind %u (expected %u scheduling or %u middleware)",
-			    d->kind, FS_PLUGIN_SCHED, FS_PLUGIN_MIDDLEWARE);
-	}
-	char a[160], b[160];
-	uint32_t missing = d->caps & ~have, undeclared = have & ~d->caps;
-	if (missing)
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "capability '%s' declared but its callback is missing",
-			    fs_plugin_caps_string(missing, a, sizeof a));
-	if (undeclared)
-		return fail(err, errlen, FS_E_ABI, label, path,
-			    "callback '%s' implemented but its capability is not "
-			    "declared in caps",
-			    fs_plugin_caps_string(undeclared, b, sizeof b));
-	return FS_OK;
-}
-
 static struct fs_loaded_plugin *
 find_by_name(struct fs_registry *reg, const char *name)
 {
@@ -350,28 +229,28 @@ map_plugin(const char *label, const char *path, const char *map_path,
 	if (!h) {
 		const char *e = dlerror();
 		if (!is_elf(path))
-			return fail(err, errlen, FS_E_PARSE, label, path,
-				    "not a shared object: %s", e ? e : "unknown error");
-		return fail(err, errlen, FS_E_IO, label, path,
-			    "cannot open shared object: %s\n  hint: run 'fedstate "
-			    "plugins check %s' and 'ldd -r %s' to list unresolved "
-			    "libraries and symbols", e ? e : "unknown error", path, path);
+			return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+					      "not a shared object: %s", e ? e : "unknown error");
+		return fs_plugin_fail(err, errlen, FS_E_IO, label, path,
+				      "cannot open shared object: %s\n  hint: run 'fedstate "
+				      "plugins check %s' and 'ldd -r %s' to list unresolved "
+				      "libraries and symbols", e ? e : "unknown error", path, path);
 	}
 	dlerror();
 	void *sym = dlsym(h, FS_PLUGIN_ENTRY_SYMBOL);
 	if (!sym)
-		return fail(err, errlen, FS_E_PARSE, label, path,
-			    "not a fedstate plugin: no symbol '%s'\n  hint: define "
-			    "the plugin with FS_PLUGIN_DEFINE", FS_PLUGIN_ENTRY_SYMBOL);
+		return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+				      "not a fedstate plugin: no symbol '%s'\n  hint: define "
+				      "the plugin with FS_PLUGIN_DEFINE", FS_PLUGIN_ENTRY_SYMBOL);
 	const struct fs_plugin_desc *(*entry)(void);
 	*(void **)&entry = sym;
 	const struct fs_plugin_desc *d = entry();
 	if (!d)
-		return fail(err, errlen, FS_E_PARSE, label, path,
-			    "not a fedstate plugin: %s() returned NULL",
-			    FS_PLUGIN_ENTRY_SYMBOL);
+		return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+				      "not a fedstate plugin: %s() returned NULL",
+				      FS_PLUGIN_ENTRY_SYMBOL);
 	struct fs_loaded_plugin *lp = fs_xcalloc(1, sizeof *lp);
-	enum fs_code rc = check_desc(lp, d, label, path, err, errlen);
+	enum fs_code rc = fs_plugin_check_desc(lp, d, label, path, err, errlen);
 	if (rc != FS_OK) {
 		free(lp);
 		return rc; /* never dlclose: see plugin.h */
@@ -406,7 +285,7 @@ load_file(struct fs_registry *reg, const char *label, const char *path,
 		char cerr[512];
 		map_path = private_copy(path, hex, cerr, sizeof cerr);
 		if (!map_path)
-			return fail(err, errlen, FS_E_IO, label, path, "%s", cerr);
+			return fs_plugin_fail(err, errlen, FS_E_IO, label, path, "%s", cerr);
 	}
 	struct fs_loaded_plugin *lp = NULL;
 	rc = map_plugin(label, path, map_path ? map_path : path, &lp, err, errlen);
@@ -415,8 +294,8 @@ load_file(struct fs_registry *reg, const char *label, const char *path,
 		return rc;
 	struct fs_loaded_plugin *dup = find_by_name(reg, lp->desc.name);
 	if (dup && !replacing) {
-		fail(err, errlen, FS_E_EXISTS, lp->desc.name, path,
-		     "duplicate plugin name: already loaded from %s", dup->path);
+		fs_plugin_fail(err, errlen, FS_E_EXISTS, lp->desc.name, path,
+			       "duplicate plugin name: already loaded from %s", dup->path);
 		free(lp);
 		return FS_E_EXISTS;
 	}
@@ -430,10 +309,10 @@ load_file(struct fs_registry *reg, const char *label, const char *path,
 	*out = lp;
 kind:
 	if (expect_kind && (*out)->desc.kind != expect_kind)
-		return fail(err, errlen, FS_E_ABI, (*out)->desc.name, path,
-			    "kind mismatch: a %s plugin listed where a %s plugin "
-			    "is expected", fs_plugin_kind_name((*out)->desc.kind),
-			    fs_plugin_kind_name(expect_kind));
+		return fs_plugin_fail(err, errlen, FS_E_ABI, (*out)->desc.name, path,
+				      "kind mismatch: a %s plugin listed where a %s plugin "
+				      "is expected", fs_plugin_kind_name((*out)->desc.kind),
+				      fs_plugin_kind_name(expect_kind));
 	return FS_OK;
 }
 
@@ -447,11 +326,11 @@ fs_plugin_load(struct fs_registry *reg, const char *name, const char *pin,
 	if (have && (!pin || !*pin || strcasecmp(pin, have->sha256) == 0)) {
 		*out = have;
 		if (expect_kind && have->desc.kind != expect_kind)
-			return fail(err, errlen, FS_E_ABI, name, have->path,
-				    "kind mismatch: a %s plugin listed where a %s "
-				    "plugin is expected",
-				    fs_plugin_kind_name(have->desc.kind),
-				    fs_plugin_kind_name(expect_kind));
+			return fs_plugin_fail(err, errlen, FS_E_ABI, name, have->path,
+					      "kind mismatch: a %s plugin listed where a %s "
+					      "plugin is expected",
+					      fs_plugin_kind_name(have->desc.kind),
+					      fs_plugin_kind_name(expect_kind));
 		return FS_OK;
 	}
 	char *path = NULL;
@@ -460,9 +339,9 @@ fs_plugin_load(struct fs_registry *reg, const char *name, const char *pin,
 		return rc;
 	rc = load_file(reg, name, path, pin, expect_kind, false, out, err, errlen);
 	if (rc == FS_OK && strcmp((*out)->desc.name, name) != 0) {
-		rc = fail(err, errlen, FS_E_ABI, name, path,
-			  "file declares the name '%s' (expected '%s')",
-			  (*out)->desc.name, name);
+		rc = fs_plugin_fail(err, errlen, FS_E_ABI, name, path,
+				    "file declares the name '%s' (expected '%s')",
+				    (*out)->desc.name, name);
 		*out = NULL;
 	}
 	free(path);
@@ -488,8 +367,8 @@ fs_plugin_reload(struct fs_registry *reg, struct fs_loaded_plugin *old,
 	*out = old;
 	char hex[65];
 	if (fs_sha256_file(old->path, hex) != FS_OK)
-		return fail(err, errlen, FS_E_IO, old->desc.name, old->path,
-			    "cannot read: %s", strerror(errno));
+		return fs_plugin_fail(err, errlen, FS_E_IO, old->desc.name, old->path,
+				      "cannot read: %s", strerror(errno));
 	if (strcmp(hex, old->sha256) == 0)
 		return FS_OK;
 	struct fs_loaded_plugin *lp = NULL;
@@ -498,9 +377,9 @@ fs_plugin_reload(struct fs_registry *reg, struct fs_loaded_plugin *old,
 	if (rc != FS_OK)
 		return rc;
 	if (strcmp(lp->desc.name, old->desc.name) != 0)
-		return fail(err, errlen, FS_E_ABI, old->desc.name, old->path,
-			    "new file declares the name '%s' (expected '%s')",
-			    lp->desc.name, old->desc.name);
+		return fs_plugin_fail(err, errlen, FS_E_ABI, old->desc.name, old->path,
+				      "new file declares the name '%s' (expected '%s')",
+				      lp->desc.name, old->desc.name);
 	*out = lp;
 	return FS_OK;
 }
@@ -527,9 +406,9 @@ fs_plugin_instantiate(struct fs_loaded_plugin *lp, const cJSON *args,
 						&inst->state, perr, sizeof perr);
 		if (rc != FS_OK) {
 			perr[sizeof perr - 1] = '\0';
-			fail(err, errlen, FS_E_PLUGIN, lp->desc.name, lp->path,
-			     "initialization failed: %s",
-			     perr[0] ? perr : fs_host_table()->strerror(rc));
+			fs_plugin_fail(err, errlen, FS_E_PLUGIN, lp->desc.name, lp->path,
+				       "initialization failed: %s",
+				       perr[0] ? perr : fs_host_table()->strerror(rc));
 			free(inst->profile);
 			free(inst->log_prefix);
 			free(inst);
