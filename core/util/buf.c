@@ -118,6 +118,16 @@ fs_buf_addc(struct fs_buf *b, char c)
 	fs_buf_add(b, &c, 1);
 }
 
+bool
+fs_buf_read(struct fs_buf *b, FILE *f)
+{
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fs_buf_add(b, chunk, n);
+	return !ferror(f);
+}
+
 void
 fs_buf_vprintf(struct fs_buf *b, const char *fmt, va_list ap)
 {

@@ -10,7 +10,9 @@
 #define FS_UTIL_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <fedstate/host.h>
 
@@ -30,6 +32,9 @@ void fs_buf_grow(struct fs_buf *b, size_t extra);
 void fs_buf_add(struct fs_buf *b, const void *p, size_t n);
 void fs_buf_adds(struct fs_buf *b, const char *s);
 void fs_buf_addc(struct fs_buf *b, char c);
+/* append everything left in f (a file or a pipe; not closed); false on a
+ * read error, with errno set and what was read before it kept */
+bool fs_buf_read(struct fs_buf *b, FILE *f);
 void fs_buf_printf(struct fs_buf *b, const char *fmt, ...) FS_PRINTF(2, 3);
 void fs_buf_vprintf(struct fs_buf *b, const char *fmt, va_list ap);
 char *fs_buf_detach(struct fs_buf *b);        /* caller frees (free(3)) */

@@ -196,11 +196,7 @@ fs_docset_load_file(struct fs_docset **out, const char *path,
 		return FS_E_IO;
 	}
 	struct fs_buf b = FS_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		fs_buf_add(&b, chunk, n);
-	int err = ferror(f) ? errno : 0;
+	int err = fs_buf_read(&b, f) ? 0 : errno;
 	fclose(f);
 	if (err) {
 		if (d)

@@ -33,10 +33,7 @@ slurp(const char *path, size_t *len)
 	if (!f)
 		return NULL;
 	struct fs_buf b = FS_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		fs_buf_add(&b, chunk, n);
+	fs_buf_read(&b, f);
 	fclose(f);
 	*len = b.len;
 	return fs_buf_detach(&b);
@@ -434,10 +431,7 @@ validate_cli(const char *file, struct fs_buf *out)
 		      abs_build(), file, abs_build());
 	FILE *p = popen(cmd.data, "r");
 	assert_non_null(p);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		fs_buf_add(out, chunk, n);
+	fs_buf_read(out, p);
 	int st = pclose(p);
 	fs_buf_release(&cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;

@@ -319,10 +319,7 @@ run_check(const char *file, const char *extra, struct fs_buf *out)
 		 "'%s' plugins check %s '%s' 2>&1", ph_build_path("bin/fedstate"), extra, file);
 	FILE *f = popen(cmd, "r");
 	assert_non_null(f);
-	char buf[1024];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		fs_buf_add(out, buf, n);
+	fs_buf_read(out, f);
 	int st = pclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

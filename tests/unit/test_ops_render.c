@@ -26,10 +26,7 @@ slurp(const char *path)
 	struct fs_buf b = FS_BUF_INIT;
 	FILE *f = fopen(path, "r");
 	if (f) {
-		char chunk[4096];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			fs_buf_add(&b, chunk, n);
+		fs_buf_read(&b, f);
 		fclose(f);
 	}
 	return fs_buf_detach(&b);

@@ -29,15 +29,11 @@ run(const char *cmd, struct fs_buf *out, struct fs_buf *err)
 	fs_buf_printf(&full, "%s 2>%s", cmd, errfile);
 	FILE *p = popen(full.data, "r");
 	assert_non_null(p);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		fs_buf_add(out, chunk, n);
+	fs_buf_read(out, p);
 	int st = pclose(p);
 	FILE *e = fdopen(fd, "r");
-	while (e && (n = fread(chunk, 1, sizeof chunk, e)) > 0)
-		if (err)
-			fs_buf_add(err, chunk, n);
+	if (e && err)
+		fs_buf_read(err, e);
 	if (e)
 		fclose(e);
 	unlink(errfile);
