@@ -254,13 +254,7 @@ test_annotation_follows_generation(void **state)
 static void
 expect_init_error(const char *args, const char *message)
 {
-	struct fs_plugin *p = NULL;
-	char err[1024];
-
-	assert_int_equal(ph_try_load("storageclass", args, &p, err, sizeof err),
-			 FS_E_PLUGIN);
-	if (!strstr(err, message))
-		fail_msg("args %s: expected \"%s\" in \"%s\"", args, message, err);
+	ph_expect_init_error("storageclass", args, message);
 }
 
 static void

@@ -88,6 +88,17 @@ ph_load(const char *name, const char *args_json)
 	return p;
 }
 
+void
+ph_expect_init_error(const char *name, const char *args_json, const char *message)
+{
+	struct fs_plugin *p = NULL;
+	char err[1024] = "";
+	assert_int_equal(ph_try_load(name, args_json, &p, err, sizeof err), FS_E_PLUGIN);
+	if (!strstr(err, message))
+		fail_msg("%s args %s: expected \"%s\" in \"%s\"", name, args_json,
+			 message, err);
+}
+
 struct fs_cycle *
 ph_cycle(const struct fs_binding *b, uint32_t n_clusters)
 {

@@ -31,6 +31,10 @@ struct fs_plugin *ph_load(const char *name, const char *args_json);
 /* load + init; returns the code and the loader's message instead */
 enum fs_code ph_try_load(const char *name, const char *args_json,
 			 struct fs_plugin **out, char *err, size_t errlen);
+/* loading `name` with args_json must fail in init (FS_E_PLUGIN) with an
+ * error containing `message`; fails the test otherwise */
+void ph_expect_init_error(const char *name, const char *args_json,
+			  const char *message);
 /* a standalone cycle; destroy with fs_cycle_destroy */
 struct fs_cycle *ph_cycle(const struct fs_binding *b, uint32_t n_clusters);
 /* retire every instance ph_load created (call from teardown) */
