@@ -86,8 +86,3 @@ fs_api_id(const char *group_version, const char *kind)
 	return s && s->gv ? s->id : -1;
 }
 
-uint32_t
-fs_api_count(void)
-{
-	return count;
-}

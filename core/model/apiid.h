@@ -18,6 +18,5 @@ int32_t fs_api_register(const char *gv, const char *kind);
  * serves it. Strings need not be interned; NULL gives -1. Backs
  * host->api_id. */
 int32_t fs_api_id(const char *group_version, const char *kind);
-uint32_t fs_api_count(void); /* ids handed out so far */
 
 #endif

@@ -166,20 +166,6 @@ fs_decode_int(struct fs_decode_ctx *ctx, const cJSON *node,
 }
 
 bool
-fs_decode_bool(struct fs_decode_ctx *ctx, const cJSON *node,
-	       const struct fs_dpath *path, bool *out)
-{
-	if (unset(node))
-		return false;
-	if (!cJSON_IsBool(node)) {
-		fs_decode_type_error(ctx, node, path, "boolean");
-		return false;
-	}
-	*out = cJSON_IsTrue(node);
-	return true;
-}
-
-bool
 fs_decode_is(struct fs_decode_ctx *ctx, const cJSON *node,
 	     const struct fs_dpath *path, int cjson_type)
 {

@@ -72,8 +72,6 @@ const char *fs_decode_str(struct fs_decode_ctx *ctx, const cJSON *node,
 bool fs_decode_int(struct fs_decode_ctx *ctx, const cJSON *node,
 		   const struct fs_dpath *path, int64_t min, int64_t max,
 		   int64_t *out);
-bool fs_decode_bool(struct fs_decode_ctx *ctx, const cJSON *node,
-		    const struct fs_dpath *path, bool *out);
 /* an object or array node; anything else is reported */
 bool fs_decode_is(struct fs_decode_ctx *ctx, const cJSON *node,
 		  const struct fs_dpath *path, int cjson_type);

@@ -83,8 +83,3 @@ fs_restable_intern_list(const struct fs_resource *const *t, uint32_t n)
 	return intern_blob(t, n * sizeof *t);
 }
 
-uint32_t
-fs_restable_count(void)
-{
-	return n_used;
-}

@@ -26,7 +26,4 @@ const struct fs_resource *fs_restable_intern(const struct fs_resource *r,
 const struct fs_resource *const *
 fs_restable_intern_list(const struct fs_resource *const *t, uint32_t n);
 
-/* distinct tables and lists held (for tests and the memory benchmark) */
-uint32_t fs_restable_count(void);
-
 #endif

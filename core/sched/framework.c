@@ -58,18 +58,6 @@ fs_framework_destroy(struct fs_framework *fw)
 	free(fw);
 }
 
-const struct fs_profile *
-fs_framework_profile(const struct fs_framework *fw)
-{
-	return fw->profile;
-}
-
-struct fs_cycle *
-fs_framework_cycle(struct fs_framework *fw)
-{
-	return fw->in_cycle ? fw->cyc : NULL;
-}
-
 #define GROW(p, n) ((p) = fs_xrealloc((p), (size_t)(n) * sizeof *(p)))
 
 static void

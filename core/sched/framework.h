@@ -91,7 +91,6 @@ struct fs_framework;
 /* A framework that runs `profile` (borrowed; must outlive it). */
 struct fs_framework *fs_framework_create(const struct fs_profile *profile);
 void fs_framework_destroy(struct fs_framework *fw); /* NULL-safe */
-const struct fs_profile *fs_framework_profile(const struct fs_framework *fw);
 
 /* Schedule binding b (borrowed) over clusters[0..n) (borrowed views of one
  * snapshot; cluster->index < n is not required). flags: enum
@@ -100,9 +99,5 @@ enum fs_code fs_framework_schedule(struct fs_framework *fw,
 				   const struct fs_cluster *const *clusters,
 				   uint32_t n, const struct fs_binding *b,
 				   unsigned flags, struct fs_sched_result *res);
-
-/* The cycle of the running schedule (for plugins' host calls); NULL
- * outside fs_framework_schedule. */
-struct fs_cycle *fs_framework_cycle(struct fs_framework *fw);
 
 #endif
