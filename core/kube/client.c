@@ -2,6 +2,7 @@
  * kube/client.c - requests, rate limiting and retries (see client.h);
  * watch streams are in stream.c.
  */
+#include "util/buf.h"
 #include "kube/client_internal.h"
 
 #include <stdio.h>
@@ -65,17 +66,6 @@ fs_kube_client_new(const struct fs_kube_config *cfg,
 	return c;
 }
 
-static void
-wipe_free(char *s, size_t n)
-{
-	if (!s)
-		return;
-	volatile char *p = s;
-	for (size_t i = 0; i < n; i++)
-		p[i] = 0;
-	free(s);
-}
-
 void
 fs_kube_client_free(struct fs_kube_client *c)
 {
@@ -99,8 +89,8 @@ fs_kube_client_free(struct fs_kube_client *c)
 	free(c->ns);
 	free(c->ca_pem);
 	free(c->cert_pem);
-	wipe_free(c->key_pem, c->key_pem_len);
-	wipe_free(c->token, c->token ? strlen(c->token) : 0);
+	fs_free_secret(c->key_pem, c->key_pem_len);
+	fs_free_secret(c->token, c->token ? strlen(c->token) : 0);
 	free(c->token_file);
 	free(c->ua_header);
 	free(c);
@@ -309,10 +299,10 @@ client_reload_token(struct fs_kube_client *c)
 	while (len && (tok[len - 1] == '\n' || tok[len - 1] == '\r' || tok[len - 1] == ' '))
 		tok[--len] = '\0';
 	if (!len || (c->token && !strcmp(tok, c->token))) {
-		wipe_free(tok, len);
+		fs_free_secret(tok, len);
 		return false;
 	}
-	wipe_free(c->token, c->token ? strlen(c->token) : 0);
+	fs_free_secret(c->token, c->token ? strlen(c->token) : 0);
 	c->token = tok;
 	fs_info("kube", "the token in %s changed: using the new one", c->token_file);
 	return true;

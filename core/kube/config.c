@@ -492,17 +492,6 @@ out:
 	return FS_OK;
 }
 
-static void
-cfg_wipe(char *s, size_t n)
-{
-	if (!s)
-		return;
-	volatile char *p = s;
-	for (size_t i = 0; i < n; i++)
-		p[i] = 0;
-	free(s);
-}
-
 void
 fs_kube_config_free(struct fs_kube_config *c)
 {
@@ -515,8 +504,8 @@ fs_kube_config_free(struct fs_kube_config *c)
 	free(c->tls_server_name);
 	free(c->ca_pem);
 	free(c->cert_pem);
-	cfg_wipe(c->key_pem, c->key_pem_len);
-	cfg_wipe(c->token, c->token ? strlen(c->token) : 0);
+	fs_free_secret(c->key_pem, c->key_pem_len);
+	fs_free_secret(c->token, c->token ? strlen(c->token) : 0);
 	free(c->token_file);
 	free(c);
 }

@@ -8,17 +8,6 @@
 #include "model/placement.h"
 #include "util/intern.h"
 
-#define NKEYS(a) (sizeof(a) / sizeof *(a))
-
-static uint32_t
-count_children(const cJSON *node)
-{
-	uint32_t n = 0;
-	for (const cJSON *c = node ? node->child : NULL; c; c = c->next)
-		n++;
-	return n;
-}
-
 static int
 cmp_kv(const void *x, const void *y)
 {
@@ -38,7 +27,7 @@ decode_annotations(struct fs_decode_ctx *ctx, const cJSON *node,
 {
 	if (!fs_decode_is(ctx, node, path, cJSON_Object))
 		return;
-	uint32_t n = count_children(node), k = 0;
+	uint32_t n = fs_decode_count(node), k = 0;
 	if (!n)
 		return;
 	struct fs_kv *kv = FS_ARENA_NEW(a, struct fs_kv, n);
@@ -168,7 +157,7 @@ decode_targets(struct fs_decode_ctx *ctx, const cJSON *node,
 	static const char *const keys[] = {"name", "replicas"};
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return;
-	struct fs_target *t = FS_ARENA_NEW(a, struct fs_target, count_children(node));
+	struct fs_target *t = FS_ARENA_NEW(a, struct fs_target, fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -199,7 +188,7 @@ decode_evictions(struct fs_decode_ctx *ctx, const cJSON *node,
 	static const char *const keys[] = {"fromCluster"};
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return;
-	const char **v = FS_ARENA_NEW(a, const char *, count_children(node));
+	const char **v = FS_ARENA_NEW(a, const char *, fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -226,7 +215,7 @@ decode_spec(struct fs_decode_ctx *ctx, const cJSON *obj, const cJSON *spec,
 		"resource", "replicas", "replicaRequirements", "placement",
 		"clusters", "gracefulEvictionTasks", "schedulerName",
 		"rescheduleTriggeredAt"};
-	const cJSON *f[NKEYS(keys)];
+	const cJSON *f[FS_NKEYS(keys)];
 	struct fs_dpath p = FS_DPATH_KEY(NULL, "spec");
 	if (!spec || cJSON_IsNull(spec)) {
 		fs_decode_error(ctx, obj, NULL, "missing spec");
@@ -234,7 +223,7 @@ decode_spec(struct fs_decode_ctx *ctx, const cJSON *obj, const cJSON *spec,
 	}
 	if (!fs_decode_is(ctx, spec, &p, cJSON_Object))
 		return;
-	fs_decode_fields(spec, keys, NKEYS(keys), f);
+	fs_decode_fields(spec, keys, FS_NKEYS(keys), f);
 	struct fs_dpath pres = FS_DPATH_KEY(&p, "resource"),
 			prep = FS_DPATH_KEY(&p, "replicas"),
 			preq = FS_DPATH_KEY(&p, "replicaRequirements"),

@@ -8,24 +8,13 @@
 #include "model/estimate.h"
 #include "util/intern.h"
 
-#define NKEYS(a) (sizeof(a) / sizeof *(a))
-
-static uint32_t
-count_children(const cJSON *node)
-{
-	uint32_t n = 0;
-	for (const cJSON *c = node ? node->child : NULL; c; c = c->next)
-		n++;
-	return n;
-}
-
 static void
 decode_metadata(struct fs_decode_ctx *ctx, const cJSON *obj, const cJSON *md,
 		struct fs_arena *a, struct fs_cluster *out)
 {
 	static const char *const keys[] = {"name", "uid", "labels", "annotations",
 					   "deletionTimestamp", "generation"};
-	const cJSON *f[NKEYS(keys)];
+	const cJSON *f[FS_NKEYS(keys)];
 	struct fs_dpath p = FS_DPATH_KEY(NULL, "metadata");
 	fs_decode_set_what(ctx, "cluster", NULL, NULL);
 	if (!md || cJSON_IsNull(md)) {
@@ -34,7 +23,7 @@ decode_metadata(struct fs_decode_ctx *ctx, const cJSON *obj, const cJSON *md,
 	}
 	if (!fs_decode_is(ctx, md, &p, cJSON_Object))
 		return;
-	fs_decode_fields(md, keys, NKEYS(keys), f);
+	fs_decode_fields(md, keys, FS_NKEYS(keys), f);
 	struct fs_dpath pn = FS_DPATH_KEY(&p, "name"), pu = FS_DPATH_KEY(&p, "uid"),
 			pl = FS_DPATH_KEY(&p, "labels"),
 			pa = FS_DPATH_KEY(&p, "annotations"),
@@ -74,7 +63,7 @@ decode_taints(struct fs_decode_ctx *ctx, const cJSON *node,
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return;
 	static const char *const keys[] = {"key", "value", "effect"};
-	struct fs_taint *t = FS_ARENA_NEW(a, struct fs_taint, count_children(node));
+	struct fs_taint *t = FS_ARENA_NEW(a, struct fs_taint, fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -113,12 +102,12 @@ decode_spec(struct fs_decode_ctx *ctx, const cJSON *spec, struct fs_arena *a,
 {
 	static const char *const keys[] = {"provider", "region", "zone", "zones",
 					   "taints", "syncMode", "resourceModels"};
-	const cJSON *f[NKEYS(keys)];
+	const cJSON *f[FS_NKEYS(keys)];
 	struct fs_dpath p = FS_DPATH_KEY(NULL, "spec");
 	*models = NULL;
 	if (!fs_decode_is(ctx, spec, &p, cJSON_Object))
 		return;
-	fs_decode_fields(spec, keys, NKEYS(keys), f);
+	fs_decode_fields(spec, keys, FS_NKEYS(keys), f);
 	struct fs_dpath pp = FS_DPATH_KEY(&p, "provider"),
 			pr = FS_DPATH_KEY(&p, "region"), pz = FS_DPATH_KEY(&p, "zone"),
 			pzs = FS_DPATH_KEY(&p, "zones"), pt = FS_DPATH_KEY(&p, "taints"),
@@ -181,7 +170,7 @@ decode_apis(struct fs_decode_ctx *ctx, const cJSON *node,
 	static const char *const rkeys[] = {"kind"};
 	uint32_t total = 0, n = 0, i = 0;
 	for (const cJSON *g = node->child; g; g = g->next)
-		total += count_children(cJSON_GetObjectItemCaseSensitive(g, "resources"));
+		total += fs_decode_count(cJSON_GetObjectItemCaseSensitive(g, "resources"));
 	int32_t *ids = FS_ARENA_NEW(a, int32_t, total + 1), max = -1;
 	for (const cJSON *g = node->child; g; g = g->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -248,7 +237,7 @@ model_mins(struct fs_decode_ctx *ctx, const cJSON *ranges,
 	if (!fs_decode_is(ctx, ranges, path, cJSON_Array))
 		return 0;
 	struct fs_resource *r = FS_ARENA_NEW(a, struct fs_resource,
-					     count_children(ranges));
+					     fs_decode_count(ranges));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = ranges->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -289,7 +278,7 @@ decode_models(struct fs_decode_ctx *ctx, const cJSON *spec_models,
 	static const char *const skeys[] = {"grade", "count"};
 	static const char *const mkeys[] = {"grade", "ranges"};
 	struct fs_resource_model *m = FS_ARENA_NEW(a, struct fs_resource_model,
-						   count_children(status_models));
+						   fs_decode_count(status_models));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = status_models->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(&pam, i);

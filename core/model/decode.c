@@ -326,11 +326,11 @@ cmp_res(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static uint32_t
-count_children(const cJSON *node)
+uint32_t
+fs_decode_count(const cJSON *node)
 {
 	uint32_t n = 0;
-	for (const cJSON *c = node->child; c; c = c->next)
+	for (const cJSON *c = node ? node->child : NULL; c; c = c->next)
 		n++;
 	return n;
 }
@@ -343,7 +343,7 @@ fs_decode_kv_map(struct fs_decode_ctx *ctx, const cJSON *node,
 	*out = NULL;
 	if (!fs_decode_is(ctx, node, path, cJSON_Object))
 		return 0;
-	uint32_t n = count_children(node), k = 0;
+	uint32_t n = fs_decode_count(node), k = 0;
 	if (!n)
 		return 0;
 	struct fs_kv *kv = FS_ARENA_NEW(a, struct fs_kv, n);
@@ -370,7 +370,7 @@ fs_decode_str_list(struct fs_decode_ctx *ctx, const cJSON *node,
 	*out = NULL;
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return 0;
-	uint32_t n = count_children(node), k = 0, i = 0;
+	uint32_t n = fs_decode_count(node), k = 0, i = 0;
 	if (!n)
 		return 0;
 	const char **v = FS_ARENA_NEW(a, const char *, n);
@@ -396,7 +396,7 @@ fs_decode_resources(struct fs_decode_ctx *ctx, const cJSON *node,
 	*out = NULL;
 	if (!fs_decode_is(ctx, node, path, cJSON_Object))
 		return 0;
-	uint32_t n = count_children(node), k = 0;
+	uint32_t n = fs_decode_count(node), k = 0;
 	if (!n)
 		return 0;
 	struct fs_resource *r = FS_ARENA_NEW(a, struct fs_resource, n);

@@ -61,6 +61,10 @@ char *fs_dpath_format(const struct fs_dpath *path);
 /* One pass over an object's members: out[i] = the member named names[i]
  * (NULL when absent). Members not named are ignored (unknown fields).
  * `obj` that is not an object gives all NULL. */
+/* elements of an array or members of an object (0 for NULL or a scalar) */
+uint32_t fs_decode_count(const cJSON *node);
+#define FS_NKEYS(a) (sizeof(a) / sizeof *(a))
+
 void fs_decode_fields(const cJSON *obj, const char *const *names, size_t n,
 		      const cJSON **out);
 

@@ -5,17 +5,6 @@
 
 #include "util/intern.h"
 
-#define NKEYS(a) (sizeof(a) / sizeof *(a))
-
-static uint32_t
-count_children(const cJSON *node)
-{
-	uint32_t n = 0;
-	for (const cJSON *c = node ? node->child : NULL; c; c = c->next)
-		n++;
-	return n;
-}
-
 /* the index of `s` in names[], or -1 */
 static int
 one_of(const char *s, const char *const *names, int n)
@@ -46,7 +35,7 @@ decode_exprs(const cJSON *node, const struct fs_dpath *path, bool field,
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return 0;
 	struct fs_selector_req *r = FS_ARENA_NEW(a, struct fs_selector_req,
-						 count_children(node));
+						 fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -172,7 +161,7 @@ decode_terms(const cJSON *node, const struct fs_dpath *path,
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return 0;
 	struct fs_affinity_term *t = FS_ARENA_NEW(a, struct fs_affinity_term,
-						  count_children(node));
+						  fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -189,7 +178,7 @@ decode_terms(const cJSON *node, const struct fs_dpath *path,
 		}
 		if (fs_decode_is(ctx, f[1], &po, cJSON_Array)) {
 			struct fs_cluster_affinity *o = FS_ARENA_NEW(
-				a, struct fs_cluster_affinity, count_children(f[1]));
+				a, struct fs_cluster_affinity, fs_decode_count(f[1]));
 			uint32_t j = 0, n = 0;
 			for (const cJSON *e = f[1]->child; e; e = e->next, j++) {
 				struct fs_dpath pj = FS_DPATH_AT(&po, j);
@@ -218,7 +207,7 @@ decode_tolerations(const cJSON *node, const struct fs_dpath *path,
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return 0;
 	struct fs_toleration *t = FS_ARENA_NEW(a, struct fs_toleration,
-					       count_children(node));
+					       fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -280,7 +269,7 @@ decode_spread(const cJSON *node, const struct fs_dpath *path,
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return 0;
 	struct fs_spread_constraint *s = FS_ARENA_NEW(
-		a, struct fs_spread_constraint, count_children(node));
+		a, struct fs_spread_constraint, fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -380,7 +369,7 @@ decode_replica_scheduling(const cJSON *node, const struct fs_dpath *path,
 	if (!fs_decode_is(ctx, w[0], &ps, cJSON_Array))
 		return rs;
 	struct fs_static_weight *sw = FS_ARENA_NEW(a, struct fs_static_weight,
-						   count_children(w[0]));
+						   fs_decode_count(w[0]));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = w[0]->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(&ps, i);
@@ -416,8 +405,8 @@ fs_placement_decode_at(const cJSON *placement, const struct fs_dpath *path,
 					   "replicaScheduling"};
 	if (!fs_decode_is(ctx, placement, path, cJSON_Object))
 		return NULL;
-	const cJSON *f[NKEYS(keys)];
-	fs_decode_fields(placement, keys, NKEYS(keys), f);
+	const cJSON *f[FS_NKEYS(keys)];
+	fs_decode_fields(placement, keys, FS_NKEYS(keys), f);
 	struct fs_dpath pa = FS_DPATH_KEY(path, "clusterAffinity"),
 			pas = FS_DPATH_KEY(path, "clusterAffinities"),
 			pt = FS_DPATH_KEY(path, "clusterTolerations"),

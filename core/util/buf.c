@@ -14,6 +14,17 @@ oom(size_t n)
 	abort();
 }
 
+void
+fs_free_secret(char *s, size_t n)
+{
+	if (!s)
+		return;
+	volatile char *p = s; /* volatile: the stores must not be optimised away */
+	for (size_t i = 0; i < n; i++)
+		p[i] = 0;
+	free(s);
+}
+
 void *
 fs_xmalloc(size_t n)
 {

@@ -39,6 +39,9 @@ void fs_buf_printf(struct fs_buf *b, const char *fmt, ...) FS_PRINTF(2, 3);
 void fs_buf_vprintf(struct fs_buf *b, const char *fmt, va_list ap);
 char *fs_buf_detach(struct fs_buf *b);        /* caller frees (free(3)) */
 
+/* overwrite n bytes of a secret (token, key) before freeing it; NULL-safe */
+void fs_free_secret(char *s, size_t n);
+
 /* xmalloc family: abort with a message on out-of-memory */
 void *fs_xmalloc(size_t n);
 void *fs_xcalloc(size_t n, size_t size);
