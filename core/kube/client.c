@@ -2,7 +2,6 @@
  * kube/client.c - requests, rate limiting and retries (see client.h);
  * watch streams are in stream.c.
  */
-#include "util/buf.h"
 #include "kube/client_internal.h"
 
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "kube/status.h"
 #include "kube/yaml.h"
 #include "util/log.h"
+#include "util/buf.h"
 
 /* ---------------------------------------------------------------- client */
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "kube/yaml.h"
-#include "util/buf.h"
 #include "util/log.h"
+#include "util/buf.h"
 
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 #define MAX_FILES 32
