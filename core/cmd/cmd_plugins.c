@@ -90,7 +90,7 @@ plugins_list(struct fs_registry *reg, bool json)
 	int status = 0;
 	cJSON *arr = cJSON_CreateArray();
 	if (!json)
-		printf("%-18s %-9s %-4s %-11s %-40s %s\n", "NAME", "VERSION", "ABI", "KIND", "CAPABILITIES", "FILE");
+		printf("%-18s %-9s %-4s %-11s %-50s %s\n", "NAME", "VERSION", "ABI", "KIND", "CAPABILITIES", "FILE");
 	for (size_t d = 0; d < reg->ndirs; d++) {
 		DIR *dir = opendir(reg->dirs[d]);
 		if (!dir) {
@@ -126,7 +126,7 @@ plugins_list(struct fs_registry *reg, bool json)
 				cJSON_AddItemToArray(arr, o);
 				continue;
 			}
-			printf("%-18s %-9s %-4s %-11s %-40s %s\n",
+			printf("%-18s %-9s %-4s %-11s %-50s %s\n",
 			       cJSON_GetObjectItem(o, "name")->valuestring,
 			       cJSON_GetObjectItem(o, "version")->valuestring,
 			       cJSON_GetObjectItem(o, "abi")->valuestring,
