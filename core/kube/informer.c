@@ -370,6 +370,10 @@ inf_watch(struct fs_kube_informer *inf)
 		.field_selector = inf->field_selector,
 		.bookmarks = true,
 		.timeout_s = t,
+		/* the server ends the stream after t; silence well past that
+		 * means a dead connection (e.g. a peer gone without a FIN):
+		 * drop it and go on from rv */
+		.idle_s = t + 30,
 	};
 	inf->stats.watches++;
 	inf->stream = fs_kube_watch(inf->client, &inf->res, inf->ns, &wo, inf_on_event,
