@@ -18,6 +18,7 @@
 
 #include "kube/client.h"
 #include "kube/config.h"
+#include "lib/loop_wait.h"
 #include "lib/testapi_proc.h"
 #include "net/net.h"
 
@@ -331,20 +332,10 @@ on_end(void *ud, enum fs_code code, const char *error)
 }
 
 static void
-wake(void *ud)
-{
-	(void)ud; /* only makes ev_run return so the guard is checked */
-}
-
-static void
 spin_until(const int *counter, int want, const bool *flag)
 {
-	int64_t deadline = fs_now_ms() + 20000; /* a hang guard, not a timing check */
-	struct fs_timer *t = fs_timer_start(100, 100, wake, NULL);
-	while ((counter ? *counter < want : !*flag) && fs_now_ms() < deadline)
-		ev_run(fs_loop(), EVRUN_ONCE);
-	fs_timer_stop(t);
-	if (counter ? *counter < want : !*flag)
+	if (!(counter ? tl_loop_until_count(counter, want, 20000)
+		      : tl_loop_until_flag(flag, 20000)))
 		fail_msg("waited 20 s for an event that did not come (have %d, want %d)",
 			 counter ? *counter : 0, want);
 }

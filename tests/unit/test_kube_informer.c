@@ -19,6 +19,7 @@
 #include "kube/client.h"
 #include "kube/config.h"
 #include "kube/informer.h"
+#include "lib/loop_wait.h"
 #include "lib/testapi_proc.h"
 #include "net/net.h"
 
@@ -98,19 +99,9 @@ teardown(void **state)
 
 /* run the loop until n events were seen (hang guard: 20 s) */
 static void
-wake(void *ud)
-{
-	(void)ud; /* only makes ev_run return so the guard is checked */
-}
-
-static void
 spin_events(struct fixture *f, int n)
 {
-	int64_t deadline = fs_now_ms() + 20000; /* a hang guard, not a timing check */
-	struct fs_timer *t = fs_timer_start(100, 100, wake, NULL);
-	while (f->n_seen < n && fs_now_ms() < deadline)
-		ev_run(fs_loop(), EVRUN_ONCE);
-	fs_timer_stop(t);
+	tl_loop_until_count(&f->n_seen, n, 20000);
 }
 
 static void

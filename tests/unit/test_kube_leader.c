@@ -19,6 +19,7 @@
 #include "kube/config.h"
 #include "kube/events.h"
 #include "kube/leader.h"
+#include "lib/loop_wait.h"
 #include "lib/testapi_proc.h"
 #include "net/net.h"
 
@@ -95,20 +96,9 @@ teardown(void **state)
 }
 
 static void
-wake(void *ud)
-{
-	(void)ud; /* only makes ev_run return so the guard is checked */
-}
-
-static void
 spin_until(const int *v, int want)
 {
-	int64_t deadline = fs_now_ms() + 20000; /* hang guard only */
-	struct fs_timer *t = fs_timer_start(100, 100, wake, NULL);
-	while (*v < want && fs_now_ms() < deadline)
-		ev_run(fs_loop(), EVRUN_ONCE);
-	fs_timer_stop(t);
-	if (*v < want)
+	if (!tl_loop_until_count(v, want, 20000))
 		fail_msg("waited 20 s for a leadership change that did not come");
 }
 
