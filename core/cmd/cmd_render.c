@@ -18,7 +18,7 @@
 #include "ops/input.h"
 #include "ops/object.h"
 #include "ops/ops.h"
-#include "ops/placement.h"
+#include "model/schedresult.h"
 #include "ops/yaml_out.h"
 #include "util/buf.h"
 
@@ -299,8 +299,8 @@ fs_cmd_render(int argc, char **argv)
 		goto out;
 	if (o.placement) {
 		char err[512];
-		if (fs_ops_placement_parse("--placement", o.placement, strlen(o.placement),
-					   &placement, err, sizeof err) != FS_OK) {
+		if (fs_schedresult_parse("--placement", o.placement, strlen(o.placement),
+					 &placement, err, sizeof err) != FS_OK) {
 			fprintf(stderr, "fedstate render: %s\n", err);
 			goto out;
 		}

@@ -79,7 +79,5 @@ const char *sim_strategy(const struct sim_item *it, char *buf, size_t len);
 void sim_explain(struct sim *s, struct sim_item *it, const struct fs_sched_result *r);
 /* the result of every item in the chosen format on stdout */
 void sim_print(const struct sim *s);
-/* the FedState schedulerResult annotation value of an item; caller frees */
-char *sim_scheduler_result(const struct sim_item *it);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/simulate.h"
+#include "model/schedresult.h"
 #include "util/buf.h"
 
 static const char *const spread_names[] = {"cluster", "region", "zone", "provider", "label"};
@@ -46,24 +47,6 @@ sim_strategy(const struct sim_item *it, char *buf, size_t len)
 	snprintf(buf, len, "%s", o.data);
 	fs_buf_release(&o);
 	return buf;
-}
-
-char *
-sim_scheduler_result(const struct sim_item *it)
-{
-	cJSON *root = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(root, "ClusterWithReplicaset");
-	for (uint32_t i = 0; i < it->n_targets; i++) {
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "cluster", it->targets[i].cluster->name);
-		cJSON_AddNumberToObject(e, "replicaset", it->targets[i].replicas);
-		if (it->targets[i].arbiter)
-			cJSON_AddTrueToObject(e, "arbiter");
-		cJSON_AddItemToArray(list, e);
-	}
-	char *s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	return s;
 }
 
 /* a score column title: the plugin, with its weight when not 1 */
@@ -238,7 +221,7 @@ print_table(const struct sim *s)
 		if (why)
 			printf("%-*s  why: %s\n", (int)wn, "", why);
 		if (it->ok && it->middleware && it->profile && it->code == FS_OK) {
-			char *sr = sim_scheduler_result(it);
+			char *sr = fs_schedresult_format(it->targets, it->n_targets);
 			printf("%-*s  schedulerResult: %s\n", (int)wn, "", sr);
 			free(sr);
 		}
@@ -278,7 +261,7 @@ item_json(const struct sim_item *it)
 		cJSON_AddStringToObject(o, "affinityName",
 					it->b.placement->terms[it->term_index].name);
 	if (scheduled && it->middleware) {
-		char *sr = sim_scheduler_result(it);
+		char *sr = fs_schedresult_format(it->targets, it->n_targets);
 		cJSON_AddItemToObject(o, "schedulerResult", cJSON_Parse(sr));
 		cJSON_AddStringToObject(o, "schedulerResultAnnotation", sr);
 		free(sr);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ops/object.h"
-#include "ops/placement.h"
+#include "model/schedresult.h"
 #include "ops/render.h"
 #include "util/buf.h"
 
@@ -43,7 +43,7 @@ get_placement(const struct fs_ops_input *in, const struct fs_render *r,
 		return FS_OK;
 	}
 	char msg[512];
-	enum fs_code code = fs_ops_placement_of(in->object, owned, msg, sizeof msg);
+	enum fs_code code = fs_schedresult_of(in->object, owned, msg, sizeof msg);
 	if (code != FS_OK) {
 		prefix_err(r, msg, err, errlen);
 		return code;

@@ -1,13 +1,13 @@
 /*
  * fuzz_annotation.c - the schedulerResult annotation decoder
- * (ops/placement.h): any bytes give either a placement array of valid
+ * (model/schedresult.h): any bytes give either a placement array of valid
  * entries or an error message, never a crash or a leak.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ops/placement.h"
+#include "model/schedresult.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,8 +16,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[512];
 	cJSON *p = NULL;
-	if (fs_ops_placement_parse("fuzz", (const char *)data, size, &p, err,
-				   sizeof err) == FS_OK) {
+	if (fs_schedresult_parse("fuzz", (const char *)data, size, &p, err,
+				 sizeof err) == FS_OK) {
 		const cJSON *e;
 		cJSON_ArrayForEach(e, p)
 		{
@@ -40,8 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON *obj = cJSON_CreateObject();
 	cJSON *ann = cJSON_AddObjectToObject(cJSON_AddObjectToObject(obj, "metadata"),
 					     "annotations");
-	cJSON_AddStringToObject(ann, FS_OPS_ANNOTATION_RESULT, text);
-	if (fs_ops_placement_of(obj, &p, err, sizeof err) == FS_OK)
+	cJSON_AddStringToObject(ann, FS_ANNOTATION_SCHEDULER_RESULT, text);
+	if (fs_schedresult_of(obj, &p, err, sizeof err) == FS_OK)
 		cJSON_Delete(p);
 	cJSON_Delete(obj);
 	free(text);

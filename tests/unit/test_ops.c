@@ -16,7 +16,7 @@
 #include "ops/config.h"
 #include "ops/object.h"
 #include "ops/ops.h"
-#include "ops/placement.h"
+#include "model/schedresult.h"
 #include "ops/render.h"
 #include "ops/yaml_out.h"
 #include "plugin/host_json.h"
@@ -25,7 +25,7 @@
 static enum fs_code
 parse(const char *text, cJSON **out, char *err, size_t n)
 {
-	return fs_ops_placement_parse("schedulerResult", text, strlen(text), out, err, n);
+	return fs_schedresult_parse("schedulerResult", text, strlen(text), out, err, n);
 }
 
 static void

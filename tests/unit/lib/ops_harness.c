@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "ops/input.h"
-#include "ops/placement.h"
+#include "model/schedresult.h"
 #include "plugin_harness.h"
 #include "util/buf.h"
 
@@ -98,7 +98,7 @@ oh_placement(const char *json)
 {
 	cJSON *p;
 	char err[512];
-	if (fs_ops_placement_parse("test", json, strlen(json), &p, err, sizeof err) !=
+	if (fs_schedresult_parse("test", json, strlen(json), &p, err, sizeof err) !=
 	    FS_OK)
 		fail_msg("%s", err);
 	return p;

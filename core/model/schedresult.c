@@ -1,7 +1,8 @@
 /*
- * ops/placement.c - decoding the schedulerResult annotation.
+ * model/schedresult.c - encoding and decoding the schedulerResult
+ * annotation (see schedresult.h).
  */
-#include "ops/placement.h"
+#include "model/schedresult.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -85,9 +86,34 @@ decode_entry(const char *what, const char *list, size_t i, const cJSON *e,
 	return out;
 }
 
+cJSON *
+fs_schedresult_encode(const struct fs_assignment *targets, uint32_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(root, "ClusterWithReplicaset");
+	for (uint32_t i = 0; i < n; i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "cluster", targets[i].cluster->name);
+		cJSON_AddNumberToObject(e, "replicaset", targets[i].replicas);
+		if (targets[i].arbiter)
+			cJSON_AddTrueToObject(e, "arbiter");
+		cJSON_AddItemToArray(list, e);
+	}
+	return root;
+}
+
+char *
+fs_schedresult_format(const struct fs_assignment *targets, uint32_t n)
+{
+	cJSON *root = fs_schedresult_encode(targets, n);
+	char *s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return s;
+}
+
 enum fs_code
-fs_ops_placement_parse(const char *what, const char *text, size_t len,
-		       cJSON **out, char *err, size_t errlen)
+fs_schedresult_parse(const char *what, const char *text, size_t len,
+		     cJSON **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	const char *end = NULL;
@@ -159,26 +185,26 @@ fs_ops_placement_parse(const char *what, const char *text, size_t len,
 }
 
 enum fs_code
-fs_ops_placement_of(const cJSON *obj, cJSON **out, char *err, size_t errlen)
+fs_schedresult_of(const cJSON *obj, cJSON **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
 	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ann, FS_OPS_ANNOTATION_RESULT);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ann, FS_ANNOTATION_SCHEDULER_RESULT);
 	if (!v) {
 		snprintf(err, errlen,
 			 "metadata.annotations.%s: not set (the object is not "
 			 "scheduled yet); hint: pass --placement",
-			 FS_OPS_ANNOTATION_RESULT);
+			 FS_ANNOTATION_SCHEDULER_RESULT);
 		return FS_E_NOTFOUND;
 	}
 	if (!cJSON_IsString(v)) {
 		snprintf(err, errlen,
 			 "metadata.annotations.%s: expected string, got %s",
-			 FS_OPS_ANNOTATION_RESULT, type_name(v));
+			 FS_ANNOTATION_SCHEDULER_RESULT, type_name(v));
 		return FS_E_INVAL;
 	}
-	return fs_ops_placement_parse("metadata.annotations." FS_OPS_ANNOTATION_RESULT,
+	return fs_schedresult_parse("metadata.annotations." FS_ANNOTATION_SCHEDULER_RESULT,
 				      v->valuestring, strlen(v->valuestring),
 				      out, err, errlen);
 }
