@@ -1,13 +1,12 @@
 /* cmd/simulate_load.c - reading cluster and workload dumps for simulate:
  * single objects, multi-document YAML and `kind: List`; Clusters into a
- * snapshot, ResourceBindings decoded, middleware objects interpreted by
- * their plugin. A bad object is reported and skipped; the rest go on. */
+ * snapshot, workloads (ResourceBindings, ClusterResourceBindings,
+ * middleware objects) through sched/intake.h. A bad object is reported
+ * and skipped; the rest go on. */
 #include <string.h>
 
 #include "cmd/simulate.h"
-#include "model/binding.h"
-#include "plugin/host_json.h"
-#include "util/buf.h"
+#include "sched/intake.h"
 
 static const char *
 str_of(const cJSON *obj, const char *key)
@@ -48,41 +47,10 @@ note(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 }
 
 static void
-interpret(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
-	  const struct fs_mw_instance *m, struct sim_item *it)
-{
-	struct fs_mw_workload w = {.struct_size = sizeof w};
-	struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
-	char err[512] = "";
-	it->middleware = true;
-	enum fs_code rc = m->ops->interpret
-		? m->ops->interpret(m->inst->state, FS_JSON(obj), &w, err, sizeof err)
-		: FS_E_NOTSUP;
-	if (rc != FS_OK) {
-		struct fs_buf b = FS_BUF_INIT;
-		fs_buf_printf(&b, "%s %s/%s: %s", it->kind, it->namespace_ ? it->namespace_ : "",
-			      it->name, err[0] ? err : "interpret failed");
-		note(s, ds, obj, FS_DIAG_ERROR, "%s (middleware plugin '%s')", b.data, m->name);
-		it->error = fs_arena_printf(&s->arena, "interpret (%s): %s", m->name,
-					    err[0] ? err : "failed");
-		fs_buf_release(&b);
-		s->skipped++;
-	} else if (fs_binding_from_workload(obj, &w, &s->arena, &it->b, &ctx) != FS_OK) {
-		it->error = "the interpreted workload could not be read (see the errors above)";
-		s->skipped++;
-	} else {
-		it->ok = true;
-	}
-	fs_hjson_free(w.requests);
-	fs_hjson_free(w.placement);
-}
-
-static void
 load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 	    bool clusters_file)
 {
 	const char *kind = str_of(obj, "kind");
-	const char *api = str_of(obj, "apiVersion");
 	const char *name = meta(obj, "name");
 	if (!cJSON_IsObject(obj) || !kind) {
 		note(s, ds, obj, FS_DIAG_ERROR, "skipped an object without %s%s", "kind", "");
@@ -111,25 +79,24 @@ load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 			s->skipped++;
 		return;
 	}
-	if (strcmp(kind, "ResourceBinding") == 0 || strcmp(kind, "ClusterResourceBinding") == 0) {
-		struct sim_item *it = new_item(s, obj, kind);
-		struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
-		if (fs_binding_decode(obj, &s->arena, &it->b, &ctx) == FS_OK) {
-			it->ok = true;
-		} else {
-			it->error = "the binding could not be read (see the errors above)";
-			s->skipped++;
-		}
+	struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
+	struct fs_intake in;
+	enum fs_code rc = fs_intake_object(s->set, obj, &s->arena, &ctx, &in);
+	if (rc == FS_E_NOTFOUND) {
+		note(s, ds, obj, FS_DIAG_WARNING,
+		     "skipped %s '%s': not a ResourceBinding, ClusterResourceBinding or a kind of a configured middleware",
+		     kind, name ? name : "?");
 		return;
 	}
-	const struct fs_mw_instance *m = fs_profile_set_middleware(s->set, api, kind);
-	if (m) {
-		interpret(s, ds, obj, m, new_item(s, obj, kind));
-		return;
+	struct sim_item *it = new_item(s, obj, kind);
+	it->middleware = in.kind == FS_INTAKE_MIDDLEWARE;
+	if (rc == FS_OK) {
+		it->ok = true;
+		it->b = in.b;
+	} else {
+		it->error = in.error;
+		s->skipped++;
 	}
-	note(s, ds, obj, FS_DIAG_WARNING,
-	     "skipped %s '%s': not a ResourceBinding, ClusterResourceBinding or a kind of a configured middleware",
-	     kind, name ? name : "?");
 }
 
 static enum fs_code
