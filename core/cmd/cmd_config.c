@@ -34,8 +34,9 @@ validate(int argc, char **argv)
 {
 	const char *file = NULL;
 	bool skip = false;
-	/* static: plugins loaded through it stay reachable for the process */
-	static struct fs_registry reg;
+	/* the command's own, released at the end (plugin code stays mapped,
+	 * plugin/loader.h) */
+	struct fs_registry reg;
 	fs_registry_init(&reg);
 	int rc = 2;
 	for (int i = 1; i < argc; i++) {

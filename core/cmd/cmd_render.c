@@ -15,11 +15,12 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "model/schedresult.h"
 #include "ops/input.h"
 #include "ops/object.h"
 #include "ops/ops.h"
-#include "model/schedresult.h"
 #include "ops/yaml_out.h"
+#include "plugin/loader.h"
 #include "util/buf.h"
 
 #define MAX_PASSES 3
@@ -275,6 +276,8 @@ fs_cmd_render(int argc, char **argv)
 	struct fs_diags d = FS_DIAGS_INIT;
 	struct fs_ops_config *cfg = NULL;
 	struct fs_ops *ops = NULL;
+	struct fs_registry reg; /* the command's own, released at the end */
+	fs_registry_init(&reg);
 	cJSON *objects = NULL, *clusters = NULL, *existing = NULL, *bindings = NULL,
 	      *placement = NULL;
 	char *dirs[16] = {0};
@@ -289,7 +292,7 @@ fs_cmd_render(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (fs_ops_open(cfg, (const char *const *)dirs, o.n_dirs, &ops, &d) != FS_OK)
+	if (fs_ops_open(&reg, cfg, (const char *const *)dirs, o.n_dirs, &ops, &d) != FS_OK)
 		goto out;
 	objects = load(o.object, &d);
 	clusters = load(o.clusters, &d);
@@ -317,6 +320,7 @@ out:
 	for (size_t i = 0; i < o.n_dirs; i++)
 		free(dirs[i]);
 	fs_ops_close(ops);
+	fs_registry_release(&reg);
 	fs_ops_config_free(cfg);
 	return rc;
 }

@@ -274,8 +274,9 @@ int
 fs_cmd_simulate(int argc, char **argv)
 {
 	struct sim s = {.diags = FS_DIAGS_INIT};
-	/* static: plugins loaded through it stay reachable for the process */
-	static struct fs_registry reg;
+	/* the command's own, released at the end (plugin code stays mapped,
+	 * plugin/loader.h) */
+	struct fs_registry reg;
 	fs_registry_init(&reg);
 	int rc = parse(&s, &reg, argc, argv);
 	if (rc < 0) {

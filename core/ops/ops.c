@@ -10,27 +10,9 @@
 #include "util/buf.h"
 
 struct fs_ops {
-	struct fs_registry *reg;
 	struct fs_ops_mw *mws;
 	size_t n;
 };
-
-/* Loaded plugin files stay mapped for the life of the process (loader.h),
- * so the registry that remembers them is process-wide too; each open only
- * replaces its search directories. Ops thread only. */
-static struct fs_registry ops_registry;
-static bool ops_registry_ready;
-
-static struct fs_registry *
-registry(void)
-{
-	if (!ops_registry_ready) {
-		fs_registry_init(&ops_registry);
-		ops_registry_ready = true;
-	}
-	fs_registry_release(&ops_registry); /* forget old dirs, keep plugins */
-	return &ops_registry;
-}
 
 static void
 fail(struct fs_diags *d, const struct fs_ops_mw_conf *m, size_t i,
@@ -67,12 +49,12 @@ kind_matches(const struct fs_ops_mw_conf *m, const struct fs_mw_ops *ops,
 }
 
 static enum fs_code
-open_one(struct fs_ops *o, const struct fs_ops_mw_conf *m, size_t i,
-	 struct fs_diags *d)
+open_one(struct fs_ops *o, struct fs_registry *reg,
+	 const struct fs_ops_mw_conf *m, size_t i, struct fs_diags *d)
 {
 	char err[512];
 	struct fs_loaded_plugin *lp;
-	enum fs_code code = fs_plugin_load(o->reg, m->name, m->sha256,
+	enum fs_code code = fs_plugin_load(reg, m->name, m->sha256,
 					   FS_PLUGIN_MIDDLEWARE, &lp, err,
 					   sizeof err);
 	if (code != FS_OK) {
@@ -115,17 +97,17 @@ open_one(struct fs_ops *o, const struct fs_ops_mw_conf *m, size_t i,
 }
 
 enum fs_code
-fs_ops_open(const struct fs_ops_config *cfg, const char *const *extra_dirs,
-	    size_t n_extra, struct fs_ops **out, struct fs_diags *d)
+fs_ops_open(struct fs_registry *reg, const struct fs_ops_config *cfg,
+	    const char *const *extra_dirs, size_t n_extra, struct fs_ops **out,
+	    struct fs_diags *d)
 {
 	*out = NULL;
 	struct fs_ops *o = fs_xcalloc(1, sizeof *o);
-	o->reg = registry();
 	o->mws = fs_xcalloc(cfg->n_mws + 1, sizeof *o->mws);
 	enum fs_code first = FS_OK;
 	char err[512];
 	for (size_t i = 0; i < n_extra; i++) {
-		enum fs_code c = fs_registry_add_dir(o->reg, extra_dirs[i], err,
+		enum fs_code c = fs_registry_add_dir(reg, extra_dirs[i], err,
 						     sizeof err);
 		if (c != FS_OK) {
 			fs_diags_add(d, FS_DIAG_ERROR, NULL, 0, 0, "--plugin-dir",
@@ -134,7 +116,7 @@ fs_ops_open(const struct fs_ops_config *cfg, const char *const *extra_dirs,
 		}
 	}
 	for (size_t i = 0; i < cfg->n_dirs; i++) {
-		enum fs_code c = fs_registry_add_dir(o->reg, cfg->plugin_dirs[i],
+		enum fs_code c = fs_registry_add_dir(reg, cfg->plugin_dirs[i],
 						     err, sizeof err);
 		if (c != FS_OK) {
 			fs_diags_add(d, FS_DIAG_ERROR, cfg->file, 0, 0,
@@ -143,7 +125,7 @@ fs_ops_open(const struct fs_ops_config *cfg, const char *const *extra_dirs,
 		}
 	}
 	for (size_t i = 0; first == FS_OK && i < cfg->n_mws; i++) {
-		enum fs_code c = open_one(o, &cfg->mws[i], i, d);
+		enum fs_code c = open_one(o, reg, &cfg->mws[i], i, d);
 		first = first ? first : c;
 	}
 	if (first != FS_OK) {

@@ -3,13 +3,16 @@
  * and the render / status / prune steps every caller (the daemon, the
  * offline `fedstate render`, tests) goes through.
  *
+ *   struct fs_registry reg;              // the caller's (the runtime's)
+ *   fs_registry_init(&reg);
  *   struct fs_ops *ops;
- *   fs_ops_open(cfg, NULL, 0, &ops, &diags);
+ *   fs_ops_open(&reg, cfg, NULL, 0, &ops, &diags);
  *   const struct fs_ops_mw *mw = fs_ops_find(ops, "middleware.fedstate.io/v1alpha1",
  *                                            "MultiCloudMongoDB");
  *   struct fs_ops_input in = {.object = obj, .clusters = clusters, .existing = existing};
  *   struct fs_ops_output out;
  *   fs_ops_render(mw, &in, &out, err, sizeof err);  ... fs_ops_output_release(&out);
+ *   fs_ops_close(ops); fs_registry_release(&reg);
  *
  * Applying the output is a server-side merge of the fields we render
  * (desired state only; fields the API server or Karmada's webhooks added
@@ -30,6 +33,7 @@
 #include "util/diag.h"
 
 struct fs_plugin;
+struct fs_registry;
 
 /* One configured middleware plugin. Borrowed from its struct fs_ops. */
 struct fs_ops_mw {
@@ -44,11 +48,16 @@ struct fs_ops_mw {
 struct fs_ops;
 
 /* Load and initialise every middleware of cfg (borrowed; must outlive the
- * result). extra_dirs (may be NULL) are searched before cfg's pluginDirs.
- * Loaded plugin files stay in a process-wide registry (never unloaded).
- * Every failure is added to d with the entry's position; FS_E_CONFIG or the
- * loader's code. */
-enum fs_code fs_ops_open(const struct fs_ops_config *cfg,
+ * result) through reg, the caller's registry (borrowed during the call;
+ * loaded plugin code stays mapped, loader.h): extra_dirs (may be NULL), then cfg's pluginDirs are added to
+ * its search directories, after any it already has. Nothing here is
+ * process-wide: two configs opened with two registries are independent,
+ * each finds its plugins in its own directories (a registry remembers
+ * the files it loaded by plugin name, so give a config with other
+ * pluginDirs its own registry). Every failure is added to d with the
+ * entry's position; FS_E_CONFIG or the loader's code. */
+enum fs_code fs_ops_open(struct fs_registry *reg,
+			 const struct fs_ops_config *cfg,
 			 const char *const *extra_dirs, size_t n_extra,
 			 struct fs_ops **out, struct fs_diags *d);
 void fs_ops_close(struct fs_ops *ops); /* retires instances; NULL-safe */

@@ -9,14 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "lib/plugin_harness.h"
+#include "model/schedresult.h"
 #include "ops/config.h"
 #include "ops/object.h"
 #include "ops/ops.h"
-#include "model/schedresult.h"
 #include "ops/render.h"
 #include "ops/yaml_out.h"
 #include "plugin/host_json.h"
@@ -364,6 +366,111 @@ nodeports(void **state)
 	cJSON_Delete(desired);
 }
 
+/* an OpsConfiguration text with one plugin dir and the mongodb plugin */
+static struct fs_ops_config *
+ops_config(const char *dir)
+{
+	struct fs_buf t = FS_BUF_INIT;
+	fs_buf_printf(&t, "apiVersion: config.fedstate.io/v1alpha1\n"
+		      "kind: OpsConfiguration\n"
+		      "pluginDirs: [\"%s\"]\n"
+		      "middlewares: [{name: mongodb}]\n", dir);
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_ops_config *cfg = NULL;
+	enum fs_code rc = fs_ops_config_load_mem("ops.yaml", t.data, t.len, &cfg, &d);
+	fs_diags_print(&d, stderr);
+	assert_int_equal(rc, FS_OK);
+	fs_diags_release(&d);
+	fs_buf_release(&t);
+	return cfg;
+}
+
+/* copy src to dst with mode 0755 */
+static void
+copy_file(const char *src, const char *dst)
+{
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(dst, 0755), 0);
+}
+
+/* Two ops configs whose pluginDirs differ, open at once in one process
+ * (what a reload needs): each finds its own plugin file and both stay
+ * usable. With the process-wide registry the second open wiped the first
+ * one's dirs and then silently reused the first config's mongodb.so
+ * instead of the one in its own pluginDirs. */
+static void
+two_configs_at_once(void **state)
+{
+	(void)state;
+	char real[4096], tmp[] = "/tmp/test_ops_dirs_XXXXXX", so[4200];
+	assert_non_null(realpath(ph_build_path("plugins"), real));
+	assert_non_null(mkdtemp(tmp));
+	assert_int_equal(chmod(tmp, 0755), 0);
+	snprintf(so, sizeof so, "%s/mongodb.so", tmp);
+	char src[4200];
+	snprintf(src, sizeof src, "%s/mongodb.so", real);
+	copy_file(src, so);
+	struct fs_ops_config *ca = ops_config(real), *cb = ops_config(tmp);
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_ops *a = NULL, *b = NULL;
+	struct fs_registry ra, rb; /* one per config, as two runtimes would */
+	fs_registry_init(&ra);
+	fs_registry_init(&rb);
+	fs_ops_open(&ra, ca, NULL, 0, &a, &d);
+	fs_ops_open(&rb, cb, NULL, 0, &b, &d);
+	fs_diags_print(&d, stderr);
+	assert_int_equal(d.errors, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	/* both usable: the same kind, each from its own file */
+	const struct fs_ops_mw *ma = fs_ops_find(a, "middleware.fedstate.io/v1alpha1",
+						 "MultiCloudMongoDB");
+	const struct fs_ops_mw *mb = fs_ops_find(b, "middleware.fedstate.io/v1alpha1",
+						 "MultiCloudMongoDB");
+	assert_non_null(ma);
+	assert_non_null(mb);
+	assert_string_equal(ma->inst->lp->path, src);
+	assert_string_equal(mb->inst->lp->path, so);
+	cJSON *obj = cJSON_Parse("{\"apiVersion\":\"middleware.fedstate.io/v1alpha1\","
+				 "\"kind\":\"MultiCloudMongoDB\",\"metadata\":{\"name\":\"x\","
+				 "\"namespace\":\"n\"},\"spec\":{\"replicaset\":2}}");
+	cJSON *placement = cJSON_Parse("[{\"cluster\":\"m1\",\"replicas\":2}]");
+	cJSON *clusters = cJSON_Parse("[{\"apiVersion\":\"cluster.karmada.io/v1alpha1\","
+				      "\"kind\":\"Cluster\",\"metadata\":{\"name\":\"m1\","
+				      "\"labels\":{\"vip\":\"10.0.0.1\"}}}]");
+	struct fs_ops_input in = {.object = obj, .placement = placement, .clusters = clusters};
+	const struct fs_ops_mw *both[] = {ma, mb};
+	for (int i = 0; i < 2; i++) {
+		struct fs_ops_output out;
+		char err[512] = "";
+		enum fs_code rc = fs_ops_render(both[i], &in, &out, err, sizeof err);
+		if (rc != FS_OK)
+			fail_msg("render through config %d: %s", i, err);
+		assert_true(cJSON_GetArraySize(out.desired) > 0);
+		fs_ops_output_release(&out);
+	}
+	cJSON_Delete(clusters);
+	cJSON_Delete(placement);
+	cJSON_Delete(obj);
+	fs_ops_close(a);
+	fs_ops_close(b);
+	fs_registry_release(&ra);
+	fs_registry_release(&rb);
+	fs_ops_config_free(ca);
+	fs_ops_config_free(cb);
+	fs_diags_release(&d);
+	unlink(so);
+	rmdir(tmp);
+}
+
 int
 main(void)
 {
@@ -378,6 +485,7 @@ main(void)
 		cmocka_unit_test(yaml_output),
 		cmocka_unit_test(object_order),
 		cmocka_unit_test(nodeports),
+		cmocka_unit_test(two_configs_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,7 @@ oh_open(const char *middlewares)
 	struct fs_ops *ops = NULL;
 	if (fs_ops_config_load_mem("test-ops.yaml", text.data, text.len, &cfg, &d) ==
 	    FS_OK)
-		fs_ops_open(cfg, NULL, 0, &ops, &d);
+		fs_ops_open(ph_registry(), cfg, NULL, 0, &ops, &d);
 	fs_buf_release(&text);
 	if (!ops) {
 		fs_diags_print(&d, stderr);
