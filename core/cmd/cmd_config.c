@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "runtime/runtime.h"
 #include "cmd/plugin_dirs.h"
 #include "plugin/loader.h"
 #include "sched/config.h"
@@ -36,18 +37,21 @@ validate(int argc, char **argv)
 	bool skip = false;
 	/* the command's own, released at the end (plugin code stays mapped,
 	 * plugin/loader.h) */
-	struct fs_registry reg;
-	fs_registry_init(&reg);
+	/* the command's own runtime and registry, released at the end */
+	struct fs_runtime *rt = fs_runtime_new(NULL);
+	if (!rt)
+		return 2;
+	struct fs_registry *reg = fs_runtime_registry(rt);
 	int rc = 2;
 	for (int i = 1; i < argc; i++) {
 		char err[512];
 		if (strcmp(argv[i], "--plugin-dir") == 0 && i + 1 < argc) {
-			if (fs_registry_add_dir(&reg, argv[++i], err, sizeof err) != FS_OK) {
+			if (fs_registry_add_dir(reg, argv[++i], err, sizeof err) != FS_OK) {
 				fprintf(stderr, "fedstate config: --plugin-dir: %s\n", err);
 				goto out;
 			}
 		} else if (strncmp(argv[i], "--plugin-dir=", 13) == 0) {
-			if (fs_registry_add_dir(&reg, argv[i] + 13, err, sizeof err) != FS_OK) {
+			if (fs_registry_add_dir(reg, argv[i] + 13, err, sizeof err) != FS_OK) {
 				fprintf(stderr, "fedstate config: --plugin-dir: %s\n", err);
 				goto out;
 			}
@@ -70,15 +74,15 @@ validate(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	fs_registry_add_env_dirs(&reg);
-	fs_cmd_add_default_plugin_dirs(&reg);
+	fs_registry_add_env_dirs(reg);
+	fs_cmd_add_default_plugin_dirs(reg);
 
 	struct fs_diags d = FS_DIAGS_INIT;
 	struct fs_config *cfg = NULL;
 	struct fs_profile_set *set = NULL;
 	enum fs_code code = fs_config_load_file(file, &cfg, &d);
 	if (code == FS_OK && !skip)
-		code = fs_profile_set_build(cfg, &reg, &set, &d);
+		code = fs_profile_set_build(cfg, reg, &set, &d);
 	fs_diags_print(&d, stderr);
 	if (code == FS_OK) {
 		printf("config is valid: %u profile(s)", cfg->n_profiles);
@@ -99,7 +103,7 @@ validate(int argc, char **argv)
 	fs_config_free(cfg);
 	fs_diags_release(&d);
 out:
-	fs_registry_release(&reg);
+	fs_runtime_free(rt);
 	return rc;
 }
 

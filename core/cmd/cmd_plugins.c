@@ -22,6 +22,7 @@
 #include "cmd/cmd.h"
 #include "cmd/plugin_dirs.h"
 #include "plugin/loader.h"
+#include "runtime/runtime.h"
 #include "util/buf.h"
 
 enum { EXIT_LOADABLE = 0, EXIT_INCOMPATIBLE = 1, EXIT_NOT_PLUGIN = 2, EXIT_FAILED = 3 };
@@ -151,11 +152,13 @@ plugins_list(struct fs_registry *reg, bool json)
 static void
 check_child(int fd, const char *path, const char *args_text)
 {
-	struct fs_registry reg;
-	fs_registry_init(&reg);
+	struct fs_runtime *rt = fs_runtime_new(NULL);
+	if (!rt)
+		_exit(EXIT_FAILED);
+	struct fs_registry *reg = fs_runtime_registry(rt);
 	char err[2048] = "";
 	struct fs_loaded_plugin *lp = NULL;
-	enum fs_code rc = fs_plugin_load_path(&reg, path, NULL, &lp, err, sizeof err);
+	enum fs_code rc = fs_plugin_load_path(reg, path, NULL, &lp, err, sizeof err);
 	cJSON *o = rc == FS_OK ? describe(lp) : cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stage", "load");
 	cJSON_AddNumberToObject(o, "exit", exit_for(rc));
@@ -176,7 +179,7 @@ check_child(int fd, const char *path, const char *args_text)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct fs_plugin *inst = NULL;
-	rc = fs_plugin_instantiate(lp, args, NULL, &inst, err, sizeof err);
+	rc = fs_plugin_instantiate(lp, args, NULL, reg->env, &inst, err, sizeof err);
 	if (rc == FS_OK)
 		fs_plugin_retire(inst);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "runtime/runtime.h"
 #include "model/schedresult.h"
 #include "ops/input.h"
 #include "ops/object.h"
@@ -276,8 +277,11 @@ fs_cmd_render(int argc, char **argv)
 	struct fs_diags d = FS_DIAGS_INIT;
 	struct fs_ops_config *cfg = NULL;
 	struct fs_ops *ops = NULL;
-	struct fs_registry reg; /* the command's own, released at the end */
-	fs_registry_init(&reg);
+	/* the command's own runtime and registry, released at the end */
+	struct fs_runtime *rt = fs_runtime_new(NULL);
+	if (!rt)
+		return 2;
+	struct fs_registry *reg = fs_runtime_registry(rt);
 	cJSON *objects = NULL, *clusters = NULL, *existing = NULL, *bindings = NULL,
 	      *placement = NULL;
 	char *dirs[16] = {0};
@@ -292,7 +296,7 @@ fs_cmd_render(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (fs_ops_open(&reg, cfg, (const char *const *)dirs, o.n_dirs, &ops, &d) != FS_OK)
+	if (fs_ops_open(reg, cfg, (const char *const *)dirs, o.n_dirs, &ops, &d) != FS_OK)
 		goto out;
 	objects = load(o.object, &d);
 	clusters = load(o.clusters, &d);
@@ -320,7 +324,7 @@ out:
 	for (size_t i = 0; i < o.n_dirs; i++)
 		free(dirs[i]);
 	fs_ops_close(ops);
-	fs_registry_release(&reg);
+	fs_runtime_free(rt);
 	fs_ops_config_free(cfg);
 	return rc;
 }

@@ -19,8 +19,8 @@
 #include "cmd/cmd.h"
 #include "cmd/plugin_dirs.h"
 #include "cmd/simulate.h"
-#include "plugin/host.h"
 #include "plugin/loader.h"
+#include "runtime/runtime.h"
 #include "sched/config.h"
 #include "util/buf.h"
 
@@ -139,6 +139,20 @@ keep_result(struct sim *s, struct sim_item *it, const struct fs_sched_result *r)
 	memcpy(it->targets, r->targets, r->n_targets * sizeof *r->targets);
 }
 
+/* one cycle inside the runtime's cycle boundary (the snapshot pinned,
+ * plugins' requests on the cycle pool) */
+static void
+schedule_one(struct sim *s, struct sim_item *it, unsigned flags,
+	     struct fs_sched_result *r)
+{
+	if (fs_runtime_cycle_begin(s->rt) != FS_OK) {
+		*r = (struct fs_sched_result){.code = FS_E_INTERNAL};
+		return;
+	}
+	fs_framework_schedule(it->fw, s->clusters, s->n_clusters, &it->b, flags, r);
+	fs_runtime_cycle_end(s->rt);
+}
+
 static int
 schedule_all(struct sim *s)
 {
@@ -153,7 +167,7 @@ schedule_all(struct sim *s)
 		it->fw = framework_for(s, it->profile);
 		struct fs_sched_result r;
 		unsigned flags = FS_SCHED_NO_BIND | (s->explain ? FS_SCHED_EXPLAIN : 0);
-		fs_framework_schedule(it->fw, s->clusters, s->n_clusters, &it->b, flags, &r);
+		schedule_one(s, it, flags, &r);
 		keep_result(s, it, &r);
 		if (FS_IS_ERROR(r.code) && r.code != FS_E_NOTFOUND && r.code != FS_E_NOTSUP)
 			failures++;
@@ -196,8 +210,7 @@ bench(struct sim *s)
 				continue;
 			struct fs_sched_result res;
 			int64_t t0 = now_ns();
-			fs_framework_schedule(it->fw, s->clusters, s->n_clusters, &it->b,
-					      FS_SCHED_NO_BIND, &res);
+			schedule_one(s, it, FS_SCHED_NO_BIND, &res);
 			ns[k++] = now_ns() - t0;
 		}
 	}
@@ -221,7 +234,7 @@ bench(struct sim *s)
 static void
 cleanup(struct sim *s)
 {
-	fs_host_use_snapshot(NULL);
+	fs_runtime_publish(s->rt, NULL);
 	for (uint32_t i = 0; s->set && i < s->set->n_profiles; i++)
 		fs_framework_destroy(s->fws[i]);
 	free(s->fws);
@@ -274,22 +287,21 @@ int
 fs_cmd_simulate(int argc, char **argv)
 {
 	struct sim s = {.diags = FS_DIAGS_INIT};
-	/* the command's own, released at the end (plugin code stays mapped,
-	 * plugin/loader.h) */
-	struct fs_registry reg;
-	fs_registry_init(&reg);
-	int rc = parse(&s, &reg, argc, argv);
+	if (!(s.rt = fs_runtime_new(NULL)))
+		return 2;
+	struct fs_registry *reg = fs_runtime_registry(s.rt);
+	int rc = parse(&s, reg, argc, argv);
 	if (rc < 0) {
-		fs_registry_add_env_dirs(&reg);
-		fs_cmd_add_default_plugin_dirs(&reg);
-		rc = configure(&s, &reg);
+		fs_registry_add_env_dirs(reg);
+		fs_cmd_add_default_plugin_dirs(reg);
+		rc = configure(&s, reg);
 	}
 	if (rc < 0) {
 		/* an unreadable file is reported; the others go on (exit 1) */
 		if (sim_load(&s) != FS_OK)
 			s.skipped++;
 		fs_diags_print(&s.diags, stderr);
-		fs_host_use_snapshot(s.snap);
+		fs_runtime_publish(s.rt, s.snap);
 		int failures = schedule_all(&s);
 		if (s.bench)
 			bench(&s);
@@ -298,6 +310,6 @@ fs_cmd_simulate(int argc, char **argv)
 		rc = failures || s.skipped ? 1 : 0;
 	}
 	cleanup(&s);
-	fs_registry_release(&reg);
+	fs_runtime_free(s.rt);
 	return rc;
 }

@@ -44,7 +44,10 @@ struct sim_item {
 	cJSON *explain_json;      /* --explain: per-cluster objects, owned */
 };
 
+struct fs_runtime;
+
 struct sim {
+	struct fs_runtime *rt;
 	/* options */
 	const char *config_path;
 	const char **cluster_files, **binding_files;

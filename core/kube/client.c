@@ -24,7 +24,7 @@ static void call_unlink(struct fs_kube_call *call);
 static void call_free(struct fs_kube_call *call);
 
 struct fs_kube_client *
-fs_kube_client_new(const struct fs_kube_config *cfg,
+fs_kube_client_new(struct fs_net *net, const struct fs_kube_config *cfg,
 		   const struct fs_kube_client_opts *opts)
 {
 	static bool seeded;
@@ -50,6 +50,8 @@ fs_kube_client_new(const struct fs_kube_config *cfg,
 	c->token = cfg->token ? fs_xstrdup(cfg->token) : NULL;
 	c->token_file = cfg->token_file ? fs_xstrdup(cfg->token_file) : NULL;
 	c->insecure = cfg->insecure;
+	c->net = net;
+	c->loop = fs_net_loop(net);
 	struct fs_kube_client_opts o = opts ? *opts : (struct fs_kube_client_opts){0};
 	c->qps = o.qps > 0 ? o.qps : 50;
 	c->burst = o.burst ? o.burst : 100;
@@ -98,6 +100,7 @@ fs_kube_client_free(struct fs_kube_client *c)
 
 const char *fs_kube_client_namespace(const struct fs_kube_client *c) { return c->ns; }
 const char *fs_kube_client_server(const struct fs_kube_client *c) { return c->server; }
+struct ev_loop *fs_kube_client_loop(const struct fs_kube_client *c) { return c->loop; }
 
 void
 fs_kube_fill_ex(const struct fs_kube_client *c, struct fs_http_ex *ex)
@@ -121,11 +124,11 @@ fs_kube_http_flags(const struct fs_kube_client *c)
 }
 
 void
-fs_kube_client_share_with_plugins(const struct fs_kube_client *c)
+fs_kube_client_share_api_server(const struct fs_kube_client *c, struct fs_net *n)
 {
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);
-	fs_http_set_api_server(c->server, &ex);
+	fs_http_set_api_server(n, c->server, &ex);
 }
 
 uint32_t
@@ -182,7 +185,7 @@ limiter_kick(struct fs_kube_client *c)
 	}
 	if (c->waiting && !c->limiter_timer) {
 		uint64_t ms = (uint64_t)((1.0 - c->tokens) * 1000.0 / c->qps) + 1;
-		c->limiter_timer = fs_timer_start(ms, 0, limiter_on_timer, c);
+		c->limiter_timer = fs_timer_start(c->loop, NULL, ms, 0, limiter_on_timer, c);
 	}
 }
 
@@ -197,7 +200,7 @@ limiter_enqueue(struct fs_kube_call *call)
 		c->waiting = call;
 	c->waiting_tail = call;
 	if (!c->limiter_timer)
-		c->limiter_timer = fs_timer_start(0, 0, limiter_on_timer, c);
+		c->limiter_timer = fs_timer_start(c->loop, NULL, 0, 0, limiter_on_timer, c);
 }
 
 static void
@@ -328,7 +331,7 @@ call_retry(struct fs_kube_call *call, uint32_t retry_after_s)
 		ms = retry_after_s * 1000u;
 	call->attempt++;
 	fs_debug("kube", "%s: retry %u in %u ms", call->what, call->attempt, ms);
-	call->timer = fs_timer_start(ms, 0, call_on_retry, call);
+	call->timer = fs_timer_start(call->client->loop, NULL, ms, 0, call_on_retry, call);
 	return true;
 }
 
@@ -413,9 +416,9 @@ call_send(struct fs_kube_call *call)
 	};
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);
-	call->http = fs_http_start_ex(&req, &ex, call_on_http, call);
+	call->http = fs_http_start_ex(c->net, NULL, &req, &ex, call_on_http, call);
 	if (!call->http) /* an invalid request: fail from the loop */
-		call->timer = fs_timer_start(0, 0, fs_kube_call_fail_later, call);
+		call->timer = fs_timer_start(c->loop, NULL, 0, 0, fs_kube_call_fail_later, call);
 }
 
 void
@@ -465,7 +468,7 @@ fs_kube_call_start(struct fs_kube_client *c, const char *method,
 		c->calls->prev = call;
 	c->calls = call;
 	if ((flags & FS_KUBE_LEADER_ONLY) && c->fenced) {
-		call->timer = fs_timer_start(0, 0, call_on_refused, call);
+		call->timer = fs_timer_start(c->loop, NULL, 0, 0, call_on_refused, call);
 		return call;
 	}
 	limiter_enqueue(call);
@@ -513,8 +516,17 @@ fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err)
 			*err = fs_xstrdup("fs_kube_wait: the call has a callback");
 		return FS_E_INVAL;
 	}
+	if (ev_depth(call->client->loop) > 0) {
+		/* from a callback of the loop: running it again here would run
+		 * every other watcher in the middle of that callback */
+		if (err)
+			*err = fs_xstrdup("fs_kube_wait: called from inside the event "
+					  "loop; use the call's callback");
+		fs_kube_call_cancel(call);
+		return FS_E_NOTSUP;
+	}
 	while (!call->finished)
-		ev_run(fs_loop(), EVRUN_ONCE);
+		ev_run(call->client->loop, EVRUN_ONCE);
 	enum fs_code code = call->result_code;
 	if (out) {
 		*out = call->result_obj;

@@ -34,6 +34,7 @@
 #include <fedstate/status.h>
 
 #include "kube/config.h"
+#include "net/net.h"
 #include "kube/watch.h"
 
 struct fs_kube_client;
@@ -51,13 +52,17 @@ struct fs_kube_client_opts {
 };
 
 /* Copies what it needs from cfg. opts NULL: defaults. */
-struct fs_kube_client *fs_kube_client_new(const struct fs_kube_config *cfg,
+/* Requests go through pool `net` (borrowed: it must outlive the client)
+ * and run on its loop. */
+struct fs_kube_client *fs_kube_client_new(struct fs_net *net,
+					  const struct fs_kube_config *cfg,
 					  const struct fs_kube_client_opts *opts);
 /* Cancels every call and stream (their callbacks run with FS_E_CANCELED,
  * streams' end callbacks do not run). NULL-safe. */
 void fs_kube_client_free(struct fs_kube_client *c);
 const char *fs_kube_client_namespace(const struct fs_kube_client *c);
 const char *fs_kube_client_server(const struct fs_kube_client *c);
+struct ev_loop *fs_kube_client_loop(const struct fs_kube_client *c); /* its pool's */
 /* Fence (true) or unfence leader-only writes; fencing cancels those in
  * flight. */
 void fs_kube_client_fence(struct fs_kube_client *c, bool fenced);
@@ -142,12 +147,16 @@ void fs_kube_call_cancel(struct fs_kube_call *call);
 
 /* Run the loop until the call completes; the result's object goes to
  * *out (caller frees; may be NULL) and the message to *err (caller frees).
- * For tools and tests; daemons use the callbacks. */
+ * For tools and tests at the top level; daemons use the callbacks. From
+ * inside a callback of the client's loop it does not nest the loop: the
+ * call is canceled and FS_E_NOTSUP returned. */
 enum fs_code fs_kube_wait(struct fs_kube_call *call, cJSON **out, char **err);
 
-/* Make this client's server and credentials the ones plugins reach with
- * FS_HTTP_API_SERVER requests (fs_http_set_api_server in core/net). */
-void fs_kube_client_share_with_plugins(const struct fs_kube_client *c);
+/* Make this client's server and credentials the ones FS_HTTP_API_SERVER
+ * requests of pool n reach (fs_http_set_api_server in core/net): the
+ * runtime does this for its plugins' pools. */
+void fs_kube_client_share_api_server(const struct fs_kube_client *c,
+				     struct fs_net *n);
 
 /* ---------------------------------------------------------------- watch */
 

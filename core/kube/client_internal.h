@@ -34,6 +34,8 @@ struct fs_kube_call {
 };
 
 struct fs_kube_client {
+	struct fs_net *net; /* borrowed */
+	struct ev_loop *loop; /* the pool's */
 	char *server, *ns;
 	char *ca_pem, *cert_pem, *key_pem, *token;
 	char *token_file; /* re-read on 401 (rotated service-account tokens) */

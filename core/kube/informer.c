@@ -174,7 +174,7 @@ inf_retry(struct fs_kube_informer *inf, bool relist)
 	}
 	fs_debug("kube", "informer %s: %s in %llu ms", inf->plural,
 		 relist || !inf->rv[0] ? "list" : "watch", (unsigned long long)d);
-	inf->timer = fs_timer_start(d, 0, inf_on_timer, inf);
+	inf->timer = fs_timer_start(fs_kube_client_loop(inf->client), NULL, d, 0, inf_on_timer, inf);
 }
 
 /* ------------------------------------------------------------ list */
@@ -403,6 +403,7 @@ fs_kube_informer_start(struct fs_kube_informer *inf)
 		return;
 	inf->running = true;
 	if (inf->resync_ms)
-		inf->resync = fs_timer_start(inf->resync_ms, inf->resync_ms, inf_on_resync, inf);
+		inf->resync = fs_timer_start(fs_kube_client_loop(inf->client), NULL, inf->resync_ms,
+					     inf->resync_ms, inf_on_resync, inf);
 	inf_list(inf);
 }

@@ -15,6 +15,7 @@
 #include "net/net.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/status.h"
 
 static const struct fs_kube_resource lease_res = {
 	"coordination.k8s.io", "v1", "leases", "Lease", true};
@@ -60,7 +61,7 @@ static void
 le_schedule(struct fs_kube_leader *le, uint32_t ms)
 {
 	fs_timer_stop(le->timer);
-	le->timer = fs_timer_start(ms, 0, le_tick, le);
+	le->timer = fs_timer_start(fs_kube_client_loop(le->client), NULL, ms, 0, le_tick, le);
 }
 
 static void
@@ -245,17 +246,42 @@ fs_kube_leader_start(struct fs_kube_client *c,
 }
 
 static void
-le_wake(void *ud)
+le_free(struct fs_kube_leader *le)
 {
-	(void)ud; /* only ends the wait below */
+	fs_timer_stop(le->timer);
+	free(le->ns);
+	free(le->name);
+	free(le->identity);
+	free(le->observed);
+	free(le->holder);
+	free(le);
 }
 
+/* the release update completed, failed or was canceled at its deadline */
 static void
 le_on_release(void *ud, struct fs_kube_result *res)
 {
-	bool *done = ud;
-	*done = true;
-	(void)res;
+	struct fs_kube_leader *le = ud;
+
+	le->call = NULL;
+	if (res->code != FS_OK)
+		fs_warn("kube", "leader election %s/%s: releasing the lease failed: %s",
+			le->ns, le->name, res->code == FS_E_CANCELED ? "timed out"
+			: res->error ? res->error : fs_strerror(res->code));
+	if (le->o.on_stopped)
+		le->o.on_stopped(le->o.ud);
+	le_free(le);
+}
+
+static void
+le_release_deadline(void *ud)
+{
+	struct fs_kube_leader *le = ud;
+
+	fs_timer_stop(le->timer);
+	le->timer = NULL;
+	/* last statement: le_on_release runs and frees le */
+	fs_kube_call_cancel(le->call);
 }
 
 void
@@ -271,37 +297,22 @@ fs_kube_leader_stop(struct fs_kube_leader *le)
 		le->call = NULL;
 		fs_kube_call_cancel(call);
 	}
-	if (le->leading) {
-		/* release: an empty holder lets a successor take over at once */
-		char patch[256];
-		snprintf(patch, sizeof(patch),
-			 "{\"spec\":{\"holderIdentity\":\"\",\"leaseDurationSeconds\":1}}");
-		bool done = false;
-		struct fs_kube_call *call = fs_kube_patch(le->client, &lease_res, le->ns,
-							  le->name, FS_KUBE_MERGE_PATCH,
-							  patch, 0, le_on_release, &done);
-		int64_t deadline = fs_now_ms() + le->retry_ms;
-		struct fs_timer *wake = fs_timer_start(le->retry_ms, 0, le_wake, NULL);
-		while (!done && fs_now_ms() < deadline)
-			ev_run(fs_loop(), EVRUN_ONCE);
-		fs_timer_stop(wake);
-		bool released = done;
-		if (!done) /* done points into this frame: finish the call now */
-			fs_kube_call_cancel(call);
-		le->leading = false;
-		fs_kube_client_fence(le->client, true);
-		if (le->o.on_stopped)
-			le->o.on_stopped(le->o.ud);
-		if (!released)
-			fs_warn("kube", "leader election %s/%s: releasing the lease timed out",
-				le->ns, le->name);
+	if (!le->leading) {
+		le_free(le);
+		return;
 	}
-	free(le->ns);
-	free(le->name);
-	free(le->identity);
-	free(le->observed);
-	free(le->holder);
-	free(le);
+	le->leading = false;
+	/* no write from us from now on, even before the release lands */
+	fs_kube_client_fence(le->client, true);
+	/* release: an empty holder lets a successor take over at once */
+	static const char patch[] =
+		"{\"spec\":{\"holderIdentity\":\"\",\"leaseDurationSeconds\":1}}";
+	le->call = fs_kube_patch(le->client, &lease_res, le->ns, le->name,
+				 FS_KUBE_MERGE_PATCH, patch, 0, le_on_release, le);
+	if (!le->call) /* le_on_release ran (a refused call) or nothing to wait for */
+		return;
+	le->timer = fs_timer_start(fs_kube_client_loop(le->client), NULL, le->retry_ms, 0,
+				   le_release_deadline, le);
 }
 
 bool fs_kube_leader_is_leader(const struct fs_kube_leader *le) { return le->leading; }

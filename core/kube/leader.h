@@ -39,8 +39,11 @@ struct fs_kube_leader_opts {
 /* Fences the client until leadership is won. Strings are copied. */
 struct fs_kube_leader *fs_kube_leader_start(struct fs_kube_client *c,
 					    const struct fs_kube_leader_opts *o);
-/* Stop campaigning; a leader releases the lease (waits for that update up
- * to one retry period) and calls on_stopped. NULL-safe; frees. */
+/* Stop campaigning. A leader releases the lease without waiting here: the
+ * update is sent, and once it completed or one retry period passed
+ * on_stopped runs (from the loop) and le is freed; writes are fenced at
+ * once. A non-leader is freed at once, without on_stopped. Either way le
+ * must not be used after this call. NULL-safe. */
 void fs_kube_leader_stop(struct fs_kube_leader *le);
 bool fs_kube_leader_is_leader(const struct fs_kube_leader *le);
 const char *fs_kube_leader_identity(const struct fs_kube_leader *le);

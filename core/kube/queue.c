@@ -30,6 +30,7 @@ struct qkey {
 };
 
 struct fs_kube_queue {
+	struct ev_loop *loop; /* borrowed */
 	struct fs_kube_queue_opts o;
 	struct qkey **slots;
 	size_t n_slots, n_keys;
@@ -47,7 +48,7 @@ qhash(const char *s)
 }
 
 struct fs_kube_queue *
-fs_kube_queue_new(const struct fs_kube_queue_opts *o)
+fs_kube_queue_new(struct ev_loop *loop, const struct fs_kube_queue_opts *o)
 {
 	struct fs_kube_queue *q = fs_xcalloc(1, sizeof(*q));
 	if (o)
@@ -56,6 +57,7 @@ fs_kube_queue_new(const struct fs_kube_queue_opts *o)
 		q->o.base_delay_ms = 5;
 	if (!q->o.max_delay_ms)
 		q->o.max_delay_ms = 1000u * 1000u;
+	q->loop = loop;
 	q->n_slots = 256;
 	q->slots = fs_xcalloc(q->n_slots, sizeof(*q->slots));
 	return q;
@@ -202,7 +204,7 @@ fs_kube_queue_add_after(struct fs_kube_queue *q, const char *key,
 		return;
 	if (k->delay)
 		return; /* the earlier timer stands */
-	k->delay = fs_timer_start(delay_ms, 0, qon_delay, k);
+	k->delay = fs_timer_start(q->loop, NULL, delay_ms, 0, qon_delay, k);
 	q->waiting++;
 }
 

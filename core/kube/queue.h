@@ -29,7 +29,10 @@ struct fs_kube_queue_opts {
 	void *ud;
 };
 
-struct fs_kube_queue *fs_kube_queue_new(const struct fs_kube_queue_opts *o);
+struct ev_loop;
+/* timers run on `loop` (borrowed) */
+struct fs_kube_queue *fs_kube_queue_new(struct ev_loop *loop,
+					 const struct fs_kube_queue_opts *o);
 void fs_kube_queue_free(struct fs_kube_queue *q); /* NULL-safe */
 
 void fs_kube_queue_add(struct fs_kube_queue *q, const char *key);

@@ -244,10 +244,10 @@ fs_kube_watch(struct fs_kube_client *c,
 		ex.low_speed_limit = 1;
 		ex.low_speed_time = wo->idle_s;
 	}
-	s->http = fs_http_start_ex(&req, &ex, stream_on_done, s);
+	s->http = fs_http_start_ex(s->client->net, NULL, &req, &ex, stream_on_done, s);
 	fs_buf_release(&url);
 	if (!s->http)
-		s->timer = fs_timer_start(0, 0, stream_fail_later, s);
+		s->timer = fs_timer_start(s->client->loop, NULL, 0, 0, stream_fail_later, s);
 	fs_debug("kube", "%s: started", s->what);
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * net/h2c.c - which HTTP version to ask curl for on an h2c (HTTP/2 prior
+ * net/n->h2c.c - which HTTP version to ask curl for on an h2c (HTTP/2 prior
  * knowledge) request.
  *
  * libcurl before 7.89.0 breaks a prior-knowledge request that reuses an
@@ -34,18 +34,12 @@
 #define FS_H2C_IDLE_MS 100000 /* < the 120 s CURLOPT_MAXAGE_CONN we set */
 #define FS_H2C_MAX_ORIGINS 4096
 
-struct origin {
+struct fs_h2c_origin {
 	char *name; /* "host:port" as written in the URL */
 	int64_t last_ms;
 	uint32_t openers; /* prior-knowledge requests in flight */
 	bool up;
 };
-
-static struct {
-	int fixed; /* 0 unknown, 1 curl >= 7.89, -1 needs the workaround */
-	struct origin *o;
-	size_t n;
-} h2c;
 
 static size_t
 origin_len(const char *url, const char **start)
@@ -57,42 +51,42 @@ origin_len(const char *url, const char **start)
 	return strcspn(p, "/?#");
 }
 
-static struct origin *
-find(const char *url, bool create)
+static struct fs_h2c_origin *
+find(struct fs_net *n, const char *url, bool create)
 {
 	const char *s;
 	size_t len = origin_len(url, &s);
 
-	for (size_t i = 0; i < h2c.n; i++)
-		if (strlen(h2c.o[i].name) == len && memcmp(h2c.o[i].name, s, len) == 0)
-			return &h2c.o[i];
+	for (size_t i = 0; i < n->h2c.n; i++)
+		if (strlen(n->h2c.o[i].name) == len && memcmp(n->h2c.o[i].name, s, len) == 0)
+			return &n->h2c.o[i];
 	if (!create)
 		return NULL;
-	if (h2c.n == FS_H2C_MAX_ORIGINS) {
+	if (n->h2c.n == FS_H2C_MAX_ORIGINS) {
 		/* forget the least recently used idle origin */
 		size_t lru = 0;
-		for (size_t i = 1; i < h2c.n; i++)
-			if (!h2c.o[i].openers && h2c.o[i].last_ms < h2c.o[lru].last_ms)
+		for (size_t i = 1; i < n->h2c.n; i++)
+			if (!n->h2c.o[i].openers && n->h2c.o[i].last_ms < n->h2c.o[lru].last_ms)
 				lru = i;
-		free(h2c.o[lru].name);
-		h2c.o[lru] = h2c.o[--h2c.n];
+		free(n->h2c.o[lru].name);
+		n->h2c.o[lru] = n->h2c.o[--n->h2c.n];
 	}
-	h2c.o = fs_xrealloc(h2c.o, (h2c.n + 1) * sizeof(*h2c.o));
-	h2c.o[h2c.n] = (struct origin){.name = fs_xstrndup(s, len)};
-	return &h2c.o[h2c.n++];
+	n->h2c.o = fs_xrealloc(n->h2c.o, (n->h2c.n + 1) * sizeof(*n->h2c.o));
+	n->h2c.o[n->h2c.n] = (struct fs_h2c_origin){.name = fs_xstrndup(s, len)};
+	return &n->h2c.o[n->h2c.n++];
 }
 
 long
-fs_net_h2c_version(const char *url, bool *opener)
+fs_net_h2c_version(struct fs_net *n, const char *url, bool *opener)
 {
-	struct origin *o;
+	struct fs_h2c_origin *o;
 
-	if (!h2c.fixed)
-		h2c.fixed = curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900 ? 1 : -1;
+	if (!n->h2c.fixed)
+		n->h2c.fixed = curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900 ? 1 : -1;
 	*opener = false;
-	if (h2c.fixed > 0)
+	if (n->h2c.fixed > 0)
 		return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
-	o = find(url, true);
+	o = find(n, url, true);
 	if (o->openers || (o->up && fs_now_ms() - o->last_ms < FS_H2C_IDLE_MS))
 		return CURL_HTTP_VERSION_2_0;
 	o->openers++;
@@ -101,11 +95,12 @@ fs_net_h2c_version(const char *url, bool *opener)
 }
 
 void
-fs_net_h2c_done(const char *url, bool opener, enum fs_code code, long version)
+fs_net_h2c_done(struct fs_net *n, const char *url, bool opener, enum fs_code code,
+		long version)
 {
-	struct origin *o;
+	struct fs_h2c_origin *o;
 
-	if (h2c.fixed > 0 || !(o = find(url, false)))
+	if (n->h2c.fixed > 0 || !(o = find(n, url, false)))
 		return;
 	if (opener && o->openers)
 		o->openers--;
@@ -118,11 +113,11 @@ fs_net_h2c_done(const char *url, bool opener, enum fs_code code, long version)
 }
 
 void
-fs_net_h2c_reset(void)
+fs_net_h2c_reset(struct fs_net *n)
 {
-	for (size_t i = 0; i < h2c.n; i++)
-		free(h2c.o[i].name);
-	free(h2c.o);
-	h2c.o = NULL;
-	h2c.n = 0;
+	for (size_t i = 0; i < n->h2c.n; i++)
+		free(n->h2c.o[i].name);
+	free(n->h2c.o);
+	n->h2c.o = NULL;
+	n->h2c.n = 0;
 }

@@ -139,7 +139,7 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
 void
 fs_http_free(struct fs_http *h)
 {
-	ev_timer_stop(fs_loop(), &h->deadline);
+	ev_timer_stop(h->net->loop, &h->deadline);
 	if (h->easy)
 		curl_easy_cleanup(h->easy);
 	curl_slist_free_all(h->slist);
@@ -161,11 +161,11 @@ h2c_retry(struct fs_http *h, CURLcode rc)
 
 	if (!h->h2c || h->h2c_opener || h->h2c_retried || h->canceled ||
 	    h->aborted || rc == CURLE_OK || rc == CURLE_OPERATION_TIMEDOUT ||
-	    h->status >= 200 || fs_net_in_curl())
+	    h->status >= 200 || fs_net_in_curl(h->net))
 		return false;
 	h->h2c_retried = true;
-	fs_net_h2c_done(h->url, false, FS_E_NET, 0); /* the origin is down */
-	version = fs_net_h2c_version(h->url, &h->h2c_opener);
+	fs_net_h2c_done(h->net, h->url, false, FS_E_NET, 0); /* the origin is down */
+	version = fs_net_h2c_version(h->net, h->url, &h->h2c_opener);
 	curl_easy_setopt(h->easy, CURLOPT_HTTP_VERSION, version);
 	curl_easy_setopt(h->easy, CURLOPT_FRESH_CONNECT, h->h2c_opener ? 1L : 0L);
 	h->n_hdrs = 0;
@@ -194,7 +194,7 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 	h->finishing = true;
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &connects);
-	fs_net_count((uint64_t)connects);
+	h->net->connects += (uint64_t)connects;
 	r.status = status ? status : h->status;
 	if (h->timed_out) {
 		r.code = FS_E_TIMEOUT;
@@ -227,7 +227,7 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 		long version = 0;
 		curl_easy_getinfo(h->easy, CURLINFO_HTTP_VERSION, &version);
 		/* a dropped connection: the next request opens a new one */
-		fs_net_h2c_done(h->url, h->h2c_opener,
+		fs_net_h2c_done(h->net, h->url, h->h2c_opener,
 				h->h2c_dropped ? FS_E_NET : r.code, version);
 	}
 	if (r.code != FS_OK)
@@ -246,15 +246,19 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 /* ------------------------------------------------------------ start */
 
 static struct fs_http *
-create(const char *what, char *url, fs_http_done_fn done, void *ud)
+create(struct fs_net *n, struct fs_owner *owner, const char *what, char *url,
+       fs_http_done_fn done, void *ud)
 {
 	struct fs_http *h;
 
-	if (!fs_net_multi()) {
+	if (owner && owner->closing) {
+		fs_debug("net", "%s: not started: its owner is closing", url);
 		free(url);
 		return NULL;
 	}
 	h = fs_xcalloc(1, sizeof(*h));
+	h->net = n;
+	h->own.owner = owner; /* linked in launch, once it is live */
 	h->url = url;
 	h->method = what;
 	h->done = done;
@@ -298,9 +302,10 @@ launch(struct fs_http *h)
 	if (h->timeout_ms) {
 		/* a little after curl's own timeout, which normally fires first */
 		ev_timer_init(&h->deadline, on_deadline, (h->timeout_ms + 250) / 1000.0, 0.);
-		ev_timer_start(fs_loop(), &h->deadline);
+		ev_timer_start(h->net->loop, &h->deadline);
 	}
 	fs_net_link(h);
+	fs_owned_link(h->own.owner, &h->own, FS_OWNED_HTTP);
 	if (fs_net_add(h) != FS_OK) {
 		fs_net_remove(h);
 		fs_http_free(h);
@@ -310,7 +315,8 @@ launch(struct fs_http *h)
 }
 
 struct fs_http *
-fs_http_start_ex(const struct fs_http_request *req, const struct fs_http_ex *ex,
+fs_http_start_ex(struct fs_net *n, struct fs_owner *owner,
+		 const struct fs_http_request *req, const struct fs_http_ex *ex,
 		 fs_http_done_fn done, void *ud)
 {
 	struct fs_http *h;
@@ -319,17 +325,17 @@ fs_http_start_ex(const struct fs_http_request *req, const struct fs_http_ex *ex,
 	bool ok = true;
 	long version = CURL_HTTP_VERSION_1_1;
 
-	if (!req || !done || req->struct_size < sizeof(*req) || !req->url) {
+	if (!n || !req || !done || req->struct_size < sizeof(*req) || !req->url) {
 		fs_error("net", "http request: expected a request with struct_size >= %zu, "
 			 "a url and a done callback", sizeof(*req));
 		return NULL;
 	}
-	if (!(url = fs_http_compose_url(req))) {
+	if (!(url = fs_http_compose_url(n, req))) {
 		fs_error("net", "%s: no API server configured for an API server request",
 			 req->url);
 		return NULL;
 	}
-	if (!(h = create("GET", url, done, ud)))
+	if (!(h = create(n, owner, "GET", url, done, ud)))
 		return NULL;
 	e = h->easy;
 	if (ex) {
@@ -352,7 +358,7 @@ fs_http_start_ex(const struct fs_http_request *req, const struct fs_http_ex *ex,
 	}
 	if (req->flags & FS_HTTP_H2_PRIOR_KNOWLEDGE) {
 		h->h2c = true;
-		version = fs_net_h2c_version(h->url, &h->h2c_opener);
+		version = fs_net_h2c_version(n, h->url, &h->h2c_opener);
 		if (h->h2c_opener)
 			curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	} else if (req->flags & FS_HTTP_H2)
@@ -375,16 +381,17 @@ fs_http_start_ex(const struct fs_http_request *req, const struct fs_http_ex *ex,
 }
 
 struct fs_http *
-fs_http_start(const struct fs_http_request *req, fs_http_done_fn done, void *ud)
+fs_http_start(struct fs_net *n, struct fs_owner *owner,
+	      const struct fs_http_request *req, fs_http_done_fn done, void *ud)
 {
-	return fs_http_start_ex(req, NULL, done, ud);
+	return fs_http_start_ex(n, owner, req, NULL, done, ud);
 }
 
 struct fs_http *
-fs_http_start_connect(const char *url, uint32_t timeout_ms,
-		      fs_http_done_fn done, void *ud)
+fs_http_start_connect(struct fs_net *n, struct fs_owner *owner, const char *url,
+		      uint32_t timeout_ms, fs_http_done_fn done, void *ud)
 {
-	struct fs_http *h = create("connect", fs_xstrdup(url), done, ud);
+	struct fs_http *h = create(n, owner, "connect", fs_xstrdup(url), done, ud);
 
 	if (!h)
 		return NULL;
@@ -400,14 +407,21 @@ fs_http_start_connect(const char *url, uint32_t timeout_ms,
 void
 fs_http_cancel(struct fs_http *h)
 {
-	if (!h || !fs_net_is_live(h) || h->finishing)
+	if (!h || h->finishing)
 		return;
-	if (fs_net_in_curl()) {
+	if (fs_net_in_curl(h->net)) {
 		fs_net_cancel_later(h);
 		return;
 	}
 	h->canceled = true;
 	fs_http_finish(h, CURLE_ABORTED_BY_CALLBACK);
+}
+
+void
+fs_net_cancel(struct fs_net *n, struct fs_http *h)
+{
+	if (n && h && fs_net_is_live(n, h))
+		fs_http_cancel(h);
 }
 
 static void
@@ -418,18 +432,27 @@ wait_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 }
 
-void
-fs_http_wait(struct fs_http *const *reqs, size_t n, int64_t deadline_ms)
+enum fs_code
+fs_http_wait(struct fs_net *n, struct fs_http *const *reqs, size_t count,
+	     int64_t deadline_ms)
 {
 	int remaining = 0;
 	ev_timer deadline;
 
-	if (fs_net_in_curl()) {
+	if (fs_net_in_curl(n)) {
 		fs_error("net", "fs_http_wait called from a data callback; not waiting");
-		return;
+		return FS_E_NOTSUP;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (reqs[i] && fs_net_is_live(reqs[i]) && !reqs[i]->waiter) {
+	if (ev_depth(n->loop) > 0) {
+		/* a callback of this loop is on the stack: running the loop
+		 * again would run every other watcher of it in the middle of
+		 * that callback */
+		fs_error("net", "fs_http_wait inside a callback of the loop it would "
+			 "run; not waiting (wait on a pool of a private loop)");
+		return FS_E_NOTSUP;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (reqs[i] && fs_net_is_live(n, reqs[i]) && !reqs[i]->waiter) {
 			reqs[i]->waiter = &remaining;
 			remaining++;
 		}
@@ -440,17 +463,17 @@ fs_http_wait(struct fs_http *const *reqs, size_t n, int64_t deadline_ms)
 
 		if (left <= 0)
 			break;
-		ev_timer_stop(fs_loop(), &deadline);
-		ev_now_update(fs_loop());
+		ev_timer_stop(n->loop, &deadline);
+		ev_now_update(n->loop);
 		ev_timer_set(&deadline, (double)left / 1000.0, 0.0);
-		ev_timer_start(fs_loop(), &deadline);
-		ev_run(fs_loop(), EVRUN_ONCE);
+		ev_timer_start(n->loop, &deadline);
+		ev_run(n->loop, EVRUN_ONCE);
 	}
-	ev_timer_stop(fs_loop(), &deadline);
-	for (size_t i = 0; i < n && remaining > 0; i++) {
+	ev_timer_stop(n->loop, &deadline);
+	for (size_t i = 0; i < count && remaining > 0; i++) {
 		struct fs_http *h = reqs[i];
 
-		if (!h || !fs_net_is_live(h) || h->waiter != &remaining)
+		if (!h || !fs_net_is_live(n, h) || h->waiter != &remaining)
 			continue;
 		/* an h2c stream that got no answer in time: its connection may
 		 * be dead (a peer that vanished without a FIN); let it close once
@@ -461,4 +484,5 @@ fs_http_wait(struct fs_http *const *reqs, size_t n, int64_t deadline_ms)
 		}
 		fs_http_cancel(h);
 	}
+	return FS_OK;
 }

@@ -10,13 +10,6 @@
 #include "net/net_internal.h"
 #include "util/log.h"
 
-static struct {
-	char *base;          /* without the trailing '/' */
-	struct fs_http_ex auth; /* blobs and token owned */
-} api;
-
-static bool warned_insecure;
-
 enum fs_code
 fs_http_code(CURLcode rc)
 {
@@ -68,15 +61,15 @@ header_ok(const char *s)
 }
 
 char *
-fs_http_compose_url(const struct fs_http_request *req)
+fs_http_compose_url(const struct fs_net *n, const struct fs_http_request *req)
 {
 	struct fs_buf b = FS_BUF_INIT;
 
 	if (!(req->flags & FS_HTTP_API_SERVER))
 		return fs_xstrdup(req->url);
-	if (!api.base)
+	if (!n->api.base)
 		return NULL;
-	fs_buf_adds(&b, api.base);
+	fs_buf_adds(&b, n->api.base);
 	if (req->url[0] != '/')
 		fs_buf_addc(&b, '/');
 	fs_buf_adds(&b, req->url);
@@ -90,7 +83,7 @@ fs_http_set_tls(struct fs_http *h, const struct fs_http_request *req,
 	const struct fs_http_ex *ex)
 {
 	static const struct fs_http_ex none;
-	const struct fs_http_ex *a = (req->flags & FS_HTTP_API_SERVER) ? &api.auth : &none;
+	const struct fs_http_ex *a = (req->flags & FS_HTTP_API_SERVER) ? &h->net->api.auth : &none;
 	CURL *e = h->easy;
 	bool ok = true, insecure;
 	const char *token;
@@ -121,10 +114,10 @@ fs_http_set_tls(struct fs_http *h, const struct fs_http_request *req,
 	if (insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-		if (!warned_insecure)
+		if (!h->net->warned_insecure)
 			fs_warn("net", "%s: TLS verification is disabled (insecure); "
 				"peers are not authenticated", h->url);
-		warned_insecure = true;
+		h->net->warned_insecure = true;
 	}
 	return ok;
 }
@@ -185,34 +178,39 @@ dup_blob(const char *p, size_t len)
 }
 
 void
-fs_http_set_api_server(const char *base_url, const struct fs_http_ex *auth)
+fs_http_clear_api_server(struct fs_net *n)
 {
-	size_t n;
+	free(n->api.base);
+	free((char *)n->api.auth.ca_pem);
+	free((char *)n->api.auth.cert_pem);
+	fs_free_secret((char *)n->api.auth.key_pem, n->api.auth.key_pem_len);
+	if (n->api.auth.bearer_token)
+		fs_free_secret((char *)n->api.auth.bearer_token,
+			       strlen(n->api.auth.bearer_token));
+	memset(&n->api, 0, sizeof(n->api));
+}
 
-	free(api.base);
-	free((char *)api.auth.ca_pem);
-	free((char *)api.auth.cert_pem);
-	if (api.auth.key_pem) /* key material: wipe before freeing */
-		memset((char *)api.auth.key_pem, 0, api.auth.key_pem_len);
-	free((char *)api.auth.key_pem);
-	if (api.auth.bearer_token)
-		memset((char *)api.auth.bearer_token, 0, strlen(api.auth.bearer_token));
-	free((char *)api.auth.bearer_token);
-	memset(&api, 0, sizeof(api));
+void
+fs_http_set_api_server(struct fs_net *n, const char *base_url,
+		       const struct fs_http_ex *auth)
+{
+	size_t len;
+
+	fs_http_clear_api_server(n);
 	if (!base_url)
 		return;
-	n = strlen(base_url);
-	while (n && base_url[n - 1] == '/')
-		n--;
-	api.base = fs_xstrndup(base_url, n);
+	len = strlen(base_url);
+	while (len && base_url[len - 1] == '/')
+		len--;
+	n->api.base = fs_xstrndup(base_url, len);
 	if (!auth)
 		return;
-	api.auth.ca_pem = dup_blob(auth->ca_pem, auth->ca_pem_len);
-	api.auth.ca_pem_len = auth->ca_pem_len;
-	api.auth.cert_pem = dup_blob(auth->cert_pem, auth->cert_pem_len);
-	api.auth.cert_pem_len = auth->cert_pem_len;
-	api.auth.key_pem = dup_blob(auth->key_pem, auth->key_pem_len);
-	api.auth.key_pem_len = auth->key_pem_len;
-	api.auth.bearer_token = auth->bearer_token ? fs_xstrdup(auth->bearer_token) : NULL;
-	api.auth.insecure = auth->insecure;
+	n->api.auth.ca_pem = dup_blob(auth->ca_pem, auth->ca_pem_len);
+	n->api.auth.ca_pem_len = auth->ca_pem_len;
+	n->api.auth.cert_pem = dup_blob(auth->cert_pem, auth->cert_pem_len);
+	n->api.auth.cert_pem_len = auth->cert_pem_len;
+	n->api.auth.key_pem = dup_blob(auth->key_pem, auth->key_pem_len);
+	n->api.auth.key_pem_len = auth->key_pem_len;
+	n->api.auth.bearer_token = auth->bearer_token ? fs_xstrdup(auth->bearer_token) : NULL;
+	n->api.auth.insecure = auth->insecure;
 }

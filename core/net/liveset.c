@@ -8,11 +8,6 @@
 
 #include "net/net_internal.h"
 
-static struct {
-	const struct fs_http **slot;
-	uint32_t cap, n; /* cap: a power of two */
-} set;
-
 static uint32_t
 home(const struct fs_http *h, uint32_t mask)
 {
@@ -34,64 +29,64 @@ insert(const struct fs_http **slot, uint32_t mask, const struct fs_http *h)
 }
 
 void
-fs_liveset_add(const struct fs_http *h)
+fs_liveset_add(struct fs_net *n, const struct fs_http *h)
 {
-	if ((set.n + 1) * 2 > set.cap) {
-		uint32_t cap = set.cap ? set.cap * 2 : 64;
+	if ((n->set.n + 1) * 2 > n->set.cap) {
+		uint32_t cap = n->set.cap ? n->set.cap * 2 : 64;
 		const struct fs_http **slot = fs_xcalloc(cap, sizeof(*slot));
 
-		for (uint32_t i = 0; i < set.cap; i++)
-			if (set.slot[i])
-				insert(slot, cap - 1, set.slot[i]);
-		free(set.slot);
-		set.slot = slot;
-		set.cap = cap;
+		for (uint32_t i = 0; i < n->set.cap; i++)
+			if (n->set.slot[i])
+				insert(slot, cap - 1, n->set.slot[i]);
+		free(n->set.slot);
+		n->set.slot = slot;
+		n->set.cap = cap;
 	}
-	insert(set.slot, set.cap - 1, h);
-	set.n++;
+	insert(n->set.slot, n->set.cap - 1, h);
+	n->set.n++;
 }
 
 bool
-fs_liveset_has(const struct fs_http *h)
+fs_liveset_has(const struct fs_net *n, const struct fs_http *h)
 {
-	uint32_t mask = set.cap - 1;
+	uint32_t mask = n->set.cap - 1;
 
-	if (!set.cap || !h)
+	if (!n->set.cap || !h)
 		return false;
-	for (uint32_t i = home(h, mask); set.slot[i]; i = (i + 1) & mask)
-		if (set.slot[i] == h)
+	for (uint32_t i = home(h, mask); n->set.slot[i]; i = (i + 1) & mask)
+		if (n->set.slot[i] == h)
 			return true;
 	return false;
 }
 
 void
-fs_liveset_del(const struct fs_http *h)
+fs_liveset_del(struct fs_net *n, const struct fs_http *h)
 {
-	uint32_t mask = set.cap - 1, i, j;
+	uint32_t mask = n->set.cap - 1, i, j;
 
-	if (!set.cap)
+	if (!n->set.cap)
 		return;
-	for (i = home(h, mask); set.slot[i] != h; i = (i + 1) & mask)
-		if (!set.slot[i])
+	for (i = home(h, mask); n->set.slot[i] != h; i = (i + 1) & mask)
+		if (!n->set.slot[i])
 			return;
 	/* shift back the entries of the run that follows, where allowed */
-	for (j = (i + 1) & mask; set.slot[j]; j = (j + 1) & mask) {
-		uint32_t k = home(set.slot[j], mask);
+	for (j = (i + 1) & mask; n->set.slot[j]; j = (j + 1) & mask) {
+		uint32_t k = home(n->set.slot[j], mask);
 
 		/* move slot j to the hole i unless its home lies in (i, j] */
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			set.slot[i] = set.slot[j];
+			n->set.slot[i] = n->set.slot[j];
 			i = j;
 		}
 	}
-	set.slot[i] = NULL;
-	set.n--;
+	n->set.slot[i] = NULL;
+	n->set.n--;
 }
 
 void
-fs_liveset_release(void)
+fs_liveset_release(struct fs_net *n)
 {
-	free(set.slot);
-	set.slot = NULL;
-	set.cap = set.n = 0;
+	free(n->set.slot);
+	n->set.slot = NULL;
+	n->set.cap = n->set.n = 0;
 }

@@ -12,6 +12,7 @@
  * request started or canceled while curl is running one of our callbacks
  * (on_data, on_head) is deferred until the action returns.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,35 +24,26 @@
 struct sock {
 	ev_io io;
 	curl_socket_t fd;
+	struct fs_net *net;
 };
 
-static struct {
-	CURLM *multi;
-	bool failed;        /* curl could not be initialised; do not retry */
-	ev_timer timer;     /* curl's single timeout */
-	ev_timer kick;      /* runs deferred starts/cancels */
-	int depth;          /* nesting of curl_multi_socket_action */
-	uint32_t deferred;  /* requests waiting for an add or a cancel */
-	struct fs_http *live;
-	uint32_t n_live;
-	uint64_t requests, connects;
-} net;
+#define NET_OF(w, field) ((struct fs_net *)((char *)(w) - offsetof(struct fs_net, field)))
 
-static void drain(void);
+static void drain(struct fs_net *n);
 
 static void
-action(curl_socket_t fd, int mask)
+action(struct fs_net *n, curl_socket_t fd, int mask)
 {
 	int running = 0;
 	CURLMcode mc;
 
-	net.depth++;
-	mc = curl_multi_socket_action(net.multi, fd, mask, &running);
-	net.depth--;
+	n->depth++;
+	mc = curl_multi_socket_action(n->multi, fd, mask, &running);
+	n->depth--;
 	if (mc != CURLM_OK)
 		fs_error("net", "curl_multi_socket_action: %s",
 			 curl_multi_strerror(mc));
-	drain();
+	drain(n);
 }
 
 static void
@@ -68,59 +60,58 @@ io_ready(struct ev_loop *loop, ev_io *w, int revents)
 	if (revents & EV_ERROR)
 		mask |= CURL_CSELECT_ERR;
 	/* s may be freed during the action (CURL_POLL_REMOVE) */
-	action(s->fd, mask);
+	action(s->net, s->fd, mask);
 }
 
 static void
 timer_expired(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
-	(void)w;
 	(void)revents;
-	action(CURL_SOCKET_TIMEOUT, 0);
+	action(NET_OF(w, timer), CURL_SOCKET_TIMEOUT, 0);
 }
 
 static void
 kick_fired(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
-	(void)w;
 	(void)revents;
-	drain();
+	drain(NET_OF(w, kick));
 }
 
 /* CURLMOPT_SOCKETFUNCTION: watch what curl asks for on fd */
 static int
 on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
 {
+	struct fs_net *n = userp;
 	struct sock *s = sockp;
 	int events = 0;
 
 	(void)easy;
-	(void)userp;
 	if (what == CURL_POLL_REMOVE) {
 		if (s) {
-			ev_io_stop(fs_loop(), &s->io);
+			ev_io_stop(n->loop, &s->io);
 			free(s);
-			curl_multi_assign(net.multi, fd, NULL);
+			curl_multi_assign(n->multi, fd, NULL);
 		}
 		return 0;
 	}
 	if (!s) {
 		s = fs_xcalloc(1, sizeof(*s));
 		s->fd = fd;
+		s->net = n;
 		ev_init(&s->io, io_ready);
-		curl_multi_assign(net.multi, fd, s);
+		curl_multi_assign(n->multi, fd, s);
 	}
 	if (what & CURL_POLL_IN)
 		events |= EV_READ;
 	if (what & CURL_POLL_OUT)
 		events |= EV_WRITE;
 	/* an active watcher must not be re-initialised: stop first */
-	ev_io_stop(fs_loop(), &s->io);
+	ev_io_stop(n->loop, &s->io);
 	ev_io_set(&s->io, fd, events);
 	if (events)
-		ev_io_start(fs_loop(), &s->io);
+		ev_io_start(n->loop, &s->io);
 	return 0;
 }
 
@@ -129,82 +120,103 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
 static int
 on_timer(CURLM *multi, long timeout_ms, void *userp)
 {
+	struct fs_net *n = userp;
+
 	(void)multi;
-	(void)userp;
-	ev_timer_stop(fs_loop(), &net.timer);
+	ev_timer_stop(n->loop, &n->timer);
 	if (timeout_ms >= 0) {
-		ev_now_update(fs_loop());
-		ev_timer_set(&net.timer, (double)timeout_ms / 1000.0, 0.0);
-		ev_timer_start(fs_loop(), &net.timer);
+		ev_now_update(n->loop);
+		ev_timer_set(&n->timer, (double)timeout_ms / 1000.0, 0.0);
+		ev_timer_start(n->loop, &n->timer);
 	}
 	return 0;
 }
 
-CURLM *
-fs_net_multi(void)
+struct fs_net *
+fs_net_new(struct ev_loop *loop)
 {
-	if (net.multi || net.failed)
-		return net.multi;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    !(net.multi = curl_multi_init())) {
+	struct fs_net *n;
+
+	if (!loop)
+		return NULL;
+	/* curl_global_init is reference counted and idempotent */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fs_error("net", "cannot initialise libcurl; no HTTP requests possible");
-		net.failed = true;
 		return NULL;
 	}
-	curl_multi_setopt(net.multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(net.multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(net.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	n = fs_xcalloc(1, sizeof(*n));
+	n->loop = loop;
+	if (!(n->multi = curl_multi_init())) {
+		fs_error("net", "cannot create a curl multi handle; no HTTP requests possible");
+		free(n);
+		curl_global_cleanup();
+		return NULL;
+	}
+	curl_multi_setopt(n->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(n->multi, CURLMOPT_SOCKETDATA, n);
+	curl_multi_setopt(n->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(n->multi, CURLMOPT_TIMERDATA, n);
+	curl_multi_setopt(n->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	/* keep idle connections for the next cycle (one per estimator) */
-	curl_multi_setopt(net.multi, CURLMOPT_MAXCONNECTS, 1024L);
-	ev_init(&net.timer, timer_expired);
-	ev_init(&net.kick, kick_fired);
-	return net.multi;
+	curl_multi_setopt(n->multi, CURLMOPT_MAXCONNECTS, 1024L);
+	ev_init(&n->timer, timer_expired);
+	ev_init(&n->kick, kick_fired);
+	return n;
+}
+
+struct ev_loop *
+fs_net_loop(const struct fs_net *n)
+{
+	return n->loop;
 }
 
 bool
-fs_net_in_curl(void)
+fs_net_in_curl(const struct fs_net *n)
 {
-	return net.depth > 0;
+	return n->depth > 0;
 }
 
 void
 fs_net_link(struct fs_http *h)
 {
+	struct fs_net *n = h->net;
+
 	h->prev = NULL;
-	h->next = net.live;
-	if (net.live)
-		net.live->prev = h;
-	net.live = h;
-	net.n_live++;
-	fs_liveset_add(h);
+	h->next = n->live;
+	if (n->live)
+		n->live->prev = h;
+	n->live = h;
+	n->n_live++;
+	fs_liveset_add(n, h);
 }
 
 bool
-fs_net_is_live(const struct fs_http *h)
+fs_net_is_live(const struct fs_net *n, const struct fs_http *h)
 {
-	return fs_liveset_has(h);
+	return fs_liveset_has(n, h);
 }
 
 static void
-defer(void)
+defer(struct fs_net *n)
 {
-	net.deferred++;
-	if (!ev_is_active(&net.kick)) {
-		ev_timer_set(&net.kick, 0.0, 0.0);
-		ev_timer_start(fs_loop(), &net.kick);
+	n->deferred++;
+	if (!ev_is_active(&n->kick)) {
+		ev_timer_set(&n->kick, 0.0, 0.0);
+		ev_timer_start(n->loop, &n->kick);
 	}
 }
 
 enum fs_code
 fs_net_add(struct fs_http *h)
 {
+	struct fs_net *n = h->net;
 	CURLMcode mc;
 
-	if (net.depth > 0) {
-		defer();
+	if (n->depth > 0) {
+		defer(n);
 		return FS_OK;
 	}
-	mc = curl_multi_add_handle(net.multi, h->easy);
+	mc = curl_multi_add_handle(n->multi, h->easy);
 	if (mc != CURLM_OK) {
 		fs_error("net", "%s %s: cannot start request: %s", h->method,
 			 h->url, curl_multi_strerror(mc));
@@ -218,49 +230,46 @@ void
 fs_net_cancel_later(struct fs_http *h)
 {
 	h->canceled = true;
-	defer();
+	defer(h->net);
 }
 
 void
 fs_net_remove(struct fs_http *h)
 {
+	struct fs_net *n = h->net;
+
 	if (h->added) {
-		curl_multi_remove_handle(net.multi, h->easy);
+		curl_multi_remove_handle(n->multi, h->easy);
 		h->added = false;
 	}
 	if (h->prev)
 		h->prev->next = h->next;
-	else if (net.live == h)
-		net.live = h->next;
+	else if (n->live == h)
+		n->live = h->next;
 	if (h->next)
 		h->next->prev = h->prev;
 	h->prev = h->next = NULL;
-	net.n_live--;
-	fs_liveset_del(h);
-	net.requests++;
+	n->n_live--;
+	fs_liveset_del(n, h);
+	fs_owned_unlink(&h->own);
+	n->requests++;
 }
 
 enum fs_code
 fs_net_readd(struct fs_http *h)
 {
 	if (h->added) {
-		curl_multi_remove_handle(net.multi, h->easy);
+		curl_multi_remove_handle(h->net->multi, h->easy);
 		h->added = false;
 	}
 	return fs_net_add(h);
 }
 
-void
-fs_net_count(uint64_t connects)
-{
-	net.connects += connects;
-}
-
 /* one deferred start or cancel, or false when none is left */
 static bool
-run_one_deferred(void)
+run_one_deferred(struct fs_net *n)
 {
-	for (struct fs_http *h = net.live; h; h = h->next) {
+	for (struct fs_http *h = n->live; h; h = h->next) {
 		if (h->finishing)
 			continue;
 		if (h->canceled) {
@@ -268,7 +277,7 @@ run_one_deferred(void)
 			return true;
 		}
 		if (!h->added) {
-			CURLMcode mc = curl_multi_add_handle(net.multi, h->easy);
+			CURLMcode mc = curl_multi_add_handle(n->multi, h->easy);
 			if (mc == CURLM_OK) {
 				h->added = true;
 			} else {
@@ -285,53 +294,65 @@ run_one_deferred(void)
 
 /* completed transfers, then deferred work; never inside a curl callback */
 static void
-drain(void)
+drain(struct fs_net *n)
 {
 	CURLMsg *m;
 	int left;
 
-	if (net.depth > 0 || !net.multi)
+	if (n->depth > 0)
 		return;
-	while ((m = curl_multi_info_read(net.multi, &left))) {
+	while ((m = curl_multi_info_read(n->multi, &left))) {
 		struct fs_http *h = NULL;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&h);
-		if (h && !h->finishing)
+		if (h && !h->finishing) {
 			fs_http_finish(h, m->data.result);
+			/* done may have freed everything it owned: start over */
+		}
 	}
-	if (net.deferred) {
-		net.deferred = 0;
-		while (run_one_deferred())
+	if (n->deferred) {
+		n->deferred = 0;
+		while (run_one_deferred(n))
 			;
 	}
 }
 
 void
-fs_net_stats(struct fs_net_stats *out)
+fs_net_stats(const struct fs_net *n, struct fs_net_stats *out)
 {
-	out->requests = net.requests;
-	out->connects = net.connects;
-	out->active = net.n_live;
+	out->requests = n->requests;
+	out->connects = n->connects;
+	out->active = n->n_live;
 }
 
 void
-fs_net_shutdown(void)
+fs_net_cancel_all(struct fs_net *n)
 {
-	while (net.live) {
-		net.live->canceled = true;
-		fs_http_finish(net.live, CURLE_ABORTED_BY_CALLBACK);
+	while (n->live) {
+		struct fs_http *h = n->live;
+
+		if (h->finishing) /* inside its own done: cannot go further */
+			break;
+		h->canceled = true;
+		fs_http_finish(h, CURLE_ABORTED_BY_CALLBACK);
 	}
-	if (net.multi) {
-		/* may still call on_socket: the loop stays valid meanwhile */
-		curl_multi_cleanup(net.multi);
-		net.multi = NULL;
-	}
-	ev_timer_stop(fs_loop(), &net.timer);
-	ev_timer_stop(fs_loop(), &net.kick);
-	net.deferred = 0;
-	fs_http_set_api_server(NULL, NULL);
-	fs_net_h2c_reset();
-	fs_liveset_release();
+}
+
+void
+fs_net_free(struct fs_net *n)
+{
+	if (!n)
+		return;
+	fs_net_cancel_all(n);
+	/* may still call on_socket: the loop stays valid meanwhile */
+	curl_multi_cleanup(n->multi);
+	ev_timer_stop(n->loop, &n->timer);
+	ev_timer_stop(n->loop, &n->kick);
+	fs_http_clear_api_server(n);
+	fs_net_h2c_reset(n);
+	fs_liveset_release(n);
+	free(n);
+	curl_global_cleanup();
 }

@@ -4,7 +4,12 @@
  * probes. These back the timer_*, http_*, tcp_probe and now_ms entries of
  * the host table (plugin/host.c) and are used by core/kube directly.
  *
- * Threading: loop thread only (the thread that runs fs_loop()).
+ * No process-wide state: a pool (struct fs_net) is an object bound to the
+ * libev loop its owner hands it; a process may have several (the runtime
+ * keeps one on the process loop and one on a private loop for the waits
+ * of scheduling cycles, core/runtime/runtime.h).
+ *
+ * Threading: the thread that runs the pool's loop.
  *
  * Connections: every request goes through one curl multi handle, so
  * connections are pooled and kept alive between requests (and between
@@ -12,8 +17,8 @@
  * connection (FS_HTTP_H2_PRIOR_KNOWLEDGE for h2c, FS_HTTP_H2 over TLS).
  *
  * Callbacks (done, on_data, on_head, timers) run from the loop: inside
- * fs_loop_run(), fs_http_wait() or any other ev_run of fs_loop(). A done
- * callback may start, cancel and wait for other requests.
+ * ev_run of the pool's loop (fs_http_wait runs it too). A done callback
+ * may start and cancel other requests.
  */
 #ifndef FS_NET_NET_H
 #define FS_NET_NET_H
@@ -25,40 +30,91 @@
 #include <fedstate/host.h>
 
 struct ev_loop;
+struct fs_net;
 
-struct ev_loop *fs_loop(void); /* the process loop (libev default loop) */
+/* ------------------------------------------------------------ pools */
+
+/* A connection pool: one curl multi handle driven by `loop` (borrowed; it
+ * must outlive the pool). Requests of a pool run only while its loop runs.
+ * Caller frees with fs_net_free. NULL when libcurl cannot be set up
+ * (logged). */
+struct fs_net *fs_net_new(struct ev_loop *loop);
+/* Cancel every request still running (their done runs, FS_E_CANCELED,
+ * before this returns), then free the pool. NULL-safe. */
+void fs_net_free(struct fs_net *n);
+struct ev_loop *fs_net_loop(const struct fs_net *n);
+/* Cancel every request of the pool (done runs, FS_E_CANCELED, before this
+ * returns); the pool stays usable. */
+void fs_net_cancel_all(struct fs_net *n);
+
 int64_t fs_now_ms(void);       /* monotonic ms (CLOCK_MONOTONIC) */
-void fs_loop_run(void);        /* ev_run until fs_loop_stop() */
-void fs_loop_stop(void);       /* makes the running fs_loop_run() return */
 
-/* Timers. after_ms 0 fires on the next loop iteration; repeat_ms 0 is a
- * one-shot. The handle stays allocated after a one-shot fired: release it
- * with fs_timer_stop() (also allowed from inside cb). */
-struct fs_timer *fs_timer_start(uint64_t after_ms, uint64_t repeat_ms,
+/* ------------------------------------------------------------ owners */
+
+/* An owner groups the timers and requests one party started (a plugin
+ * instance, a client), as libuv's handles belong to whoever started them:
+ * fs_owner_close() stops the owner's timers (their callbacks never run
+ * again) and cancels its requests and probes (each done runs once, with
+ * FS_E_CANCELED, before close returns); once closed, nothing can fire for
+ * it any more. Embed one, zero-initialised, in the owning struct; it must
+ * not move while it owns anything. */
+struct fs_owner {
+	struct fs_owned *head;
+	uint32_t n;
+	bool closing;
+};
+struct fs_owned {            /* the link every owned handle carries */
+	struct fs_owner *owner;
+	struct fs_owned *prev, *next;
+	uint8_t kind;            /* private to net */
+};
+void fs_owner_close(struct fs_owner *o);
+/* fs_owner_close without running any done callback: for an owner whose
+ * callbacks' data is already gone (a plugin whose init failed). */
+void fs_owner_drop(struct fs_owner *o);
+
+/* Timers on `loop`. after_ms 0 fires on the next loop iteration; repeat_ms
+ * 0 is a one-shot. The handle stays allocated after a one-shot fired:
+ * release it with fs_timer_stop() (also allowed from inside cb). owner may
+ * be NULL. NULL when cb is NULL or the owner is closing. */
+struct fs_timer *fs_timer_start(struct ev_loop *loop, struct fs_owner *owner,
+				uint64_t after_ms, uint64_t repeat_ms,
 				fs_timer_fn cb, void *ud);
 void fs_timer_stop(struct fs_timer *t); /* NULL-safe, frees */
 
-/* Asynchronous HTTP. Request strings, headers and body are copied. `done`
- * is called exactly once, from the loop (never from inside fs_http_start),
- * also on cancel (FS_E_CANCELED); the handle is freed after done returns.
- * Returns NULL, without calling done, when the request is refused (the
- * reason is logged): no url or done, struct_size too small, a header that
- * is not one "Name: value" line, FS_HTTP_API_SERVER while no API server is
- * set, or curl unable to start it. */
-struct fs_http *fs_http_start(const struct fs_http_request *req,
+/* ------------------------------------------------------------ requests */
+
+/* Asynchronous HTTP on pool n. Request strings, headers and body are
+ * copied. `done` is called exactly once, from the pool's loop (never from
+ * inside fs_http_start), also on cancel (FS_E_CANCELED); the handle is
+ * freed after done returns. owner may be NULL. Returns NULL, without
+ * calling done, when the request is refused (the reason is logged): no url
+ * or done, struct_size too small, a header that is not one "Name: value"
+ * line, FS_HTTP_API_SERVER while the pool has no API server, a closing
+ * owner, or curl unable to start it. */
+struct fs_http *fs_http_start(struct fs_net *n, struct fs_owner *owner,
+			      const struct fs_http_request *req,
 			      fs_http_done_fn done, void *ud);
-/* Cancel a request that has not completed: done runs (FS_E_CANCELED)
+/* Cancel a request whose done has not run: done runs (FS_E_CANCELED)
  * before this returns, except when called from inside on_data/on_head,
- * where done follows once the current transfer step has returned. NULL
- * and finished handles are ignored (same caveat as fs_http_wait). */
+ * where done follows once the current transfer step has returned. h must
+ * be live (done not run yet); see fs_net_cancel for a handle that may have
+ * finished. */
 void fs_http_cancel(struct fs_http *h);
-/* Run the loop until every request in reqs[] completed or the monotonic
- * deadline_ms passed; cancel what still runs then. Meant for "start N,
- * then wait once": handles are known by address, so one whose done already
- * ran is skipped only as long as no newer request reuses its memory.
- * Nested calls are allowed; a request already waited for by an outer call
- * is left to that call. Not from inside on_data/on_head (refused, logged). */
-void fs_http_wait(struct fs_http *const *reqs, size_t n, int64_t deadline_ms);
+/* fs_http_cancel when h is a live request of pool n; ignored otherwise
+ * (a handle whose done already ran, as long as no newer request of n
+ * reuses its memory). */
+void fs_net_cancel(struct fs_net *n, struct fs_http *h);
+/* Run the pool's loop until every request of n in reqs[] completed or the
+ * monotonic deadline_ms passed; cancel what still runs then. Handles whose
+ * done already ran are skipped (same caveat as fs_net_cancel). This runs
+ * the pool's own loop, so it never nests a loop that is running: on a loop
+ * already inside ev_run (a callback of it is on the stack) it is refused
+ * (logged, FS_E_NOTSUP) and nothing is waited for. Give waits their own
+ * pool on a private loop (as the runtime does for scheduling cycles). Not
+ * from inside on_data/on_head (refused, FS_E_NOTSUP). */
+enum fs_code fs_http_wait(struct fs_net *n, struct fs_http *const *reqs,
+			  size_t count, int64_t deadline_ms);
 
 /* Extensions for the Kubernetes client and other core users. Every field
  * is optional (zero/NULL = unused). Pointers are borrowed for the call
@@ -83,34 +139,34 @@ struct fs_http_ex {
 
 /* fs_http_start with extensions; ex may be NULL. The callbacks in ex get
  * the same `ud` as done. */
-struct fs_http *fs_http_start_ex(const struct fs_http_request *req,
+struct fs_http *fs_http_start_ex(struct fs_net *n, struct fs_owner *owner,
+				 const struct fs_http_request *req,
 				 const struct fs_http_ex *ex,
 				 fs_http_done_fn done, void *ud);
 
-/* The API server the FS_HTTP_API_SERVER flag resolves against (set by
- * core/kube): requests with that flag get base_url prepended to their path
- * and the TLS material and token of `auth` (copied; NULL: none) unless the
- * request's own ex sets them. base_url NULL forgets the server; such
- * requests then fail with FS_E_INVAL. */
-void fs_http_set_api_server(const char *base_url, const struct fs_http_ex *auth);
+/* The API server the FS_HTTP_API_SERVER flag resolves against in pool n
+ * (set by core/kube and the runtime): requests with that flag get
+ * base_url prepended to their path and the TLS material and token of
+ * `auth` (copied; NULL: none) unless the request's own ex sets them.
+ * base_url NULL forgets the server; such requests are then refused. */
+void fs_http_set_api_server(struct fs_net *n, const char *base_url,
+			    const struct fs_http_ex *auth);
 
-/* A background TCP connect to host:port (name resolution included, never
- * blocking the loop). done is called exactly once, from the loop: FS_OK
- * when the connection was established (it is closed at once), else
- * FS_E_TIMEOUT / FS_E_NET with a message. The handle is freed after done. */
-struct fs_probe *fs_tcp_probe(const char *host, uint16_t port,
+/* A background TCP connect to host:port on pool n (name resolution
+ * included, never blocking the loop). done is called exactly once, from
+ * the loop: FS_OK when the connection was established (it is closed at
+ * once), else FS_E_TIMEOUT / FS_E_NET / FS_E_CANCELED with a message. The
+ * handle is freed after done. owner may be NULL. */
+struct fs_probe *fs_tcp_probe(struct fs_net *n, struct fs_owner *owner,
+			      const char *host, uint16_t port,
 			      uint32_t timeout_ms, fs_probe_fn done, void *ud);
 
-/* Counters since start (for metrics and tests). */
+/* Counters since the pool was made (for metrics and tests). */
 struct fs_net_stats {
 	uint64_t requests;    /* requests completed (any outcome) */
 	uint64_t connects;    /* new connections opened for them */
 	uint32_t active;      /* requests in flight now */
 };
-void fs_net_stats(struct fs_net_stats *out);
-
-/* Cancel every request and free the multi handle and the API server
- * settings (end of process, tests). The next request starts afresh. */
-void fs_net_shutdown(void);
+void fs_net_stats(const struct fs_net *n, struct fs_net_stats *out);
 
 #endif

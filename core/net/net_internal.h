@@ -17,7 +17,44 @@ struct fs_http_hdr {
 	uint32_t name, value;
 };
 
+struct fs_h2c_origin;
+
+/* a pool: everything that used to be process-wide in core/net */
+struct fs_net {
+	struct ev_loop *loop;
+	CURLM *multi;
+	ev_timer timer;     /* curl's single timeout */
+	ev_timer kick;      /* runs deferred starts/cancels */
+	int depth;          /* nesting of curl_multi_socket_action */
+	uint32_t deferred;  /* requests waiting for an add or a cancel */
+	struct fs_http *live;
+	uint32_t n_live;
+	uint64_t requests, connects;
+	struct {            /* liveset.c: live requests by address */
+		const struct fs_http **slot;
+		uint32_t cap, n; /* cap: a power of two */
+	} set;
+	struct {            /* h2c.c */
+		int fixed;  /* 0 unknown, 1 curl >= 7.89, -1 needs the workaround */
+		struct fs_h2c_origin *o;
+		size_t n;
+	} h2c;
+	struct {            /* http_setup.c: FS_HTTP_API_SERVER */
+		char *base;          /* without the trailing '/' */
+		struct fs_http_ex auth; /* blobs and token owned */
+	} api;
+	bool warned_insecure;
+};
+
+enum { FS_OWNED_TIMER = 1, FS_OWNED_HTTP = 2 };
+
+/* owner.c: link/unlink a handle; false when the owner is closing */
+bool fs_owned_link(struct fs_owner *o, struct fs_owned *l, uint8_t kind);
+void fs_owned_unlink(struct fs_owned *l);
+
 struct fs_http {
+	struct fs_owned own; /* first: owner.c casts */
+	struct fs_net *net;
 	CURL *easy;
 	struct curl_slist *slist;
 	fs_http_done_fn done;
@@ -57,29 +94,27 @@ struct fs_http {
 };
 
 /* multi.c */
-CURLM *fs_net_multi(void);       /* lazily created; NULL when curl fails */
-bool fs_net_in_curl(void);       /* inside curl_multi_socket_action */
-void fs_net_link(struct fs_http *h);   /* track a live request */
-bool fs_net_is_live(const struct fs_http *h);
+bool fs_net_in_curl(const struct fs_net *n); /* inside curl_multi_socket_action */
+void fs_net_link(struct fs_http *h);   /* track a live request of h->net */
+bool fs_net_is_live(const struct fs_net *n, const struct fs_http *h);
 enum fs_code fs_net_add(struct fs_http *h); /* now, or after the current step */
 void fs_net_remove(struct fs_http *h);      /* from multi (if added) and list */
 void fs_net_cancel_later(struct fs_http *h); /* inside curl: after the step */
-void fs_net_count(uint64_t connects);
 /* run h again from the start (outside curl callbacks only) */
 enum fs_code fs_net_readd(struct fs_http *h);
 
 /* liveset.c: requests whose done has not run (O(1) membership) */
-void fs_liveset_add(const struct fs_http *h);
-bool fs_liveset_has(const struct fs_http *h);
-void fs_liveset_del(const struct fs_http *h);
-void fs_liveset_release(void);
+void fs_liveset_add(struct fs_net *n, const struct fs_http *h);
+bool fs_liveset_has(const struct fs_net *n, const struct fs_http *h);
+void fs_liveset_del(struct fs_net *n, const struct fs_http *h);
+void fs_liveset_release(struct fs_net *n);
 
 /* h2c.c: the HTTP version for an h2c request to url; *opener tells that
  * it must open a fresh connection. Report its end with fs_net_h2c_done. */
-long fs_net_h2c_version(const char *url, bool *opener);
-void fs_net_h2c_done(const char *url, bool opener, enum fs_code code,
-		     long version);
-void fs_net_h2c_reset(void);
+long fs_net_h2c_version(struct fs_net *n, const char *url, bool *opener);
+void fs_net_h2c_done(struct fs_net *n, const char *url, bool opener,
+		     enum fs_code code, long version);
+void fs_net_h2c_reset(struct fs_net *n);
 
 /* http.c: complete h with curl's result (h is freed) */
 void fs_http_finish(struct fs_http *h, CURLcode rc);
@@ -89,7 +124,7 @@ void fs_http_free(struct fs_http *h);
 enum fs_code fs_http_code(CURLcode rc);
 /* http_setup.c: the URL to fetch (caller frees); NULL for an API server
  * request while no API server is set */
-char *fs_http_compose_url(const struct fs_http_request *req);
+char *fs_http_compose_url(const struct fs_net *n, const struct fs_http_request *req);
 /* http_setup.c: curl options of h from req/ex; false when one is refused
  * (logged) */
 bool fs_http_set_method_body(struct fs_http *h, const struct fs_http_request *req);
@@ -97,7 +132,10 @@ bool fs_http_set_headers(struct fs_http *h, const struct fs_http_request *req);
 bool fs_http_set_tls(struct fs_http *h, const struct fs_http_request *req,
 		     const struct fs_http_ex *ex);
 /* http.c: a TCP connect through the pool's resolver and loop (probe.c) */
-struct fs_http *fs_http_start_connect(const char *url, uint32_t timeout_ms,
+struct fs_http *fs_http_start_connect(struct fs_net *n, struct fs_owner *owner,
+				      const char *url, uint32_t timeout_ms,
 				      fs_http_done_fn done, void *ud);
+/* http_setup.c: forget the API server settings of n (wiping secrets) */
+void fs_http_clear_api_server(struct fs_net *n);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * net/probe.c - background TCP connect probes. A probe is a connect-only
- * transfer on the shared multi handle, so name resolution (curl's
+ * transfer on a pool's multi handle, so name resolution (curl's
  * asynchronous resolver) and the connect both run on the loop.
  */
 #include <stdio.h>
@@ -25,8 +25,8 @@ probe_done(void *ud, const struct fs_http_response *r)
 }
 
 struct fs_probe *
-fs_tcp_probe(const char *host, uint16_t port, uint32_t timeout_ms,
-	     fs_probe_fn done, void *ud)
+fs_tcp_probe(struct fs_net *net, struct fs_owner *owner, const char *host,
+	     uint16_t port, uint32_t timeout_ms, fs_probe_fn done, void *ud)
 {
 	struct fs_probe *p;
 	char url[512];
@@ -47,7 +47,7 @@ fs_tcp_probe(const char *host, uint16_t port, uint32_t timeout_ms,
 	p = fs_xcalloc(1, sizeof(*p));
 	p->done = done;
 	p->ud = ud;
-	if (!fs_http_start_connect(url, timeout_ms ? timeout_ms : 5000,
+	if (!fs_http_start_connect(net, owner, url, timeout_ms ? timeout_ms : 5000,
 				   probe_done, p)) {
 		free(p);
 		return NULL;

@@ -79,7 +79,8 @@ open_one(struct fs_ops *o, struct fs_registry *reg,
 		}
 	}
 	struct fs_plugin *inst;
-	code = fs_plugin_instantiate(lp, m->args, "ops", &inst, err, sizeof err);
+	code = fs_plugin_instantiate(lp, m->args, "ops", reg->env, &inst, err,
+				     sizeof err);
 	if (code != FS_OK) {
 		fail(d, m, i, err);
 		return code;

@@ -386,12 +386,16 @@ fs_plugin_reload(struct fs_registry *reg, struct fs_loaded_plugin *old,
 
 enum fs_code
 fs_plugin_instantiate(struct fs_loaded_plugin *lp, const cJSON *args,
-		      const char *profile, struct fs_plugin **out, char *err,
-		      size_t errlen)
+		      const char *profile, const struct fs_plugin_env *env,
+		      struct fs_plugin **out, char *err, size_t errlen)
 {
 	*out = NULL;
+	if (!env || !env->host)
+		return fs_plugin_fail(err, errlen, FS_E_INTERNAL, lp->desc.name, lp->path,
+				      "no host to bind the instance to");
 	struct fs_plugin *inst = fs_xcalloc(1, sizeof *inst);
 	inst->lp = lp;
+	inst->env = env;
 	inst->profile = profile ? fs_xstrdup(profile) : NULL;
 	if (profile && *profile) {
 		if (asprintf(&inst->log_prefix, "%s[%s]", lp->desc.name, profile) < 0)
@@ -399,7 +403,7 @@ fs_plugin_instantiate(struct fs_loaded_plugin *lp, const cJSON *args,
 	} else {
 		inst->log_prefix = fs_xstrdup(lp->desc.name);
 	}
-	*lp->desc.host_slot = fs_host_table();
+	*lp->desc.host_slot = env->host;
 	if (lp->desc.init) {
 		char perr[512] = "";
 		enum fs_code rc = lp->desc.init(inst, (const struct fs_json *)args,
@@ -408,7 +412,8 @@ fs_plugin_instantiate(struct fs_loaded_plugin *lp, const cJSON *args,
 			perr[sizeof perr - 1] = '\0';
 			fs_plugin_fail(err, errlen, FS_E_PLUGIN, lp->desc.name, lp->path,
 				       "initialization failed: %s",
-				       perr[0] ? perr : fs_host_table()->strerror(rc));
+				       perr[0] ? perr : env->host->strerror(rc));
+			fs_owner_drop(&inst->owner);
 			free(inst->profile);
 			free(inst->log_prefix);
 			free(inst);
@@ -424,6 +429,7 @@ fs_plugin_retire(struct fs_plugin *inst)
 {
 	if (!inst)
 		return;
+	fs_owner_close(&inst->owner);
 	if (inst->lp->desc.fini)
 		inst->lp->desc.fini(inst->state);
 	free(inst->profile);

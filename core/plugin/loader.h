@@ -19,6 +19,8 @@
 #include <cjson/cJSON.h>
 #include <fedstate/plugin.h>
 
+#include "net/net.h"
+
 /* A loaded plugin file. Descriptor and ops tables are copied into zeroed
  * host-sized structs (min(plugin size, host size) bytes), so slots a
  * plugin's older minor lacks read as NULL. */
@@ -34,6 +36,15 @@ struct fs_loaded_plugin {
 	struct fs_loaded_plugin *all_next; /* every plugin of the process */
 };
 
+/* What instances are bound to: the host table their plugin gets and the
+ * runtime its services run in (core/runtime; opaque here: the loader sits
+ * below it). Borrowed: it outlives every instance bound to it. */
+struct fs_runtime;
+struct fs_plugin_env {
+	const struct fs_host *host;
+	struct fs_runtime *rt;
+};
+
 /* An instance: what the host hands to plugin callbacks as the `self`
  * handle (struct fs_plugin is opaque in the public ABI). */
 struct fs_plugin {
@@ -41,13 +52,20 @@ struct fs_plugin {
 	void *state;          /* from init() */
 	char *profile;        /* profile / owner name for log prefixes, may be NULL */
 	char *log_prefix;     /* "vip" or "vip[profile]" */
+	const struct fs_plugin_env *env; /* borrowed */
+	/* the timers, requests and probes this instance started: closed by
+	 * fs_plugin_retire before fini, so none can call back after it */
+	struct fs_owner owner;
 };
 
-/* The set of plugin files loaded in this process. */
+/* The set of plugin files a runtime loaded from. */
 struct fs_registry {
 	struct fs_loaded_plugin *head;
 	char **dirs;   /* absolute plugin directories, searched in order */
 	size_t ndirs;
+	/* what instances made from this registry's plugins are bound to
+	 * (set by the runtime that owns the registry); borrowed */
+	const struct fs_plugin_env *env;
 };
 
 void fs_registry_init(struct fs_registry *reg);
@@ -92,21 +110,25 @@ enum fs_code fs_plugin_reload(struct fs_registry *reg,
 			      struct fs_loaded_plugin **out, char *err,
 			      size_t errlen);
 
-/* Run init() with args (may be NULL). On failure err holds
- * "plugin 'x' (path): initialization failed: <plugin's message>". */
+/* Bind an instance of lp to env (borrowed; must outlive the instance)
+ * and run init() with args (may be NULL). On failure err holds
+ * "plugin 'x' (path): initialization failed: <plugin's message>"; what
+ * init started is canceled. */
 enum fs_code fs_plugin_instantiate(struct fs_loaded_plugin *lp,
 				   const cJSON *args, const char *profile,
+				   const struct fs_plugin_env *env,
 				   struct fs_plugin **out, char *err,
 				   size_t errlen);
-/* Run fini() and free the instance. NULL-safe. */
+/* Retire an instance, as uv_close does a handle: its timers are stopped
+ * (they never fire again) and its requests and probes canceled (each done
+ * runs once, FS_E_CANCELED, now, while the state is still valid); then
+ * fini() runs and the instance is freed. Nothing the instance started
+ * can call back after fini. NULL-safe. */
 void fs_plugin_retire(struct fs_plugin *inst);
 
 /* "pre_filter,filter,score" for a caps mask; static buffer per call site
  * is not used: writes into buf */
 const char *fs_plugin_caps_string(uint32_t caps, char *buf, size_t len);
 const char *fs_plugin_kind_name(uint32_t kind); /* "scheduling" / "middleware" */
-
-/* The host's service table (host.c). */
-const struct fs_host *fs_host_table(void);
 
 #endif

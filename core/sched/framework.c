@@ -1,6 +1,7 @@
 /* sched/framework.c - one binding's scheduling cycle (see framework.h) */
 #include "sched/framework_int.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "sched/assign.h"
 #include "sched/order.h"
 #include "sched/select.h"
+#include "util/log.h"
 #include "util/status.h"
 
 struct fs_framework *
@@ -354,6 +356,16 @@ fs_framework_schedule(struct fs_framework *fw,
 		      const struct fs_binding *b, unsigned flags,
 		      struct fs_sched_result *res)
 {
+	if (fw->in_cycle) {
+		/* a callback that ran inside this cycle started another one on
+		 * the same framework: its arrays are in use */
+		fs_error("sched", "fs_framework_schedule re-entered from inside a "
+			 "cycle of the same framework; refused");
+		assert(!"fs_framework_schedule re-entered");
+		*res = (struct fs_sched_result){.code = FS_E_INTERNAL,
+			.message = "scheduling cycle re-entered"};
+		return FS_E_INTERNAL;
+	}
 	reserve(fw, n ? n : 1); /* never NULL arrays, even for an empty fleet */
 	struct attempt at = {.clusters = clusters, .n = n, .b = b, .flags = flags};
 	uint64_t sum = 0;

@@ -177,7 +177,7 @@ build_profile(struct build *b, const struct fs_config_profile *cp)
 			const struct fs_config_args *a = fs_config_profile_args(cp, lib->name);
 			char err[512];
 			if (fs_plugin_instantiate(b->loaded[li], a ? a->args : NULL,
-						  cp->scheduler_name, &insts[li], err,
+						  cp->scheduler_name, b->reg->env, &insts[li], err,
 						  sizeof err) != FS_OK) {
 				insts[li] = NULL;
 				failed[li] = true;
@@ -222,7 +222,7 @@ build_middlewares(struct build *b, struct fs_profile_set *set)
 		char err[512];
 		if (fs_plugin_load(b->reg, lib->name, lib->sha256, FS_PLUGIN_MIDDLEWARE,
 				   &lp, err, sizeof err) != FS_OK ||
-		    fs_plugin_instantiate(lp, lib->args, NULL, &inst, err, sizeof err) != FS_OK) {
+		    fs_plugin_instantiate(lp, lib->args, NULL, b->reg->env, &inst, err, sizeof err) != FS_OK) {
 			error_at(b, &lib->at, "%s", err);
 			continue;
 		}

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/loop_wait.h"
 #include "bench.h"
 #include "kube/client.h"
 #include "kube/config.h"
@@ -126,7 +127,7 @@ spin_until(const struct wstate *w, bool (*cond)(const struct wstate *))
 	while (!cond(w)) {
 		if (fs_now_ms() >= deadline)
 			return false;
-		ev_run(fs_loop(), EVRUN_ONCE);
+		ev_run(tl_loop(), EVRUN_ONCE);
 	}
 	return true;
 }
@@ -197,8 +198,8 @@ fs_bench_watch(const char *bindings, uint32_t n)
 		fprintf(stderr, "fs-bench: %s: %s\n", proc.kubeconfig, err ? err : "unreadable");
 		goto out;
 	}
-	w.writer = fs_kube_client_new(cfg, &fast);
-	reader = fs_kube_client_new(cfg, &fast);
+	w.writer = fs_kube_client_new(tl_net(), cfg, &fast);
+	reader = fs_kube_client_new(tl_net(), cfg, &fast);
 
 	/* 1. watch events */
 	inf = informer(reader, &w);
@@ -253,7 +254,7 @@ out:
 	fs_kube_client_free(reader);
 	free(err);
 	fs_kube_config_free(cfg);
-	fs_net_shutdown();
+	tl_net_reset();
 	ta_proc_stop(&proc);
 	for (uint32_t i = 0; i < w.n; i++)
 		cJSON_Delete(w.objs[i]);

@@ -11,6 +11,7 @@
 
 #include <fedstate/fedstate.h>
 
+#include "runtime/runtime.h"
 #include "ops/render.h"
 #include "plugin/loader.h"
 

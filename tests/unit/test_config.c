@@ -14,6 +14,8 @@
 #include <dirent.h>
 #include <sys/wait.h>
 
+#include "lib/plugin_harness.h"
+#include "runtime/runtime.h"
 #include "sched/config.h"
 #include "sched/profile.h"
 #include "util/buf.h"
@@ -59,6 +61,7 @@ registry(void)
 	if (!ready) {
 		char dir[4200], err[256];
 		fs_registry_init(&reg);
+		reg.env = fs_runtime_env(ph_runtime());
 		snprintf(dir, sizeof dir, "%s/plugins", abs_build());
 		assert_int_equal(fs_registry_add_dir(&reg, dir, err, sizeof err), FS_OK);
 		ready = true;

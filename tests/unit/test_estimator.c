@@ -27,8 +27,11 @@
 #include <sys/socket.h>
 
 #include <cmocka.h>
+#include <ev.h>
 #include <cjson/cJSON.h>
 
+#include "lib/loop_wait.h"
+#include "runtime/runtime.h"
 #include "lib/plugin_harness.h"
 #include "net/net.h"
 #include "util/intern.h"
@@ -127,7 +130,7 @@ teardown(void **state)
 {
 	(void)state;
 	ph_retire_all();
-	fs_net_shutdown();
+	tl_net_reset();
 	grpc_server_stop();
 	if (!getenv("KEEP_LOGS"))
 		unlink(t.srv_log);
@@ -218,12 +221,12 @@ test_fanout_with_fallbacks(void **state)
 	char *log, want[96];
 
 	(void)state;
-	fs_net_stats(&s0);
+	fs_net_stats(fs_runtime_net(ph_runtime()), &s0);
 	t0 = fs_now_ms();
 	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS,
 						  &reason), FS_OK);
 	elapsed = fs_now_ms() - t0;
-	fs_net_stats(&s1);
+	fs_net_stats(fs_runtime_net(ph_runtime()), &s1);
 	/* one deadline for all, not one per cluster */
 	assert_true(elapsed < 3 * DEADLINE_MS);
 	/* min(general, service); failed calls fall back to the general one */
@@ -299,7 +302,7 @@ static void
 stop_loop(void *ud)
 {
 	(void)ud;
-	fs_loop_stop();
+	ev_break(tl_loop(), EVBREAK_ALL);
 }
 
 static void
@@ -330,8 +333,8 @@ test_failures_logged_once_per_interval(void **state)
 	assert_int_equal(count(log, "estimator call(s) failed"), 1);
 	free(log);
 	/* ... but when the interval ends, without waiting for another cycle */
-	tm = fs_timer_start((uint64_t)interval + 500, 0, stop_loop, NULL);
-	fs_loop_run();
+	tm = fs_timer_start(tl_loop(), NULL, (uint64_t)interval + 500, 0, stop_loop, NULL);
+	ev_run(tl_loop(), 0);
 	fs_timer_stop(tm);
 	log = slurp(t.our_log);
 	assert_int_equal(count(log, "estimator call(s) failed"), 2);
@@ -511,7 +514,7 @@ tls_teardown(void **state)
 
 	(void)state;
 	ph_retire_all();
-	fs_net_shutdown();
+	tl_net_reset();
 	grpc_server_stop();
 	fs_log_set_fd(2);
 	close(t.log_fd);

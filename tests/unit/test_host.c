@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/runtime.h"
 #include "plugin/loader.h"
 #include "sched/cycle.h"
 #include "util/log.h"

@@ -49,7 +49,7 @@ setup_with(void **state, const char *const *extra)
 	}
 	struct fs_kube_client_opts co = {.backoff_base_ms = 20, .backoff_max_ms = 200,
 					 .qps = 1000, .burst = 1000};
-	f->c = fs_kube_client_new(f->cfg, &co);
+	f->c = fs_kube_client_new(tl_net(), f->cfg, &co);
 	*state = f;
 	return 0;
 }
@@ -62,7 +62,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	fs_kube_client_free(f->c);
 	fs_kube_config_free(f->cfg);
-	fs_net_shutdown();
+	tl_net_reset();
 	bool clean = ta_proc_stop(&f->proc);
 	free(f);
 	return clean ? 0 : -1;
@@ -447,7 +447,7 @@ test_fencing(void **state)
 	assert_int_equal(ta_proc_admin(&f->proc, "latency?ms=300"), 200);
 	struct done_rec d2 = {0};
 	fs_kube_delete(f->c, &cm_res, NULL, "fenced", NULL, FS_KUBE_LEADER_ONLY, on_done, &d2);
-	ev_run(fs_loop(), EVRUN_NOWAIT);
+	ev_run(tl_loop(), EVRUN_NOWAIT);
 	fs_kube_client_fence(f->c, true);
 	assert_int_equal(d2.calls, 1);
 	assert_int_equal(d2.code, FS_E_CANCELED);
@@ -478,7 +478,7 @@ test_tls_client_cert(void **state)
 	/* without the client certificate the server says 401 */
 	struct fs_kube_config anon = *f->cfg;
 	anon.cert_pem = anon.key_pem = NULL;
-	struct fs_kube_client *c2 = fs_kube_client_new(&anon, NULL);
+	struct fs_kube_client *c2 = fs_kube_client_new(tl_net(), &anon, NULL);
 	char *err = NULL;
 	assert_int_equal(fs_kube_wait(fs_kube_get(c2, &cm_res, NULL, "secure", NULL, NULL), NULL, &err),
 			 FS_E_AUTH);
@@ -503,7 +503,7 @@ test_tls_client_cert(void **state)
 	wrong.ca_pem = pem;
 	wrong.ca_pem_len = n;
 	struct fs_kube_client_opts co = {.max_retries = 0};
-	struct fs_kube_client *c3 = fs_kube_client_new(&wrong, &co);
+	struct fs_kube_client *c3 = fs_kube_client_new(tl_net(), &wrong, &co);
 	assert_int_equal(fs_kube_wait(fs_kube_get(c3, &cm_res, NULL, "secure", NULL, NULL), NULL, &err),
 			 FS_E_TLS);
 	assert_non_null(strstr(err, "certificate"));
@@ -548,7 +548,7 @@ test_token_rotation(void **state)
 	char *err = NULL;
 	struct fs_kube_config_opts o = {.kubeconfig = kc};
 	assert_int_equal(fs_kube_config_load(&o, &cfg, &err), FS_OK);
-	struct fs_kube_client *c = fs_kube_client_new(cfg, NULL);
+	struct fs_kube_client *c = fs_kube_client_new(tl_net(), cfg, NULL);
 	assert_int_equal(fs_kube_wait(fs_kube_get(c, &cm_res, NULL, "t0", NULL, NULL), NULL, NULL),
 			 FS_OK);
 	/* the server moves to a new token; until the file has it: 401 */

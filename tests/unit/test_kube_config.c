@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "lib/loop_wait.h"
 #include "kube/config.h"
 #include "kube/yaml.h"
 

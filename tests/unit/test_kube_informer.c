@@ -77,8 +77,8 @@ setup(void **state)
 					 .backoff_max_ms = 100, .max_retries = 20};
 	struct fs_kube_client_opts ro = {.user_agent = "informer", .backoff_base_ms = 20,
 					 .backoff_max_ms = 100, .max_retries = 1};
-	f->writer = fs_kube_client_new(f->cfg, &wo);
-	f->reader = fs_kube_client_new(f->cfg, &ro);
+	f->writer = fs_kube_client_new(tl_net(), f->cfg, &wo);
+	f->reader = fs_kube_client_new(tl_net(), f->cfg, &ro);
 	*state = f;
 	return 0;
 }
@@ -91,7 +91,7 @@ teardown(void **state)
 	fs_kube_client_free(f->writer);
 	fs_kube_client_free(f->reader);
 	fs_kube_config_free(f->cfg);
-	fs_net_shutdown();
+	tl_net_reset();
 	bool clean = ta_proc_stop(&f->proc);
 	free(f);
 	return clean ? 0 : -1;
@@ -109,7 +109,7 @@ spin_ms(int ms)
 {
 	int64_t until = fs_now_ms() + ms;
 	while (fs_now_ms() < until)
-		ev_run(fs_loop(), EVRUN_NOWAIT), ev_sleep(0.005);
+		ev_run(tl_loop(), EVRUN_NOWAIT), ev_sleep(0.005);
 }
 
 static char *

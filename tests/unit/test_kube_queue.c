@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <ev.h>
 
+#include "lib/loop_wait.h"
 #include "kube/queue.h"
 #include "net/net.h"
 
@@ -30,7 +31,7 @@ test_dedup_and_order(void **state)
 	(void)state;
 	ready_calls = 0;
 	struct fs_kube_queue_opts o = {.on_ready = on_ready};
-	struct fs_kube_queue *q = fs_kube_queue_new(&o);
+	struct fs_kube_queue *q = fs_kube_queue_new(tl_loop(), &o);
 	fs_kube_queue_add(q, "ns/a");
 	fs_kube_queue_add(q, "ns/b");
 	fs_kube_queue_add(q, "ns/a"); /* already waiting */
@@ -48,7 +49,7 @@ static void
 test_processing_is_exclusive(void **state)
 {
 	(void)state;
-	struct fs_kube_queue *q = fs_kube_queue_new(NULL);
+	struct fs_kube_queue *q = fs_kube_queue_new(tl_loop(), NULL);
 	fs_kube_queue_add(q, "k");
 	const char *k = fs_kube_queue_get(q);
 	assert_string_equal(k, "k");
@@ -73,7 +74,7 @@ test_backoff_doubles_and_caps(void **state)
 {
 	(void)state;
 	struct fs_kube_queue_opts o = {.base_delay_ms = 10, .max_delay_ms = 70};
-	struct fs_kube_queue *q = fs_kube_queue_new(&o);
+	struct fs_kube_queue *q = fs_kube_queue_new(tl_loop(), &o);
 	uint32_t want[] = {10, 20, 40, 70, 70};
 	for (size_t i = 0; i < 5; i++) {
 		assert_int_equal(fs_kube_queue_add_rate_limited(q, "x"), want[i]);
@@ -93,13 +94,13 @@ static void
 test_delayed_add_fires(void **state)
 {
 	(void)state;
-	struct fs_kube_queue *q = fs_kube_queue_new(NULL);
+	struct fs_kube_queue *q = fs_kube_queue_new(tl_loop(), NULL);
 	fs_kube_queue_add_after(q, "later", 20);
 	assert_int_equal(fs_kube_queue_len(q), 0);
 	assert_int_equal(fs_kube_queue_waiting(q), 1);
 	int64_t deadline = fs_now_ms() + 10000; /* hang guard */
 	while (!fs_kube_queue_len(q) && fs_now_ms() < deadline)
-		ev_run(fs_loop(), EVRUN_ONCE);
+		ev_run(tl_loop(), EVRUN_ONCE);
 	assert_int_equal(fs_kube_queue_len(q), 1);
 	assert_int_equal(fs_kube_queue_waiting(q), 0);
 	/* an immediate add replaces a pending delayed one */
@@ -114,7 +115,7 @@ static void
 test_many_keys(void **state)
 {
 	(void)state;
-	struct fs_kube_queue *q = fs_kube_queue_new(NULL);
+	struct fs_kube_queue *q = fs_kube_queue_new(tl_loop(), NULL);
 	char key[32];
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < 5000; i++) {

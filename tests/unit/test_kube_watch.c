@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "lib/loop_wait.h"
 #include "kube/status.h"
 #include "kube/watch.h"
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/runtime.h"
 #include "lib/plugin_harness.h"
 #include "util/buf.h"
 
@@ -175,7 +176,7 @@ test_init_fails(void **st)
 	struct fs_plugin *inst = NULL;
 	char err[2048], want[2048];
 	assert_int_equal(fs_plugin_load_path(&reg, fixture("init_fails"), NULL, &lp, err, sizeof err), FS_OK);
-	assert_int_equal(fs_plugin_instantiate(lp, NULL, NULL, &inst, err, sizeof err), FS_E_PLUGIN);
+	assert_int_equal(fs_plugin_instantiate(lp, NULL, NULL, fs_runtime_env(ph_runtime()), &inst, err, sizeof err), FS_E_PLUGIN);
 	assert_null(inst);
 	snprintf(want, sizeof want, "plugin 'fixture-init-fails' (%s): initialization failed: "
 		 "port: 70000 is out of range (1-65535)", fixture("init_fails"));

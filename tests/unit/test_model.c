@@ -19,7 +19,8 @@
 #include "model/load.h"
 #include "model/placement.h"
 #include "model/snapshot.h"
-#include "plugin/host.h"
+#include "plugin/loader.h"
+#include "runtime/runtime.h"
 #include "plugin/loader.h"
 #include "util/intern.h"
 
@@ -605,12 +606,14 @@ test_snapshot_ops(void **state)
 	struct fs_snapshot *s = set.snapshot;
 	uint64_t g0 = fs_snapshot_generation(s);
 	const struct fs_host *h = fs_host_table();
-	fs_host_use_snapshot(s);
-	assert_int_equal(h->cluster_count(NULL), 4);
-	assert_ptr_equal(h->cluster_at(NULL, 2), fs_snapshot_at(s, 2));
-	assert_null(h->cluster_at(NULL, 4));
-	assert_ptr_equal(h->cluster_find(NULL, "member3"), fs_snapshot_find(s, "member3"));
-	assert_int_equal(h->cluster_generation(NULL), g0);
+	struct fs_runtime *rt = fs_runtime_new(NULL);
+	struct fs_plugin self = {.env = fs_runtime_env(rt)}, *me = &self;
+	fs_runtime_publish(rt, s);
+	assert_int_equal(h->cluster_count(me), 4);
+	assert_ptr_equal(h->cluster_at(me, 2), fs_snapshot_at(s, 2));
+	assert_null(h->cluster_at(me, 4));
+	assert_ptr_equal(h->cluster_find(me, "member3"), fs_snapshot_find(s, "member3"));
+	assert_int_equal(h->cluster_generation(me), g0);
 	/* remove renumbers, bumps the generation */
 	assert_int_equal(fs_snapshot_remove(s, "10-29-14-21"), FS_OK);
 	assert_int_equal(fs_snapshot_remove(s, "10-29-14-21"), FS_E_NOTFOUND);
@@ -638,8 +641,9 @@ test_snapshot_ops(void **state)
 	assert_int_equal(fs_snapshot_count(s), 203);
 	assert_int_equal(fs_snapshot_find(s, "extra-150")->index, 153);
 	assert_ptr_equal(fs_snapshot_find(s, "member1"), fs_snapshot_at(s, 0));
-	fs_host_use_snapshot(NULL);
-	assert_int_equal(h->cluster_count(NULL), 0);
+	fs_runtime_publish(rt, NULL);
+	assert_int_equal(h->cluster_count(me), 0);
+	fs_runtime_free(rt);
 	fs_model_set_release(&set);
 }
 

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/runtime.h"
 #include "lib/ops_harness.h"
 #include "ops/yaml_out.h"
 #include "ops/object.h"

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "lib/loop_wait.h"
 #include "net/net.h"
 #include "net/net_internal.h"
 #include "net_test_server.h"
@@ -39,7 +40,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	fs_net_shutdown();
+	tl_net_reset();
 	if (write(srv.wake[1], "x", 1) != 1)
 		return -1;
 	pthread_join(srv.th, NULL);
@@ -90,13 +91,13 @@ get(const char *path, uint32_t timeout_ms, struct result *res)
 				      .timeout_ms = timeout_ms};
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", srv.port, path);
-	return fs_http_start(&req, on_done, res);
+	return fs_http_start(tl_net(), NULL, &req, on_done, res);
 }
 
 static void
 wait1(struct fs_http *h, int64_t ms)
 {
-	fs_http_wait(&h, 1, fs_now_ms() + ms);
+	fs_http_wait(tl_net(), &h, 1, fs_now_ms() + ms);
 }
 
 /* ------------------------------------------------------------ tests */
@@ -117,18 +118,18 @@ rep_cb(void *ud)
 	(void)ud;
 	if (++fired_rep == 3) {
 		fs_timer_stop(rep_timer); /* stopping itself from its callback */
-		fs_loop_stop();
+		ev_break(tl_loop(), EVBREAK_ALL);
 	}
 }
 
 static void
 test_timers_fire(void **state)
 {
-	struct fs_timer *once = fs_timer_start(1, 0, once_cb, NULL);
+	struct fs_timer *once = fs_timer_start(tl_loop(), NULL, 1, 0, once_cb, NULL);
 
 	(void)state;
-	rep_timer = fs_timer_start(5, 5, rep_cb, NULL);
-	fs_loop_run();
+	rep_timer = fs_timer_start(tl_loop(), NULL, 5, 5, rep_cb, NULL);
+	ev_run(tl_loop(), 0);
 	assert_int_equal(fired_once, 1);
 	assert_int_equal(fired_rep, 3);
 	fs_timer_stop(once);
@@ -165,7 +166,7 @@ test_post_body_and_headers(void **state)
 
 	(void)state;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/echo", srv.port);
-	h = fs_http_start(&req, on_done, &r);
+	h = fs_http_start(tl_net(), NULL, &req, on_done, &r);
 	wait1(h, 5000);
 	assert_int_equal(r.code, FS_OK);
 	assert_int_equal(r.status, 201);
@@ -186,11 +187,11 @@ test_concurrent_and_reused(void **state)
 	for (int round = 0; round < 2; round++) {
 		memset(r, 0, sizeof(r));
 		srv.max_gate = 0;
-		fs_net_stats(&s0);
+		fs_net_stats(tl_net(), &s0);
 		for (int i = 0; i < N; i++)
 			h[i] = get("/gate/8", 10000, &r[i]);
-		fs_http_wait(h, N, fs_now_ms() + 10000);
-		fs_net_stats(&s1);
+		fs_http_wait(tl_net(), h, N, fs_now_ms() + 10000);
+		fs_net_stats(tl_net(), &s1);
 		for (int i = 0; i < N; i++) {
 			assert_int_equal(r[i].calls, 1);
 			assert_int_equal(r[i].code, FS_OK);
@@ -229,7 +230,7 @@ test_refused(void **state)
 
 	(void)state;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x", closed_port());
-	h = fs_http_start(&req, on_done, &r);
+	h = fs_http_start(tl_net(), NULL, &req, on_done, &r);
 	wait1(h, 5000);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.code, FS_E_NET);
@@ -253,7 +254,7 @@ test_cancel_once(void **state)
 
 	(void)state;
 	to_cancel = get("/slow", 0, &r);
-	t = fs_timer_start(30, 0, cancel_cb, NULL);
+	t = fs_timer_start(tl_loop(), NULL, 30, 0, cancel_cb, NULL);
 	wait1(to_cancel, 10000);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.code, FS_E_CANCELED);
@@ -272,7 +273,7 @@ test_wait_deadline_cancels(void **state)
 	(void)state;
 	h[0] = get("/slow", 0, &r[0]);
 	h[1] = get("/hello", 0, &r[1]);
-	fs_http_wait(h, 2, t0 + 200);
+	fs_http_wait(tl_net(), h, 2, t0 + 200);
 	assert_true(fs_now_ms() - t0 >= 200);
 	assert_int_equal(r[0].calls, 1);
 	assert_int_equal(r[0].code, FS_E_CANCELED);
@@ -332,7 +333,7 @@ run_stream(struct stream *s)
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/big", srv.port);
 	st_done_calls = 0;
-	h = fs_http_start_ex(&req, &ex, st_done, s);
+	h = fs_http_start_ex(tl_net(), NULL, &req, &ex, st_done, s);
 	wait1(h, 5000);
 }
 
@@ -376,13 +377,13 @@ test_api_server_and_token(void **state)
 
 	(void)state;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u/", srv.port);
-	fs_http_set_api_server(base, &auth);
-	h = fs_http_start(&req, on_done, &r);
+	fs_http_set_api_server(tl_net(), base, &auth);
+	h = fs_http_start(tl_net(), NULL, &req, on_done, &r);
 	wait1(h, 5000);
 	assert_int_equal(r.code, FS_OK);
 	assert_string_equal(r.body, "Bearer sekret");
-	fs_http_set_api_server(NULL, NULL);
-	assert_null(fs_http_start(&req, on_done, &r)); /* no server: refused */
+	fs_http_set_api_server(tl_net(), NULL, NULL);
+	assert_null(fs_http_start(tl_net(), NULL, &req, on_done, &r)); /* no server: refused */
 	assert_int_equal(r.calls, 1);
 }
 
@@ -396,9 +397,9 @@ test_invalid_requests(void **state)
 	struct result r = {0};
 
 	(void)state;
-	assert_null(fs_http_start(&req, on_done, &r));
-	assert_null(fs_http_start(&small, on_done, &r));
-	assert_null(fs_http_start(NULL, on_done, &r));
+	assert_null(fs_http_start(tl_net(), NULL, &req, on_done, &r));
+	assert_null(fs_http_start(tl_net(), NULL, &small, on_done, &r));
+	assert_null(fs_http_start(tl_net(), NULL, NULL, on_done, &r));
 	assert_int_equal(r.calls, 0);
 }
 
@@ -416,7 +417,7 @@ probe_cb(void *ud, enum fs_code code, const char *error, uint32_t ms)
 	(void)ms;
 	p->calls++;
 	p->code = code;
-	fs_loop_stop();
+	ev_break(tl_loop(), EVBREAK_ALL);
 }
 
 static void
@@ -425,20 +426,20 @@ test_tcp_probe(void **state)
 	struct probe_res ok = {0}, named = {0}, refused = {0};
 
 	(void)state;
-	assert_non_null(fs_tcp_probe("127.0.0.1", srv.port, 2000, probe_cb, &ok));
-	fs_loop_run();
+	assert_non_null(fs_tcp_probe(tl_net(), NULL, "127.0.0.1", srv.port, 2000, probe_cb, &ok));
+	ev_run(tl_loop(), 0);
 	/* a name goes through curl's resolver, off the loop */
-	assert_non_null(fs_tcp_probe("localhost", srv.port, 2000, probe_cb, &named));
-	fs_loop_run();
-	assert_non_null(fs_tcp_probe("127.0.0.1", closed_port(), 2000, probe_cb, &refused));
-	fs_loop_run();
+	assert_non_null(fs_tcp_probe(tl_net(), NULL, "localhost", srv.port, 2000, probe_cb, &named));
+	ev_run(tl_loop(), 0);
+	assert_non_null(fs_tcp_probe(tl_net(), NULL, "127.0.0.1", closed_port(), 2000, probe_cb, &refused));
+	ev_run(tl_loop(), 0);
 	assert_int_equal(ok.calls, 1);
 	assert_int_equal(ok.code, FS_OK);
 	assert_int_equal(named.calls, 1);
 	assert_int_equal(named.code, FS_OK);
 	assert_int_equal(refused.calls, 1);
 	assert_int_equal(refused.code, FS_E_NET);
-	assert_null(fs_tcp_probe("bad/host", 80, 100, probe_cb, &ok));
+	assert_null(fs_tcp_probe(tl_net(), NULL, "bad/host", 80, 100, probe_cb, &ok));
 }
 
 /* h2c against the Node gRPC server: ten calls, one connection, trailers */
@@ -465,14 +466,14 @@ test_h2c_multiplexed_with_trailers(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/github.com.karmada_io."
 		 "karmada.pkg.estimator.service.Estimator/MaxAvailableReplicas", port);
 	for (int round = 0; round < 2; round++) {
-	fs_net_stats(&s0);
+	fs_net_stats(tl_net(), &s0);
 	for (int i = 0; i < N; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].want_hdr = "grpc-status";
-		h[i] = fs_http_start(&req, on_done, &r[i]);
+		h[i] = fs_http_start(tl_net(), NULL, &req, on_done, &r[i]);
 	}
-	fs_http_wait(h, N, fs_now_ms() + 10000);
-	fs_net_stats(&s1);
+	fs_http_wait(tl_net(), h, N, fs_now_ms() + 10000);
+	fs_net_stats(tl_net(), &s1);
 	for (int i = 0; i < N; i++) {
 		if (r[i].code != FS_OK)
 			print_error("request %d: %s\n", i, r[i].error);
@@ -516,7 +517,7 @@ test_h2c_server_restart(void **state)
 			grpc_server_stop();
 			assert_int_equal(grpc_server_spawn_port(cfg, NULL, NULL, port), port);
 		}
-		h = fs_http_start(&req, on_done, &r);
+		h = fs_http_start(tl_net(), NULL, &req, on_done, &r);
 		wait1(h, 10000);
 		if (r.code != FS_OK)
 			print_error("round %d: %s\n", round, r.error);
@@ -551,10 +552,10 @@ test_h2c_deadline_drops_connection(void **state)
 	for (int i = 0; i < 3; i++) {
 		req.body = i == 1 ? slow : fast;
 		req.body_len = sizeof(fast) - 1;
-		fs_net_stats(&s0);
-		h = fs_http_start(&req, on_done, &r[i]);
-		fs_http_wait(&h, 1, fs_now_ms() + (i == 1 ? 300 : 10000));
-		fs_net_stats(&s1);
+		fs_net_stats(tl_net(), &s0);
+		h = fs_http_start(tl_net(), NULL, &req, on_done, &r[i]);
+		fs_http_wait(tl_net(), &h, 1, fs_now_ms() + (i == 1 ? 300 : 10000));
+		fs_net_stats(tl_net(), &s1);
 		/* 0: opens; 1: reuses, misses the deadline; 2: opens again */
 		assert_int_equal(s1.connects - s0.connects, i == 1 ? 0 : 1);
 	}
@@ -575,7 +576,7 @@ test_liveset(void **state)
 
 	(void)state;
 	for (int i = 0; i < N; i++) {
-		fs_liveset_add((const struct fs_http *)&mem[i]);
+		fs_liveset_add(tl_net(), (const struct fs_http *)&mem[i]);
 		in[i] = true;
 	}
 	for (int round = 0; round < 4 * N; round++) {
@@ -584,19 +585,19 @@ test_liveset(void **state)
 		x = x * 1103515245u + 12345u; /* a fixed pseudo-random walk */
 		i = (int)((x >> 8) % N);
 		if (in[i])
-			fs_liveset_del((const struct fs_http *)&mem[i]);
+			fs_liveset_del(tl_net(), (const struct fs_http *)&mem[i]);
 		else
-			fs_liveset_add((const struct fs_http *)&mem[i]);
+			fs_liveset_add(tl_net(), (const struct fs_http *)&mem[i]);
 		in[i] = !in[i];
 	}
 	for (int i = 0; i < N; i++)
-		assert_int_equal(fs_liveset_has((const struct fs_http *)&mem[i]), in[i]);
+		assert_int_equal(fs_liveset_has(tl_net(), (const struct fs_http *)&mem[i]), in[i]);
 	for (int i = 0; i < N; i++)
 		if (in[i])
-			fs_liveset_del((const struct fs_http *)&mem[i]);
+			fs_liveset_del(tl_net(), (const struct fs_http *)&mem[i]);
 	for (int i = 0; i < N; i++)
-		assert_false(fs_liveset_has((const struct fs_http *)&mem[i]));
-	assert_false(fs_liveset_has(NULL));
+		assert_false(fs_liveset_has(tl_net(), (const struct fs_http *)&mem[i]));
+	assert_false(fs_liveset_has(tl_net(), NULL));
 }
 
 int

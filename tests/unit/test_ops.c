@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/runtime.h"
 #include "lib/plugin_harness.h"
 #include "model/schedresult.h"
 #include "ops/config.h"
@@ -424,6 +425,7 @@ two_configs_at_once(void **state)
 	struct fs_registry ra, rb; /* one per config, as two runtimes would */
 	fs_registry_init(&ra);
 	fs_registry_init(&rb);
+	ra.env = rb.env = fs_runtime_env(ph_runtime());
 	fs_ops_open(&ra, ca, NULL, 0, &a, &d);
 	fs_ops_open(&rb, cb, NULL, 0, &b, &d);
 	fs_diags_print(&d, stderr);

@@ -21,6 +21,7 @@
 #include <fedstate/args.h>
 #include <fedstate/objects.h>
 
+#include "runtime/runtime.h"
 #include "lib/plugin_harness.h"
 #include "plugin/loader.h"
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/runtime.h"
 #include "lib/fake_host.h"
 #include "lib/fleet.h"
 #include "lib/plugin_harness.h"

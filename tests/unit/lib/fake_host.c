@@ -1,4 +1,5 @@
 /* fake_host.c - see fake_host.h */
+#include "runtime/runtime.h"
 #include "fake_host.h"
 
 #include <setjmp.h>

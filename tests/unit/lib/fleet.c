@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "model/cluster.h"
-#include "plugin/host.h"
 #include "plugin_harness.h"
+#include "runtime/runtime.h"
 #include "util/diag.h"
 #include "util/doc.h"
 #include "util/intern.h"
@@ -82,7 +82,7 @@ ph_fleet_load(struct ph_fleet *f, const char *rel_path)
 	fs_diags_release(&d);
 	fs_docset_free(ds);
 	f->generation = 1;
-	fs_host_set_cluster_source(&src);
+	fs_runtime_set_source(ph_runtime(), &src);
 }
 
 struct fs_cluster *
@@ -104,7 +104,7 @@ ph_fleet_bump(struct ph_fleet *f)
 void
 ph_fleet_release(struct ph_fleet *f)
 {
-	fs_host_set_cluster_source(NULL);
+	fs_runtime_set_source(ph_runtime(), NULL);
 	fs_arena_release(&f->arena);
 	memset(f, 0, sizeof *f);
 }

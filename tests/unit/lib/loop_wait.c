@@ -3,10 +3,34 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <ev.h>
 
 #include "net/net.h"
+
+static struct fs_net *pool;
+
+struct ev_loop *
+tl_loop(void)
+{
+	return ev_default_loop(0);
+}
+
+struct fs_net *
+tl_net(void)
+{
+	if (!pool && !(pool = fs_net_new(tl_loop())))
+		abort();
+	return pool;
+}
+
+void
+tl_net_reset(void)
+{
+	fs_net_free(pool);
+	pool = NULL;
+}
 
 static void
 wake(void *ud)
@@ -18,9 +42,9 @@ static bool
 loop_until(const int *v, int want, const bool *flag, int guard_ms)
 {
 	int64_t deadline = fs_now_ms() + guard_ms;
-	struct fs_timer *t = fs_timer_start(100, 100, wake, NULL);
+	struct fs_timer *t = fs_timer_start(tl_loop(), NULL, 100, 100, wake, NULL);
 	while ((v ? *v < want : !*flag) && fs_now_ms() < deadline)
-		ev_run(fs_loop(), EVRUN_ONCE);
+		ev_run(tl_loop(), EVRUN_ONCE);
 	fs_timer_stop(t);
 	return v ? *v >= want : *flag;
 }

@@ -9,6 +9,9 @@
 
 #include <cmocka.h>
 
+#include "loop_wait.h"
+#include "runtime/runtime.h"
+
 static struct fs_registry reg;
 static bool reg_ready;
 static struct fs_plugin *instances[256];
@@ -41,12 +44,23 @@ ph_src_path(const char *rel)
 	return p;
 }
 
+struct fs_runtime *
+ph_runtime(void)
+{
+	static struct fs_runtime *rt;
+
+	if (!rt && !(rt = fs_runtime_new(tl_loop())))
+		fail_msg("cannot create the test runtime");
+	return rt;
+}
+
 struct fs_registry *
 ph_registry(void)
 {
 	if (!reg_ready) {
 		char dir[4096], real[4096], err[512];
 		fs_registry_init(&reg);
+		reg.env = fs_runtime_env(ph_runtime());
 		snprintf(dir, sizeof dir, "%s", ph_build_path("plugins"));
 		if (!realpath(dir, real))
 			snprintf(real, sizeof real, "%s", dir);
@@ -71,7 +85,7 @@ ph_try_load(const char *name, const char *args_json, struct fs_plugin **out,
 		snprintf(err, errlen, "test bug: args are not JSON: %s", args_json);
 		return FS_E_PARSE;
 	}
-	rc = fs_plugin_instantiate(lp, args, "test", out, err, errlen);
+	rc = fs_plugin_instantiate(lp, args, "test", ph_registry()->env, out, err, errlen);
 	cJSON_Delete(args);
 	if (rc == FS_OK && n_instances < sizeof instances / sizeof instances[0])
 		instances[n_instances++] = *out;

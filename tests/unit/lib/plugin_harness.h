@@ -21,6 +21,8 @@
 
 /* the test-wide registry (plugin dir = $FEDSTATE_BUILD/plugins) */
 struct fs_registry *ph_registry(void);
+/* the runtime test instances are bound to (on tl_loop()); made on first use */
+struct fs_runtime *ph_runtime(void);
 /* path of a built artefact: ph_build_path("tests/plugins/good.so") */
 const char *ph_build_path(const char *rel);
 /* path in the source tree: ph_src_path("config/samples/clusters.yaml") */

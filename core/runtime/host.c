@@ -1,11 +1,15 @@
 /*
- * plugin/host.c - the service table handed to every plugin's init().
+ * runtime/host.c - the service table handed to every plugin's init().
  *
- * Each entry forwards to the core subsystem that owns the service; this
- * file only adapts signatures (adds the plugin's log prefix, resolves the
- * calling instance). Keep it thin.
+ * Each entry forwards to the core subsystem that owns the service, in the
+ * runtime of the calling instance (self): timers and background requests
+ * on the runtime's pool of the process loop, requests started inside a
+ * scheduling cycle on the cycle's pool (runtime.h), the cluster cache from
+ * the runtime's snapshot. Timers, requests and probes belong to the
+ * instance that started them: retiring it cancels them (loader.h). This
+ * file only adapts signatures; keep it thin.
  */
-#include "plugin/host.h"
+#include "runtime/runtime_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,58 +19,13 @@
 #include "model/estimate.h"
 #include "model/quantity.h"
 #include "model/selector.h"
-#include "model/snapshot.h"
 #include "net/net.h"
 #include "ops/render.h"
 #include "plugin/host_json.h"
-#include "plugin/loader.h"
 #include "sched/cycle.h"
 #include "util/intern.h"
 #include "util/log.h"
 #include "util/status.h"
-
-static struct fs_cluster_source clusters;
-
-void
-fs_host_set_cluster_source(const struct fs_cluster_source *src)
-{
-	if (src)
-		clusters = *src;
-	else
-		memset(&clusters, 0, sizeof clusters);
-}
-
-static uint32_t
-snap_count(void *ud)
-{
-	return fs_snapshot_count(ud);
-}
-
-static const struct fs_cluster *
-snap_at(void *ud, uint32_t i)
-{
-	return fs_snapshot_at(ud, i);
-}
-
-static const struct fs_cluster *
-snap_find(void *ud, const char *name)
-{
-	return fs_snapshot_find(ud, name);
-}
-
-static uint64_t
-snap_generation(void *ud)
-{
-	return fs_snapshot_generation(ud);
-}
-
-void
-fs_host_use_snapshot(struct fs_snapshot *snap)
-{
-	struct fs_cluster_source src = {snap_count, snap_at, snap_find,
-					 snap_generation, snap};
-	fs_host_set_cluster_source(snap ? &src : NULL);
-}
 
 static const char *
 prefix(struct fs_plugin *self)
@@ -108,64 +67,110 @@ h_wall_time(void)
 	return (int64_t)time(NULL);
 }
 
+/* the runtime of self, or NULL with a message: an instance that is not
+ * bound to a runtime (a bare loader test) has no loop to run things on */
+static struct fs_runtime *
+runtime_for(struct fs_plugin *self, const char *service)
+{
+	struct fs_runtime *rt = fs_runtime_of(self);
+
+	if (!rt)
+		fs_error(prefix(self), "%s: this instance has no runtime to run it "
+			 "in; refused", service);
+	return rt;
+}
+
 static struct fs_timer *
 h_timer_start(struct fs_plugin *self, uint64_t after_ms, uint64_t repeat_ms,
 	      fs_timer_fn cb, void *ud)
 {
-	(void)self;
-	return fs_timer_start(after_ms, repeat_ms, cb, ud);
+	struct fs_runtime *rt = runtime_for(self, "timer_start");
+
+	return rt ? fs_timer_start(rt->loop, &self->owner, after_ms, repeat_ms,
+				   cb, ud) : NULL;
 }
 
 static struct fs_http *
 h_http_start(struct fs_plugin *self, const struct fs_http_request *req,
 	     fs_http_done_fn done, void *ud)
 {
-	(void)self;
-	return fs_http_start(req, done, ud);
+	struct fs_runtime *rt = runtime_for(self, "http_start");
+
+	if (!rt)
+		return NULL;
+	return fs_http_start(rt->in_cycle ? rt->cycle_net : rt->net,
+			     &self->owner, req, done, ud);
 }
 
 static void
 h_http_wait(struct fs_plugin *self, struct fs_http *const *reqs, size_t n,
 	    int64_t deadline_ms)
 {
-	(void)self;
-	fs_http_wait(reqs, n, deadline_ms);
+	struct fs_runtime *rt = runtime_for(self, "http_wait");
+
+	if (!rt)
+		return;
+	if (!rt->in_cycle) {
+		/* outside a cycle requests run on the process loop, which must
+		 * not be run from inside one of its own callbacks */
+		if (fs_http_wait(rt->net, reqs, n, deadline_ms) != FS_OK)
+			fs_warn(prefix(self), "http_wait outside a scheduling cycle "
+				"cannot wait here; the requests go on in the background");
+		return;
+	}
+	fs_http_wait(rt->cycle_net, reqs, n, deadline_ms);
 }
 
 static struct fs_probe *
 h_tcp_probe(struct fs_plugin *self, const char *host, uint16_t port,
 	    uint32_t timeout_ms, fs_probe_fn done, void *ud)
 {
-	(void)self;
-	return fs_tcp_probe(host, port, timeout_ms, done, ud);
+	struct fs_runtime *rt = runtime_for(self, "tcp_probe");
+
+	return rt ? fs_tcp_probe(rt->net, &self->owner, host, port, timeout_ms,
+				 done, ud) : NULL;
+}
+
+/* the clusters the caller sees now (runtime.h); all NULL without one */
+static const struct fs_cluster_source *
+source(struct fs_plugin *self)
+{
+	static const struct fs_cluster_source none;
+	struct fs_runtime *rt = fs_runtime_of(self);
+
+	return rt ? fs_runtime_source(rt) : &none;
 }
 
 static uint32_t
 h_cluster_count(struct fs_plugin *self)
 {
-	(void)self;
-	return clusters.count ? clusters.count(clusters.ud) : 0;
+	const struct fs_cluster_source *s = source(self);
+
+	return s->count ? s->count(s->ud) : 0;
 }
 
 static const struct fs_cluster *
 h_cluster_at(struct fs_plugin *self, uint32_t i)
 {
-	(void)self;
-	return clusters.at ? clusters.at(clusters.ud, i) : NULL;
+	const struct fs_cluster_source *s = source(self);
+
+	return s->at ? s->at(s->ud, i) : NULL;
 }
 
 static const struct fs_cluster *
 h_cluster_find(struct fs_plugin *self, const char *name)
 {
-	(void)self;
-	return clusters.find && name ? clusters.find(clusters.ud, name) : NULL;
+	const struct fs_cluster_source *s = source(self);
+
+	return s->find && name ? s->find(s->ud, name) : NULL;
 }
 
 static uint64_t
 h_cluster_generation(struct fs_plugin *self)
 {
-	(void)self;
-	return clusters.generation ? clusters.generation(clusters.ud) : 0;
+	const struct fs_cluster_source *s = source(self);
+
+	return s->generation ? s->generation(s->ud) : 0;
 }
 
 static const char *
