@@ -8,6 +8,7 @@
 
 #include "cmd/simulate.h"
 #include "model/schedresult.h"
+#include "sched/writeback.h"
 #include "util/buf.h"
 
 static const char *const spread_names[] = {"cluster", "region", "zone", "provider", "label"};
@@ -144,13 +145,7 @@ reason_of(const struct sim_item *it)
 		return "InvalidObject";
 	if (!it->profile)
 		return "NoProfile";
-	if (it->code == FS_OK)
-		return "Success";
-	if (it->fit_error)
-		return "NoClusterFit";
-	if (it->code == FS_UNSCHEDULABLE)
-		return "Unschedulable";
-	return "SchedulerError";
+	return fs_writeback_reason(it->code, it->fit_error);
 }
 
 static void
