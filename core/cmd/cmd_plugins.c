@@ -159,6 +159,9 @@ check_child(int fd, const char *path, const char *args_text)
 	char err[2048] = "";
 	struct fs_loaded_plugin *lp = NULL;
 	enum fs_code rc = fs_plugin_load_path(reg, path, NULL, &lp, err, sizeof err);
+	/* the code is mapped; init may crash or hang and _exit skips atexit,
+	 * so the private copy goes now */
+	fs_plugin_copies_remove();
 	cJSON *o = rc == FS_OK ? describe(lp) : cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stage", "load");
 	cJSON_AddNumberToObject(o, "exit", exit_for(rc));

@@ -4,9 +4,10 @@
  * Every refusal is one line that starts with "plugin '<name>' (<path>): "
  * and says what was expected and what was found (docs/ARCHITECTURE.md lists
  * them). The checks run in this order, each reading only what the previous
- * ones proved is there: file → dlopen → entry symbol → magic → ABI →
- * size → build → kind → required fields → ops table → capabilities →
- * duplicate name.
+ * ones proved is there: directory and file (file.c) → content and pin →
+ * dlopen of a private copy → entry symbol → magic → ABI → size → build →
+ * kind → required fields → ops table → capabilities (check.c) → declared
+ * name → duplicate name.
  */
 #include "plugin/loader.h"
 
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "plugin/loader_int.h"
@@ -142,100 +144,68 @@ fs_plugin_resolve(const struct fs_registry *reg, const char *name,
 	return FS_E_NOTFOUND;
 }
 
-/* regular file, not writable by group or others, optional pin */
-static enum fs_code
-check_file(const char *name, const char *path, const char *pin,
-	   struct stat *st, char hex[65], char *err, size_t errlen)
+/* ------------------------------------------------------------ content */
+
+/* a changed file may keep its ctime only within one clock tick of the hash;
+ * files changed this shortly before they were hashed are hashed again */
+#define RACY_NS 2000000000LL
+
+static long long
+ns_of(struct timespec t)
 {
-	if (stat(path, st) != 0)
-		return fs_plugin_fail(err, errlen, errno == ENOENT ? FS_E_NOTFOUND : FS_E_IO,
-				      name, path, "cannot stat: %s", strerror(errno));
-	if (!S_ISREG(st->st_mode))
-		return fs_plugin_fail(err, errlen, FS_E_PERM, name, path,
-				      "refusing to load: not a regular file");
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return fs_plugin_fail(err, errlen, FS_E_PERM, name, path,
-				      "refusing to load: file is group- or world-writable "
-				      "(mode %04o)\n  hint: chmod go-w %s",
-				      (unsigned)(st->st_mode & 07777), path);
-	if (fs_sha256_file(path, hex) != FS_OK)
-		return fs_plugin_fail(err, errlen, FS_E_IO, name, path,
-				      "cannot read: %s", strerror(errno));
-	if (pin && *pin && strcasecmp(pin, hex) != 0)
-		return fs_plugin_fail(err, errlen, FS_E_PERM, name, path,
-				      "checksum mismatch: file has sha256 %.12s..., config "
-				      "pins %.12s...", hex, pin);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* p's file is provably the one it hashed: same identity, same times, and
+ * its last change well before the hash */
+static bool
+file_unchanged(const struct fs_loaded_plugin *p, const struct stat *st)
+{
+	const struct fs_plugin_file_id *id = &p->file;
+	return id->dev == st->st_dev && id->ino == st->st_ino &&
+	       id->size == st->st_size && ns_of(id->mtime) == ns_of(st->st_mtim) &&
+	       ns_of(id->ctime) == ns_of(st->st_ctim) &&
+	       ns_of(id->ctime) + RACY_NS < ns_of(id->hashed_at);
+}
+
+static void
+remember_file(struct fs_loaded_plugin *p, const struct stat *st,
+	      struct timespec hashed_at)
+{
+	p->file = (struct fs_plugin_file_id){st->st_dev, st->st_ino, st->st_size,
+					     st->st_mtim, st->st_ctim, hashed_at};
+}
+
+/* the sha256 of f (opened from path): taken from a plugin of this registry
+ * loaded from the same, provably unchanged file, else hashed (*hashed) */
+static enum fs_code
+content_of(const struct fs_registry *reg, const char *label, const char *path,
+	   const struct fs_plugin_file *f, char hex[65],
+	   struct timespec *hashed_at, bool *hashed, char *err, size_t errlen)
+{
+	*hashed = false;
+	for (const struct fs_loaded_plugin *p = reg->head; p; p = p->next) {
+		if (strcmp(p->path, path) == 0 && file_unchanged(p, &f->st)) {
+			memcpy(hex, p->sha256, 65);
+			*hashed_at = p->file.hashed_at;
+			return FS_OK;
+		}
+	}
+	clock_gettime(CLOCK_REALTIME, hashed_at);
+	if (fs_sha256_fd(f->fd, hex) != FS_OK)
+		return fs_plugin_fail(err, errlen, FS_E_IO, label, path, "cannot read: %s",
+				      strerror(errno));
+	*hashed = true;
 	return FS_OK;
 }
 
-static bool
-is_elf(const char *path)
-{
-	unsigned char m[4] = {0};
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	size_t n = fread(m, 1, 4, f);
-	fclose(f);
-	return n == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
-}
+/* ------------------------------------------------------------- mapping */
 
-/*
- * glibc hands back the already-loaded object for a path it has mapped
- * before, even when the file on disk was replaced. A reload therefore maps
- * a private copy under a content-addressed name.
- */
-static char *
-private_copy(const char *path, const char *hex, char *err, size_t errlen)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *dst = NULL;
-	if (asprintf(&dst, "%s/fedstate-plugin-%.16s.so", tmp && *tmp ? tmp : "/tmp", hex) < 0)
-		abort();
-	int in = open(path, O_RDONLY | O_CLOEXEC);
-	int out = in < 0 ? -1 : open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0500);
-	bool ok = in >= 0 && out >= 0;
-	char buf[65536];
-	ssize_t n;
-	while (ok && (n = read(in, buf, sizeof buf)) > 0)
-		ok = write(out, buf, (size_t)n) == n;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) != 0)
-		ok = false;
-	if (!ok) {
-		snprintf(err, errlen, "cannot copy %s to %s: %s", path, dst, strerror(errno));
-		free(dst);
-		return NULL;
-	}
-	return dst;
-}
-
-static struct fs_loaded_plugin *
-find_by_name(struct fs_registry *reg, const char *name)
-{
-	for (struct fs_loaded_plugin *p = reg->head; p; p = p->next)
-		if (strcmp(p->desc.name, name) == 0)
-			return p;
-	return NULL;
-}
-
-/* map `path` (already checked) and run the descriptor checks */
+/* the descriptor of a mapped handle, checked */
 static enum fs_code
-map_plugin(const char *label, const char *path, const char *map_path,
-	   struct fs_loaded_plugin **out, char *err, size_t errlen)
+describe(void *h, const char *label, const char *path,
+	 struct fs_loaded_plugin **out, char *err, size_t errlen)
 {
-	void *h = dlopen(map_path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-		if (!is_elf(path))
-			return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
-					      "not a shared object: %s", e ? e : "unknown error");
-		return fs_plugin_fail(err, errlen, FS_E_IO, label, path,
-				      "cannot open shared object: %s\n  hint: run 'fedstate "
-				      "plugins check %s' and 'ldd -r %s' to list unresolved "
-				      "libraries and symbols", e ? e : "unknown error", path, path);
-	}
 	dlerror();
 	void *sym = dlsym(h, FS_PLUGIN_ENTRY_SYMBOL);
 	if (!sym)
@@ -260,60 +230,110 @@ map_plugin(const char *label, const char *path, const char *map_path,
 	return FS_OK;
 }
 
+/* map f (content hex) and check it: the handle of a plugin with the same
+ * content when the process has one, else a private copy */
 static enum fs_code
-load_file(struct fs_registry *reg, const char *label, const char *path,
-	  const char *pin, uint32_t expect_kind, bool replacing,
+map_new(const struct fs_plugin_file *f, const char *hex, const char *label,
+	const char *path, struct fs_loaded_plugin **out, char *err, size_t errlen)
+{
+	void *h = NULL;
+	for (struct fs_loaded_plugin *p = loaded_all; p && !h; p = p->all_next)
+		if (strcmp(p->sha256, hex) == 0)
+			h = p->handle;
+	if (!h) {
+		enum fs_code rc = fs_plugin_file_map(f, hex, label, path, &h, err, errlen);
+		if (rc != FS_OK)
+			return rc;
+	}
+	return describe(h, label, path, out, err, errlen);
+}
+
+/* the plugin named `name` loaded from another file than path */
+static struct fs_loaded_plugin *
+other_file_named(struct fs_registry *reg, const char *name, const char *path)
+{
+	for (struct fs_loaded_plugin *p = reg->head; p; p = p->next)
+		if (strcmp(p->desc.name, name) == 0 && strcmp(p->path, path) != 0)
+			return p;
+	return NULL;
+}
+
+/*
+ * Load `path` into reg: open and check it, take its content (hash), check
+ * the pin, then reuse the plugin of reg with that content from that path,
+ * or map it anew beside what is loaded. want_name (may be NULL) is the name
+ * the file must declare.
+ */
+static enum fs_code
+load_file(struct fs_registry *reg, const char *label, const char *want_name,
+	  const char *path, const char *pin, uint32_t expect_kind,
 	  struct fs_loaded_plugin **out, char *err, size_t errlen)
 {
-	struct stat st;
+	*out = NULL;
+	struct fs_plugin_file f;
+	enum fs_code rc = fs_plugin_file_open(&f, label, path, err, errlen);
+	if (rc != FS_OK)
+		return rc;
 	char hex[65];
-	enum fs_code rc = check_file(label, path, pin, &st, hex, err, errlen);
-	if (rc != FS_OK)
-		return rc;
-	/* the same file content loaded before: share it */
-	for (struct fs_loaded_plugin *p = reg->head; p; p = p->next) {
-		if (strcmp(p->sha256, hex) == 0 && strcmp(p->path, path) == 0) {
-			*out = p;
-			goto kind;
-		}
-	}
-	char *map_path = NULL;
-	bool seen_path = false;
-	for (struct fs_loaded_plugin *p = reg->head; p; p = p->next)
-		seen_path |= strcmp(p->path, path) == 0;
-	if (seen_path) {
-		char cerr[512];
-		map_path = private_copy(path, hex, cerr, sizeof cerr);
-		if (!map_path)
-			return fs_plugin_fail(err, errlen, FS_E_IO, label, path, "%s", cerr);
-	}
+	struct timespec hashed_at;
+	bool hashed;
 	struct fs_loaded_plugin *lp = NULL;
-	rc = map_plugin(label, path, map_path ? map_path : path, &lp, err, errlen);
-	free(map_path);
+	rc = content_of(reg, label, path, &f, hex, &hashed_at, &hashed, err, errlen);
 	if (rc != FS_OK)
-		return rc;
-	struct fs_loaded_plugin *dup = find_by_name(reg, lp->desc.name);
-	if (dup && !replacing) {
-		fs_plugin_fail(err, errlen, FS_E_EXISTS, lp->desc.name, path,
-			       "duplicate plugin name: already loaded from %s", dup->path);
+		goto out;
+	if (pin && *pin && strcasecmp(pin, hex) != 0) {
+		rc = fs_plugin_fail(err, errlen, FS_E_PERM, label, path,
+				    "checksum mismatch: the file has sha256 %s, the config "
+				    "pins %s\n  hint: install the pinned build, or pin the "
+				    "installed one (sha256sum %s)", hex, pin, path);
+		goto out;
+	}
+	for (struct fs_loaded_plugin *p = reg->head; p && !lp; p = p->next)
+		if (strcmp(p->sha256, hex) == 0 && strcmp(p->path, path) == 0)
+			lp = p;
+	if (lp) {
+		if (hashed)
+			remember_file(lp, &f.st, hashed_at);
+		goto kind;
+	}
+	rc = map_new(&f, hex, label, path, &lp, err, errlen);
+	if (rc != FS_OK)
+		goto out;
+	const char *name = lp->desc.name;
+	struct fs_loaded_plugin *dup = NULL;
+	if (want_name && strcmp(name, want_name) != 0)
+		rc = fs_plugin_fail(err, errlen, FS_E_ABI, want_name, path,
+				    "file declares the name '%s' (expected '%s')", name,
+				    want_name);
+	else if ((dup = other_file_named(reg, name, path)))
+		rc = fs_plugin_fail(err, errlen, FS_E_EXISTS, name, path,
+				    "duplicate plugin name: already loaded from %s", dup->path);
+	if (rc != FS_OK) {
 		free(lp);
-		return FS_E_EXISTS;
+		lp = NULL;
+		goto out;
 	}
 	lp->path = fs_xstrdup(path);
 	lp->sha256 = fs_xstrdup(hex);
-	lp->size = (unsigned long)st.st_size;
-	lp->next = reg->head;
+	lp->pin = pin && *pin ? fs_xstrdup(pin) : NULL;
+	lp->size = (unsigned long)f.st.st_size;
+	remember_file(lp, &f.st, hashed_at);
+	lp->next = reg->head; /* newest first: loads by name find it first */
 	reg->head = lp;
 	lp->all_next = loaded_all;
 	loaded_all = lp;
-	*out = lp;
 kind:
-	if (expect_kind && (*out)->desc.kind != expect_kind)
-		return fs_plugin_fail(err, errlen, FS_E_ABI, (*out)->desc.name, path,
-				      "kind mismatch: a %s plugin listed where a %s plugin "
-				      "is expected", fs_plugin_kind_name((*out)->desc.kind),
-				      fs_plugin_kind_name(expect_kind));
-	return FS_OK;
+	if (expect_kind && lp->desc.kind != expect_kind) {
+		rc = fs_plugin_fail(err, errlen, FS_E_ABI, lp->desc.name, path,
+				    "kind mismatch: a %s plugin listed where a %s plugin "
+				    "is expected", fs_plugin_kind_name(lp->desc.kind),
+				    fs_plugin_kind_name(expect_kind));
+		lp = NULL;
+	}
+out:
+	fs_plugin_file_close(&f);
+	*out = lp;
+	return rc;
 }
 
 enum fs_code
@@ -322,28 +342,11 @@ fs_plugin_load(struct fs_registry *reg, const char *name, const char *pin,
 	       size_t errlen)
 {
 	*out = NULL;
-	struct fs_loaded_plugin *have = find_by_name(reg, name);
-	if (have && (!pin || !*pin || strcasecmp(pin, have->sha256) == 0)) {
-		*out = have;
-		if (expect_kind && have->desc.kind != expect_kind)
-			return fs_plugin_fail(err, errlen, FS_E_ABI, name, have->path,
-					      "kind mismatch: a %s plugin listed where a %s "
-					      "plugin is expected",
-					      fs_plugin_kind_name(have->desc.kind),
-					      fs_plugin_kind_name(expect_kind));
-		return FS_OK;
-	}
 	char *path = NULL;
 	enum fs_code rc = fs_plugin_resolve(reg, name, &path, err, errlen);
 	if (rc != FS_OK)
 		return rc;
-	rc = load_file(reg, name, path, pin, expect_kind, false, out, err, errlen);
-	if (rc == FS_OK && strcmp((*out)->desc.name, name) != 0) {
-		rc = fs_plugin_fail(err, errlen, FS_E_ABI, name, path,
-				    "file declares the name '%s' (expected '%s')",
-				    (*out)->desc.name, name);
-		*out = NULL;
-	}
+	rc = load_file(reg, name, name, path, pin, expect_kind, out, err, errlen);
 	free(path);
 	return rc;
 }
@@ -357,7 +360,7 @@ fs_plugin_load_path(struct fs_registry *reg, const char *path, const char *pin,
 	base = base ? base + 1 : path;
 	char label[128];
 	snprintf(label, sizeof label, "%.*s", (int)(strcspn(base, ".") < 120 ? strcspn(base, ".") : 120), base);
-	return load_file(reg, label, path, pin, 0, false, out, err, errlen);
+	return load_file(reg, label, NULL, path, pin, 0, out, err, errlen);
 }
 
 enum fs_code
@@ -365,23 +368,12 @@ fs_plugin_reload(struct fs_registry *reg, struct fs_loaded_plugin *old,
 		 struct fs_loaded_plugin **out, char *err, size_t errlen)
 {
 	*out = old;
-	char hex[65];
-	if (fs_sha256_file(old->path, hex) != FS_OK)
-		return fs_plugin_fail(err, errlen, FS_E_IO, old->desc.name, old->path,
-				      "cannot read: %s", strerror(errno));
-	if (strcmp(hex, old->sha256) == 0)
-		return FS_OK;
 	struct fs_loaded_plugin *lp = NULL;
-	enum fs_code rc = load_file(reg, old->desc.name, old->path, NULL,
-				    old->desc.kind, true, &lp, err, errlen);
-	if (rc != FS_OK)
-		return rc;
-	if (strcmp(lp->desc.name, old->desc.name) != 0)
-		return fs_plugin_fail(err, errlen, FS_E_ABI, old->desc.name, old->path,
-				      "new file declares the name '%s' (expected '%s')",
-				      lp->desc.name, old->desc.name);
-	*out = lp;
-	return FS_OK;
+	enum fs_code rc = load_file(reg, old->desc.name, old->desc.name, old->path,
+				    old->pin, old->desc.kind, &lp, err, errlen);
+	if (rc == FS_OK)
+		*out = lp;
+	return rc;
 }
 
 enum fs_code

@@ -1,11 +1,31 @@
 /*
  * plugin/loader.h - finding, checking, loading and instantiating plugins.
  *
- * A plugin file is loaded once (dlopen RTLD_NOW|RTLD_LOCAL) and never
- * unloaded. A reload of a file that changed on disk maps the new file beside
- * the old one (through a private copy, since glibc hands back the old handle
- * for the same path), so a running profile keeps its code while a new
- * profile is built.
+ * A plugin file is opened once per load, relative to its checked directory
+ * and without following a symbolic link; the checks, the sha256 and the
+ * mapping all read that one descriptor. What dlopen (RTLD_NOW|RTLD_LOCAL)
+ * maps is a private copy of the checked bytes, named by their sha256, in a
+ * 0700 directory of this process (plugin/file.c): glibc would hand back the
+ * old object for a path or an inode it has mapped, and a running plugin's
+ * code must not change when its file is rewritten in place. Plugins are
+ * never unloaded.
+ *
+ * Every load compares the file's current content with what the registry
+ * has loaded from that path: the same content reuses that plugin; new
+ * content is mapped beside the old, which stays for the instances still
+ * running it, and later loads by that name get the newest. A pin belongs
+ * to the load that gives it: it must match the file as it is now.
+ *
+ * Cost: each load opens and fstats the file (the permission, link and
+ * owner checks run every time). Its content is hashed again unless the
+ * registry holds a plugin from the same path whose file still has the same
+ * (dev, inode, size, mtime, ctime) and whose ctime was more than 2 s older
+ * than the moment it was hashed. ctime moves on every write and cannot be
+ * set back by the file's owner, so a rewrite in place that keeps size and
+ * mtime is still seen; a write within the same clock tick as the hash is
+ * caught because recently changed files are always hashed again (git's
+ * "racy clean" rule). Hashing is ~1 ms per 200 KB, so a reload of an
+ * unchanged set reads nothing but inodes once its files are 2 s old.
  *
  * Each configured use of a plugin is an instance (struct fs_plugin): the
  * loaded code plus the state its init() returned for the given args.
@@ -15,11 +35,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <fedstate/plugin.h>
 
 #include "net/net.h"
+
+/* What a plugin file was when its content was hashed (see Cost above). */
+struct fs_plugin_file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	struct timespec hashed_at; /* CLOCK_REALTIME when the hash began */
+};
 
 /* A loaded plugin file. Descriptor and ops tables are copied into zeroed
  * host-sized structs (min(plugin size, host size) bytes), so slots a
@@ -28,9 +59,11 @@ struct fs_loaded_plugin {
 	struct fs_plugin_desc desc;
 	struct fs_sched_ops sched;
 	struct fs_mw_ops mw;
-	char *path;        /* the file that was mapped */
-	char *sha256;      /* hex digest of the file */
+	char *path;        /* the admin's file it was loaded from */
+	char *sha256;      /* hex digest of the content that was mapped */
+	char *pin;         /* the pin it was loaded under, NULL if none */
 	unsigned long size;
+	struct fs_plugin_file_id file; /* path's file when last hashed */
 	void *handle;      /* dlopen handle, never closed */
 	struct fs_loaded_plugin *next; /* registry list */
 	struct fs_loaded_plugin *all_next; /* every plugin of the process */
@@ -89,22 +122,31 @@ bool fs_plugin_name_valid(const char *s);
 enum fs_code fs_plugin_resolve(const struct fs_registry *reg, const char *name,
 			       char **path_out, char *err, size_t errlen);
 
-/* Load (or find already loaded) the plugin `name`. sha256_pin may be NULL.
- * `expect_kind` 0 accepts any kind. On failure err holds the one-line
- * message "plugin 'vip' (/x/vip.so): ..." and the code says which check
- * failed (FS_E_NOTFOUND, FS_E_PERM, FS_E_IO, FS_E_ABI, FS_E_PLUGIN,
- * FS_E_EXISTS). */
+/* Load the plugin `name` from its file as it is now (see above): *out is
+ * the plugin of reg with that content, or a new one mapped beside it.
+ * sha256_pin (hex, any case) may be NULL; when given the file must have
+ * that digest, whatever is loaded already. `expect_kind` 0 accepts any
+ * kind. On failure *out is NULL, err holds the one-line message
+ * "plugin 'vip' (/x/vip.so): ..." and the code says which check failed:
+ * FS_E_NOTFOUND, FS_E_PERM (file, directory, link, owner or pin), FS_E_IO,
+ * FS_E_PARSE, FS_E_ABI (incl. a file declaring another name, wrong kind),
+ * FS_E_EXISTS (another file of reg already declared that name). */
 enum fs_code fs_plugin_load(struct fs_registry *reg, const char *name,
 			    const char *sha256_pin, uint32_t expect_kind,
 			    struct fs_loaded_plugin **out, char *err,
 			    size_t errlen);
-/* Load the file at `path` directly (plugins check / list --dir). */
+/* Load the file at `path` directly (plugins check / list --dir); the same
+ * rules, without the name check. */
 enum fs_code fs_plugin_load_path(struct fs_registry *reg, const char *path,
 				 const char *sha256_pin,
 				 struct fs_loaded_plugin **out, char *err,
 				 size_t errlen);
-/* Load the file again if it changed on disk (new inode/mtime/size); *out is
- * the new or the unchanged plugin. The old one stays mapped. */
+/* Load old's file again under old's pin (old->pin) and name: *out is old
+ * (or reg's plugin with the same content) when the content is unchanged,
+ * a new plugin mapped beside old when it changed. On failure *out is old
+ * and err says why (a pinned plugin whose file changed is FS_E_PERM). Old
+ * stays mapped either way. To change the pin, load by name with the new
+ * one (fs_plugin_load). */
 enum fs_code fs_plugin_reload(struct fs_registry *reg,
 			      struct fs_loaded_plugin *old,
 			      struct fs_loaded_plugin **out, char *err,
@@ -125,6 +167,12 @@ enum fs_code fs_plugin_instantiate(struct fs_loaded_plugin *lp,
  * fini() runs and the instance is freed. Nothing the instance started
  * can call back after fini. NULL-safe. */
 void fs_plugin_retire(struct fs_plugin *inst);
+
+/* Remove this process's private copies and their directory (registered
+ * with atexit on first use; a forked child never removes its parent's).
+ * Mapped plugins keep running. Call it before _exit in a child that loaded
+ * plugins; later loads make a new directory. */
+void fs_plugin_copies_remove(void);
 
 /* "pre_filter,filter,score" for a caps mask; static buffer per call site
  * is not used: writes into buf */

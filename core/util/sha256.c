@@ -1,8 +1,10 @@
 /* util/sha256.c - see sha256.h */
 #include "util/sha256.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -119,23 +121,38 @@ fs_sha256_hex(const unsigned char d[32], char hex[65])
 }
 
 enum fs_code
-fs_sha256_file(const char *path, char hex[65])
+fs_sha256_fd(int fd, char hex[65])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return FS_E_IO;
 	struct fs_sha256 s;
 	fs_sha256_init(&s);
 	unsigned char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		fs_sha256_update(&s, buf, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad)
-		return FS_E_IO;
+	off_t at = 0;
+	for (;;) {
+		ssize_t n = pread(fd, buf, sizeof buf, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FS_E_IO;
+		if (n == 0)
+			break;
+		fs_sha256_update(&s, buf, (size_t)n);
+		at += n;
+	}
 	unsigned char d[32];
 	fs_sha256_final(&s, d);
 	fs_sha256_hex(d, hex);
 	return FS_OK;
+}
+
+enum fs_code
+fs_sha256_file(const char *path, char hex[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return FS_E_IO;
+	enum fs_code rc = fs_sha256_fd(fd, hex);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
 }

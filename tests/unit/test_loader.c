@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "runtime/runtime.h"
 #include "lib/plugin_harness.h"
 #include "util/buf.h"
+#include "util/sha256.h"
 
 static char tmpdir[256];
 
@@ -236,8 +238,8 @@ test_sha256_pin(void **st)
 	char err[2048];
 	const char *pin = "0000000000000000000000000000000000000000000000000000000000000000";
 	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), pin, &lp, err, sizeof err), FS_E_PERM);
-	assert_non_null(strstr(err, "checksum mismatch: file has sha256 "));
-	assert_non_null(strstr(err, "config pins 000000000000..."));
+	assert_non_null(strstr(err, "checksum mismatch: the file has sha256 "));
+	assert_non_null(strstr(err, "the config pins 0000000000000000000000000000000000000000000000000000000000000000\n  hint: "));
 	/* the right pin loads */
 	char hex[65];
 	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), NULL, &lp, err, sizeof err), FS_OK);
@@ -293,6 +295,298 @@ test_reload_maps_new_file(void **st)
 	assert_string_equal(v2->desc.version, "1.0.b");
 	assert_string_equal(v1->desc.version, "1.0.a"); /* old code still mapped */
 	assert_ptr_not_equal(v1->handle, v2->handle);
+	fs_registry_release(&reg);
+}
+
+/* ---------------------------------------------------------------- reload
+ * fixture-ver comes in two builds of the same size (ver_a, ver_b) whose
+ * filter answers "code a" / "code b": which code runs is observable. */
+
+/* a registry whose plugin directory is `dir` */
+static void
+reg_with_dir(struct fs_registry *reg, const char *dir)
+{
+	char err[512];
+	fs_registry_init(reg);
+	if (fs_registry_add_dir(reg, dir, err, sizeof err) != FS_OK)
+		fail_msg("%s", err);
+}
+
+/* what the loaded code's filter says */
+static const char *
+code_of(const struct fs_loaded_plugin *lp)
+{
+	const char *reason = NULL;
+	assert_int_equal(lp->sched.filter(NULL, NULL, NULL, &reason), FS_OK);
+	return reason;
+}
+
+static void
+hex_of(const char *fx, char hex[65])
+{
+	assert_int_equal(fs_sha256_file(fixture(fx), hex), FS_OK);
+}
+
+/* overwrite dst with fixture fx in place: same inode, no truncation, and
+ * the old mtime put back (what `cp` plus `touch -r` leaves behind) */
+static void
+rewrite_in_place(const char *fx, const char *dst)
+{
+	struct stat st;
+	assert_int_equal(stat(dst, &st), 0);
+	FILE *in = fopen(fixture(fx), "rb");
+	assert_non_null(in);
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_read(&b, in);
+	fclose(in);
+	assert_int_equal((long long)b.len, (long long)st.st_size);
+	int fd = open(dst, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, b.data, b.len, 0), (ssize_t)b.len);
+	struct timespec times[2] = {st.st_atim, st.st_mtim};
+	assert_int_equal(futimens(fd, times), 0);
+	close(fd);
+	fs_buf_release(&b);
+	struct stat now;
+	assert_int_equal(stat(dst, &now), 0);
+	assert_int_equal(now.st_ino, st.st_ino);
+	assert_int_equal(now.st_mtim.tv_nsec, st.st_mtim.tv_nsec);
+}
+
+static void
+test_changed_file_without_pin_loads_new_code(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048];
+	struct fs_loaded_plugin *a = NULL, *b = NULL, *again = NULL;
+	copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &a, err, sizeof err), FS_OK);
+	assert_string_equal(code_of(a), "code a");
+	/* unchanged: the loaded plugin is reused */
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &again, err, sizeof err), FS_OK);
+	assert_ptr_equal(again, a);
+	/* a new file installed (new inode): new loads get the new code */
+	copy_fixture("ver_b", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &b, err, sizeof err), FS_OK);
+	assert_ptr_not_equal(a, b);
+	assert_string_equal(b->desc.version, "1.0.b");
+	assert_string_equal(code_of(b), "code b");
+	assert_string_equal(code_of(a), "code a");
+	/* and back to the first content: the plugin that has it is reused */
+	copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &again, err, sizeof err), FS_OK);
+	assert_ptr_equal(again, a);
+	fs_registry_release(&reg);
+}
+
+static void
+test_rewritten_in_place_is_detected(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048];
+	struct fs_loaded_plugin *a = NULL, *b = NULL;
+	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
+	/* same inode, size and mtime: only the content (and ctime) differ */
+	rewrite_in_place("ver_b", p);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &b, err, sizeof err), FS_OK);
+	assert_string_equal(b->desc.version, "1.0.b");
+	assert_string_equal(code_of(b), "code b");
+	fs_registry_release(&reg);
+}
+
+static void
+test_unchanged_file_not_rehashed(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048], real[65];
+	struct fs_loaded_plugin *a = NULL, *again = NULL;
+	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
+	/* as if hashed long after its last change; then a digest the file
+	 * does not have shows whether the next load read the file */
+	a->file.hashed_at.tv_sec += 10;
+	memcpy(real, a->sha256, 65);
+	memset(a->sha256, 'f', 64);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &again, err, sizeof err), FS_OK);
+	assert_ptr_equal(again, a); /* identity unchanged: not hashed */
+	memcpy(a->sha256, real, 65);
+	/* same inode, size and mtime, new content: ctime moved, so hashed.
+	 * The faked hash time above disarms the racy-ctime guard, so wait out
+	 * the file system's clock tick for ctime to move for certain. */
+	usleep(50 * 1000);
+	rewrite_in_place("ver_b", p);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &again, err, sizeof err), FS_OK);
+	assert_ptr_not_equal(again, a);
+	assert_string_equal(code_of(again), "code b");
+	fs_registry_release(&reg);
+}
+
+static void
+test_old_instance_keeps_old_code(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048];
+	struct fs_loaded_plugin *a = NULL, *b = NULL;
+	struct fs_plugin *ia = NULL, *ib = NULL;
+	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_instantiate(a, NULL, "old", &ia, err, sizeof err), FS_OK);
+	/* the admin's file is rewritten under the running instance: the
+	 * instance runs a private copy, so its code does not change */
+	rewrite_in_place("ver_b", p);
+	assert_string_equal(code_of(ia->lp), "code a");
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &b, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_instantiate(b, NULL, "new", &ib, err, sizeof err), FS_OK);
+	assert_string_equal(code_of(ib->lp), "code b");
+	assert_string_equal(code_of(ia->lp), "code a");
+	assert_string_equal(ia->lp->desc.version, "1.0.a");
+	assert_ptr_not_equal(ia->lp->handle, ib->lp->handle);
+	fs_plugin_retire(ia);
+	fs_plugin_retire(ib);
+	fs_registry_release(&reg);
+}
+
+static void
+test_new_pin_follows_config(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048], ha[65], hb[65];
+	hex_of("ver_a", ha);
+	hex_of("ver_b", hb);
+	struct fs_loaded_plugin *a = NULL, *b = NULL;
+	copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", ha, FS_PLUGIN_SCHED, &a, err, sizeof err), FS_OK);
+	/* the new file with a config pinning it: loads, no "duplicate name" */
+	copy_fixture("ver_b", "fixture-ver.so", 0755);
+	if (fs_plugin_load(&reg, "fixture-ver", hb, FS_PLUGIN_SCHED, &b, err, sizeof err) != FS_OK)
+		fail_msg("new pin refused: %s", err);
+	assert_string_equal(code_of(b), "code b");
+	/* the old pin no longer matches the installed file: refused, even
+	 * though a plugin with that content is loaded */
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", ha, FS_PLUGIN_SCHED, &a, err, sizeof err), FS_E_PERM);
+	assert_null(a);
+	fs_registry_release(&reg);
+}
+
+static void
+test_wrong_pin_names_both_digests(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048], want[2048], ha[65], hb[65];
+	hex_of("ver_a", ha);
+	hex_of("ver_b", hb);
+	struct fs_loaded_plugin *lp = NULL;
+	const char *p = copy_fixture("ver_b", "fixture-ver.so", 0755);
+	/* upper-case pins are the same digest */
+	char upper[65];
+	for (int i = 0; i < 65; i++)
+		upper[i] = (char)(hb[i] >= 'a' && hb[i] <= 'f' ? hb[i] - 'a' + 'A' : hb[i]);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", upper, 0, &lp, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", ha, 0, &lp, err, sizeof err), FS_E_PERM);
+	snprintf(want, sizeof want,
+		 "plugin 'fixture-ver' (%s): checksum mismatch: the file has sha256 %s, the config "
+		 "pins %s\n  hint: install the pinned build, or pin the installed one (sha256sum %s)",
+		 p, hb, ha, p);
+	assert_string_equal(err, want);
+	fs_registry_release(&reg);
+}
+
+static void
+test_reload_keeps_pin(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	fs_registry_init(&reg);
+	char err[2048], ha[65];
+	hex_of("ver_a", ha);
+	const char *p = copy_fixture("ver_a", "pinned.so", 0755);
+	struct fs_loaded_plugin *v1 = NULL, *v2 = NULL;
+	assert_int_equal(fs_plugin_load_path(&reg, p, ha, &v1, err, sizeof err), FS_OK);
+	copy_fixture("ver_b", "pinned.so", 0755);
+	/* the pin v1 was loaded under still holds: the changed file is refused
+	 * and the running plugin stays */
+	assert_int_equal(fs_plugin_reload(&reg, v1, &v2, err, sizeof err), FS_E_PERM);
+	assert_ptr_equal(v2, v1);
+	assert_non_null(strstr(err, "checksum mismatch: the file has sha256 "));
+	/* the pinned content back: reload is a no-op */
+	copy_fixture("ver_a", "pinned.so", 0755);
+	assert_int_equal(fs_plugin_reload(&reg, v1, &v2, err, sizeof err), FS_OK);
+	assert_ptr_equal(v2, v1);
+	fs_registry_release(&reg);
+}
+
+static void
+test_symlink_refused(void **st)
+{
+	(void)st;
+	struct fs_registry reg;
+	reg_with_dir(&reg, tmpdir);
+	char err[2048], want[2048], link[512];
+	struct fs_loaded_plugin *lp = NULL;
+	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_OK);
+	/* the file is swapped for a link to another build */
+	snprintf(link, sizeof link, "%s", p);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(fixture("ver_b"), link), 0);
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
+	snprintf(want, sizeof want,
+		 "plugin 'fixture-ver' (%s): refusing to load: the file is a symbolic link\n"
+		 "  hint: install the plugin file itself in the plugin directory", link);
+	assert_string_equal(err, want);
+	assert_int_equal(unlink(link), 0);
+	fs_registry_release(&reg);
+}
+
+static void
+test_writable_directory_refused(void **st)
+{
+	(void)st;
+	char dir[512], err[2048], want[2048], file[600];
+	snprintf(dir, sizeof dir, "%s/shared", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof file, "%s/fixture-ver.so", dir);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", fixture("ver_a"), file);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	struct fs_registry reg;
+	reg_with_dir(&reg, dir);
+	struct fs_loaded_plugin *lp = NULL;
+	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
+	snprintf(want, sizeof want,
+		 "plugin 'fixture-ver' (%s): refusing to load: its directory %s is group- or "
+		 "world-writable (mode 0777)\n  hint: chmod go-w %s", file, dir, dir);
+	assert_string_equal(err, want);
+	if (geteuid() == 0) {
+		/* sticky and root-owned (like /tmp): root's files load, another
+		 * user's do not (they could rewrite them) */
+		assert_int_equal(chmod(dir, 01777), 0);
+		assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_OK);
+		assert_int_equal(chown(file, 65534, 65534), 0);
+		assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
+		assert_non_null(strstr(err, "refusing to load: the file belongs to uid 65534 in the "
+					    "shared directory"));
+		/* sticky but not root's: refused */
+		assert_int_equal(chown(file, 0, 0), 0);
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
+		assert_non_null(strstr(err, "is group- or world-writable (mode 1777)"));
+	}
+	assert_int_equal(chmod(dir, 0755), 0);
 	fs_registry_release(&reg);
 }
 
@@ -400,6 +694,15 @@ main(void)
 		cmocka_unit_test(test_sha256_pin),
 		cmocka_unit_test(test_resolve_by_name),
 		cmocka_unit_test(test_reload_maps_new_file),
+		cmocka_unit_test(test_changed_file_without_pin_loads_new_code),
+		cmocka_unit_test(test_rewritten_in_place_is_detected),
+		cmocka_unit_test(test_unchanged_file_not_rehashed),
+		cmocka_unit_test(test_old_instance_keeps_old_code),
+		cmocka_unit_test(test_new_pin_follows_config),
+		cmocka_unit_test(test_wrong_pin_names_both_digests),
+		cmocka_unit_test(test_reload_keeps_pin),
+		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_writable_directory_refused),
 		cmocka_unit_test(test_host_table_set_before_init),
 		cmocka_unit_test(test_check_exit_codes),
 	};

@@ -1,0 +1,3 @@
+/* build "a" of fixture-ver (see ver.h) */
+#define VER "a"
+#include "ver.h"

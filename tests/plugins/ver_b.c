@@ -1,0 +1,3 @@
+/* build "b" of fixture-ver (see ver.h) */
+#define VER "b"
+#include "ver.h"
