@@ -244,12 +244,9 @@ test_plugin_output_validates(void **state)
 	cJSON *clusters = oh_load("tests/data/ops/clusters.yaml");
 	cJSON *existing = NULL;
 	struct fs_ops_input in = {.object = obj, .clusters = clusters};
-	struct fs_ops_output out = {0};
-	oh_settle(mw, &in, &existing, &out);
-	cJSON *cr = cJSON_Duplicate(oh_find(out.desired, "MongoDB", "multicloudmongodb-sample"), 1);
+	cJSON *cr = oh_render_find(mw, &in, &existing, "MongoDB", "multicloudmongodb-sample");
 	assert_admitted("MongoDB", cr, "the rendered member CR");
 	cJSON_Delete(cr);
-	fs_ops_output_release(&out);
 	static const char *const rbs[] = {"rb-healthy.yaml", "rb-degraded.yaml", "rb-partial.yaml"};
 	for (size_t i = 0; i < 3; i++) {
 		char rel[128];

@@ -45,12 +45,7 @@ render_member(void)
 	cJSON *clusters = oh_load("tests/data/ops/clusters.yaml");
 	cJSON *existing = NULL;
 	struct fs_ops_input in = {.object = obj, .clusters = clusters};
-	struct fs_ops_output out = {0};
-	oh_settle(mw, &in, &existing, &out);
-	cJSON *cr = oh_find(out.desired, "MongoDB", "multicloudmongodb-sample");
-	assert_non_null(cr);
-	cr = cJSON_Duplicate(cr, 1);
-	fs_ops_output_release(&out);
+	cJSON *cr = oh_render_find(mw, &in, &existing, "MongoDB", "multicloudmongodb-sample");
 	cJSON_Delete(existing);
 	cJSON_Delete(clusters);
 	cJSON_Delete(obj);
