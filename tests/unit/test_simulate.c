@@ -231,9 +231,9 @@ test_mongodb_scheduler_result(void **st)
 	cJSON_Delete(ann);
 
 	r = result("users-db");
-	assert_int_equal(sum_replicaset(cJSON_GetObjectItem(r, "schedulerResult"), &arbiters), 5);
+	assert_int_equal(sum_replicaset(cJSON_GetObjectItem(r, "schedulerResult"), &arbiters), 4);
 	assert_int_equal(arbiters, 1);
-	/* no cluster holds a voting majority of 5 members + 1 arbiter */
+	/* no cluster holds a voting majority of 4 members + 1 arbiter */
 	const cJSON *c;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "clusters"))
 		assert_true(cJSON_GetObjectItem(c, "replicas")->valueint < 3);

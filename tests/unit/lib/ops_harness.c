@@ -125,6 +125,20 @@ oh_settle(const struct fs_ops_mw *mw, struct fs_ops_input *in, cJSON **existing,
 }
 
 cJSON *
+oh_render_find(const struct fs_ops_mw *mw, struct fs_ops_input *in,
+	       cJSON **existing, const char *kind, const char *name)
+{
+	struct fs_ops_output out = {0};
+	oh_settle(mw, in, existing, &out);
+	const cJSON *o = oh_find(out.desired, kind, name);
+	if (!o)
+		fail_msg("render: no %s/%s among %s", kind, name, oh_refs(out.desired));
+	cJSON *copy = cJSON_Duplicate(o, 1);
+	fs_ops_output_release(&out);
+	return copy;
+}
+
+cJSON *
 oh_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in)
 {
 	struct fs_ops_output out;

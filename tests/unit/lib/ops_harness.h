@@ -36,6 +36,11 @@ cJSON *oh_placement(const char *json);
 void oh_settle(const struct fs_ops_mw *mw, struct fs_ops_input *in,
 	       cJSON **existing, struct fs_ops_output *out);
 
+/* oh_settle, then a copy of the desired object kind/name (caller frees);
+ * fails the test when the render lacks it */
+cJSON *oh_render_find(const struct fs_ops_mw *mw, struct fs_ops_input *in,
+		      cJSON **existing, const char *kind, const char *name);
+
 /* the status aggregate_status gives for `in` (caller frees); fails the
  * test on an error */
 cJSON *oh_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in);
