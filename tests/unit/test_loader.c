@@ -439,13 +439,13 @@ test_old_instance_keeps_old_code(void **st)
 	struct fs_plugin *ia = NULL, *ib = NULL;
 	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
-	assert_int_equal(fs_plugin_instantiate(a, NULL, "old", &ia, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_instantiate(a, NULL, "old", fs_runtime_env(ph_runtime()), &ia, err, sizeof err), FS_OK);
 	/* the admin's file is rewritten under the running instance: the
 	 * instance runs a private copy, so its code does not change */
 	rewrite_in_place("ver_b", p);
 	assert_string_equal(code_of(ia->lp), "code a");
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &b, err, sizeof err), FS_OK);
-	assert_int_equal(fs_plugin_instantiate(b, NULL, "new", &ib, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_instantiate(b, NULL, "new", fs_runtime_env(ph_runtime()), &ib, err, sizeof err), FS_OK);
 	assert_string_equal(code_of(ib->lp), "code b");
 	assert_string_equal(code_of(ia->lp), "code a");
 	assert_string_equal(ia->lp->desc.version, "1.0.a");
