@@ -26,7 +26,7 @@ fs_cview_new(void)
 {
 	struct fs_cview *v = fs_xcalloc(1, sizeof *v);
 	v->refs = 1;
-	v->arena.block_size = 4096; /* one block holds a typical cluster */
+	v->arena.block_size = 1024; /* one block holds a typical cluster */
 	return v;
 }
 
