@@ -242,7 +242,7 @@ cleanup(struct sim *s)
 		cJSON_Delete(s->items[i].explain_json);
 	free(s->items);
 	fs_profile_set_free(s->set);
-	fs_snapshot_free(s->snap);
+	fs_snapshot_unref(s->snap);
 	free(s->clusters);
 	for (uint32_t i = 0; i < s->n_docsets; i++)
 		fs_docset_free(s->docsets[i]);

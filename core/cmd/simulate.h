@@ -12,7 +12,7 @@
 #include <cjson/cJSON.h>
 #include <fedstate/types.h>
 
-#include "model/snapshot.h"
+#include "model/fleet.h"
 #include "sched/framework.h"
 #include "sched/profile.h"
 #include "util/arena.h"
@@ -59,7 +59,8 @@ struct sim {
 	struct fs_diags diags;    /* problems in the input files */
 	struct fs_docset **docsets;
 	uint32_t n_docsets;
-	struct fs_snapshot *snap;
+	struct fs_fleet *fleet;   /* while reading --clusters files */
+	struct fs_snapshot *snap; /* one reference: the clusters read */
 	const struct fs_cluster **clusters; /* snapshot order */
 	uint32_t n_clusters;
 	struct fs_profile_set *set;

@@ -75,7 +75,7 @@ load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 			return;
 		}
 		struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags};
-		if (fs_snapshot_put_json(s->snap, obj, &ctx) != FS_OK)
+		if (fs_fleet_put_json(s->fleet, obj, &ctx) != FS_OK)
 			s->skipped++;
 		return;
 	}
@@ -117,12 +117,15 @@ enum fs_code
 sim_load(struct sim *s)
 {
 	enum fs_code worst = FS_OK;
-	s->snap = fs_snapshot_new();
+	s->fleet = fs_fleet_new();
 	for (uint32_t i = 0; i < s->n_cluster_files; i++) {
 		enum fs_code rc = load_file(s, s->cluster_files[i], true);
 		if (rc != FS_OK)
 			worst = rc;
 	}
+	s->snap = fs_fleet_publish(s->fleet);
+	fs_fleet_free(s->fleet); /* the snapshot lives on */
+	s->fleet = NULL;
 	s->n_clusters = fs_snapshot_count(s->snap);
 	s->clusters = fs_xcalloc(s->n_clusters + 1, sizeof *s->clusters);
 	for (uint32_t i = 0; i < s->n_clusters; i++)

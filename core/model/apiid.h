@@ -12,7 +12,8 @@
 
 #include <stdint.h>
 
-/* id of (gv, kind), registering it when new; both must be interned */
+/* id of (gv, kind), registering it when new; both must be interned and
+ * pinned (util/intern.h): the registry keeps the pointers for good */
 int32_t fs_api_register(const char *gv, const char *kind);
 /* id of (gv, kind) without registering: -1 when no cluster decoded so far
  * serves it. Strings need not be interned; NULL gives -1. Backs

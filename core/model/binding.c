@@ -39,8 +39,8 @@ decode_annotations(struct fs_decode_ctx *ctx, const cJSON *node,
 			fs_decode_type_error(ctx, c, &p, "string");
 			continue;
 		}
-		kv[k].key = fs_intern(c->string, (size_t)-1);
-		kv[k].value = fs_intern(c->valuestring, (size_t)-1);
+		kv[k].key = fs_intern_ref(ctx->refs, c->string, (size_t)-1);
+		kv[k].value = fs_intern_ref(ctx->refs, c->valuestring, (size_t)-1);
 		if (strcmp(c->string, FS_ANNOTATION_STORAGE_CLASS) == 0)
 			*storage_class = kv[k].value;
 		k++;
@@ -340,12 +340,15 @@ fs_binding_from_workload(const cJSON *obj, const struct fs_mw_workload *w,
 	}
 	out->placement = fs_placement_decode_at((const cJSON *)w->placement, &pp,
 						a, ctx);
-	out->storage_class = w->storage_class ? fs_intern(w->storage_class, (size_t)-1)
-					      : sc;
+	out->storage_class = w->storage_class
+				     ? fs_intern_ref(ctx->refs, w->storage_class,
+						     (size_t)-1)
+				     : sc;
 	out->arbiter = w->arbiter;
 	out->mode = w->mode;
 	out->scheduler_name = w->scheduler_name
-				      ? fs_intern(w->scheduler_name, (size_t)-1)
+				      ? fs_intern_ref(ctx->refs, w->scheduler_name,
+						      (size_t)-1)
 				      : NULL;
 	finish(out);
 	if (ctx->keep_raw)

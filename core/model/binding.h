@@ -8,6 +8,12 @@
  * fedstate.io/storage-class ("" there means the default class).
  * metadata.annotations are kept in the view (sorted by key pointer, values
  * interned), except kubectl's last-applied-configuration.
+ *
+ * Strings: decoded through ctx, so pinned, or counted references in
+ * ctx->refs when set (model/decode.h). A binding's strings are per-object
+ * (uid, annotation values such as schedulerResult, names): a daemon keeps
+ * each binding in a struct fs_binding_box, which owns its arrays and holds
+ * its strings by reference, and frees it on update or delete.
  */
 #ifndef FS_MODEL_BINDING_H
 #define FS_MODEL_BINDING_H
@@ -40,5 +46,25 @@ enum fs_code fs_binding_from_workload(const cJSON *obj,
 				      const struct fs_mw_workload *w,
 				      struct fs_arena *a, struct fs_binding *out,
 				      struct fs_decode_ctx *ctx);
+
+/* One decoded binding and all it owns: the view, an arena for its arrays
+ * and counted references to its strings (freed with the box, unless pinned
+ * elsewhere). */
+struct fs_binding_box;
+
+/* Decode `obj` (fs_binding_decode) into a new box, *out (caller frees);
+ * ctx->refs is ignored (the box holds the strings). On a problem *out is
+ * NULL and the code is that of fs_binding_decode. */
+enum fs_code fs_binding_new_json(const cJSON *obj, struct fs_decode_ctx *ctx,
+				 struct fs_binding_box **out);
+/* The same for a middleware object and its interpret output
+ * (fs_binding_from_workload; `w` borrowed for the call). */
+enum fs_code fs_binding_new_workload(const cJSON *obj,
+				     const struct fs_mw_workload *w,
+				     struct fs_decode_ctx *ctx,
+				     struct fs_binding_box **out);
+/* the view; valid until fs_binding_free(b) */
+const struct fs_binding *fs_binding_view(const struct fs_binding_box *b);
+void fs_binding_free(struct fs_binding_box *b); /* NULL-safe */
 
 #endif

@@ -361,9 +361,13 @@ fs_cluster_decode(const cJSON *obj, struct fs_arena *a, struct fs_cluster *out,
 		return FS_E_INVAL;
 	}
 	fs_decode_fields(obj, keys, 3, f);
+	/* a cluster's strings are pinned whatever ctx->refs says (cluster.h) */
+	struct fs_intern_refs *refs = ctx->refs;
+	ctx->refs = NULL;
 	decode_metadata(ctx, obj, f[0], a, out);
 	decode_spec(ctx, f[1], a, out, &models);
 	decode_status(ctx, f[2], models, a, out);
+	ctx->refs = refs;
 	fs_estimate_prepare(out, a);
 	return ctx->errors == errors ? FS_OK : FS_E_INVAL;
 }

@@ -12,8 +12,13 @@
 
 #include "model/decode.h"
 
-/* Decode `obj` into *out; every array and the view's strings are in `a`
- * (strings interned); the cJSON tree is not referenced afterwards.
+/* Decode `obj` into *out; every array is in `a`; the cJSON tree is not
+ * referenced afterwards. Strings are interned and pinned (ctx->refs is
+ * ignored): a fleet's clusters are a small vocabulary (names, uids, labels,
+ * annotations, taints, zones, resource and API names), plugins keep cluster
+ * names and label/annotation values across snapshots (caches keyed by
+ * pointer), and the API-id registry and the resource-model table
+ * (model/apiid.h, model/restable.h) keep pointers for good.
  * out->index is left 0 (the snapshot numbers clusters). API enablements
  * register their ids (model/apiid.h). Every problem is reported through
  * ctx (which gets ctx->what = "cluster <name>"); the result is FS_OK, or

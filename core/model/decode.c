@@ -137,8 +137,9 @@ fs_decode_str(struct fs_decode_ctx *ctx, const cJSON *node,
 		fs_decode_type_error(ctx, node, path, "string");
 		return NULL;
 	}
-	return node->valuestring[0] ? fs_intern(node->valuestring, (size_t)-1)
-				    : NULL;
+	return node->valuestring[0]
+		       ? fs_intern_ref(ctx->refs, node->valuestring, (size_t)-1)
+		       : NULL;
 }
 
 bool
@@ -353,8 +354,8 @@ fs_decode_kv_map(struct fs_decode_ctx *ctx, const cJSON *node,
 			fs_decode_type_error(ctx, c, &p, "string");
 			continue;
 		}
-		kv[k].key = fs_intern(c->string, (size_t)-1);
-		kv[k].value = fs_intern(c->valuestring, (size_t)-1);
+		kv[k].key = fs_intern_ref(ctx->refs, c->string, (size_t)-1);
+		kv[k].value = fs_intern_ref(ctx->refs, c->valuestring, (size_t)-1);
 		k++;
 	}
 	qsort(kv, k, sizeof *kv, cmp_kv);
@@ -402,7 +403,7 @@ fs_decode_resources(struct fs_decode_ctx *ctx, const cJSON *node,
 	struct fs_resource *r = FS_ARENA_NEW(a, struct fs_resource, n);
 	for (const cJSON *c = node->child; c; c = c->next) {
 		struct fs_dpath p = FS_DPATH_KEY(path, c->string);
-		const char *name = fs_intern(c->string, (size_t)-1);
+		const char *name = fs_intern_ref(ctx->refs, c->string, (size_t)-1);
 		if (fs_decode_quantity(ctx, c, &p, name, &r[k].amount))
 			r[k++].name = name;
 	}

@@ -9,8 +9,11 @@
  * Paths are chains of stack frames (struct fs_dpath) and are only turned
  * into text when a diagnostic is written, so the happy path costs nothing.
  *
- * Every string a reader returns is interned (util/intern.h). Arrays go into
- * the caller's arena. Threading: the decoding thread only (interning).
+ * Every string a reader returns is interned (util/intern.h): pinned, or,
+ * when ctx->refs is set, a counted reference recorded there (the view that
+ * carries the strings then owns them: release ctx->refs with the view).
+ * Arrays go into the caller's arena. Threading: the decoding thread only
+ * (interning).
  */
 #ifndef FS_MODEL_DECODE_H
 #define FS_MODEL_DECODE_H
@@ -25,6 +28,7 @@
 #include "util/arena.h"
 #include "util/diag.h"
 #include "util/doc.h"
+#include "util/intern.h"
 
 struct fs_decode_ctx {
 	const struct fs_docset *ds; /* positions and file name; may be NULL */
@@ -32,6 +36,8 @@ struct fs_decode_ctx {
 	struct fs_diags *diags;     /* NULL: problems are only counted */
 	bool keep_raw;              /* binding views point `raw` at the source
 	                               object (which must then outlive them) */
+	struct fs_intern_refs *refs; /* NULL: strings are pinned; else every
+	                               string is a counted reference added here */
 	/* filled by the decoders */
 	char what[192];             /* "cluster member2", "resourcebinding default/nginx" */
 	size_t errors;              /* problems reported through this ctx */

@@ -13,14 +13,16 @@ void
 fs_model_set_init(struct fs_model_set *set)
 {
 	memset(set, 0, sizeof *set);
-	set->snapshot = fs_snapshot_new();
+	set->fleet = fs_fleet_new();
+	set->snapshot = fs_fleet_publish(set->fleet);
 	set->arena.block_size = 256 * 1024;
 }
 
 void
 fs_model_set_release(struct fs_model_set *set)
 {
-	fs_snapshot_free(set->snapshot);
+	fs_snapshot_unref(set->snapshot);
+	fs_fleet_free(set->fleet);
 	fs_arena_release(&set->arena);
 	free(set->bindings);
 	for (size_t i = 0; i < set->n_docs; i++)
@@ -50,13 +52,12 @@ static void
 load_cluster(struct fs_model_set *set, const cJSON *obj,
 	     struct fs_decode_ctx *ctx)
 {
-	struct fs_cluster c;
-	if (fs_cluster_decode(obj, fs_snapshot_arena(set->snapshot), &c, ctx) !=
-	    FS_OK) {
+	uint32_t before = fs_fleet_count(set->fleet);
+	if (fs_fleet_put_json(set->fleet, obj, ctx) != FS_OK) {
 		set->n_skipped++;
 		return;
 	}
-	if (fs_snapshot_find(set->snapshot, c.name) && ctx->diags) {
+	if (fs_fleet_count(set->fleet) == before && ctx->diags) {
 		unsigned line = 0, col = 0;
 		fs_docset_pos(ctx->ds, obj, &line, &col);
 		fs_diags_add(ctx->diags, FS_DIAG_WARNING,
@@ -64,7 +65,6 @@ load_cluster(struct fs_model_set *set, const cJSON *obj,
 			     ctx->what, "defined more than once; the last "
 					"definition is used");
 	}
-	fs_snapshot_put(set->snapshot, &c);
 }
 
 static void
@@ -84,9 +84,17 @@ load_binding(struct fs_model_set *set, const cJSON *obj,
 	set->n_bindings++;
 }
 
-void
-fs_model_load_object(struct fs_model_set *set, const cJSON *obj,
-		     const struct fs_docset *ds, struct fs_diags *diags)
+/* the fleet as it is now into set->snapshot */
+static void
+publish(struct fs_model_set *set)
+{
+	fs_snapshot_unref(set->snapshot);
+	set->snapshot = fs_fleet_publish(set->fleet);
+}
+
+static void
+load_object(struct fs_model_set *set, const cJSON *obj,
+	    const struct fs_docset *ds, struct fs_diags *diags)
 {
 	static const char *const keys[] = {"apiVersion", "kind", "items"};
 	struct fs_decode_ctx ctx;
@@ -113,7 +121,7 @@ fs_model_load_object(struct fs_model_set *set, const cJSON *obj,
 			return;
 		}
 		for (const cJSON *it = f[2]->child; it; it = it->next)
-			fs_model_load_object(set, it, ds, diags);
+			load_object(set, it, ds, diags);
 		return;
 	}
 	if (kind && strcmp(kind, "Cluster") == 0) {
@@ -134,12 +142,21 @@ fs_model_load_object(struct fs_model_set *set, const cJSON *obj,
 	}
 }
 
+void
+fs_model_load_object(struct fs_model_set *set, const cJSON *obj,
+		     const struct fs_docset *ds, struct fs_diags *diags)
+{
+	load_object(set, obj, ds, diags);
+	publish(set);
+}
+
 enum fs_code
 fs_model_load_docset(struct fs_model_set *set, struct fs_docset *ds,
 		     struct fs_diags *diags)
 {
 	for (size_t i = 0; i < fs_docset_count(ds); i++)
-		fs_model_load_object(set, fs_docset_doc(ds, i), ds, diags);
+		load_object(set, fs_docset_doc(ds, i), ds, diags);
+	publish(set);
 	if (set->keep_docs) {
 		set->docs = fs_xrealloc(set->docs,
 					(set->n_docs + 1) * sizeof *set->docs);

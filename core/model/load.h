@@ -2,7 +2,7 @@
  * model/load.h - read many objects from files or docsets: single objects,
  * multi-document YAML, `kind: List` with `items` (kubectl get -o yaml),
  * dispatched by kind:
- *   Cluster                                  -> the snapshot
+ *   Cluster                                  -> set->fleet
  *   ResourceBinding, ClusterResourceBinding  -> set->bindings
  *   anything else                            -> the `other` callback (e.g.
  *                                               MultiCloudMongoDB for the
@@ -15,6 +15,9 @@
  *   fs_model_set_init(&set);
  *   fs_model_load_file(&set, "clusters.yaml", &diags);
  *   ... set.snapshot, set.bindings[0..n_bindings) ...
+ *
+ * Every load call ends by publishing the fleet into set->snapshot (the
+ * previous snapshot is unref'd: take a reference to keep one longer).
  *   fs_model_set_release(&set);
  *
  * Not thread-safe (interning, the API-id registry).
@@ -22,7 +25,7 @@
 #ifndef FS_MODEL_LOAD_H
 #define FS_MODEL_LOAD_H
 
-#include "model/snapshot.h"
+#include "model/fleet.h"
 
 /* An object of another kind: `obj` and `ds` are borrowed for the call only
  * (unless set->keep_docs); `apiVersion`/`kind` are interned (kind may be
@@ -33,7 +36,9 @@ typedef void (*fs_model_other_fn)(void *ud, const cJSON *obj,
 				  struct fs_diags *diags);
 
 struct fs_model_set {
-	struct fs_snapshot *snapshot; /* owned */
+	struct fs_fleet *fleet;       /* owned; the clusters read so far */
+	struct fs_snapshot *snapshot; /* one reference: the fleet as of the
+					 last load call */
 	struct fs_arena arena;        /* binding views */
 	struct fs_binding *bindings;  /* malloc'd; moves while loading */
 	uint32_t n_bindings, cap_bindings;

@@ -47,6 +47,7 @@ fs_runtime_free(struct fs_runtime *rt)
 {
 	if (!rt)
 		return;
+	fs_runtime_set_source(rt, NULL);
 	fs_net_free(rt->cycle_net);
 	fs_net_free(rt->net);
 	ev_loop_destroy(rt->cycle_loop);
@@ -80,6 +81,7 @@ fs_runtime_source(const struct fs_runtime *rt)
 void
 fs_runtime_set_source(struct fs_runtime *rt, const struct fs_cluster_source *src)
 {
+	fs_snapshot_unref(rt->snap);
 	rt->snap = NULL;
 	if (src)
 		rt->src = *src;
@@ -98,6 +100,7 @@ fs_runtime_publish(struct fs_runtime *rt, struct fs_snapshot *snap)
 	struct fs_cluster_source src = {snap_count, snap_at, snap_find,
 					 snap_generation, snap};
 
+	fs_snapshot_ref(snap); /* first: snap may be the one installed */
 	fs_runtime_set_source(rt, snap ? &src : NULL);
 	rt->snap = snap;
 }
@@ -112,7 +115,7 @@ fs_runtime_cycle_begin(struct fs_runtime *rt)
 		return FS_E_INTERNAL;
 	}
 	rt->in_cycle = true;
-	rt->cycle_snap = rt->snap;
+	rt->cycle_snap = fs_snapshot_ref(rt->snap);
 	rt->cycle_src = rt->src;
 	return FS_OK;
 }
@@ -122,6 +125,7 @@ fs_runtime_cycle_end(struct fs_runtime *rt)
 {
 	/* requests a cycle started belong to it (runtime.h) */
 	fs_net_cancel_all(rt->cycle_net);
+	fs_snapshot_unref(rt->cycle_snap);
 	rt->cycle_snap = NULL;
 	memset(&rt->cycle_src, 0, sizeof rt->cycle_src);
 	rt->in_cycle = false;

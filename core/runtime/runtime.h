@@ -59,8 +59,9 @@ struct fs_registry *fs_runtime_registry(struct fs_runtime *rt);
 const struct fs_plugin_env *fs_runtime_env(const struct fs_runtime *rt);
 
 /* Install the snapshot plugins see outside cycles and the next cycle
- * starts with (borrowed: the caller keeps it alive while it is installed
- * and while a cycle that began with it runs). NULL uninstalls. */
+ * starts with; the runtime takes a reference of its own (and a cycle
+ * another, to its end), dropped when a newer one is published. NULL
+ * uninstalls. */
 void fs_runtime_publish(struct fs_runtime *rt, struct fs_snapshot *snap);
 struct fs_snapshot *fs_runtime_snapshot(const struct fs_runtime *rt);
 

@@ -22,12 +22,17 @@
 
 struct fs_docset;
 
+struct fs_fleet;
+struct fs_snapshot;
+
 /* A loaded fleet: decoded cluster views and binding views. */
 struct fs_bench_fleet {
-	struct fs_arena arena;             /* every view's arrays */
-	struct fs_cluster *clusters;       /* index i at clusters[i] */
-	const struct fs_cluster **cptr;    /* the framework's argument */
+	struct fs_arena arena;             /* the binding views' arrays */
+	struct fs_fleet *fleet;            /* the clusters, as a daemon keeps them */
+	struct fs_snapshot *snap;          /* published once loaded; held */
+	const struct fs_cluster **cptr;    /* the framework's argument: snapshot order */
 	uint32_t n_clusters;
+	size_t cluster_heap;               /* heap in use for the clusters' views */
 	struct fs_binding *bindings;
 	uint32_t n_bindings;
 	struct fs_docset **docs;           /* kept alive: bindings' raw JSON */
@@ -42,12 +47,16 @@ struct fs_bench_fleet {
 
 /* monotonic clock, nanoseconds */
 uint64_t fs_bench_now_ns(void);
+/* the runtime the benchmark's plugins are bound to (made on first use) */
+struct fs_runtime *fs_bench_runtime(void);
+
 /* current and peak resident set size of this process, bytes */
 size_t fs_bench_rss(void);
 size_t fs_bench_peak_rss(void);
 
-/* Load a kind: List of Clusters from `path` (JSON or YAML), decode every
- * item and install the fleet as the host's cluster source. Returns false
+/* Load a kind: List of Clusters from `path` (JSON or YAML), put every
+ * item into a fleet, publish it and install the snapshot as the host's
+ * cluster source. Returns false
  * with a message on stderr when the file cannot be read. */
 bool fs_bench_load_clusters(struct fs_bench_fleet *f, const char *path);
 

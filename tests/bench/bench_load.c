@@ -5,6 +5,7 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,8 @@
 #include <fedstate/mw.h>
 
 #include "model/binding.h"
-#include "model/cluster.h"
-#include "plugin/host.h"
+#include "model/fleet.h"
+#include "runtime/runtime.h"
 #include "plugin/host_json.h"
 #include "util/doc.h"
 
@@ -50,44 +51,6 @@ fs_bench_peak_rss(void)
 
 	getrusage(RUSAGE_SELF, &ru);
 	return (size_t)ru.ru_maxrss * 1024u;
-}
-
-/* ------------------------------------------------------------ cluster source */
-
-static struct fs_bench_fleet *source_fleet;
-
-static uint32_t
-src_count(void *ud)
-{
-	(void)ud;
-	return source_fleet->n_clusters;
-}
-
-static const struct fs_cluster *
-src_at(void *ud, uint32_t i)
-{
-	(void)ud;
-	return i < source_fleet->n_clusters ? &source_fleet->clusters[i] : NULL;
-}
-
-static const struct fs_cluster *
-src_find(void *ud, const char *name)
-{
-	/* plugins look clusters up when they rebuild their tables, not per
-	 * cycle; a scan is what simulate would need at most */
-	(void)ud;
-	for (uint32_t i = 0; i < source_fleet->n_clusters; i++)
-		if (source_fleet->clusters[i].name == name ||
-		    strcmp(source_fleet->clusters[i].name, name) == 0)
-			return &source_fleet->clusters[i];
-	return NULL;
-}
-
-static uint64_t
-src_generation(void *ud)
-{
-	(void)ud;
-	return 1;
 }
 
 /* ------------------------------------------------------------ loading */
@@ -138,39 +101,33 @@ fs_bench_load_clusters(struct fs_bench_fleet *f, const char *path)
 	struct fs_docset *ds = load_doc(path, f);
 	const cJSON *items, *it;
 	struct fs_decode_ctx ctx = {0};
-	uint32_t n = 0, cap;
 	uint64_t t0;
+	size_t heap0 = mallinfo2().uordblks;
 
 	if (!ds)
 		return false;
 	items = items_of(fs_docset_doc(ds, 0));
-	cap = items ? (uint32_t)cJSON_GetArraySize(items) : 0;
-	f->clusters = calloc(cap ? cap : 1, sizeof *f->clusters);
-	f->cptr = calloc(cap ? cap : 1, sizeof *f->cptr);
-	if (!f->clusters || !f->cptr) {
-		fprintf(stderr, "fs-bench: out of memory for %u clusters\n", cap);
-		exit(1);
-	}
+	f->fleet = fs_fleet_new();
 	ctx.ds = ds;
 	t0 = fs_bench_now_ns();
 	cJSON_ArrayForEach(it, items) {
-		struct fs_cluster *c = &f->clusters[n];
-		if (fs_cluster_decode(it, &f->arena, c, &ctx) != FS_OK) {
+		if (fs_fleet_put_json(f->fleet, it, &ctx) != FS_OK)
 			f->skipped++;
-			continue;
-		}
-		c->index = n;
-		f->cptr[n] = c;
-		n++;
 	}
+	f->snap = fs_fleet_publish(f->fleet);
 	f->decode_s = (double)(fs_bench_now_ns() - t0) / 1e9;
-	f->n_clusters = n;
+	f->n_clusters = fs_snapshot_count(f->snap);
+	f->cptr = calloc(f->n_clusters ? f->n_clusters : 1, sizeof *f->cptr);
+	if (!f->cptr) {
+		fprintf(stderr, "fs-bench: out of memory for %u clusters\n",
+			f->n_clusters);
+		exit(1);
+	}
+	for (uint32_t i = 0; i < f->n_clusters; i++)
+		f->cptr[i] = fs_snapshot_at(f->snap, i);
+	f->cluster_heap = mallinfo2().uordblks - heap0;
 	fs_docset_free(ds); /* cluster views do not point into the tree */
-
-	struct fs_cluster_source src = {src_count, src_at, src_find,
-					 src_generation, NULL};
-	source_fleet = f;
-	fs_host_set_cluster_source(&src);
+	fs_runtime_publish(fs_bench_runtime(), f->snap);
 	return true;
 }
 
@@ -357,10 +314,8 @@ fs_bench_load_bindings(struct fs_bench_fleet *f, const char *path,
 void
 fs_bench_fleet_free(struct fs_bench_fleet *f)
 {
-	if (source_fleet == f) {
-		fs_host_set_cluster_source(NULL);
-		source_fleet = NULL;
-	}
+	if (f->snap)
+		fs_runtime_publish(fs_bench_runtime(), NULL);
 	for (uint32_t i = 0; i < f->n_docs; i++)
 		fs_docset_free(f->docs[i]);
 	free(f->docs);
@@ -368,8 +323,9 @@ fs_bench_fleet_free(struct fs_bench_fleet *f)
 		cJSON_Delete(f->raws[i]);
 	free(f->raws);
 	free(f->bindings);
-	free(f->clusters);
 	free(f->cptr);
+	fs_snapshot_unref(f->snap);
+	fs_fleet_free(f->fleet);
 	fs_arena_release(&f->arena);
 	memset(f, 0, sizeof *f);
 }

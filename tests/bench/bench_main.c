@@ -11,7 +11,9 @@
  *       resident memory with everything decoded, objects parsed one by one
  *       as a watch delivers them; with and without the raw JSON kept.
  *       bytes_per_* are RSS growth (what the process really pays, malloc
- *       slack included); view_bytes_per_* are the decoded views alone
+ *       slack included); view_bytes_per_binding is the binding views'
+ *       arenas, view_bytes_per_cluster the heap the fleet holds per cluster
+ *       (views, their arenas, interned strings)
  *   fs-bench watch  --bindings B [--count N]
  *       ResourceBindings through fedstate-testapi and an informer
  *       (bench_watch.c)
@@ -28,6 +30,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "runtime/runtime.h"
 #include "sched/config.h"
 #include "sched/framework.h"
 #include "util/diag.h"
@@ -97,6 +100,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 /* ------------------------------------------------------------ profiles */
 
+struct fs_runtime *
+fs_bench_runtime(void)
+{
+	static struct fs_runtime *rt;
+
+	if (!rt && !(rt = fs_runtime_new(NULL))) {
+		fputs("fs-bench: cannot create a runtime\n", stderr);
+		exit(1);
+	}
+	return rt;
+}
+
 static struct fs_profile_set *
 build_profiles(const struct opts *o)
 {
@@ -120,6 +135,7 @@ build_profiles(const struct opts *o)
 		exit(1);
 	}
 	fs_registry_init(&reg);
+	reg.env = fs_runtime_env(fs_bench_runtime());
 	if (fs_registry_add_dir(&reg, dir, err, sizeof err) != FS_OK) {
 		fprintf(stderr, "fs-bench: %s\n", err);
 		exit(1);
@@ -398,7 +414,7 @@ mode_memory(const struct opts *o)
 		return 1;
 	malloc_trim(0); /* hand back the freed parse tree: count what is held */
 	after_clusters = fs_bench_rss();
-	size_t arena_clusters = f.arena.total;
+	size_t arena_clusters = f.cluster_heap;
 	/* pass 1: views only (a scheduler that keeps no JSON) */
 	for (int i = 0; i < o->n_bindings; i++)
 		if (!fs_bench_load_bindings(&f, o->bindings[i], set, false, true))
@@ -406,7 +422,7 @@ mode_memory(const struct opts *o)
 	malloc_trim(0);
 	views = fs_bench_rss();
 	nb = f.n_bindings;
-	size_t arena_bindings = f.arena.total - arena_clusters;
+	size_t arena_bindings = f.arena.total;
 	size_t views_peak = fs_bench_peak_rss();
 	/* pass 2: the same bindings again, now keeping each one's parsed
 	 * JSON (binding->raw), which plugins may read */

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/loop_wait.h"
+#include "loop_wait.h"
 #include "bench.h"
 #include "kube/client.h"
 #include "kube/config.h"

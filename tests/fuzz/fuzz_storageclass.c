@@ -16,7 +16,8 @@
 
 #include <fedstate/fedstate.h>
 
-#include "plugin/host.h"
+#include "plugin/loader.h"
+#include "runtime/runtime.h"
 #include "plugin/loader.h"
 #include "sched/cycle.h"
 #include "util/intern.h"
@@ -58,22 +59,28 @@ gen(void *ud)
 	return generation;
 }
 
+static struct fs_runtime *rt;
+static struct fs_plugin self; /* bound to rt: the host's services need one */
+
 static void
 setup(void)
 {
 	static const struct fs_cluster_source src = {one, at, find, gen, NULL};
 	char err[256];
 
+	if (!(rt = fs_runtime_new(NULL)))
+		abort();
+	self.env = fs_runtime_env(rt);
 	desc = fs_plugin_entry();
 	*desc->host_slot = fs_host_table();
-	if (desc->init(NULL, NULL, &state, err, sizeof err) != FS_OK)
+	if (desc->init(&self, NULL, &state, err, sizeof err) != FS_OK)
 		abort();
 	cluster.struct_size = sizeof cluster;
 	cluster.name = fs_intern("member1", (size_t)-1);
 	annotation.key = fs_intern("fedstate.io/storage-classes", (size_t)-1);
 	cluster.annotations = &annotation;
 	cluster.n_annotations = 1;
-	fs_host_set_cluster_source(&src);
+	fs_runtime_set_source(rt, &src);
 }
 
 static void
@@ -83,7 +90,7 @@ run_args(const char *text, size_t len)
 	void *st = NULL;
 	char err[512];
 
-	if (args && desc->init(NULL, args, &st, err, sizeof err) == FS_OK)
+	if (args && desc->init(&self, args, &st, err, sizeof err) == FS_OK)
 		desc->fini(st);
 	fs_host_table()->json_free(args);
 }

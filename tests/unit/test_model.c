@@ -1,5 +1,5 @@
 /* test_model.c - Cluster/ResourceBinding decoding, loading and snapshots
- * (core/model/{cluster,binding,placement,load,snapshot}.h) over the derived
+ * (core/model/{cluster,binding,placement,load,fleet}.h) over the derived
  * fixtures in tests/unit/data/model/ */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +18,7 @@
 #include "model/estimate.h"
 #include "model/load.h"
 #include "model/placement.h"
-#include "model/snapshot.h"
-#include "plugin/loader.h"
+#include "model/fleet.h"
 #include "runtime/runtime.h"
 #include "plugin/loader.h"
 #include "util/intern.h"
@@ -597,6 +596,29 @@ test_from_workload(void **state)
 	fs_arena_release(&a);
 }
 
+/* a Cluster object with just a name (and a generation) */
+static cJSON *
+named_cluster(const char *name, int generation)
+{
+	char text[256];
+	snprintf(text, sizeof text,
+		 "{\"apiVersion\":\"cluster.karmada.io/v1alpha1\",\"kind\":\"Cluster\","
+		 "\"metadata\":{\"name\":\"%s\",\"generation\":%d}}",
+		 name, generation);
+	cJSON *obj = cJSON_Parse(text);
+	assert_non_null(obj);
+	return obj;
+}
+
+static void
+put_named(struct fs_fleet *f, const char *name, int generation)
+{
+	struct fs_decode_ctx ctx = {0};
+	cJSON *obj = named_cluster(name, generation);
+	assert_int_equal(fs_fleet_put_json(f, obj, &ctx), FS_OK);
+	cJSON_Delete(obj);
+}
+
 static void
 test_snapshot_ops(void **state)
 {
@@ -614,36 +636,41 @@ test_snapshot_ops(void **state)
 	assert_null(h->cluster_at(me, 4));
 	assert_ptr_equal(h->cluster_find(me, "member3"), fs_snapshot_find(s, "member3"));
 	assert_int_equal(h->cluster_generation(me), g0);
-	/* remove renumbers, bumps the generation */
-	assert_int_equal(fs_snapshot_remove(s, "10-29-14-21"), FS_OK);
-	assert_int_equal(fs_snapshot_remove(s, "10-29-14-21"), FS_E_NOTFOUND);
-	assert_int_equal(fs_snapshot_count(s), 3);
-	assert_true(fs_snapshot_generation(s) > g0);
+	fs_runtime_publish(rt, NULL);
+	assert_int_equal(h->cluster_count(me), 0);
+	fs_runtime_free(rt);
+	/* remove renumbers the next snapshot, which gets a new generation */
+	struct fs_fleet *f = set.fleet;
+	assert_int_equal(fs_fleet_remove(f, "10-29-14-21"), FS_OK);
+	assert_int_equal(fs_fleet_remove(f, "10-29-14-21"), FS_E_NOTFOUND);
+	struct fs_snapshot *s1 = fs_fleet_publish(f);
+	assert_int_equal(fs_snapshot_count(s1), 3);
+	assert_true(fs_snapshot_generation(s1) > g0);
 	for (uint32_t i = 0; i < 3; i++) {
-		assert_int_equal(fs_snapshot_at(s, i)->index, i);
-		assert_ptr_equal(fs_snapshot_find(s, fs_snapshot_at(s, i)->name),
-				 fs_snapshot_at(s, i));
+		assert_int_equal(fs_snapshot_at(s1, i)->index, i);
+		assert_ptr_equal(fs_snapshot_find(s1, fs_snapshot_at(s1, i)->name),
+				 fs_snapshot_at(s1, i));
 	}
-	/* put of an existing name replaces in place */
-	struct fs_cluster c = *fs_snapshot_find(s, "member3");
-	c.generation = 99;
-	fs_snapshot_put(s, &c);
-	assert_int_equal(fs_snapshot_count(s), 3);
-	assert_int_equal(fs_snapshot_find(s, "member3")->generation, 99);
-	assert_int_equal(fs_snapshot_find(s, "member3")->index, c.index);
+	/* put of an existing name replaces at the same position */
+	uint32_t at3 = fs_snapshot_find(s1, "member3")->index;
+	put_named(f, "member3", 99);
+	struct fs_snapshot *s2 = fs_fleet_publish(f);
+	assert_int_equal(fs_snapshot_count(s2), 3);
+	assert_int_equal(fs_snapshot_find(s2, "member3")->generation, 99);
+	assert_int_equal(fs_snapshot_find(s2, "member3")->index, at3);
 	/* many clusters keep the index consistent */
 	for (int i = 0; i < 200; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "extra-%d", i);
-		struct fs_cluster e = {.struct_size = sizeof e, .name = I(name)};
-		fs_snapshot_put(s, &e);
+		put_named(f, name, 1);
 	}
-	assert_int_equal(fs_snapshot_count(s), 203);
-	assert_int_equal(fs_snapshot_find(s, "extra-150")->index, 153);
-	assert_ptr_equal(fs_snapshot_find(s, "member1"), fs_snapshot_at(s, 0));
-	fs_runtime_publish(rt, NULL);
-	assert_int_equal(h->cluster_count(me), 0);
-	fs_runtime_free(rt);
+	struct fs_snapshot *s3 = fs_fleet_publish(f);
+	assert_int_equal(fs_snapshot_count(s3), 203);
+	assert_int_equal(fs_snapshot_find(s3, "extra-150")->index, 153);
+	assert_ptr_equal(fs_snapshot_find(s3, "member1"), fs_snapshot_at(s3, 0));
+	fs_snapshot_unref(s1);
+	fs_snapshot_unref(s2);
+	fs_snapshot_unref(s3);
 	fs_model_set_release(&set);
 }
 

@@ -2,7 +2,7 @@
  * fleet.h - a set of member clusters for plugin tests: Cluster objects
  * (YAML or JSON, one document each or several separated by ---) decoded by
  * the real decoder (model/cluster.h) and installed as the host's cluster
- * cache (plugin/host.h), so plugins see them through host->cluster_*.
+ * cache (the test runtime, lib/plugin_harness.h), so plugins see them through host->cluster_*.
  *
  *   struct ph_fleet f;
  *   ph_fleet_load(&f, "tests/data/plugins/vip-clusters.yaml");
