@@ -62,6 +62,12 @@ fs_timer_start(struct ev_loop *loop, struct fs_owner *owner, uint64_t after_ms,
 }
 
 void
+fs_timer_halt(struct fs_timer *t)
+{
+	ev_timer_stop(t->loop, &t->w);
+}
+
+void
 fs_timer_stop(struct fs_timer *t)
 {
 	if (!t)

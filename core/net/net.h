@@ -54,10 +54,12 @@ int64_t fs_now_ms(void);       /* monotonic ms (CLOCK_MONOTONIC) */
 /* An owner groups the timers and requests one party started (a plugin
  * instance, a client), as libuv's handles belong to whoever started them:
  * fs_owner_close() stops the owner's timers (their callbacks never run
- * again) and cancels its requests and probes (each done runs once, with
+ * again; the handles stay valid, so the owner may still fs_timer_stop
+ * them) and cancels its requests and probes (each done runs once, with
  * FS_E_CANCELED, before close returns); once closed, nothing can fire for
- * it any more. Embed one, zero-initialised, in the owning struct; it must
- * not move while it owns anything. */
+ * it and nothing new starts. fs_owner_release() then frees the timer
+ * handles the owner did not stop itself. Embed one, zero-initialised, in
+ * the owning struct; it must not move while it owns anything. */
 struct fs_owner {
 	struct fs_owned *head;
 	uint32_t n;
@@ -72,6 +74,7 @@ void fs_owner_close(struct fs_owner *o);
 /* fs_owner_close without running any done callback: for an owner whose
  * callbacks' data is already gone (a plugin whose init failed). */
 void fs_owner_drop(struct fs_owner *o);
+void fs_owner_release(struct fs_owner *o);
 
 /* Timers on `loop`. after_ms 0 fires on the next loop iteration; repeat_ms
  * 0 is a one-shot. The handle stays allocated after a one-shot fired:

@@ -51,6 +51,8 @@ enum { FS_OWNED_TIMER = 1, FS_OWNED_HTTP = 2 };
 /* owner.c: link/unlink a handle; false when the owner is closing */
 bool fs_owned_link(struct fs_owner *o, struct fs_owned *l, uint8_t kind);
 void fs_owned_unlink(struct fs_owned *l);
+/* loop.c: stop t without freeing it (an owner closing) */
+void fs_timer_halt(struct fs_timer *t);
 
 struct fs_http {
 	struct fs_owned own; /* first: owner.c casts */

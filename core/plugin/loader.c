@@ -406,6 +406,7 @@ fs_plugin_instantiate(struct fs_loaded_plugin *lp, const cJSON *args,
 				       "initialization failed: %s",
 				       perr[0] ? perr : env->host->strerror(rc));
 			fs_owner_drop(&inst->owner);
+			fs_owner_release(&inst->owner);
 			free(inst->profile);
 			free(inst->log_prefix);
 			free(inst);
@@ -424,6 +425,7 @@ fs_plugin_retire(struct fs_plugin *inst)
 	fs_owner_close(&inst->owner);
 	if (inst->lp->desc.fini)
 		inst->lp->desc.fini(inst->state);
+	fs_owner_release(&inst->owner);
 	free(inst->profile);
 	free(inst->log_prefix);
 	free(inst);

@@ -8,7 +8,8 @@
  * on the Karmada API server (FS_HTTP_API_SERVER: the host adds address, TLS
  * and credentials). One request per cluster per refreshInterval, never two
  * at once for the same cluster. A failed fetch keeps the previous list until
- * it is older than staleAfter. Never on the scheduling path.
+ * it is older than staleAfter. Never on the scheduling path. The instance
+ * owns its timer and requests: retiring it cancels them before fini.
  */
 #include "sc.h"
 
@@ -45,17 +46,13 @@ fetch_done(void *ud, const struct fs_http_response *resp)
 	struct sc_list list = {0};
 	char err[200], why[320];
 
-	st->inflight--;
-	if (st->retired) {
-		if (st->inflight == 0)
-			sc_state_free(st);
-		free(ctx);
-		return;
-	}
 	e = sc_table_find(&st->table, ctx->name);
 	if (e)
 		e->http = NULL;
-	if (resp->code != FS_OK) {
+	if (resp->code == FS_E_CANCELED) {
+		/* the instance is being retired (the host cancels what it owns
+		 * before fini) */
+	} else if (resp->code != FS_OK) {
 		snprintf(why, sizeof why, "%s", resp->error ? resp->error
 					  : fs_host->strerror(resp->code));
 		log_failure(st, ctx->name, why);
@@ -117,10 +114,8 @@ fetch_round(void *ud)
 		if (!ctx)
 			return;
 		*ctx = (struct sc_fetch_ctx){st, e->name};
-		st->inflight++;
 		e->http = fs_host->http_start(st->self, &req, fetch_done, ctx);
 		if (!e->http) {
-			st->inflight--;
 			free(ctx);
 			fs_host->log(st->self, FS_LOG_WARN,
 				     "cluster %s: cannot start the StorageClass "
@@ -137,23 +132,12 @@ sc_fetch_start(struct sc_state *st)
 	return st->timer ? FS_OK : FS_E_NOMEM;
 }
 
-bool
+/* the timer only: the host cancels the instance's requests before fini */
+void
 sc_fetch_stop(struct sc_state *st)
 {
 	fs_host->timer_stop(st->timer);
 	st->timer = NULL;
-	st->retired = true;
-	/* a cancel may complete at once: hold st until the loop is done */
-	st->inflight++;
-	for (uint32_t i = 0; i < st->table.n; i++) {
-		struct fs_http *h = st->table.e[i].http;
-
-		st->table.e[i].http = NULL;
-		if (h)
-			fs_host->http_cancel(h);
-	}
-	st->inflight--;
-	return st->inflight == 0;
 }
 
 void

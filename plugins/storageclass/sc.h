@@ -97,8 +97,6 @@ struct sc_state {
 	struct sc_conf conf;
 	struct sc_table table;
 	struct fs_timer *timer;
-	uint32_t inflight; /* fetches whose callback has not run yet */
-	bool retired;
 	int64_t now_ms;    /* taken in pre_filter */
 	struct sc_request req;
 	const char *empty; /* interned "" */
@@ -135,7 +133,7 @@ void sc_entry_release(struct sc_entry *e);
 /* fetch.c */
 enum fs_code sc_fetch_start(struct sc_state *st);
 /* Stop the timer and cancel fetches; true when st may be freed now. */
-bool sc_fetch_stop(struct sc_state *st);
+void sc_fetch_stop(struct sc_state *st);
 void sc_state_free(struct sc_state *st);
 
 #endif

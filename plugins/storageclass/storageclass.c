@@ -161,8 +161,10 @@ sc_fini(void *state)
 {
 	struct sc_state *st = state;
 
-	if (st && sc_fetch_stop(st))
-		sc_state_free(st);
+	if (!st)
+		return;
+	sc_fetch_stop(st);
+	sc_state_free(st);
 }
 
 static enum fs_code

@@ -8,8 +8,9 @@
  * scheduling path: filter() only compares the stored result with the time
  * taken in pre_filter.
  *
- * The host has no way to cancel a probe, so a retired instance stays
- * allocated until its last probe callback has run.
+ * The instance owns its timer and probes: when it is retired the host
+ * stops the timer and cancels the probes (their callbacks run, canceled,
+ * before fini), so nothing here outlives fini.
  */
 #include "vip.h"
 
@@ -29,15 +30,10 @@ probe_done(void *ud, enum fs_code code, const char *error, uint32_t elapsed_ms)
 	struct vip_state *st = ctx->st;
 	struct vip_entry *e;
 
-	st->inflight--;
-	if (st->retired) {
-		if (st->inflight == 0)
-			vip_state_free(st);
-		free(ctx);
-		return;
-	}
 	e = vip_table_find(&st->table, ctx->name);
-	if (e && e->vip == ctx->vip) {
+	if (e && e->vip == ctx->vip && code == FS_E_CANCELED) {
+		e->probing = false; /* the instance is being retired */
+	} else if (e && e->vip == ctx->vip) {
 		uint32_t before = e->failed;
 
 		e->probing = false;
@@ -76,7 +72,6 @@ probe_round(void *ud)
 			return; /* next round tries again */
 		*ctx = (struct vip_probe_ctx){st, e->name, e->vip};
 		e->probing = true;
-		st->inflight++;
 		if (!fs_host->tcp_probe(st->self, e->vip, (uint16_t)st->conf.port,
 					(uint32_t)st->conf.timeout_ms, probe_done,
 					ctx)) {
@@ -94,13 +89,11 @@ vip_probe_start(struct vip_state *st)
 	return st->timer ? FS_OK : FS_E_NOMEM;
 }
 
-bool
+void
 vip_probe_stop(struct vip_state *st)
 {
 	fs_host->timer_stop(st->timer);
 	st->timer = NULL;
-	st->retired = true;
-	return st->inflight == 0;
 }
 
 void

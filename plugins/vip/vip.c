@@ -104,8 +104,10 @@ vip_fini(void *state)
 {
 	struct vip_state *st = state;
 
-	if (st && vip_probe_stop(st))
-		vip_state_free(st);
+	if (!st)
+		return;
+	vip_probe_stop(st);
+	vip_state_free(st);
 }
 
 /* The binding's fedstate.io/require-vip annotation: interned, NULL when

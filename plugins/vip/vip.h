@@ -77,8 +77,6 @@ struct vip_state {
 	struct vip_conf conf;
 	struct vip_table table;
 	struct fs_timer *timer;
-	uint32_t inflight; /* probes whose callback has not run yet */
-	bool retired;      /* fini ran; freed when inflight reaches 0 */
 	int64_t now_ms;    /* taken once per cycle in pre_filter */
 	/* interned reasons that group across clusters */
 	const char *r_no_label;
@@ -116,7 +114,7 @@ const char *vip_intern_printf(const char *fmt, ...) FS_PRINTF(1, 2);
 enum fs_code vip_probe_start(struct vip_state *st);
 /* Stop the timer; returns true when no probe is in flight, so the caller
  * may free st now. Otherwise the last probe callback frees it. */
-bool vip_probe_stop(struct vip_state *st);
+void vip_probe_stop(struct vip_state *st);
 /* Free st and everything it holds. */
 void vip_state_free(struct vip_state *st);
 
