@@ -168,7 +168,8 @@ fs_flags_parse(const struct fs_flag *const *tables, int argc, char **argv,
 		if (!v && f->type == FS_FLAG_BOOL)
 			v = "true";
 		if (!v) {
-			if (i + 1 >= argc) {
+			/* "--kubeconfig --context x": a missing value, not "--context" */
+			if (i + 1 >= argc || !strncmp(argv[i + 1], "--", 2)) {
 				fs_buf_printf(err, "flag %s%s needs a value: %s%s %s", dash, f->name, dash,
 					      f->name, f->arg ? f->arg : "VALUE");
 				return FS_E_INVAL;

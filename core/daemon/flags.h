@@ -5,7 +5,8 @@
  * table-driven parser so each daemon adds its own (--scheduler-estimator-*).
  *
  * Syntax as pflag: "--name value", "--name=value"; booleans are
- * "--name" or "--name=false" (never the next argument); "-v N", "-v=N"
+ * "--name" or "--name=false" (never the next argument); a next argument
+ * that starts with "--" is never taken as a value (a missing one instead); "-v N", "-v=N"
  * and "--v=N" for verbosity; "-h"/"--help". No positional arguments.
  * Errors are one line, e.g.
  *   unknown flag --leader-elekt (did you mean --leader-elect?)

@@ -537,7 +537,7 @@ fs_httpd_listen(struct fs_httpd *h, const char *addr, unsigned serve, char **err
 		ev_io_start(h->loop, &l->io);
 	l->next = h->listeners;
 	h->listeners = l;
-	fs_info("httpd", "listening on %s (port %u)", addr, port);
+	fs_debug("httpd", "listening on %s (port %u)", addr, port);
 	return FS_OK;
 }
 
