@@ -78,22 +78,14 @@ content_sum(const char *path, unsigned char out[32])
 	return true;
 }
 
+/* dirname(3) or basename(3) of p, in a new string (both may change p) */
 static char *
-dir_of(const char *p)
+path_part(const char *p, bool dir)
 {
 	char *tmp = fs_xstrdup(p);
-	char *d = fs_xstrdup(dirname(tmp));
+	char *part = fs_xstrdup(dir ? dirname(tmp) : basename(tmp));
 	free(tmp);
-	return d;
-}
-
-static char *
-base_of(const char *p)
-{
-	char *tmp = fs_xstrdup(p);
-	char *b = fs_xstrdup(basename(tmp));
-	free(tmp);
-	return b;
+	return part;
 }
 
 /* aim the second watch at the directory the path resolves into */
@@ -103,10 +95,10 @@ retarget(struct fs_watchfile *w)
 	char real[PATH_MAX], realdir[PATH_MAX];
 	char *tdir = NULL, *tbase = NULL;
 	if (realpath(w->path, real) && realpath(w->dir, realdir)) {
-		char *d = dir_of(real);
+		char *d = path_part(real, true);
 		if (strcmp(d, realdir)) {
 			tdir = d;
-			tbase = base_of(real);
+			tbase = path_part(real, false);
 		} else {
 			free(d);
 		}
@@ -196,8 +188,8 @@ fs_watchfile_new(struct ev_loop *loop, const char *path, double debounce,
 	struct fs_watchfile *w = fs_xcalloc(1, sizeof(*w));
 	w->loop = loop;
 	w->path = fs_xstrdup(path);
-	w->dir = dir_of(path);
-	w->base = base_of(path);
+	w->dir = path_part(path, true);
+	w->base = path_part(path, false);
 	w->fn = fn;
 	w->ud = ud;
 	w->wd_target = -1;

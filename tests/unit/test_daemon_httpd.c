@@ -25,28 +25,11 @@
 #include <cmocka.h>
 #include <ev.h>
 
+#include "lib/ev_pump.h"
+
 #include "daemon/httpd.h"
 #include "daemon/metrics.h"
 #include "util/log.h"
-
-static void
-on_break(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	(void)t;
-	(void)revents;
-	ev_break(loop, EVBREAK_ONE);
-}
-
-/* run the loop for about `seconds` */
-static void
-pump(struct ev_loop *loop, double seconds)
-{
-	ev_timer t;
-	ev_timer_init(&t, on_break, seconds, 0.);
-	ev_timer_start(loop, &t);
-	ev_run(loop, 0);
-	ev_timer_stop(loop, &t);
-}
 
 static int
 cli_connect(uint16_t port)
@@ -86,7 +69,7 @@ cli_read(struct ev_loop *loop, int fd, bool head_only, double guard, bool *eof)
 	struct fs_buf b = FS_BUF_INIT;
 	bool closed = false;
 	for (double t = 0; t < guard && !closed && !complete(&b, head_only); t += 0.005) {
-		pump(loop, 0.005);
+		tl_pump(loop, 0.005);
 		char tmp[65536];
 		ssize_t r;
 		while ((r = recv(fd, tmp, sizeof(tmp), 0)) > 0)
@@ -337,7 +320,7 @@ test_connection_limit(void **state)
 	struct env *e = env_new(&o, FS_HTTPD_PROBES);
 	int a1 = cli_connect(e->port), a2 = cli_connect(e->port);
 	cli_send(a1, "GET /", 5);
-	pump(e->loop, 0.05);
+	tl_pump(e->loop, 0.05);
 	assert_int_equal(fs_httpd_conns(e->h), 2);
 	int b = cli_connect(e->port); /* the kernel's backlog takes it */
 	const char *req = "GET /livez HTTP/1.1\r\nConnection: close\r\n\r\n";
@@ -352,7 +335,7 @@ test_connection_limit(void **state)
 	free(a);
 	close(b);
 	close(a1);
-	pump(e->loop, 0.05);
+	tl_pump(e->loop, 0.05);
 	assert_int_equal(fs_httpd_conns(e->h), 0);
 	env_free(e);
 }
@@ -365,7 +348,7 @@ test_slow_client_does_not_block(void **state)
 	struct env *e = env_new(&o, FS_HTTPD_PROBES);
 	int slow = cli_connect(e->port);
 	cli_send(slow, "GET /healthz HTTP/1.1\r\nHost: x\r\n", 31); /* half a head */
-	pump(e->loop, 0.02);
+	tl_pump(e->loop, 0.02);
 	char *a = get(e->loop, e->port, "/healthz");
 	assert_int_equal(status_of(a), 200);
 	free(a);

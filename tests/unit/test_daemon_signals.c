@@ -18,6 +18,8 @@
 #include <cmocka.h>
 #include <ev.h>
 
+#include "lib/ev_pump.h"
+
 #include "daemon/signals.h"
 #include "util/log.h"
 
@@ -43,27 +45,6 @@ on_reload(void *ud)
 }
 
 static void
-on_break(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	(void)t;
-	(void)revents;
-	ev_break(loop, EVBREAK_ALL);
-}
-
-/* run the loop until *v reaches want or 2 s passed */
-static void
-pump_until(struct ev_loop *loop, const int *v, int want)
-{
-	for (int i = 0; i < 200 && *v < want; i++) {
-		ev_timer t;
-		ev_timer_init(&t, on_break, 0.01, 0.);
-		ev_timer_start(loop, &t);
-		ev_run(loop, 0);
-		ev_timer_stop(loop, &t);
-	}
-}
-
-static void
 test_hup_reloads_term_drains(void **state)
 {
 	(void)state;
@@ -73,23 +54,23 @@ test_hup_reloads_term_drains(void **state)
 	struct fs_signals *s = fs_signals_start(c.loop, &o);
 	assert_non_null(s);
 	raise(SIGHUP);
-	pump_until(c.loop, &c.reloads, 1);
+	tl_pump_until(c.loop, &c.reloads, 1, 2.0);
 	assert_int_equal(c.reloads, 1);
 	kill(getpid(), SIGHUP);
-	pump_until(c.loop, &c.reloads, 2);
+	tl_pump_until(c.loop, &c.reloads, 2, 2.0);
 	assert_int_equal(c.reloads, 2);
 	assert_false(fs_signals_draining(s));
 	assert_int_equal(c.drains, 0);
 
 	raise(SIGINT);
-	pump_until(c.loop, &c.drains, 1);
+	tl_pump_until(c.loop, &c.drains, 1, 2.0);
 	assert_int_equal(c.drains, 1);
 	assert_int_equal(c.last_sig, SIGINT);
 	assert_true(fs_signals_draining(s));
 	/* no reload once draining */
 	raise(SIGHUP);
 	int never = 0;
-	pump_until(c.loop, &never, 1);
+	tl_pump_until(c.loop, &never, 1, 0.3);
 	assert_int_equal(c.reloads, 2);
 	fs_signals_stop(s);
 	ev_loop_destroy(c.loop);
@@ -109,14 +90,14 @@ test_second_term_exits_at_once(void **state)
 		struct fs_signals *s = fs_signals_start(c.loop, &(struct fs_signals_opts){
 			.on_drain = on_drain, .on_reload = on_reload, .ud = &c});
 		raise(SIGTERM);
-		pump_until(c.loop, &c.drains, 1);
+		tl_pump_until(c.loop, &c.drains, 1, 2.0);
 		if (c.drains != 1 || c.last_sig != SIGTERM)
 			_exit(3);
 		if (write(pfd[1], "D", 1) != 1)
 			_exit(4);
 		raise(SIGTERM); /* the impatient operator */
 		int never = 0;
-		pump_until(c.loop, &never, 1);
+		tl_pump_until(c.loop, &never, 1, 0.3);
 		fs_signals_stop(s);
 		_exit(5); /* still alive: wrong */
 	}

@@ -20,6 +20,8 @@
 #include <cmocka.h>
 #include <ev.h>
 
+#include "lib/ev_pump.h"
+
 #include "daemon/watchfile.h"
 
 #define SETTLE 0.05
@@ -40,32 +42,14 @@ on_change(void *ud, const char *path)
 	e->calls++;
 }
 
-static void
-on_break(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	(void)t;
-	(void)revents;
-	ev_break(loop, EVBREAK_ALL);
-}
-
-static void
-pump(struct ev_loop *loop, double s)
-{
-	ev_timer t;
-	ev_timer_init(&t, on_break, s, 0.);
-	ev_timer_start(loop, &t);
-	ev_run(loop, 0);
-	ev_timer_stop(loop, &t);
-}
-
 /* wait for the callback count to reach want (bounded), then a few settle
  * periods more so that a second call would be seen */
 static int
 settle(struct env *e, int want)
 {
 	for (int i = 0; i < 100 && e->calls < want; i++)
-		pump(e->loop, 0.02);
-	pump(e->loop, SETTLE * 4);
+		tl_pump(e->loop, 0.02);
+	tl_pump(e->loop, SETTLE * 4);
 	return e->calls;
 }
 
@@ -160,7 +144,7 @@ test_rename_over(void **state)
 	free(tmp);
 	/* the file removed and written anew, as some editors do */
 	unlink(e->path);
-	pump(e->loop, SETTLE * 2);
+	tl_pump(e->loop, SETTLE * 2);
 	put(e->path, "a: 3\n", O_TRUNC);
 	assert_int_equal(settle(e, 2), 2);
 }
