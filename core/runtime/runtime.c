@@ -60,6 +60,7 @@ fs_runtime_free(struct fs_runtime *rt)
 
 struct ev_loop *fs_runtime_loop(const struct fs_runtime *rt) { return rt->loop; }
 struct fs_net *fs_runtime_net(const struct fs_runtime *rt) { return rt->net; }
+struct fs_net *fs_runtime_cycle_net(const struct fs_runtime *rt) { return rt->cycle_net; }
 struct fs_registry *fs_runtime_registry(struct fs_runtime *rt) { return &rt->registry; }
 const struct fs_plugin_env *fs_runtime_env(const struct fs_runtime *rt) { return &rt->env; }
 struct fs_snapshot *fs_runtime_snapshot(const struct fs_runtime *rt) { return rt->snap; }

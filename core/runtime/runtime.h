@@ -54,6 +54,8 @@ void fs_runtime_free(struct fs_runtime *rt);
 
 struct ev_loop *fs_runtime_loop(const struct fs_runtime *rt);
 struct fs_net *fs_runtime_net(const struct fs_runtime *rt);
+/* the pool of requests started inside cycles (on the private loop) */
+struct fs_net *fs_runtime_cycle_net(const struct fs_runtime *rt);
 struct fs_registry *fs_runtime_registry(struct fs_runtime *rt);
 /* what plugin instances of this runtime are bound to (loader.h) */
 const struct fs_plugin_env *fs_runtime_env(const struct fs_runtime *rt);

@@ -258,7 +258,7 @@ test_cancel_once(void **state)
 	wait1(to_cancel, 10000);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.code, FS_E_CANCELED);
-	fs_http_cancel(to_cancel); /* completed: a no-op, done not called again */
+	fs_net_cancel(tl_net(), to_cancel); /* completed: a no-op, done not called again */
 	assert_int_equal(r.calls, 1);
 	fs_timer_stop(t);
 }
