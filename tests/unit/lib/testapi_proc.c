@@ -134,6 +134,50 @@ request(const struct ta_proc *p, const char *method,
 	return body;
 }
 
+char *
+ta_proc_request(const struct ta_proc *p, const char *method, const char *path,
+		const char *content_type, const char *body, const char *accept,
+		long *status, char **headers)
+{
+	CURL *e = curl_easy_init();
+	char url[2048], ct[256], ac[256];
+	char *out = NULL, *hdrs = NULL;
+	snprintf(url, sizeof(url), "%s%s", p->base, path);
+	struct curl_slist *h = NULL;
+	if (content_type) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+		h = curl_slist_append(h, ct);
+	}
+	if (accept) {
+		snprintf(ac, sizeof(ac), "Accept: %s", accept);
+		h = curl_slist_append(h, ac);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	if (body) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &out);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, &hdrs);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	*status = 0;
+	if (curl_easy_perform(e) == CURLE_OK)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(e);
+	curl_slist_free_all(h);
+	if (headers)
+		*headers = hdrs ? hdrs : strdup("");
+	else
+		free(hdrs);
+	return out ? out : strdup("");
+}
+
 long
 ta_proc_admin(const struct ta_proc *p, const char *what)
 {

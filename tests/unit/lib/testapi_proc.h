@@ -29,6 +29,13 @@ bool ta_proc_start(struct ta_proc *p, const char *const *extra);
 long ta_proc_admin(const struct ta_proc *p, const char *what);
 /* GET path; the body (caller frees) or NULL; *status gets the status */
 char *ta_proc_get(const struct ta_proc *p, const char *path, long *status);
+/* any request: method, path (with query), body (NULL: none) sent with
+ * content_type, accept (NULL: default); the body (caller frees), *status
+ * the status; headers (may be NULL) gets the response headers (caller
+ * frees) */
+char *ta_proc_request(const struct ta_proc *p, const char *method, const char *path,
+		      const char *content_type, const char *body, const char *accept,
+		      long *status, char **headers);
 /* SIGTERM, wait, remove the temp dir; true when it exited cleanly */
 bool ta_proc_stop(struct ta_proc *p);
 
