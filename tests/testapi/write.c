@@ -332,29 +332,20 @@ ta_api_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 		return;
 	}
 	cJSON *doc = cJSON_Duplicate(o->obj, true);
-	if (smp) {
-		char *perr = ta_strategic_merge(&doc, patch);
-		if (perr) {
-			ta_err_set(&e, 422, "Invalid", "%s", perr);
-			free(perr);
-			cJSON_Delete(doc);
-			cJSON_Delete(patch);
-			ta_api_error(c, &e, rt->res, rt->name);
-			return;
-		}
-	} else if (merge) {
+	char *perr = NULL;
+	if (smp)
+		perr = ta_strategic_merge(&doc, patch);
+	else if (merge)
 		ta_merge_patch(&doc, patch);
-	} else {
-		char *perr = ta_json_patch(&doc, patch);
-		if (perr) {
-			ta_err_set(&e, 422, "Invalid", "%s", perr);
-			free(perr);
-			cJSON_Delete(doc);
-			cJSON_Delete(patch);
-			ta_api_error(c, &e, rt->res, rt->name);
-			return;
-		}
-	}
+	else
+		perr = ta_json_patch(&doc, patch);
 	cJSON_Delete(patch);
+	if (perr) {
+		ta_err_set(&e, 422, "Invalid", "%s", perr);
+		free(perr);
+		cJSON_Delete(doc);
+		ta_api_error(c, &e, rt->res, rt->name);
+		return;
+	}
 	write_update(a, c, rt, ns, doc, &w);
 }

@@ -21,30 +21,13 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
+#include "kube/yaml.h"
 #include "lib/testapi_proc.h"
 
 #define CT_JSON "application/json"
 #define WIDGETS "/apis/test.fedstate.io/v1alpha2/namespaces/default/widgets"
 #define CMS "/api/v1/namespaces/default/configmaps"
 
-static int
-setup(void **state)
-{
-	struct ta_proc *p = calloc(1, sizeof(*p));
-	if (!ta_proc_start(p, NULL))
-		return -1;
-	*state = p;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ta_proc *p = *state;
-	bool clean = ta_proc_stop(p);
-	free(p);
-	return clean ? 0 : -1;
-}
 
 /* the request's answer as JSON; fails unless the status is want */
 static cJSON *
@@ -69,18 +52,6 @@ call_ok(struct ta_proc *p, const char *method, const char *path, const char *ct,
 	cJSON_Delete(call(p, method, path, ct, body, want));
 }
 
-static const char *
-str(const cJSON *o, const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	const cJSON *v = o;
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ".", &save); t && v; t = strtok_r(NULL, ".", &save))
-		v = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, atoi(t)) : cJSON_GetObjectItem(v, t);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static const cJSON *
 at(const cJSON *o, const char *path)
 {
@@ -93,23 +64,13 @@ at(const cJSON *o, const char *path)
 	return v;
 }
 
-static bool
-have_kubectl(void)
+static const char *
+str(const cJSON *o, const char *path)
 {
-	return system("command -v kubectl >/dev/null 2>&1") == 0;
+	const cJSON *v = at(o, path);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int
-kubectl(const struct ta_proc *p, const char *args, char *out, size_t n)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), "KUBECONFIG=%s kubectl %s 2>&1", p->kubeconfig, args);
-	FILE *f = popen(cmd, "r");
-	size_t len = fread(out, 1, n - 1, f);
-	out[len] = '\0';
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static const char *
 src(void)
@@ -118,33 +79,25 @@ src(void)
 	return s && s[0] ? s : ".";
 }
 
-/* the widgets CRD, created through the API */
+/* the widgets CRD (tests/data/testapi), created through the API */
 static void
 create_widgets_crd(struct ta_proc *p)
 {
-	char path[1024], out[8192];
+	char path[1024], *err = NULL;
+	size_t len;
 	snprintf(path, sizeof(path), "%s/tests/data/testapi/widgets-crd.yaml", src());
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	fclose(f);
-	/* JSON of the same CRD, without kubectl: through the YAML file kubectl
-	 * reads in the kubectl tests; here a compact JSON twin */
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "python3 -c 'import sys,json,yaml; print(json.dumps(yaml.safe_load(open(\"%s\"))))' 2>/dev/null",
-		 path);
-	FILE *pf = popen(cmd, "r");
-	size_t n = fread(out, 1, sizeof(out) - 1, pf);
-	out[n] = '\0';
-	if (pclose(pf) != 0 || !n) {
-		/* no python yaml: kubectl converts it */
-		char args[1200];
-		snprintf(args, sizeof(args), "create --dry-run=client -o json -f %s", path);
-		if (!have_kubectl() || kubectl(p, args, out, sizeof(out)))
-			skip();
-	}
+	char *text = fs_kube_read_file(path, &len, &err);
+	if (!text)
+		fail_msg("%s", err);
+	cJSON *docs = fs_kube_yaml_parse(text, len, path, &err);
+	free(text);
+	if (!docs)
+		fail_msg("%s", err);
+	char *json = cJSON_PrintUnformatted(cJSON_GetArrayItem(docs, 0));
 	call_ok(p, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", CT_JSON,
-		out, 201);
+		json, 201);
+	free(json);
+	cJSON_Delete(docs);
 }
 
 /* ---------------------------------------------------------------- CRDs */
@@ -319,6 +272,18 @@ test_create_with_resource_version(void **state)
 	call_ok(p, "GET", CMS "/c", NULL, NULL, 404);
 }
 
+/* the namespace controller works on a timer: wait (2 s at most) */
+static void
+wait_gone(struct ta_proc *p, const char *path)
+{
+	long st = 0;
+	for (int i = 0; i < 100 && st != 404; i++) {
+		usleep(20000);
+		free(ta_proc_get(p, path, &st));
+	}
+	assert_int_equal(st, 404);
+}
+
 static void
 test_namespace_lifecycle(void **state)
 {
@@ -349,27 +314,13 @@ test_namespace_lifecycle(void **state)
 	assert_string_equal(str(v, "details.causes.0.reason"), "NamespaceTerminating");
 	cJSON_Delete(v);
 	/* its content goes; the one held by a finalizer keeps it Terminating */
-	long st = 0;
-	for (int i = 0; i < 100 && st != 404; i++) {
-		usleep(20000);
-		free(ta_proc_get(p, "/api/v1/namespaces/t/configmaps/c", &st));
-	}
-	assert_int_equal(st, 404);
+	wait_gone(p, "/api/v1/namespaces/t/configmaps/c");
 	v = call(p, "GET", "/api/v1/namespaces/t", NULL, NULL, 200);
 	assert_string_equal(str(v, "status.phase"), "Terminating");
 	cJSON_Delete(v);
 	call_ok(p, "PATCH", "/api/v1/namespaces/t/configmaps/keep", "application/merge-patch+json",
 		"{\"metadata\":{\"finalizers\":null}}", 200);
-	for (int i = 0; i < 100 && st != 404; i++) {
-		usleep(20000);
-		free(ta_proc_get(p, "/api/v1/namespaces/t", &st));
-	}
-	st = 0;
-	for (int i = 0; i < 100 && st != 404; i++) {
-		usleep(20000);
-		free(ta_proc_get(p, "/api/v1/namespaces/t", &st));
-	}
-	assert_int_equal(st, 404);
+	wait_gone(p, "/api/v1/namespaces/t");
 	v = call(p, "DELETE", "/api/v1/namespaces/default", NULL, NULL, 403);
 	assert_string_equal(str(v, "message"), "namespaces \"default\" is forbidden: this namespace may not be deleted");
 	cJSON_Delete(v);
@@ -680,11 +631,11 @@ static void
 test_kubectl_crd_and_resources(void **state)
 {
 	struct ta_proc *p = *state;
-	if (!have_kubectl())
+	if (!ta_have_kubectl())
 		skip();
 	char args[1200], out[16384], file[256];
 	snprintf(args, sizeof(args), "apply -f %s/tests/data/testapi/widgets-crd.yaml", src());
-	if (kubectl(p, args, out, sizeof(out)))
+	if (ta_proc_kubectl(p, args, out, sizeof(out)))
 		fail_msg("kubectl %s: %s", args, out);
 	assert_non_null(strstr(out, "customresourcedefinition.apiextensions.k8s.io/widgets.test.fedstate.io created"));
 	/* validation on (no --validate=false), right after the CRD */
@@ -693,35 +644,35 @@ test_kubectl_crd_and_resources(void **state)
 	fputs("apiVersion: test.fedstate.io/v1alpha2\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 4}\n", f);
 	fclose(f);
 	snprintf(args, sizeof(args), "apply -f %s", file);
-	if (kubectl(p, args, out, sizeof(out)))
+	if (ta_proc_kubectl(p, args, out, sizeof(out)))
 		fail_msg("kubectl %s: %s", args, out);
 	assert_non_null(strstr(out, "widget.test.fedstate.io/w1 created"));
 	/* apply again with a change: a merge patch */
 	f = fopen(file, "w");
 	fputs("apiVersion: test.fedstate.io/v1alpha2\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 5, mode: Spread}\n", f);
 	fclose(f);
-	if (kubectl(p, args, out, sizeof(out)))
+	if (ta_proc_kubectl(p, args, out, sizeof(out)))
 		fail_msg("kubectl %s: %s", args, out);
 	assert_non_null(strstr(out, "widget.test.fedstate.io/w1 configured"));
 	/* the printer columns */
-	assert_int_equal(kubectl(p, "get wd", out, sizeof(out)), 0);
+	assert_int_equal(ta_proc_kubectl(p, "get wd", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "NAME   SIZE   MODE     AGE"));
 	assert_non_null(strstr(out, "w1     5      Spread"));
 	/* the server's 422, shown by kubectl */
 	f = fopen(file, "w");
 	fputs("apiVersion: test.fedstate.io/v1alpha2\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 40}\n", f);
 	fclose(f);
-	assert_int_not_equal(kubectl(p, args, out, sizeof(out)), 0);
+	assert_int_not_equal(ta_proc_kubectl(p, args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "spec.size: Invalid value: 40: spec.size in body should be less than or equal to 9"));
 	/* kubectl's default strict validation: unknown fields refused */
 	f = fopen(file, "w");
 	fputs("apiVersion: test.fedstate.io/v1alpha2\nkind: Widget\nmetadata: {name: w3}\nspec: {size: 1, colour: red}\n", f);
 	fclose(f);
-	assert_int_not_equal(kubectl(p, args, out, sizeof(out)), 0);
+	assert_int_not_equal(ta_proc_kubectl(p, args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "unknown field \"spec.colour\""));
-	assert_int_equal(kubectl(p, "get crds", out, sizeof(out)), 0);
+	assert_int_equal(ta_proc_kubectl(p, "get crds", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "widgets.test.fedstate.io"));
-	assert_int_equal(kubectl(p, "get namespaces", out, sizeof(out)), 0);
+	assert_int_equal(ta_proc_kubectl(p, "get namespaces", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "STATUS"));
 	assert_non_null(strstr(out, "Active"));
 }
@@ -730,17 +681,17 @@ static void
 test_kubectl_apply_kustomize(void **state)
 {
 	struct ta_proc *p = *state;
-	if (!have_kubectl())
+	if (!ta_have_kubectl())
 		skip();
 	char args[1200], out[16384];
 	/* on a fresh server a server-side dry run cannot see the namespace
 	 * it would create: NotFound, as against a real cluster */
 	snprintf(args, sizeof(args), "apply --dry-run=server -k %s/tests/data/testapi/kustomize", src());
-	assert_int_not_equal(kubectl(p, args, out, sizeof(out)), 0);
+	assert_int_not_equal(ta_proc_kubectl(p, args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "namespaces \"fs-test\" not found"));
-	assert_int_equal(kubectl(p, "get namespace fs-test", out, sizeof(out)), 1);
+	assert_int_equal(ta_proc_kubectl(p, "get namespace fs-test", out, sizeof(out)), 1);
 	snprintf(args, sizeof(args), "apply -k %s/tests/data/testapi/kustomize", src());
-	if (kubectl(p, args, out, sizeof(out)))
+	if (ta_proc_kubectl(p, args, out, sizeof(out)))
 		fail_msg("kubectl %s: %s", args, out);
 	static const char *const made[] = {
 		"namespace/fs-test created", "serviceaccount/fs-ops created",
@@ -759,7 +710,7 @@ test_kubectl_apply_kustomize(void **state)
 	long st;
 	char *before = ta_proc_get(p, "/_testapi/stats", &st);
 	snprintf(args, sizeof(args), "apply --dry-run=server -k %s/tests/data/testapi/kustomize", src());
-	if (kubectl(p, args, out, sizeof(out)))
+	if (ta_proc_kubectl(p, args, out, sizeof(out)))
 		fail_msg("kubectl %s: %s", args, out);
 	assert_non_null(strstr(out, "(server dry run)"));
 	char *after = ta_proc_get(p, "/_testapi/stats", &st);
@@ -770,19 +721,19 @@ test_kubectl_apply_kustomize(void **state)
 	 * patches a PDB's selector, patchStrategy=replace: that one says
 	 * configured against any server) */
 	snprintf(args, sizeof(args), "apply -k %s/tests/data/testapi/kustomize", src());
-	assert_int_equal(kubectl(p, args, out, sizeof(out)), 0);
+	assert_int_equal(ta_proc_kubectl(p, args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "deployment.apps/fs-ops unchanged"));
 	assert_non_null(strstr(out, "service/fs-ops-metrics unchanged"));
 	assert_non_null(strstr(out, "rolebinding.rbac.authorization.k8s.io/fs-ops unchanged"));
-	assert_int_equal(kubectl(p, "-n fs-test get deploy fs-ops -o jsonpath={.spec.template.spec.containers[1].name}",
+	assert_int_equal(ta_proc_kubectl(p, "-n fs-test get deploy fs-ops -o jsonpath={.spec.template.spec.containers[1].name}",
 				 out, sizeof(out)), 0);
 	assert_string_equal(out, "sidecar");
-	assert_int_equal(kubectl(p, "-n fs-test get svc fs-ops-metrics -o jsonpath={.spec.clusterIP}",
+	assert_int_equal(ta_proc_kubectl(p, "-n fs-test get svc fs-ops-metrics -o jsonpath={.spec.clusterIP}",
 				 out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "10.96."));
 	/* and kubectl delete -k: every kind answers as kubectl expects */
 	snprintf(args, sizeof(args), "delete -k %s/tests/data/testapi/kustomize", src());
-	if (kubectl(p, args, out, sizeof(out)))
+	if (ta_proc_kubectl(p, args, out, sizeof(out)))
 		fail_msg("kubectl %s: %s", args, out);
 	assert_non_null(strstr(out, "deployment.apps \"fs-ops\" deleted"));
 }
@@ -791,22 +742,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_crd_through_the_api, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_karmada_bindings_prefer_v1alpha2, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_schema_defaults_and_validation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_with_resource_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_namespace_lifecycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_field_selectors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_answers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_typed_lists_and_generation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pages_are_a_snapshot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resource_version_match, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_patch_types, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch_paths_and_watch_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kubectl_crd_and_resources, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kubectl_apply_kustomize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crd_through_the_api, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_karmada_bindings_prefer_v1alpha2, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_schema_defaults_and_validation, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_create_with_resource_version, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_namespace_lifecycle, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_field_selectors, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_answers, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_typed_lists_and_generation, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_pages_are_a_snapshot, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_resource_version_match, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_patch_types, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_watch_paths_and_watch_list, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_table, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_kubectl_crd_and_resources, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_kubectl_apply_kustomize, ta_proc_setup, ta_proc_teardown),
 	};
 	return cmocka_run_group_tests_name("testapi_fidelity", tests, NULL, NULL);
 }
