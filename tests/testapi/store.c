@@ -384,6 +384,15 @@ has_finalizers(const cJSON *md)
 	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(md, "finalizers")) > 0;
 }
 
+/* a Namespace also waits for spec.finalizers (the namespace controller) */
+static bool
+held(const cJSON *obj)
+{
+	return has_finalizers(cJSON_GetObjectItemCaseSensitive(obj, "metadata")) ||
+	       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		       cJSON_GetObjectItemCaseSensitive(obj, "spec"), "finalizers")) > 0;
+}
+
 const cJSON *
 ta_store_update(struct ta_store *s, struct ta_resource *r,
 		const char *ns, const char *name, cJSON *obj,
@@ -461,7 +470,7 @@ ta_store_update(struct ta_store *s, struct ta_resource *r,
 	cJSON *prev = o->obj; /* kept for watches with selectors */
 	o->obj = next;
 	cJSON *nmd = cJSON_GetObjectItemCaseSensitive(next, "metadata");
-	if (md_str(nmd, "deletionTimestamp") && !has_finalizers(nmd)) {
+	if (md_str(nmd, "deletionTimestamp") && !held(next)) {
 		cJSON *gone = NULL;
 		store_finish_delete(s, r, o, &gone);
 		/* the caller gets the final state; it stays valid in the log */

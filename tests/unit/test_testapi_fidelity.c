@@ -315,8 +315,13 @@ test_namespace_lifecycle(void **state)
 	cJSON_Delete(v);
 	/* its content goes; the one held by a finalizer keeps it Terminating */
 	wait_gone(p, "/api/v1/namespaces/t/configmaps/c");
+	/* a label on a Terminating namespace does not finish it */
+	v = call(p, "PATCH", "/api/v1/namespaces/t", "application/merge-patch+json",
+		 "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}", 200);
+	cJSON_Delete(v);
 	v = call(p, "GET", "/api/v1/namespaces/t", NULL, NULL, 200);
 	assert_string_equal(str(v, "status.phase"), "Terminating");
+	assert_string_equal(str(v, "metadata.labels.x"), "y");
 	cJSON_Delete(v);
 	call_ok(p, "PATCH", "/api/v1/namespaces/t/configmaps/keep", "application/merge-patch+json",
 		"{\"metadata\":{\"finalizers\":null}}", 200);
