@@ -3,7 +3,8 @@
  * Kubernetes' priority order, the highest preferred) and the per
  * group/version resource lists, enough for kubectl's discovery; OpenAPI
  * v3 (an index, and per group/version the paths with the
- * fieldValidation parameter plus each CRD's schema).
+ * fieldValidation parameter plus each CRD's schema), and an empty OpenAPI
+ * v2 document for kubectl's fallback.
  */
 #include <stdio.h>
 #include <string.h>
@@ -220,6 +221,42 @@ openapi_v3(struct ta_store *s, const char *rest, size_t n)
 	return doc;
 }
 
+/*
+ * OpenAPI v2, which kubectl falls back to for a group/version absent from
+ * v3: a document with no paths and no definitions, so its schema
+ * validation skips kinds it does not know (as against a real server for
+ * a kind no CRD defines). kubectl asks for gnostic's protobuf form:
+ * Document{swagger = 1, info = 2 {title = 1, version = 2}}.
+ */
+static void
+openapi_v2(struct ta_conn *c, const struct ta_req *r)
+{
+	static const char title[] = "Kubernetes", version[] = "v1.32.0";
+	if (!strstr(r->accept, "protobuf")) {
+		static const char json[] = "{\"swagger\":\"2.0\",\"info\":{\"title\":\"Kubernetes\","
+					   "\"version\":\"v1.32.0\"},\"paths\":{},\"definitions\":{}}\n";
+		ta_respond(c, 200, "application/json", json, sizeof(json) - 1, NULL);
+		return;
+	}
+	char pb[64];
+	size_t n = 0, tl = sizeof(title) - 1, vl = sizeof(version) - 1;
+	pb[n++] = 0x0a; /* 1: swagger */
+	pb[n++] = 3;
+	memcpy(pb + n, "2.0", 3);
+	n += 3;
+	pb[n++] = 0x12; /* 2: info */
+	pb[n++] = (char)(2 + tl + 2 + vl);
+	pb[n++] = 0x0a; /* info 1: title */
+	pb[n++] = (char)tl;
+	memcpy(pb + n, title, tl);
+	n += tl;
+	pb[n++] = 0x12; /* info 2: version */
+	pb[n++] = (char)vl;
+	memcpy(pb + n, version, vl);
+	n += vl;
+	ta_respond(c, 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", pb, n, NULL);
+}
+
 bool
 ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 {
@@ -236,6 +273,9 @@ ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 		cJSON_AddStringToObject(doc, "minor", "32");
 		cJSON_AddStringToObject(doc, "gitVersion", "v1.32.0-fedstate-testapi");
 		cJSON_AddStringToObject(doc, "platform", "linux/amd64");
+	} else if (n == 11 && !strncmp(p, "/openapi/v2", 11)) {
+		openapi_v2(c, r);
+		return true;
 	} else if (!strncmp(p, "/openapi/v3", 11)) {
 		doc = openapi_v3(&a->store, p + 11, n - 11);
 		if (!doc)

@@ -675,6 +675,13 @@ test_kubectl_crd_and_resources(void **state)
 	fclose(f);
 	assert_int_not_equal(ta_proc_kubectl(p, args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "unknown field \"spec.colour\""));
+	/* a kind no CRD defines: kubectl's mapping error, not a validation
+	 * failure (OpenAPI v2, its fallback, is served) */
+	f = fopen(file, "w");
+	fputs("apiVersion: nowhere.fedstate.io/v1\nkind: Ghost\nmetadata: {name: g}\n", f);
+	fclose(f);
+	assert_int_not_equal(ta_proc_kubectl(p, args, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "no matches for kind \"Ghost\" in version \"nowhere.fedstate.io/v1\""));
 	assert_int_equal(ta_proc_kubectl(p, "get crds", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "widgets.test.fedstate.io"));
 	assert_int_equal(ta_proc_kubectl(p, "get namespaces", out, sizeof(out)), 0);
