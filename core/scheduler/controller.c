@@ -75,7 +75,7 @@ sched_enqueue(struct fs_schedctl *c, const char *prefix, const char *key,
 
 	if ((size_t)snprintf(k, sizeof k, "%s|%s", prefix, key) >= sizeof k)
 		return; /* names are DNS labels: cannot happen */
-	fs_metric_inc(fs_metric_series(c->m_incoming, (const char *const[]){event}));
+	fs_metric_inc(fs_metric_series(c->m_incoming, (const char *const[]){event, NULL}));
 	fs_kube_queue_add(c->queue, k);
 }
 
@@ -297,6 +297,33 @@ sched_publish(struct fs_schedctl *c)
 
 /* ------------------------------------------------------------ kinds */
 
+/* no cycle before every cache is complete (a binding scheduled over a
+ * half-listed fleet would lose its placement) */
+bool
+sched_synced(const struct fs_schedctl *c)
+{
+	if (!fs_kube_informer_synced(c->clusters))
+		return false;
+	for (uint32_t i = 0; i < c->n_kinds; i++)
+		if (!fs_kube_informer_synced(c->kinds[i].inf))
+			return false;
+	return true;
+}
+
+static void
+kind_synced(void *ud)
+{
+	struct sched_kind *k = ud;
+
+	sched_worker_kick(k->ctl);
+}
+
+static void
+clusters_synced(void *ud)
+{
+	sched_worker_kick(ud);
+}
+
 static void
 kind_init(struct sched_kind *k, struct fs_schedctl *c, const char *prefix,
 	  const char *group, const char *version, const char *plural,
@@ -311,7 +338,9 @@ kind_init(struct sched_kind *k, struct fs_schedctl *c, const char *prefix,
 					   k->kind_name, namespaced};
 	k->middleware = middleware;
 	k->ctl = c;
-	static const struct fs_kube_handlers h = {.on_add = obj_add, .on_update = obj_update};
+	static const struct fs_kube_handlers h = {
+		.on_add = obj_add, .on_update = obj_update, .on_synced = kind_synced,
+	};
 	struct fs_kube_informer_opts o = {.res = &k->res, .ns = ""};
 	k->inf = fs_kube_informer_new(c->d->client, &o, &h, k);
 }
@@ -451,7 +480,7 @@ add_metrics(struct fs_schedctl *c)
 		"Number of bindings added to scheduling queues by event type", incoming);
 	c->m_pending = fs_metric_series(fs_metrics_gauge(c->d->metrics,
 		"scheduler_pending_bindings", "Number of pending bindings", queue),
-		(const char *const[]){"active"});
+		(const char *const[]){"active", NULL});
 }
 
 enum fs_code
@@ -483,6 +512,7 @@ fs_schedctl_new(struct fs_daemon *d, const char *config, const char *plugin_dir,
 	sched_worker_init(c);
 	static const struct fs_kube_handlers ch = {
 		.on_add = cluster_add, .on_update = cluster_update, .on_delete = cluster_delete,
+		.on_synced = clusters_synced,
 	};
 	struct fs_kube_informer_opts co = {.res = &cluster_res, .ns = ""};
 	c->clusters = fs_kube_informer_new(d->client, &co, &ch, c);

@@ -66,6 +66,7 @@ void sched_enqueue(struct fs_schedctl *c, const char *prefix, const char *key,
 		   const char *event);
 bool sched_cluster_deleting(void *ud, const char *name);
 void sched_publish(struct fs_schedctl *c);
+bool sched_synced(const struct fs_schedctl *c); /* every informer listed */
 
 /* worker.c */
 void sched_worker_init(struct fs_schedctl *c);

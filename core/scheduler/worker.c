@@ -75,7 +75,7 @@ sched_worker_init(struct fs_schedctl *c)
 void
 sched_worker_kick(struct fs_schedctl *c)
 {
-	if (c->leading && !c->draining && !ev_is_active(&c->worker))
+	if (c->leading && !c->draining && sched_synced(c) && !ev_is_active(&c->worker))
 		ev_idle_start(c->d->loop, &c->worker);
 }
 
@@ -176,6 +176,7 @@ send_status(struct op *o)
 		return;
 	}
 	char *body = cJSON_PrintUnformatted(o->status);
+	fs_debug("scheduler", "%s: status patch %s", o->key, body);
 	o->call = fs_kube_patch(o->c->d->client, &o->k->res, o->ns, o->name,
 				FS_KUBE_MERGE_PATCH, body, FS_KUBE_STATUS | FS_KUBE_LEADER_ONLY,
 				status_done, o);
@@ -399,8 +400,8 @@ process(struct fs_schedctl *c, const char *key)
 	rc = fs_runtime_schedule(c->d->rt, c->fws[fi], &b, 0, &r);
 	const char *type = fs_sched_need_type(need);
 	const char *result = rc == FS_OK ? "scheduled" : "error";
-	fs_metric_inc(fs_metric_series(c->m_attempts, (const char *const[]){result, type}));
-	fs_metric_observe(fs_metric_series(c->m_e2e, (const char *const[]){result, type}),
+	fs_metric_inc(fs_metric_series(c->m_attempts, (const char *const[]){result, type, NULL}));
+	fs_metric_observe(fs_metric_series(c->m_e2e, (const char *const[]){result, type, NULL}),
 			  (double)(fs_now_ms() - t0) / 1000.0);
 
 	if (k->middleware) {
@@ -441,6 +442,7 @@ write:
 	with_rv(spec, obj);
 	char *body = cJSON_PrintUnformatted(spec);
 	cJSON_Delete(spec);
+	fs_debug("scheduler", "%s: patch %s", key, body);
 	o->call = fs_kube_patch(c->d->client, &k->res, o->ns, o->name, FS_KUBE_MERGE_PATCH,
 				body, FS_KUBE_LEADER_ONLY, spec_done, o);
 	free(body);

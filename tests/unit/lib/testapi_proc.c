@@ -34,8 +34,9 @@ ta_proc_start(struct ta_proc *p, const char *const *extra)
 	const char *src = env_or("FEDSTATE_SRC", ".");
 	snprintf(bin, sizeof(bin), "%s/bin/fedstate-testapi", env_or("FEDSTATE_BUILD", "build"));
 	snprintf(crd1, sizeof(crd1), "%s/config/crd", src);
-	snprintf(crd2, sizeof(crd2), "/work/shared/fixtures/crds/fedstate");
-	snprintf(crd3, sizeof(crd3), "/work/shared/fixtures/crds/karmada");
+	/* shared/ lies beside the checkout (here and in CI) */
+	snprintf(crd2, sizeof(crd2), "%s/../shared/fixtures/crds/fedstate", src);
+	snprintf(crd3, sizeof(crd3), "%s/../shared/fixtures/crds/karmada", src);
 	snprintf(tlsdir, sizeof(tlsdir), "%s/tls", p->dir);
 	const char *argv[48] = {bin, "--listen", "127.0.0.1:0", "--kubeconfig-out",
 				p->kubeconfig};
