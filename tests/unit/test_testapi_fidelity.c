@@ -433,7 +433,7 @@ test_typed_lists_and_generation(void **state)
 	call_ok(p, "POST", "/apis/cluster.karmada.io/v1alpha1/clusters", CT_JSON,
 		"{\"metadata\":{\"name\":\"m1\"},\"spec\":{}}", 201);
 	call_ok(p, "POST", "/apis/middleware.fedstate.io/v1alpha1/namespaces/default/mongodbs", CT_JSON,
-		"{\"metadata\":{\"name\":\"m\"},\"spec\":{}}", 201);
+		"{\"metadata\":{\"name\":\"m\"},\"spec\":{\"members\":1}}", 201);
 	v = call(p, "GET", "/apis/middleware.fedstate.io/v1alpha1/mongodbs", NULL, NULL, 200);
 	assert_string_equal(str(v, "items.0.kind"), "MongoDB");
 	assert_int_equal(at(v, "items.0.metadata.generation")->valueint, 1);
@@ -531,7 +531,7 @@ test_patch_types(void **state)
 {
 	struct ta_proc *p = *state;
 	call_ok(p, "POST", "/apis/middleware.fedstate.io/v1alpha1/namespaces/default/mongodbs", CT_JSON,
-		"{\"metadata\":{\"name\":\"m\"},\"spec\":{}}", 201);
+		"{\"metadata\":{\"name\":\"m\"},\"spec\":{\"members\":1}}", 201);
 	cJSON *v = call(p, "PATCH", "/apis/middleware.fedstate.io/v1alpha1/namespaces/default/mongodbs/m",
 			"application/strategic-merge-patch+json", "{\"spec\":{}}", 415);
 	assert_string_equal(str(v, "reason"), "UnsupportedMediaType");
