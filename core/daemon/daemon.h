@@ -65,6 +65,8 @@ struct fs_daemon_hooks {
 
 struct fs_daemon {
 	const char *component;          /* "fedstate-scheduler"; borrowed */
+	char identity[96];              /* "<hostname>_<random>": the Lease holder */
+	char user_agent[160];           /* "<component>/<version> (<identity>)" */
 	const struct fs_daemon_flags *flags; /* borrowed */
 	struct ev_loop *loop;
 	struct fs_runtime *rt;          /* on loop; plugins run here */

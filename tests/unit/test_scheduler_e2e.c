@@ -28,6 +28,7 @@
 #include "lib/daemon_proc.h"
 #include "lib/plugin_harness.h"
 #include "lib/testapi_proc.h"
+#include "util/buf.h"
 
 static struct ta_proc api;
 static cJSON *expected; /* simulate's results */
@@ -265,6 +266,102 @@ writes_by(const char *agent)
 	return n;
 }
 
+
+/* ------------------------------------------------------------ helpers */
+
+#define RB_PATH "/apis/work.karmada.io/v1alpha2/namespaces/default/resourcebindings"
+
+/* a copy of the demo's web-deployment binding named `name` */
+static void
+create_rb(const char *name, const char *scheduler)
+{
+	cJSON *o = dm_get_json(&api, RB_PATH "/web-deployment");
+	assert_non_null(o);
+	cJSON *md = cJSON_GetObjectItem(o, "metadata");
+	cJSON_DeleteItemFromObject(o, "status");
+	cJSON_DeleteItemFromObject(md, "resourceVersion");
+	cJSON_DeleteItemFromObject(md, "uid");
+	cJSON_DeleteItemFromObject(md, "annotations");
+	cJSON_DeleteItemFromObject(md, "creationTimestamp");
+	cJSON_DeleteItemFromObject(md, "generation");
+	cJSON_ReplaceItemInObject(md, "name", cJSON_CreateString(name));
+	cJSON *spec = cJSON_GetObjectItem(o, "spec");
+	cJSON_DeleteItemFromObject(spec, "clusters");
+	cJSON_DeleteItemFromObject(spec, "schedulerName");
+	if (scheduler)
+		cJSON_AddStringToObject(spec, "schedulerName", scheduler);
+	char *body = cJSON_PrintUnformatted(o);
+	long st = 0;
+	free(ta_proc_request(&api, "POST", RB_PATH, "application/json", body, NULL, &st, NULL));
+	assert_int_equal(st, 201);
+	free(body);
+	cJSON_Delete(o);
+}
+
+static bool
+is_scheduled(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, RB_PATH "/%s", name);
+	cJSON *o = dm_get_json(&api, path);
+	const cJSON *c = o ? scheduled_condition(o) : NULL;
+	bool ok = c && strcmp(cJSON_GetStringValue(item(c, "status")), "True") == 0;
+	cJSON_Delete(o);
+	return ok;
+}
+
+static bool
+wait_scheduled(const char *name, int ms)
+{
+	for (int i = 0; i < ms / 50; i++) {
+		if (is_scheduled(name))
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/* how many writes to binding `name` carried `agent` (NULL: any) */
+static int
+writes_to(const char *name, const char *agent)
+{
+	long st = 0;
+	char *body = ta_proc_get(&api, "/_testapi/writes", &st), suffix[160];
+	cJSON *w = body ? cJSON_Parse(body) : NULL;
+	const cJSON *e;
+	int n = 0;
+
+	snprintf(suffix, sizeof suffix, "/resourcebindings/%s", name);
+	cJSON_ArrayForEach(e, w) {
+		const char *p = cJSON_GetStringValue(item(e, "path")) ?: "";
+		const char *a = cJSON_GetStringValue(item(e, "agent")) ?: "";
+		if (strstr(p, suffix) && (!agent || strstr(a, agent)))
+			n++;
+	}
+	cJSON_Delete(w);
+	free(body);
+	return n;
+}
+
+/* the identity a daemon logged when it started leading; "" before */
+static void
+leader_identity(const struct dm_proc *d, char *out, size_t n)
+{
+	FILE *f = fopen(d->log, "r");
+	char line[1024];
+
+	out[0] = '\0';
+	while (f && fgets(line, sizeof line, f)) {
+		char *p = strstr(line, "leading (");
+		if (p) {
+			snprintf(out, n, "%s", p + 9);
+			out[strcspn(out, ")")] = '\0';
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
 static void
 test_binds_as_simulate_computes(void **state)
 {
@@ -325,11 +422,139 @@ test_binds_as_simulate_computes(void **state)
 	}
 }
 
+
+/* two replicas: one writes; kill -9 of it, the other takes over within
+ * lease duration + retry; no write ever from the one that does not lead */
+static void
+test_leader_election(void **state)
+{
+	struct dm_proc a = {0}, b = {0};
+	char ida[96] = "", idb[96] = "";
+	const char *lease[] = {"--leader-elect=true", "--leader-elect-resource-namespace",
+			       "default", "--leader-elect-lease-duration", "2s",
+			       "--leader-elect-renew-deadline", "1500ms",
+			       "--leader-elect-retry-period", "500ms"};
+	(void)state;
+	for (int r = 0; r < 2; r++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "127.0.0.1:%u", free_port());
+		const char *argv[] = {"scheduler", "--config", ph_src_path("config/scheduler.yaml"),
+				      "--plugin-dir", plugins, "--kubeconfig", api.kubeconfig,
+				      lease[0], lease[1], lease[2], lease[3], lease[4], lease[5],
+				      lease[6], lease[7], lease[8], "--metrics-bind-address", addr,
+				      "--health-probe-bind-address", addr, NULL};
+		assert_true(dm_start(r ? &b : &a, &api, r ? "replica-b" : "replica-a", argv));
+	}
+	for (int i = 0; i < 100 && !ida[0] && !idb[0]; i++) {
+		usleep(100000);
+		leader_identity(&a, ida, sizeof ida);
+		leader_identity(&b, idb, sizeof idb);
+	}
+	assert_true((ida[0] != 0) != (idb[0] != 0)); /* exactly one leads */
+	struct dm_proc *leader = ida[0] ? &a : &b, *follower = ida[0] ? &b : &a;
+	const char *lid = ida[0] ? ida : idb;
+
+	create_rb("web-leader-1", NULL);
+	assert_true(wait_scheduled("web-leader-1", 15000));
+	assert_true(writes_to("web-leader-1", NULL) > 0);
+	assert_int_equal(writes_to("web-leader-1", NULL), writes_to("web-leader-1", lid));
+
+	/* the leader dies without releasing: the follower takes over */
+	kill(leader->pid, SIGKILL);
+	dm_stop(leader, 1000);
+	create_rb("web-leader-2", NULL);
+	if (!wait_scheduled("web-leader-2", 15000)) {
+		dm_dump(follower);
+		fail_msg("the follower did not take over");
+	}
+	char fid[96];
+	leader_identity(follower, fid, sizeof fid);
+	assert_true(fid[0] != 0);
+	assert_int_equal(writes_to("web-leader-2", NULL), writes_to("web-leader-2", fid));
+	assert_int_equal(writes_to("web-leader-2", lid), 0);
+	int st = dm_stop(follower, 5000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int ch;
+	while (f && (ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	if (f)
+		fclose(f);
+	fclose(m);
+	return buf;
+}
+
+/* a good config changes results from the next cycle on; a bad one keeps
+ * the running profiles and the daemon keeps binding */
+static void
+test_hot_reload(void **state)
+{
+	struct dm_proc d = {0};
+	char cfg[256], addr[32];
+	(void)state;
+
+	snprintf(cfg, sizeof cfg, "%s/scheduler.yaml", api.dir);
+	char *text = slurp(ph_src_path("config/scheduler.yaml"));
+	write_file(cfg, text);
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", free_port());
+	const char *argv[] = {"scheduler", "--config", cfg, "--plugin-dir", plugins,
+			      "--kubeconfig", api.kubeconfig, "--leader-elect=false",
+			      "--metrics-bind-address", addr, "--health-probe-bind-address",
+			      addr, NULL};
+	assert_true(dm_start(&d, &api, "reload", argv));
+	create_rb("web-extra", "extra-scheduler");
+	create_rb("web-before", NULL);
+	assert_true(wait_scheduled("web-before", 15000));
+	assert_false(is_scheduled("web-extra")); /* no profile serves it yet */
+
+	/* a new profile: the binding it serves is scheduled without a restart */
+	struct fs_buf more = FS_BUF_INIT;
+	fs_buf_adds(&more, text);
+	fs_buf_adds(&more, "  - schedulerName: extra-scheduler\n");
+	write_file(cfg, more.data);
+	if (!wait_scheduled("web-extra", 15000)) {
+		dm_dump(&d);
+		fail_msg("the reloaded profile did not schedule web-extra");
+	}
+	/* a broken config: refused, the old profiles keep scheduling */
+	write_file(cfg, "profiles: [ {schedulerName: \n");
+	usleep(800000);
+	create_rb("web-after", NULL);
+	assert_true(wait_scheduled("web-after", 15000));
+	assert_true(dm_alive(&d));
+	char *log = slurp(d.log);
+	assert_non_null(strstr(log, "the new configuration was refused"));
+	assert_non_null(strstr(log, "configuration reloaded"));
+	free(log);
+	fs_buf_release(&more);
+	free(text);
+	dm_stop(&d, 5000);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_binds_as_simulate_computes),
+		cmocka_unit_test(test_leader_election),
+		cmocka_unit_test(test_hot_reload),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
