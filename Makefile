@@ -1,7 +1,9 @@
 # FedState - scheduler and ops controller for stateful middleware on Karmada.
 #
 #   make            build the fedstate binary, every plugin and the tests
-#   make run        the main job on the built-in demo (fedstate simulate)
+#   make run        the real control loop: the daemons against the test API
+#                   server as an embedded control plane, on the demo fleet
+#   make simulate   the same demo offline (fedstate simulate)
 #   make test       build and run every test suite
 #   make asan       the same suites under ASan + UBSan (in build-asan/)
 #   make valgrind   the unit suites under valgrind
@@ -61,7 +63,7 @@ TESTS       := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TPLUGINS    := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(TPLUG_SRCS))
 DEPS_STAMP  := $(BUILD)/.deps-ok
 
-.PHONY: all run test check asan valgrind fuzz bench install clean deps
+.PHONY: all run simulate test check asan valgrind fuzz bench install clean deps
 # objects are intermediates of pattern rules: keep them between runs
 .SECONDARY:
 all: $(FEDSTATE) $(PLUGINS) $(if $(TESTAPI_SRCS),$(TESTAPI)) $(TESTS) $(TPLUGINS)
@@ -117,6 +119,9 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(call obj,$(TESTLIB_SRC
 
 # ---------------------------------------------------------------- run/test
 run: all
+	@sh tests/demo/run.sh $(BUILD)
+
+simulate: all
 	$(FEDSTATE) simulate --config config/scheduler.yaml --plugin-dir $(abspath $(BUILD)/plugins) \
 	    --clusters config/samples/clusters.yaml --bindings config/samples/workloads.yaml
 

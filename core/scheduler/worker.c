@@ -429,9 +429,12 @@ write:
 	fs_intern_refs_release(&refs);
 	fs_diags_release(&diags);
 	if (!spec && !o->status) {
-		/* nothing changed: no write, no Event */
-		free(o->ev_reason);
-		o->ev_reason = NULL;
+		/* nothing changed: no write; a failure is still told (Karmada
+		 * records one per attempt; the recorder folds repeats) */
+		if (o->ev_type && strcmp(o->ev_type, "Normal") == 0) {
+			free(o->ev_reason);
+			o->ev_reason = NULL;
+		}
 		finish(o);
 		return;
 	}

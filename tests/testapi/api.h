@@ -123,5 +123,7 @@ void ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
 /* load every CustomResourceDefinition in the YAML files of dir (or one
  * file); false with *err on failure */
 bool ta_load_crds(struct ta_store *s, const char *path, char **err);
+/* seed.c: --seed FILE (see there); false with *err (caller frees) */
+bool ta_seed_file(struct ta_api *a, const char *path, char **err);
 
 #endif

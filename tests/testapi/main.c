@@ -26,6 +26,8 @@ struct ta_opts {
 	const char *kubeconfig_out;
 	const char *crd_dirs[32];
 	size_t n_crd;
+	const char *seeds[32];
+	size_t n_seed;
 	bool tls;
 	const char *tls_dir;
 	const char *token;
@@ -38,7 +40,7 @@ static void
 usage(FILE *f)
 {
 	fputs("usage: fedstate-testapi [--listen HOST:PORT] [--kubeconfig-out FILE]\n"
-	      "         [--crd-dir PATH]... [--tls] [--tls-dir DIR] [--token TOKEN]\n"
+	      "         [--crd-dir PATH]... [--seed FILE]... [--tls] [--tls-dir DIR] [--token TOKEN]\n"
 	      "         [--window N] [--bookmark-interval SECONDS] [--without-group GROUP]\n"
 	      "PORT 0 picks a free port; the address is printed on stdout.\n"
 	      "Fault injection: POST /_testapi/{drop-watches,fail,latency,restart,compact,\n"
@@ -75,6 +77,12 @@ parse_args(int argc, char **argv, struct ta_opts *o)
 				return false;
 			}
 			o->crd_dirs[o->n_crd++] = v;
+		} else if (!strcmp(a, "--seed")) {
+			if (o->n_seed == 32) {
+				fputs("fedstate-testapi: --seed: at most 32\n", stderr);
+				return false;
+			}
+			o->seeds[o->n_seed++] = v;
 		} else if (!strcmp(a, "--tls-dir")) {
 			o->tls_dir = v;
 		} else if (!strcmp(a, "--without-group")) {
@@ -168,6 +176,12 @@ main(int argc, char **argv)
 		}
 	}
 	ta_ns_seed(&api);
+	for (size_t i = 0; i < o.n_seed; i++) {
+		if (!ta_seed_file(&api, o.seeds[i], &err)) {
+			fprintf(stderr, "fedstate-testapi: %s\n", err);
+			return 1;
+		}
+	}
 	struct ta_tls *tls = NULL;
 	char tmpdir[] = "/tmp/fedstate-testapi-XXXXXX";
 	const char *tls_dir = o.tls_dir;

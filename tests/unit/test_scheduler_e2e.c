@@ -257,10 +257,11 @@ writes_by(const char *agent)
 	const cJSON *e;
 	int n = 0;
 
+	/* writes to what it schedules (Events of failures may repeat) */
 	cJSON_ArrayForEach(e, w)
-		if (strstr(cJSON_GetStringValue(item(e, "agent")) ?: "", agent)) {
+		if (strstr(cJSON_GetStringValue(item(e, "agent")) ?: "", agent) &&
+		    !strstr(cJSON_GetStringValue(item(e, "path")) ?: "", "/events"))
 			n++;
-		}
 	cJSON_Delete(w);
 	free(body);
 	return n;
