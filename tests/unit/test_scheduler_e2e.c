@@ -91,6 +91,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	dm_stop_all();
 	cJSON_Delete(expected);
 	return ta_proc_stop(&api) ? 0 : -1;
 }
@@ -549,13 +550,21 @@ test_hot_reload(void **state)
 	dm_stop(&d, 5000);
 }
 
+static int
+stop_daemons(void **state)
+{
+	(void)state;
+	dm_stop_all();
+	return 0;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_binds_as_simulate_computes),
-		cmocka_unit_test(test_leader_election),
-		cmocka_unit_test(test_hot_reload),
+		cmocka_unit_test_teardown(test_binds_as_simulate_computes, stop_daemons),
+		cmocka_unit_test_teardown(test_leader_election, stop_daemons),
+		cmocka_unit_test_teardown(test_hot_reload, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

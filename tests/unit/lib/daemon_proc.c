@@ -26,6 +26,28 @@ env_or(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+/* every daemon started and not yet stopped, so a failed test (cmocka
+ * jumps out of it) leaves none behind: dm_stop_all in the teardown */
+static struct dm_proc *running[16];
+
+static void
+track(struct dm_proc *d, bool on)
+{
+	for (size_t i = 0; i < 16; i++)
+		if (on ? !running[i] : running[i] == d) {
+			running[i] = on ? d : NULL;
+			return;
+		}
+}
+
+void
+dm_stop_all(void)
+{
+	for (size_t i = 0; i < 16; i++)
+		if (running[i])
+			dm_stop(running[i], 3000);
+}
+
 bool
 dm_start(struct dm_proc *d, const struct ta_proc *api, const char *name,
 	 const char *const *argv)
@@ -53,6 +75,7 @@ dm_start(struct dm_proc *d, const struct ta_proc *api, const char *name,
 		execv(bin, (char *const *)av);
 		_exit(127);
 	}
+	track(d, true);
 	return true;
 }
 
@@ -77,6 +100,7 @@ dm_stop(struct dm_proc *d, int ms)
 
 	if (d->pid <= 0)
 		return -1;
+	track(d, false);
 	kill(d->pid, SIGTERM);
 	for (int i = 0; i < ms / 10; i++) {
 		if (waitpid(d->pid, &st, WNOHANG) == d->pid) {

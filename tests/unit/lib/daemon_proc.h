@@ -30,6 +30,8 @@ bool dm_alive(struct dm_proc *d);
 /* SIGTERM, wait up to ms, then SIGKILL; the exit status as waitpid gives
  * it (-1 when it had to be killed). */
 int dm_stop(struct dm_proc *d, int ms);
+/* stop every daemon still running (a teardown after a failed test) */
+void dm_stop_all(void);
 /* print the log (when a test fails) */
 void dm_dump(const struct dm_proc *d);
 
