@@ -345,16 +345,23 @@ kind_init(struct sched_kind *k, struct fs_schedctl *c, const char *prefix,
 	k->inf = fs_kube_informer_new(c->d->client, &o, &h, k);
 }
 
-/* "MultiCloudMongoDB" -> "multicloudmongodbs" (the CRD's plural) */
+/* the CRD's plural as kubebuilder makes it: "MultiCloudMongoDB" ->
+ * "multicloudmongodbs", "MultiCloudRedis" -> "multicloudredises",
+ * "...Policy" -> "...policies" */
 static void
 plural_of(const char *kind, char *out, size_t len)
 {
 	size_t i = 0;
 
-	for (; kind[i] && i + 2 < len; i++)
+	for (; kind[i] && i + 4 < len; i++)
 		out[i] = (char)tolower((unsigned char)kind[i]);
-	out[i++] = 's';
 	out[i] = '\0';
+	if (i && (out[i - 1] == 's' || out[i - 1] == 'x' || out[i - 1] == 'z'))
+		snprintf(out + i, len - i, "es");
+	else if (i > 1 && out[i - 1] == 'y' && !strchr("aeiou", out[i - 2]))
+		snprintf(out + i - 1, len - i + 1, "ies");
+	else
+		snprintf(out + i, len - i, "s");
 }
 
 static void
