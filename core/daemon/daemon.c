@@ -60,8 +60,8 @@ fs_daemon_init(struct fs_daemon *d, const struct fs_daemon_flags *flags,
 	struct fs_metric *reloads = fs_metrics_counter(d->metrics,
 		"fedstate_config_reloads_total",
 		"Configuration reloads by result (success, error).", result);
-	d->reload_ok = fs_metric_series(reloads, (const char *const[]){"success"});
-	d->reload_err = fs_metric_series(reloads, (const char *const[]){"error"});
+	d->reload_ok = fs_metric_series(reloads, (const char *const[]){"success", NULL});
+	d->reload_err = fs_metric_series(reloads, (const char *const[]){"error", NULL});
 	d->leader_gauge = fs_metric_series(fs_metrics_gauge(d->metrics,
 		"fedstate_leader", "1 while this replica holds the Lease.", NULL), NULL);
 

@@ -407,3 +407,26 @@ fs_kube_informer_start(struct fs_kube_informer *inf)
 					     inf->resync_ms, inf_on_resync, inf);
 	inf_list(inf);
 }
+
+struct each_ctx {
+	void (*fn)(void *ud, const char *key, const cJSON *obj);
+	void *ud;
+};
+
+static void
+each_entry(void *ud, struct fs_kube_cache_entry *e)
+{
+	struct each_ctx *c = ud;
+
+	c->fn(c->ud, e->key, e->obj);
+}
+
+void
+fs_kube_informer_each(const struct fs_kube_informer *inf,
+		      void (*fn)(void *ud, const char *key, const cJSON *obj),
+		      void *ud)
+{
+	struct each_ctx c = {fn, ud};
+
+	fs_kube_cache_each(&inf->cache, each_entry, &c);
+}

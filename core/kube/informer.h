@@ -65,6 +65,11 @@ bool fs_kube_informer_synced(const struct fs_kube_informer *inf);
 const cJSON *fs_kube_informer_get(const struct fs_kube_informer *inf,
 				  const char *ns, const char *name);
 size_t fs_kube_informer_count(const struct fs_kube_informer *inf);
+/* Call fn for every cached object (borrowed for the call; the handler must
+ * not change the informer). Order is unspecified. */
+void fs_kube_informer_each(const struct fs_kube_informer *inf,
+			   void (*fn)(void *ud, const char *key, const cJSON *obj),
+			   void *ud);
 const char *fs_kube_informer_rv(const struct fs_kube_informer *inf); /* "" before sync */
 void fs_kube_informer_stats(const struct fs_kube_informer *inf,
 			    struct fs_kube_informer_stats *out);

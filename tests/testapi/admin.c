@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "namespace.h"
 
 enum { RESTART_IDLE, RESTART_DOWN, RESTART_UP };
 static int restart_phase;
@@ -36,8 +37,10 @@ admin_on_restart(struct ev_loop *loop, ev_timer *t, int revents)
 	struct ta_api *a = t->data;
 	if (restart_phase == RESTART_DOWN) {
 		ta_server_close_all(a->http);
-		if (!a->restart_keep)
+		if (!a->restart_keep) { /* a new cluster: its namespaces come back */
 			ta_store_wipe(&a->store);
+			ta_ns_seed(a);
+		}
 		restart_phase = RESTART_UP;
 		ev_timer_set(t, restart_down_s, 0.);
 		ev_timer_start(loop, t);

@@ -1,7 +1,8 @@
 /*
- * testapi/api.c - Kubernetes REST verbs over the store: routing, get,
- * list, create, update, patch, delete (see api.h; watches are in
- * watch.c).
+ * testapi/api.c - Kubernetes REST over the store: routing (legacy
+ * /watch/ paths included), auth, injected faults, get (Table too),
+ * delete, and the dispatch of reads to list.c/watch.c and writes to
+ * write.c (see api.h).
  */
 #include "api.h"
 
@@ -9,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "patch.h"
+#include "crd.h"
+#include "namespace.h"
 #include "select.h"
+#include "table.h"
 
 void
 ta_api_json(struct ta_conn *c, int status, const cJSON *v)
@@ -24,12 +27,13 @@ ta_api_json(struct ta_conn *c, int status, const cJSON *v)
 }
 
 void
-ta_api_error(struct ta_conn *c, const struct ta_err *e,
+ta_api_error(struct ta_conn *c, struct ta_err *e,
 	     const struct ta_resource *r, const char *name)
 {
 	cJSON *st = ta_err_status(e, r, name);
 	ta_api_json(c, e->code, st);
 	cJSON_Delete(st);
+	ta_err_clear(e);
 }
 
 static void
@@ -62,198 +66,111 @@ reply_obj(struct ta_conn *c, int status, const cJSON *obj,
 	ta_api_json(c, status, obj);
 }
 
-/* ---------------------------------------------------------------- list */
-
-static void
-hex_encode(struct fs_buf *b, const char *s)
-{
-	for (; *s; s++)
-		fs_buf_printf(b, "%02x", (unsigned char)*s);
-}
-
-static char *
-hex_decode(const char *s)
-{
-	size_t n = strlen(s);
-	if (n % 2)
-		return NULL;
-	char *out = fs_xmalloc(n / 2 + 1);
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1) {
-			free(out);
-			return NULL;
-		}
-		out[i] = (char)v;
-	}
-	out[n / 2] = '\0';
-	return out;
-}
-
-static void
-do_list(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-	struct ta_route *rt, struct ta_selector *lsel,
-	struct ta_selector *fsel)
-{
-	char *lim = ta_query_get(req->query, "limit");
-	char *cont = ta_query_get(req->query, "continue");
-	long limit = lim ? strtol(lim, NULL, 10) : 0;
-	uint64_t list_rv = a->store.rv;
-	size_t start = 0;
-	struct ta_resource *r = rt->res;
-	if (cont && cont[0]) {
-		char *tok = hex_decode(cont);
-		char *bar1 = tok ? strchr(tok, '|') : NULL;
-		char *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
-		if (!bar2) {
-			struct ta_err e = {0};
-			ta_err_set(&e, 400, "BadRequest", "continue key is not valid: malformed token");
-			ta_api_error(c, &e, NULL, NULL);
-			free(tok);
-			goto out;
-		}
-		*bar1 = *bar2 = '\0';
-		list_rv = strtoull(tok, NULL, 10);
-		if (list_rv < a->store.compacted_rv) {
-			struct ta_err e = {0};
-			ta_err_set(&e, 410, "Expired",
-				   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
-			ta_api_error(c, &e, NULL, NULL);
-			free(tok);
-			goto out;
-		}
-		start = ta_store_lower_bound(r, bar1 + 1, bar2 + 1);
-		free(tok);
-	}
-	char gv[256];
-	gv_string(r, rt->version, gv, sizeof(gv));
-	cJSON *list = cJSON_CreateObject();
-	cJSON_AddStringToObject(list, "kind", r->list_kind);
-	cJSON_AddStringToObject(list, "apiVersion", gv);
-	cJSON *md = cJSON_AddObjectToObject(list, "metadata");
-	cJSON *items = cJSON_AddArrayToObject(list, "items");
-	char rvbuf[32];
-	snprintf(rvbuf, sizeof(rvbuf), "%llu", (unsigned long long)list_rv);
-	cJSON_AddStringToObject(md, "resourceVersion", rvbuf);
-	long count = 0, remaining = 0;
-	const struct ta_object *last = NULL;
-	for (size_t i = start; i < r->n; i++) {
-		const struct ta_object *o = r->objs[i];
-		if (rt->ns && strcmp(o->ns, rt->ns))
-			continue;
-		if (!ta_selector_matches(lsel, o->obj) || !ta_selector_matches(fsel, o->obj))
-			continue;
-		if (limit > 0 && count == limit) {
-			remaining++;
-			continue;
-		}
-		ta_api_stamp(o->obj, r, rt->version);
-		cJSON_AddItemToArray(items, cJSON_Duplicate(o->obj, true));
-		last = o;
-		count++;
-	}
-	if (remaining && last) {
-		struct fs_buf b = FS_BUF_INIT, t = FS_BUF_INIT;
-		fs_buf_printf(&t, "%s|%s|%s", rvbuf, last->ns, last->name);
-		hex_encode(&b, t.data);
-		cJSON_AddStringToObject(md, "continue", b.data);
-		cJSON_AddNumberToObject(md, "remainingItemCount", (double)remaining);
-		fs_buf_release(&b);
-		fs_buf_release(&t);
-	}
-	ta_api_json(c, 200, list);
-	cJSON_Delete(list);
-out:
-	ta_selector_free(lsel);
-	ta_selector_free(fsel);
-	free(lim);
-	free(cont);
-}
-
 /* ---------------------------------------------------------------- verbs */
 
-static cJSON *
-parse_body(struct ta_conn *c, const struct ta_req *req)
-{
-	cJSON *v = cJSON_ParseWithLength(req->body, req->body_len);
-	if (!v) {
-		struct ta_err e = {0};
-		ta_err_set(&e, 400, "BadRequest",
-			   "the request body is not valid JSON (content-type %s)",
-			   req->content_type[0] ? req->content_type : "none");
-		ta_api_error(c, &e, NULL, NULL);
-	}
-	return v;
-}
-
-static bool
-check_kind(struct ta_conn *c, const cJSON *obj, struct ta_route *rt)
-{
-	const cJSON *av = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "kind");
-	char gv[256];
-	gv_string(rt->res, rt->version, gv, sizeof(gv));
-	if ((cJSON_IsString(av) && strcmp(av->valuestring, gv)) ||
-	    (cJSON_IsString(k) && strcmp(k->valuestring, rt->res->kind))) {
-		struct ta_err e = {0};
-		ta_err_set(&e, 400, "BadRequest",
-			   "the API version in the data (%s, kind %s) does not match the expected API version (%s, kind %s)",
-			   cJSON_IsString(av) ? av->valuestring : "",
-			   cJSON_IsString(k) ? k->valuestring : "", gv, rt->res->kind);
-		ta_api_error(c, &e, NULL, NULL);
-		return false;
-	}
-	return true;
-}
-
 static void
-do_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-	 struct ta_route *rt, const char *ns)
+do_get(struct ta_conn *c, const struct ta_req *req, struct ta_route *rt,
+       const char *ns)
 {
 	struct ta_err e = {0};
+	char qn[256];
 	struct ta_object *o = ta_store_get(rt->res, ns, rt->name);
 	if (!o) {
-		char qn[256];
 		ta_err_set(&e, 404, "NotFound", "%s \"%s\" not found",
 			   ta_resource_qname(rt->res, qn, sizeof(qn)), rt->name);
 		ta_api_error(c, &e, rt->res, rt->name);
 		return;
 	}
-	const char *ct = req->content_type;
-	bool merge = strstr(ct, "application/merge-patch+json") ||
-		     strstr(ct, "application/strategic-merge-patch+json");
-	bool jpatch = strstr(ct, "application/json-patch+json") != NULL;
-	if (!merge && !jpatch) {
-		ta_err_set(&e, 415, "UnsupportedMediaType",
-			   "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got \"%s\")",
-			   ct);
-		ta_api_error(c, &e, NULL, NULL);
+	ta_api_stamp(o->obj, rt->res, rt->version);
+	if (!ta_table_wanted(req->accept)) {
+		ta_api_json(c, 200, o->obj);
 		return;
 	}
-	cJSON *patch = parse_body(c, req);
-	if (!patch)
+	char *include = ta_query_get(req->query, "includeObject");
+	cJSON *t = ta_table_new(rt->res, rt->version);
+	ta_table_add_row(t, rt->res, rt->version, o->obj, include);
+	char rv[32];
+	snprintf(rv, sizeof(rv), "%llu", (unsigned long long)o->rv);
+	cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(t, "metadata"), "resourceVersion", rv);
+	ta_api_json(c, 200, t);
+	cJSON_Delete(t);
+	free(include);
+}
+
+static bool
+is_crds(const struct ta_resource *r)
+{
+	return !strcmp(r->group, "apiextensions.k8s.io") &&
+	       !strcmp(r->plural, "customresourcedefinitions");
+}
+
+/*
+ * DELETE as the generic registry answers it: an object that is gone at
+ * once is a Status Success with details (name, group, kind = the plural,
+ * uid), except for kinds whose store returns the deleted object
+ * (Services, ServiceAccounts, ...); one that waits for finalizers is
+ * returned with its deletionTimestamp (202 when orphanDependents=false).
+ */
+static void
+do_delete(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	  struct ta_route *rt, const char *ns)
+{
+	struct ta_err e = {0};
+	bool dry;
+	if (!ta_write_options(c, req, "DeleteOptions", &dry))
 		return;
-	cJSON *doc = cJSON_Duplicate(o->obj, true);
-	if (merge) {
-		ta_merge_patch(&doc, patch);
+	struct ta_resource *r = rt->res;
+	if (!r->group[0] && !strcmp(r->plural, "namespaces")) {
+		const cJSON *res = ta_ns_delete(a, rt->name, dry, &e);
+		if (!res)
+			ta_api_error(c, &e, r, rt->name);
+		else
+			reply_obj(c, 200, res, r, rt->version);
+		return;
+	}
+	cJSON *opts = req->body_len ? cJSON_ParseWithLength(req->body, req->body_len) : NULL;
+	const cJSON *pre = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(opts, "preconditions"), "resourceVersion");
+	const cJSON *orphan = cJSON_GetObjectItemCaseSensitive(opts, "orphanDependents");
+	bool deleted;
+	cJSON *gone = NULL;
+	a->store.dry_run = dry;
+	const cJSON *res = ta_store_delete(&a->store, r, ns, rt->name,
+					   cJSON_IsString(pre) ? pre->valuestring : NULL,
+					   &deleted, &e, &gone);
+	a->store.dry_run = false;
+	if (!res) {
+		ta_api_error(c, &e, r, rt->name);
+	} else if (!deleted || (r->flags & TA_RETURN_DELETED)) {
+		reply_obj(c, !deleted && cJSON_IsFalse(orphan) ? 202 : 200, res, r, rt->version);
 	} else {
-		char *perr = ta_json_patch(&doc, patch);
-		if (perr) {
-			ta_err_set(&e, 422, "Invalid", "%s", perr);
-			free(perr);
-			cJSON_Delete(doc);
-			cJSON_Delete(patch);
-			ta_api_error(c, &e, rt->res, rt->name);
-			return;
+		cJSON *st = cJSON_CreateObject();
+		cJSON_AddStringToObject(st, "kind", "Status");
+		cJSON_AddStringToObject(st, "apiVersion", "v1");
+		cJSON_AddObjectToObject(st, "metadata");
+		cJSON_AddStringToObject(st, "status", "Success");
+		cJSON *d = cJSON_AddObjectToObject(st, "details");
+		cJSON_AddStringToObject(d, "name", rt->name);
+		if (r->group[0])
+			cJSON_AddStringToObject(d, "group", r->group);
+		cJSON_AddStringToObject(d, "kind", r->plural);
+		const cJSON *uid = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(res, "metadata"), "uid");
+		if (cJSON_IsString(uid))
+			cJSON_AddStringToObject(d, "uid", uid->valuestring);
+		ta_api_json(c, 200, st);
+		cJSON_Delete(st);
+	}
+	if (deleted && !dry && is_crds(r) && gone) {
+		/* its resource goes with it: objects, then the watches on it */
+		struct ta_resource *cr = ta_crd_resource(&a->store, gone);
+		if (cr) {
+			ta_store_remove_resource(&a->store, cr);
+			ta_api_end_watches(a, cr);
 		}
 	}
-	cJSON_Delete(patch);
-	const cJSON *res = ta_store_update(&a->store, rt->res, ns, rt->name, doc,
-					   rt->sub != NULL, &e);
-	if (!res)
-		ta_api_error(c, &e, rt->res, rt->name);
-	else
-		reply_obj(c, 200, res, rt->res, rt->version);
+	cJSON_Delete(opts);
+	cJSON_Delete(gone);
 }
 
 static void
@@ -270,50 +187,77 @@ do_item(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 		return;
 	}
 	if (!strcmp(req->method, "GET")) {
-		struct ta_object *o = ta_store_get(rt->res, ns, rt->name);
-		if (!o) {
-			ta_err_set(&e, 404, "NotFound", "%s \"%s\" not found", qn, rt->name);
-			ta_api_error(c, &e, rt->res, rt->name);
-			return;
-		}
-		reply_obj(c, 200, o->obj, rt->res, rt->version);
+		do_get(c, req, rt, ns);
 	} else if (!strcmp(req->method, "PUT")) {
-		cJSON *obj = parse_body(c, req);
-		if (!obj)
-			return;
-		if (!check_kind(c, obj, rt)) {
-			cJSON_Delete(obj);
-			return;
-		}
-		const cJSON *res = ta_store_update(&a->store, rt->res, ns, rt->name,
-						   obj, rt->sub != NULL, &e);
-		if (!res)
-			ta_api_error(c, &e, rt->res, rt->name);
-		else
-			reply_obj(c, 200, res, rt->res, rt->version);
+		ta_api_update(a, c, req, rt, ns);
 	} else if (!strcmp(req->method, "PATCH")) {
-		do_patch(a, c, req, rt, ns);
+		ta_api_patch(a, c, req, rt, ns);
 	} else if (!strcmp(req->method, "DELETE") && !rt->sub) {
-		cJSON *opts = req->body_len ? cJSON_ParseWithLength(req->body, req->body_len) : NULL;
-		const cJSON *pre = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(opts, "preconditions"),
-			"resourceVersion");
-		bool deleted;
-		cJSON *gone = NULL;
-		const cJSON *res = ta_store_delete(&a->store, rt->res, ns, rt->name,
-						   cJSON_IsString(pre) ? pre->valuestring : NULL,
-						   &deleted, &e, &gone);
-		cJSON_Delete(opts);
-		if (!res)
-			ta_api_error(c, &e, rt->res, rt->name);
-		else
-			reply_obj(c, 200, res, rt->res, rt->version);
-		cJSON_Delete(gone);
+		do_delete(a, c, req, rt, ns);
 	} else {
 		ta_err_set(&e, 405, "MethodNotAllowed", "%s is not supported on %s \"%s\"",
 			   req->method, qn, rt->name);
 		ta_api_error(c, &e, NULL, NULL);
 	}
+}
+
+static bool
+flag(const char *v)
+{
+	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+}
+
+static void
+do_read(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	struct ta_route *rt)
+{
+	struct ta_err e = {0};
+	char *ls = ta_query_get(req->query, "labelSelector");
+	char *fs = ta_query_get(req->query, "fieldSelector");
+	char *watch = ta_query_get(req->query, "watch");
+	char *rv = ta_query_get(req->query, "resourceVersion");
+	char *match = ta_query_get(req->query, "resourceVersionMatch");
+	char *cont = ta_query_get(req->query, "continue");
+	char *limit = ta_query_get(req->query, "limit");
+	char *sie = ta_query_get(req->query, "sendInitialEvents");
+	struct ta_list_opts o = {rv, match, cont, limit, sie != NULL, flag(sie)};
+	bool is_watch = rt->watch || flag(watch);
+	char *err = NULL;
+	struct ta_selector *lsel = ta_selector_parse(ls, false, &err);
+	struct ta_selector *fsel = lsel ? ta_selector_parse(fs, true, &err) : NULL;
+	const char *bad = fsel ? ta_selector_unsupported(fsel, rt->res) : NULL;
+	if (!fsel) {
+		ta_err_set(&e, 400, "BadRequest", "%s", err);
+		ta_api_error(c, &e, NULL, NULL);
+		ta_selector_free(lsel);
+	} else if (bad) {
+		/* what the field label conversion says: an informer using an
+		 * unsupported selector never syncs against a real server */
+		ta_err_set(&e, 400, "BadRequest", "field label not supported: %s", bad);
+		ta_api_error(c, &e, NULL, NULL);
+		ta_selector_free(lsel);
+		ta_selector_free(fsel);
+	} else if (!ta_list_options_check(a, c, &o, is_watch)) {
+		ta_selector_free(lsel);
+		ta_selector_free(fsel);
+	} else if (is_watch) {
+		if (rt->name) /* /watch/.../NAME: the object by name */
+			fsel = ta_selector_add_eq(fsel, "metadata.name", rt->name);
+		ta_api_watch(a, c, req, rt, &o, lsel, fsel);
+	} else {
+		ta_api_list(a, c, req, rt, &o, lsel, fsel);
+		ta_selector_free(lsel);
+		ta_selector_free(fsel);
+	}
+	free(err);
+	free(ls);
+	free(fs);
+	free(watch);
+	free(rv);
+	free(match);
+	free(cont);
+	free(limit);
+	free(sie);
 }
 
 static void
@@ -322,25 +266,7 @@ do_collection(struct ta_api *a, struct ta_conn *c,
 {
 	struct ta_err e = {0};
 	if (!strcmp(req->method, "GET")) {
-		char *ls = ta_query_get(req->query, "labelSelector");
-		char *fs = ta_query_get(req->query, "fieldSelector");
-		char *watch = ta_query_get(req->query, "watch");
-		char *err = NULL;
-		struct ta_selector *lsel = ta_selector_parse(ls, false, &err);
-		struct ta_selector *fsel = lsel ? ta_selector_parse(fs, true, &err) : NULL;
-		if (!fsel) {
-			ta_err_set(&e, 400, "BadRequest", "%s", err);
-			ta_api_error(c, &e, NULL, NULL);
-			ta_selector_free(lsel);
-		} else if (watch && (!strcmp(watch, "true") || !strcmp(watch, "1"))) {
-			ta_api_watch(a, c, req, rt, lsel, fsel);
-		} else {
-			do_list(a, c, req, rt, lsel, fsel);
-		}
-		free(err);
-		free(ls);
-		free(fs);
-		free(watch);
+		do_read(a, c, req, rt);
 	} else if (!strcmp(req->method, "POST")) {
 		if (rt->res->namespaced && !rt->ns) {
 			ta_err_set(&e, 405, "MethodNotAllowed",
@@ -348,19 +274,7 @@ do_collection(struct ta_api *a, struct ta_conn *c,
 			ta_api_error(c, &e, NULL, NULL);
 			return;
 		}
-		cJSON *obj = parse_body(c, req);
-		if (!obj)
-			return;
-		if (!check_kind(c, obj, rt)) {
-			cJSON_Delete(obj);
-			return;
-		}
-		const cJSON *res = ta_store_create(&a->store, rt->res,
-						   rt->ns ? rt->ns : "", obj, &e);
-		if (!res)
-			ta_api_error(c, &e, rt->res, NULL);
-		else
-			reply_obj(c, 201, res, rt->res, rt->version);
+		ta_api_create(a, c, req, rt);
 	} else {
 		ta_err_set(&e, 405, "MethodNotAllowed", "%s is not supported on a collection",
 			   req->method);
@@ -407,6 +321,10 @@ route_parse(struct ta_api *a, const char *path, struct ta_route *rt)
 	} else {
 		goto out;
 	}
+	if (n > i && !strcmp(segs[i], "watch")) { /* /api/v1/watch/... */
+		rt->watch = true;
+		i++;
+	}
 	size_t rest = n - i;
 	if (rest >= 3 && !strcmp(segs[i], "namespaces")) {
 		struct ta_resource *r = ta_store_find(&a->store, rt->group, rt->version, segs[i + 2]);
@@ -416,7 +334,7 @@ route_parse(struct ta_api *a, const char *path, struct ta_route *rt)
 			rest -= 2;
 		}
 	}
-	if (rest < 1 || rest > 3)
+	if (rest < 1 || rest > 3 || (rt->watch && rest > 2))
 		goto out;
 	rt->res = ta_store_find(&a->store, rt->group, rt->version, segs[i]);
 	if (rest >= 2)
@@ -494,7 +412,7 @@ ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r)
 		return;
 	}
 	log_write(a, r);
-	if (rt.name)
+	if (rt.name && !rt.watch)
 		do_item(a, c, r, &rt);
 	else
 		do_collection(a, c, r, &rt);
@@ -516,6 +434,7 @@ void
 ta_api_release(struct ta_api *a)
 {
 	ta_api_watches_release(a);
+	ta_ns_release(a);
 	ta_store_release(&a->store);
 	cJSON_Delete(a->writes);
 	free(a->token);

@@ -32,6 +32,7 @@ struct ta_api {
 	char *fail_agent;         /* only requests whose User-Agent contains it */
 	ev_timer restart;
 	bool restart_keep;
+	ev_timer ns_sweep;        /* the namespace controller (namespace.c) */
 	/* what the tests look at */
 	uint64_t n_requests;
 	cJSON *writes; /* [{method, path, agent, status}] of every write */
@@ -43,8 +44,8 @@ void ta_api_release(struct ta_api *a);
 /* the HTTP handler (ud of the server is the ta_api) */
 void ta_api_handle(struct ta_server *srv, struct ta_conn *c, struct ta_req *r);
 
-/* answer with a Status built from e */
-void ta_api_error(struct ta_conn *c, const struct ta_err *e,
+/* answer with a Status built from e (its details are freed) */
+void ta_api_error(struct ta_conn *c, struct ta_err *e,
 		  const struct ta_resource *r, const char *name);
 void ta_api_json(struct ta_conn *c, int status, const cJSON *v);
 
@@ -55,20 +56,50 @@ struct ta_route {
 	char *ns;   /* NULL when not in the path */
 	char *name; /* NULL for the collection */
 	char *sub;  /* "status" or NULL */
+	bool watch; /* a legacy /api/v1/watch/... path */
 };
+
+/* list and watch query options (borrowed strings, NULL when absent) */
+struct ta_list_opts {
+	const char *rv, *rv_match, *cont, *limit;
+	bool send_initial;      /* sendInitialEvents given */
+	bool send_initial_true; /* ... and true */
+};
+
+/* list.c: the option combinations the real server refuses; false when an
+ * error was sent */
+struct ta_selector;
+bool ta_list_options_check(struct ta_api *a, struct ta_conn *c,
+			   const struct ta_list_opts *o, bool watch);
+/* list (selectors borrowed) */
+void ta_api_list(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+		 struct ta_route *rt, const struct ta_list_opts *o,
+		 struct ta_selector *lsel, struct ta_selector *fsel);
 
 /* set apiVersion/kind for the version the client asked for */
 void ta_api_stamp(cJSON *obj, const struct ta_resource *r, const char *version);
 
 /* watch.c: start a watch (takes the selectors) */
-struct ta_selector;
 void ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-		  struct ta_route *rt, struct ta_selector *lsel,
-		  struct ta_selector *fsel);
+		  struct ta_route *rt, const struct ta_list_opts *o,
+		  struct ta_selector *lsel, struct ta_selector *fsel);
+/* end every watch on r (its CRD is gone) */
+void ta_api_end_watches(struct ta_api *a, const struct ta_resource *r);
 /* the store's event hook: fan an event out to the watches */
 void ta_api_on_event(void *ud, const struct ta_event *ev);
 /* forget every watch without touching its connection (shutdown) */
 void ta_api_watches_release(struct ta_api *a);
+
+/* write.c: POST on a collection, PUT and PATCH on an object */
+void ta_api_create(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+		   struct ta_route *rt);
+void ta_api_update(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+		   struct ta_route *rt, const char *ns);
+void ta_api_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+		  struct ta_route *rt, const char *ns);
+/* dryRun=All (what: "DeleteOptions", ...); false when an error was sent */
+bool ta_write_options(struct ta_conn *c, const struct ta_req *req, const char *what,
+		      bool *dry_run);
 
 /* discovery.c: true when the path was a discovery document */
 bool ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r);
@@ -80,9 +111,15 @@ size_t ta_api_watch_count(const struct ta_api *a);
 /* send a BOOKMARK to every watch that asked for them */
 void ta_api_bookmark_all(struct ta_api *a);
 
-/* register the built-in resources (core, coordination, events, karmada
- * clusters) except those of group `without` (NULL: none) */
+/* builtin.c: register the built-in resources (core, apps, rbac, policy,
+ * coordination, events, apiextensions, karmada clusters) except those of
+ * group `without` (NULL: none) */
 void ta_builtin_resources(struct ta_store *s, const char *without);
+/* the fields a built-in's strategy sets on create (Namespace phase and
+ * finalizer, Service clusterIP, Secret type); obj is changed in place.
+ * Status written here survives (the store drops a client's status). */
+void ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
+			       cJSON *obj);
 /* load every CustomResourceDefinition in the YAML files of dir (or one
  * file); false with *err on failure */
 bool ta_load_crds(struct ta_store *s, const char *path, char **err);

@@ -1,12 +1,16 @@
 /*
- * testapi/discovery.c - /version, /api, /apis and the per group/version
- * resource lists, enough for kubectl's discovery; /openapi answers 404,
- * which kubectl handles.
+ * testapi/discovery.c - /version, /api, /apis (each group's versions in
+ * Kubernetes' priority order, the highest preferred) and the per
+ * group/version resource lists, enough for kubectl's discovery; OpenAPI
+ * v3 (an index, and per group/version the paths with the
+ * fieldValidation parameter plus each CRD's schema), and an empty OpenAPI
+ * v2 document for kubectl's fallback.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
+#include "crd.h"
 
 static cJSON *
 str_array(char *const *v, size_t n)
@@ -36,7 +40,7 @@ resource_list(struct ta_store *s, const char *group,
 	bool any = false;
 	for (size_t i = 0; i < s->n_res; i++) {
 		struct ta_resource *r = s->res[i];
-		if (strcmp(r->group, group) || !ta_resource_serves(r, version))
+		if (r->removed || strcmp(r->group, group) || !ta_resource_serves(r, version))
 			continue;
 		any = true;
 		cJSON *e = cJSON_CreateObject();
@@ -77,7 +81,7 @@ group_list(struct ta_store *s)
 	cJSON *groups = cJSON_AddArrayToObject(out, "groups");
 	for (size_t i = 0; i < s->n_res; i++) {
 		struct ta_resource *r = s->res[i];
-		if (!r->group[0])
+		if (!r->group[0] || r->removed)
 			continue;
 		cJSON *g = NULL, *it;
 		cJSON_ArrayForEach(it, groups)
@@ -107,10 +111,25 @@ group_list(struct ta_store *s)
 			cJSON *e = cJSON_CreateObject();
 			cJSON_AddStringToObject(e, "groupVersion", gv);
 			cJSON_AddStringToObject(e, "version", r->versions[v]);
-			cJSON_AddItemToArray(versions, e);
-			if (!cJSON_GetObjectItem(g, "preferredVersion"))
-				cJSON_AddItemToObject(g, "preferredVersion", cJSON_Duplicate(e, true));
+			/* keep the group's versions in priority order */
+			int at = 0;
+			cJSON_ArrayForEach(it, versions)
+			{
+				if (ta_version_cmp(cJSON_GetObjectItem(it, "version")->valuestring,
+						   r->versions[v]) < 0)
+					at++;
+			}
+			if (at == cJSON_GetArraySize(versions))
+				cJSON_AddItemToArray(versions, e);
+			else
+				cJSON_InsertItemInArray(versions, at, e);
 		}
+	}
+	cJSON *g;
+	cJSON_ArrayForEach(g, groups)
+	{
+		cJSON_AddItemToObject(g, "preferredVersion",
+				      cJSON_Duplicate(cJSON_GetArrayItem(cJSON_GetObjectItem(g, "versions"), 0), true));
 	}
 	return out;
 }
@@ -130,8 +149,12 @@ openapi_v3(struct ta_store *s, const char *rest, size_t n)
 	bool found = n == 0;
 	if (n)
 		cJSON_AddStringToObject(doc, "openapi", "3.0.0");
+	cJSON *schemas = n ? cJSON_AddObjectToObject(cJSON_AddObjectToObject(doc, "components"),
+						     "schemas") : NULL;
 	for (size_t i = 0; i < s->n_res; i++) {
 		struct ta_resource *r = s->res[i];
+		if (r->removed)
+			continue;
 		for (size_t v = 0; v < r->n_versions; v++) {
 			char gvpath[300];
 			if (r->group[0])
@@ -167,6 +190,28 @@ openapi_v3(struct ta_store *s, const char *rest, size_t n)
 			cJSON *item = cJSON_CreateObject();
 			cJSON_AddItemToObject(item, "patch", op);
 			cJSON_AddItemToObject(paths, path, item);
+			const cJSON *sch = r->crd ? ta_crd_schema(r, r->versions[v]) : NULL;
+			if (sch) { /* "<reversed group>.<version>.<Kind>", as the real one names it */
+				char name[512] = "", grp[256];
+				snprintf(grp, sizeof(grp), "%s", r->group);
+				char *dot;
+				while ((dot = strrchr(grp, '.'))) {
+					size_t l = strlen(name);
+					snprintf(name + l, sizeof(name) - l, "%s.", dot + 1);
+					*dot = '\0';
+				}
+				size_t l = strlen(name);
+				snprintf(name + l, sizeof(name) - l, "%s.%s.%s", grp, r->versions[v], r->kind);
+				cJSON *d = cJSON_Duplicate(sch, true);
+				cJSON *g = cJSON_CreateObject();
+				cJSON_AddStringToObject(g, "group", r->group);
+				cJSON_AddStringToObject(g, "version", r->versions[v]);
+				cJSON_AddStringToObject(g, "kind", r->kind);
+				cJSON *arr = cJSON_CreateArray();
+				cJSON_AddItemToArray(arr, g);
+				cJSON_AddItemToObject(d, "x-kubernetes-group-version-kind", arr);
+				cJSON_AddItemToObject(schemas, name, d);
+			}
 		}
 	}
 	if (!found) {
@@ -174,6 +219,42 @@ openapi_v3(struct ta_store *s, const char *rest, size_t n)
 		return NULL;
 	}
 	return doc;
+}
+
+/*
+ * OpenAPI v2, which kubectl falls back to for a group/version absent from
+ * v3: a document with no paths and no definitions, so its schema
+ * validation skips kinds it does not know (as against a real server for
+ * a kind no CRD defines). kubectl asks for gnostic's protobuf form:
+ * Document{swagger = 1, info = 2 {title = 1, version = 2}}.
+ */
+static void
+openapi_v2(struct ta_conn *c, const struct ta_req *r)
+{
+	static const char title[] = "Kubernetes", version[] = "v1.32.0";
+	if (!strstr(r->accept, "protobuf")) {
+		static const char json[] = "{\"swagger\":\"2.0\",\"info\":{\"title\":\"Kubernetes\","
+					   "\"version\":\"v1.32.0\"},\"paths\":{},\"definitions\":{}}\n";
+		ta_respond(c, 200, "application/json", json, sizeof(json) - 1, NULL);
+		return;
+	}
+	char pb[64];
+	size_t n = 0, tl = sizeof(title) - 1, vl = sizeof(version) - 1;
+	pb[n++] = 0x0a; /* 1: swagger */
+	pb[n++] = 3;
+	memcpy(pb + n, "2.0", 3);
+	n += 3;
+	pb[n++] = 0x12; /* 2: info */
+	pb[n++] = (char)(2 + tl + 2 + vl);
+	pb[n++] = 0x0a; /* info 1: title */
+	pb[n++] = (char)tl;
+	memcpy(pb + n, title, tl);
+	n += tl;
+	pb[n++] = 0x12; /* info 2: version */
+	pb[n++] = (char)vl;
+	memcpy(pb + n, version, vl);
+	n += vl;
+	ta_respond(c, 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", pb, n, NULL);
 }
 
 bool
@@ -189,9 +270,12 @@ ta_discovery(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 	if (n == 8 && !strncmp(p, "/version", 8)) {
 		doc = cJSON_CreateObject();
 		cJSON_AddStringToObject(doc, "major", "1");
-		cJSON_AddStringToObject(doc, "minor", "29");
-		cJSON_AddStringToObject(doc, "gitVersion", "v1.29.0-fedstate-testapi");
+		cJSON_AddStringToObject(doc, "minor", "32");
+		cJSON_AddStringToObject(doc, "gitVersion", "v1.32.0-fedstate-testapi");
 		cJSON_AddStringToObject(doc, "platform", "linux/amd64");
+	} else if (n == 11 && !strncmp(p, "/openapi/v2", 11)) {
+		openapi_v2(c, r);
+		return true;
 	} else if (!strncmp(p, "/openapi/v3", 11)) {
 		doc = openapi_v3(&a->store, p + 11, n - 11);
 		if (!doc)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "namespace.h"
 #include "certs.h"
 #include "tls.h"
 
@@ -147,21 +148,6 @@ on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-static void
-seed_namespaces(struct ta_api *a)
-{
-	static const char *const names[] = {"default", "kube-system", "karmada-system"};
-	struct ta_resource *r = ta_store_find(&a->store, "", "v1", "namespaces");
-	for (size_t i = 0; i < 3; i++) {
-		cJSON *ns = cJSON_CreateObject();
-		cJSON_AddStringToObject(ns, "apiVersion", "v1");
-		cJSON_AddStringToObject(ns, "kind", "Namespace");
-		cJSON_AddStringToObject(cJSON_AddObjectToObject(ns, "metadata"), "name", names[i]);
-		struct ta_err e = {0};
-		ta_store_create(&a->store, r, "", ns, &e);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -181,7 +167,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	seed_namespaces(&api);
+	ta_ns_seed(&api);
 	struct ta_tls *tls = NULL;
 	char tmpdir[] = "/tmp/fedstate-testapi-XXXXXX";
 	const char *tls_dir = o.tls_dir;

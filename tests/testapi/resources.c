@@ -1,10 +1,7 @@
 /*
- * testapi/resources.c - the resource types the test API server serves:
- * built-ins (core v1 Namespaces/Services/ConfigMaps/Secrets/Events,
- * coordination.k8s.io Leases, events.k8s.io Events, Karmada's
- * cluster.karmada.io Clusters, which no CRD defines) and
- * CustomResourceDefinitions read from YAML files; and the helpers that
- * make resource types and Status errors (see store.h).
+ * testapi/resources.c - CustomResourceDefinitions read from YAML files
+ * (--crd-dir), and the helpers that make resource types and Status errors
+ * (see store.h). The built-in types are in builtin.c.
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -14,40 +11,10 @@
 #include <sys/stat.h>
 
 #include "api.h"
+#include "crd.h"
+#include "ferr.h"
 #include "kube/yaml.h"
 #include "util/buf.h"
-
-struct builtin {
-	const char *group, *version, *plural, *singular, *kind, *short_name;
-	bool namespaced, has_status;
-};
-
-static const struct builtin builtins[] = {
-	{"", "v1", "namespaces", "namespace", "Namespace", "ns", false, true},
-	{"", "v1", "services", "service", "Service", "svc", true, true},
-	{"", "v1", "configmaps", "configmap", "ConfigMap", "cm", true, false},
-	{"", "v1", "secrets", "secret", "Secret", NULL, true, false},
-	{"", "v1", "events", "event", "Event", "ev", true, false},
-	{"coordination.k8s.io", "v1", "leases", "lease", "Lease", NULL, true, false},
-	{"events.k8s.io", "v1", "events", "event", "Event", "ev", true, false},
-	{"cluster.karmada.io", "v1alpha1", "clusters", "cluster", "Cluster", NULL, false, true},
-};
-
-void
-ta_builtin_resources(struct ta_store *s, const char *without)
-{
-	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-		const struct builtin *b = &builtins[i];
-		if (without && !strcmp(without, b->group))
-			continue;
-		struct ta_resource *r = ta_resource_new(b->group, b->version, b->plural,
-							b->singular, b->kind,
-							b->namespaced, b->has_status);
-		if (b->short_name)
-			ta_resource_add_short(r, b->short_name);
-		ta_store_add_resource(s, r);
-	}
-}
 
 static const char *
 jstr(const cJSON *o, const char *path)
@@ -62,69 +29,36 @@ jstr(const cJSON *o, const char *path)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* a CRD from a file: stored like one created through the API (so
+ * `kubectl get crds` lists it) and served at once; the first of a name wins */
 static bool
-crd_add(struct ta_store *s, const cJSON *crd, const char *file,
-	char **err)
+crd_load(struct ta_store *s, const cJSON *doc, const char *file, char **err)
 {
-	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(crd, "spec");
-	const char *group = jstr(spec, "group");
-	const char *plural = jstr(spec, "names.plural");
-	const char *kind = jstr(spec, "names.kind");
-	const char *singular = jstr(spec, "names.singular");
-	const char *scope = jstr(spec, "scope");
-	struct fs_buf b = FS_BUF_INIT;
-	if (!group || !plural || !kind) {
-		fs_buf_printf(&b, "%s: CustomResourceDefinition %s: spec.group, spec.names.plural and spec.names.kind are required",
-			      file, jstr(crd, "metadata.name") ? jstr(crd, "metadata.name") : "?");
+	struct ta_ferrs f = {0};
+	const char *name = jstr(doc, "metadata.name");
+	if (!ta_crd_validate(doc, &f)) {
+		struct fs_buf b = FS_BUF_INIT;
+		fs_buf_printf(&b, "%s: CustomResourceDefinition %s: %s: %s", file,
+			      name ? name : "?", f.v[0].field, f.v[0].body);
 		*err = fs_buf_detach(&b);
+		ta_ferrs_release(&f);
 		return false;
 	}
-	struct ta_resource *r = NULL;
-	bool has_status = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(spec, "subresources"), "status") != NULL;
-	const cJSON *versions = cJSON_GetObjectItemCaseSensitive(spec, "versions");
-	const cJSON *v;
-	cJSON_ArrayForEach(v, versions)
-	{
-		const char *name = jstr(v, "name");
-		const cJSON *served = cJSON_GetObjectItemCaseSensitive(v, "served");
-		if (!name || cJSON_IsFalse(served))
-			continue;
-		if (cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(v, "subresources"), "status"))
-			has_status = true;
-		if (!r)
-			r = ta_resource_new(group, name, plural,
-					    singular ? singular : "", kind,
-					    !scope || strcmp(scope, "Cluster"), has_status);
-		else
-			ta_resource_add_version(r, name);
+	struct ta_resource *crds = ta_store_find(s, "apiextensions.k8s.io", "v1",
+						 "customresourcedefinitions");
+	cJSON *obj = cJSON_Duplicate(doc, true);
+	ta_crd_set_status(obj);
+	struct ta_err e = {0};
+	if (crds && !ta_store_get(crds, "", name)) {
+		const cJSON *stored = ta_store_create(s, crds, "", obj, &e);
+		if (stored)
+			ta_crd_install(s, stored);
+	} else {
+		if (!crds)
+			ta_crd_install(s, obj);
+		cJSON_Delete(obj);
 	}
-	const char *v1beta = jstr(spec, "version");
-	if (!r && v1beta)
-		r = ta_resource_new(group, v1beta, plural, singular ? singular : "",
-				    kind, !scope || strcmp(scope, "Cluster"), has_status);
-	if (!r) {
-		fs_buf_printf(&b, "%s: CustomResourceDefinition %s.%s: no served version",
-			      file, plural, group);
-		*err = fs_buf_detach(&b);
-		return false;
-	}
-	r->has_status = has_status;
-	const cJSON *sn;
-	cJSON_ArrayForEach(sn, cJSON_GetObjectItemCaseSensitive(
-				       cJSON_GetObjectItemCaseSensitive(spec, "names"),
-				       "shortNames"))
-	{
-		if (cJSON_IsString(sn))
-			ta_resource_add_short(r, sn->valuestring);
-	}
-	const char *lk = jstr(spec, "names.listKind");
-	if (lk) {
-		free(r->list_kind);
-		r->list_kind = fs_xstrdup(lk);
-	}
-	ta_store_add_resource(s, r); /* a duplicate keeps the first */
+	ta_err_clear(&e);
 	return true;
 }
 
@@ -145,7 +79,7 @@ crd_file(struct ta_store *s, const char *path, char **err)
 	{
 		const char *kind = jstr(d, "kind");
 		if (kind && !strcmp(kind, "CustomResourceDefinition") &&
-		    !(ok = crd_add(s, d, path, err)))
+		    !(ok = crd_load(s, d, path, err)))
 			break;
 	}
 	cJSON_Delete(docs);
@@ -200,6 +134,13 @@ ta_err_set(struct ta_err *e, int code, const char *reason,
 	va_end(ap);
 }
 
+void
+ta_err_clear(struct ta_err *e)
+{
+	cJSON_Delete(e->details);
+	e->details = NULL;
+}
+
 cJSON *
 ta_err_status(const struct ta_err *e, const struct ta_resource *r,
 	      const char *name)
@@ -210,8 +151,11 @@ ta_err_status(const struct ta_err *e, const struct ta_resource *r,
 	cJSON_AddItemToObject(st, "metadata", cJSON_CreateObject());
 	cJSON_AddStringToObject(st, "status", "Failure");
 	cJSON_AddStringToObject(st, "message", e->msg);
-	cJSON_AddStringToObject(st, "reason", e->reason);
-	if (r) {
+	if (e->reason && e->reason[0])
+		cJSON_AddStringToObject(st, "reason", e->reason);
+	if (e->details) {
+		cJSON_AddItemToObject(st, "details", cJSON_Duplicate(e->details, true));
+	} else if (r) {
 		cJSON *d = cJSON_AddObjectToObject(st, "details");
 		if (name)
 			cJSON_AddStringToObject(d, "name", name);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "util/buf.h"
 
 enum sel_op { OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_EXISTS, OP_NOTEXISTS };
@@ -219,4 +220,41 @@ ta_selector_matches(const struct ta_selector *sel, const cJSON *obj)
 			return false;
 	}
 	return true;
+}
+
+const char *
+ta_selector_unsupported(const struct ta_selector *sel,
+			const struct ta_resource *r)
+{
+	for (size_t i = 0; sel && i < sel->n; i++) {
+		const char *k = sel->reqs[i].key;
+		if (!strcmp(k, "metadata.name"))
+			continue;
+		/* apiextensions' crConverter: metadata.namespace only when namespaced */
+		if (!strcmp(k, "metadata.namespace") && (r->namespaced || !(r->flags & TA_CUSTOM)))
+			continue;
+		bool ok = false;
+		for (size_t j = 0; r->field_labels && r->field_labels[j]; j++)
+			if (!strcmp(k, r->field_labels[j]))
+				ok = true;
+		if (!ok)
+			return k;
+	}
+	return NULL;
+}
+
+struct ta_selector *
+ta_selector_add_eq(struct ta_selector *sel, const char *key, const char *value)
+{
+	if (!sel) {
+		sel = fs_xcalloc(1, sizeof(*sel));
+		sel->field = true;
+	}
+	sel->reqs = fs_xrealloc(sel->reqs, (sel->n + 1) * sizeof(*sel->reqs));
+	struct sel_req *r = &sel->reqs[sel->n++];
+	memset(r, 0, sizeof(*r));
+	r->key = fs_xstrdup(key);
+	r->op = OP_EQ;
+	add_value(r, fs_xstrdup(value));
+	return sel;
 }

@@ -44,6 +44,7 @@ resource_free(struct ta_resource *r)
 	free(r->singular);
 	free(r->kind);
 	free(r->list_kind);
+	cJSON_Delete(r->crd);
 	free(r);
 }
 
@@ -55,6 +56,7 @@ ta_store_release(struct ta_store *s)
 		cJSON_Delete(s->log[(s->log_head + i) % s->window].prev);
 	}
 	free(s->log);
+	cJSON_Delete(s->dry_result);
 	for (size_t i = 0; i < s->n_res; i++)
 		resource_free(s->res[i]);
 	free(s->res);
@@ -65,7 +67,7 @@ bool
 ta_store_add_resource(struct ta_store *s, struct ta_resource *r)
 {
 	for (size_t i = 0; i < s->n_res; i++) {
-		if (!strcmp(s->res[i]->group, r->group) &&
+		if (!s->res[i]->removed && !strcmp(s->res[i]->group, r->group) &&
 		    !strcmp(s->res[i]->plural, r->plural)) {
 			resource_free(r);
 			return false;
@@ -82,7 +84,7 @@ ta_store_find(struct ta_store *s, const char *group,
 {
 	for (size_t i = 0; i < s->n_res; i++) {
 		struct ta_resource *r = s->res[i];
-		if (!strcmp(r->group, group) && !strcmp(r->plural, plural) &&
+		if (!r->removed && !strcmp(r->group, group) && !strcmp(r->plural, plural) &&
 		    (!version || ta_resource_serves(r, version)))
 			return r;
 	}
@@ -229,6 +231,14 @@ valid_name(const char *n)
 	return n[0] != '-' && n[0] != '.' && n[len - 1] != '-' && n[len - 1] != '.';
 }
 
+static const cJSON *
+keep_dry(struct ta_store *s, cJSON *obj)
+{
+	cJSON_Delete(s->dry_result);
+	s->dry_result = obj;
+	return obj;
+}
+
 static void
 store_insert(struct ta_resource *r, const char *ns,
 	     const char *name, cJSON *obj, uint64_t rv)
@@ -273,6 +283,12 @@ ta_store_create(struct ta_store *s, struct ta_resource *r,
 		ta_err_set(e, 400, "BadRequest", "%s: metadata: expected an object", qn);
 		goto fail;
 	}
+	const char *given_rv = md_str(md, "resourceVersion");
+	if (given_rv && given_rv[0]) {
+		/* what etcd3's store.Create says: a client copied a live object */
+		ta_err_set(e, 500, "", "resourceVersion should not be set on objects to be created");
+		goto fail;
+	}
 	const char *name = md_str(md, "name");
 	char genbuf[300];
 	if (!name || !name[0]) {
@@ -314,10 +330,11 @@ ta_store_create(struct ta_store *s, struct ta_resource *r,
 	now_rfc3339(buf, sizeof(buf));
 	md_set(md, "creationTimestamp", cJSON_CreateString(buf));
 	md_set(md, "deletionTimestamp", NULL);
-	md_set(md, "generation", cJSON_GetObjectItemCaseSensitive(obj, "spec")
-					 ? cJSON_CreateNumber(1) : NULL);
-	if (r->has_status)
-		cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+	md_set(md, "generation", r->flags & TA_GENERATION ? cJSON_CreateNumber(1) : NULL);
+	if (s->dry_run) { /* as etcd3's dry run: no resourceVersion */
+		md_set(md, "resourceVersion", NULL);
+		return keep_dry(s, obj);
+	}
 	s->rv++;
 	set_rv(obj, s->rv);
 	store_insert(r, ns, name, obj, s->rv);
@@ -351,9 +368,10 @@ store_finish_delete(struct ta_store *s,
 		    struct ta_resource *r,
 		    struct ta_object *o, cJSON **gone)
 {
+	cJSON *prev = cJSON_Duplicate(o->obj, true);
 	s->rv++;
 	set_rv(o->obj, s->rv);
-	store_log(s, r, TA_DELETED, o->obj, NULL);
+	store_log(s, r, TA_DELETED, o->obj, prev);
 	*gone = o->obj;
 	o->obj = NULL;
 	store_remove(r, o);
@@ -364,6 +382,15 @@ static bool
 has_finalizers(const cJSON *md)
 {
 	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(md, "finalizers")) > 0;
+}
+
+/* a Namespace also waits for spec.finalizers (the namespace controller) */
+static bool
+held(const cJSON *obj)
+{
+	return has_finalizers(cJSON_GetObjectItemCaseSensitive(obj, "metadata")) ||
+	       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		       cJSON_GetObjectItemCaseSensitive(obj, "spec"), "finalizers")) > 0;
 }
 
 const cJSON *
@@ -421,6 +448,7 @@ ta_store_update(struct ta_store *s, struct ta_resource *r,
 		md_copy(md, omd, "deletionTimestamp");
 		md_copy(md, omd, "generation");
 		md_copy(md, omd, "resourceVersion");
+		md_copy(md, omd, "deletionGracePeriodSeconds");
 		if (r->has_status) {
 			cJSON_DeleteItemFromObjectCaseSensitive(next, "status");
 			const cJSON *ost = cJSON_GetObjectItemCaseSensitive(o->obj, "status");
@@ -428,7 +456,7 @@ ta_store_update(struct ta_store *s, struct ta_resource *r,
 				cJSON_AddItemToObject(next, "status", cJSON_Duplicate(ost, true));
 		}
 		const cJSON *gen = cJSON_GetObjectItemCaseSensitive(omd, "generation");
-		if (spec_changed(r, o->obj, next)) {
+		if ((r->flags & TA_GENERATION) && spec_changed(r, o->obj, next)) {
 			double g = cJSON_IsNumber(gen) ? gen->valuedouble : 0;
 			md_set(md, "generation", cJSON_CreateNumber(g + 1));
 		}
@@ -437,10 +465,12 @@ ta_store_update(struct ta_store *s, struct ta_resource *r,
 		cJSON_Delete(next);
 		return o->obj;
 	}
+	if (s->dry_run)
+		return keep_dry(s, next);
 	cJSON *prev = o->obj; /* kept for watches with selectors */
 	o->obj = next;
 	cJSON *nmd = cJSON_GetObjectItemCaseSensitive(next, "metadata");
-	if (md_str(nmd, "deletionTimestamp") && !has_finalizers(nmd)) {
+	if (md_str(nmd, "deletionTimestamp") && !held(next)) {
 		cJSON *gone = NULL;
 		store_finish_delete(s, r, o, &gone);
 		/* the caller gets the final state; it stays valid in the log */
@@ -485,8 +515,24 @@ ta_store_delete(struct ta_store *s, struct ta_resource *r,
 		return NULL;
 	}
 	cJSON *md = cJSON_GetObjectItemCaseSensitive(o->obj, "metadata");
+	if (s->dry_run) {
+		cJSON *copy = cJSON_Duplicate(o->obj, true);
+		*deleted = !has_finalizers(md);
+		if (*deleted) {
+			*gone_obj = copy;
+			return copy;
+		}
+		if (!md_str(md, "deletionTimestamp")) {
+			char ts[64];
+			now_rfc3339(ts, sizeof(ts));
+			md_set(cJSON_GetObjectItemCaseSensitive(copy, "metadata"), "deletionTimestamp",
+			       cJSON_CreateString(ts));
+		}
+		return keep_dry(s, copy);
+	}
 	if (has_finalizers(md)) {
 		if (!md_str(md, "deletionTimestamp")) {
+			cJSON *prev = cJSON_Duplicate(o->obj, true);
 			char ts[64];
 			now_rfc3339(ts, sizeof(ts));
 			md_set(md, "deletionTimestamp", cJSON_CreateString(ts));
@@ -494,12 +540,25 @@ ta_store_delete(struct ta_store *s, struct ta_resource *r,
 			s->rv++;
 			o->rv = s->rv;
 			set_rv(o->obj, s->rv);
-			store_log(s, r, TA_MODIFIED, o->obj, NULL);
+			store_log(s, r, TA_MODIFIED, o->obj, prev);
 		}
 		return o->obj;
 	}
 	*deleted = true;
 	return store_finish_delete(s, r, o, gone_obj);
+}
+
+const cJSON *
+ta_store_put(struct ta_store *s, struct ta_resource *r, struct ta_object *o,
+	     cJSON *next)
+{
+	cJSON *prev = o->obj;
+	o->obj = next;
+	s->rv++;
+	o->rv = s->rv;
+	set_rv(next, s->rv);
+	store_log(s, r, TA_MODIFIED, next, prev);
+	return next;
 }
 
 void
@@ -514,6 +573,77 @@ ta_store_wipe(struct ta_store *s)
 		}
 	}
 	ta_store_compact(s);
+}
+
+static int
+obj_key_cmp(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(x, "metadata");
+	const cJSON *my = cJSON_GetObjectItemCaseSensitive(y, "metadata");
+	const char *nx = md_str(mx, "namespace"), *ny = md_str(my, "namespace");
+	return key_cmp(nx ? nx : "", md_str(mx, "name"), ny ? ny : "", md_str(my, "name"));
+}
+
+static const cJSON *
+obj_named(const cJSON *o, const char *ns, const char *name)
+{
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+	const char *n = md_str(md, "namespace");
+	return !strcmp(n ? n : "", ns) && !strcmp(md_str(md, "name"), name) ? o : NULL;
+}
+
+const cJSON **
+ta_store_list_at(struct ta_store *s, struct ta_resource *r, uint64_t rv,
+		 size_t *n)
+{
+	*n = 0;
+	if (rv < s->compacted_rv || rv > s->rv)
+		return NULL;
+	/* start from now and undo, newest first, what came after rv */
+	size_t cap = r->n + 16, cnt = r->n;
+	const cJSON **v = fs_xcalloc(cap, sizeof(*v));
+	for (size_t i = 0; i < r->n; i++)
+		v[i] = r->objs[i]->obj;
+	for (size_t k = s->log_n; k-- > 0;) {
+		const struct ta_event *ev = &s->log[(s->log_head + k) % s->window];
+		if (ev->rv <= rv)
+			break;
+		if (ev->res != r)
+			continue;
+		const cJSON *md = cJSON_GetObjectItemCaseSensitive(ev->obj, "metadata");
+		const char *ns = md_str(md, "namespace");
+		const char *name = md_str(md, "name");
+		size_t at = cnt;
+		for (size_t i = 0; i < cnt; i++)
+			if (obj_named(v[i], ns ? ns : "", name))
+				at = i;
+		if (ev->type == TA_ADDED) {
+			if (at < cnt)
+				v[at] = v[--cnt];
+			continue;
+		}
+		if (at == cnt) {
+			if (cnt == cap)
+				v = fs_xrealloc(v, (cap *= 2) * sizeof(*v));
+			cnt++;
+		}
+		v[at] = ev->prev;
+	}
+	qsort(v, cnt, sizeof(*v), obj_key_cmp);
+	*n = cnt;
+	return v;
+}
+
+void
+ta_store_remove_resource(struct ta_store *s, struct ta_resource *r)
+{
+	while (r->n) {
+		cJSON *gone = NULL;
+		store_finish_delete(s, r, r->objs[r->n - 1], &gone);
+		cJSON_Delete(gone);
+	}
+	r->removed = true;
 }
 
 void

@@ -15,6 +15,14 @@
 
 #include <cjson/cJSON.h>
 
+/* how a resource type behaves where built-ins and custom resources differ */
+enum {
+	TA_TYPED = 1,          /* built-in: list items carry no kind/apiVersion */
+	TA_GENERATION = 2,     /* metadata.generation is kept (CRs always) */
+	TA_RETURN_DELETED = 4, /* DELETE answers the object, not a Status */
+	TA_CUSTOM = 8,         /* a custom resource (CRD): no strategic merge */
+};
+
 struct ta_resource {
 	char *group;   /* "" for the core group */
 	char **versions; /* served versions, [0] is the preferred one */
@@ -24,6 +32,12 @@ struct ta_resource {
 	size_t n_short;
 	bool namespaced;
 	bool has_status; /* status subresource */
+	unsigned flags;  /* TA_* */
+	bool removed;    /* its CRD was deleted: kept only for old events */
+	/* field selector labels beyond metadata.name/namespace, NULL-ended
+	 * (borrowed, static) */
+	const char *const *field_labels;
+	cJSON *crd;      /* the CustomResourceDefinition (owned), NULL: built-in */
 	struct ta_object **objs; /* sorted by namespace/name */
 	size_t n, cap;
 };
@@ -41,15 +55,18 @@ struct ta_event {
 	struct ta_resource *res;
 	enum ta_ev_type type;
 	cJSON *obj;  /* snapshot */
-	cJSON *prev; /* MODIFIED: the state before, NULL when unknown */
+	cJSON *prev; /* MODIFIED, DELETED: the state before */
 	uint64_t rv;
 };
 
 /* an API error shaped like a Kubernetes Status */
 struct ta_err {
 	int code;            /* HTTP status; 0 = no error */
-	const char *reason;  /* "NotFound", "AlreadyExists", "Conflict", ... */
-	char msg[512];
+	const char *reason;  /* "NotFound", "AlreadyExists", "Conflict", ...;
+			      * "" for none (a plain 500) */
+	char msg[2048];
+	cJSON *details;      /* Status details to send instead of the default
+			      * (owned; ta_err_clear frees) */
 };
 
 typedef void (*ta_event_fn)(void *ud, const struct ta_event *ev);
@@ -63,6 +80,10 @@ struct ta_store {
 	uint64_t compacted_rv; /* watching from an rv below this is 410 Gone */
 	ta_event_fn on_event;
 	void *on_event_ud;
+	/* dryRun=All: writes check everything, change nothing, and return
+	 * what they would have stored (kept in dry_result until the next) */
+	bool dry_run;
+	cJSON *dry_result;
 };
 
 void ta_store_init(struct ta_store *s, size_t window);
@@ -75,7 +96,8 @@ struct ta_resource *ta_resource_new(const char *group, const char *version,
 				    bool has_status);
 void ta_resource_add_version(struct ta_resource *r, const char *version);
 void ta_resource_add_short(struct ta_resource *r, const char *name);
-/* resource by group + plural (or kind when by_kind) serving version */
+/* resource by group + plural serving version (NULL: any); removed ones
+ * are skipped */
 struct ta_resource *ta_store_find(struct ta_store *s, const char *group,
 				  const char *version, const char *plural);
 bool ta_resource_serves(const struct ta_resource *r, const char *version);
@@ -101,6 +123,17 @@ const cJSON *ta_store_delete(struct ta_store *s, struct ta_resource *r,
 			     const char *ns, const char *name,
 			     const char *precond_rv, bool *deleted,
 			     struct ta_err *e, cJSON **gone_obj);
+/* the objects of r as they were at resourceVersion rv, in key order
+ * (borrowed: valid until the next write); NULL when rv is older than the
+ * history (410) or newer than the store */
+const cJSON **ta_store_list_at(struct ta_store *s, struct ta_resource *r,
+			       uint64_t rv, size_t *n);
+/* delete every object of r (events logged) and mark it removed */
+void ta_store_remove_resource(struct ta_store *s, struct ta_resource *r);
+/* replace o's object with next (taken) as a new version: no write
+ * semantics, for the server's own controllers; returns next (borrowed) */
+const cJSON *ta_store_put(struct ta_store *s, struct ta_resource *r,
+			  struct ta_object *o, cJSON *next);
 /* forget every object (a restart that loses state); deletes are logged */
 void ta_store_wipe(struct ta_store *s);
 /* forget the event history: watching from any older rv gives 410 */
@@ -113,6 +146,7 @@ bool ta_store_since(struct ta_store *s, uint64_t from,
 
 void ta_err_set(struct ta_err *e, int code, const char *reason,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ta_err_clear(struct ta_err *e);
 /* the Status object for e (caller frees with cJSON_Delete) */
 cJSON *ta_err_status(const struct ta_err *e, const struct ta_resource *r,
 		     const char *name);

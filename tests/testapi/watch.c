@@ -2,8 +2,11 @@
  * testapi/watch.c - watch streams of the test API server: initial ADDED
  * events or the history since a resourceVersion, live events filtered by
  * namespace and selectors (an object entering or leaving a selector is
- * ADDED or DELETED for that watch), bookmarks, timeoutSeconds, and 410
- * Expired for versions older than the window.
+ * ADDED or DELETED for that watch), bookmarks, timeoutSeconds, 410
+ * Expired for versions older than the window, the watch-list protocol
+ * (sendInitialEvents=true: the current objects, then a BOOKMARK with
+ * the k8s.io/initial-events-end annotation) and Table events for
+ * `kubectl get -w`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #include "api.h"
 #include "select.h"
+#include "table.h"
 
 struct ta_watch {
 	struct ta_api *api;
@@ -20,6 +24,8 @@ struct ta_watch {
 	char *version; /* served version (apiVersion of the events) */
 	struct ta_selector *lsel, *fsel;
 	bool bookmarks;
+	bool table;    /* events carry a one-row Table */
+	char *include; /* includeObject of the Table rows */
 	ev_timer timeout, bookmark;
 	struct ta_watch *prev, *next;
 };
@@ -40,6 +46,7 @@ watch_free(struct ta_watch *w)
 	ta_selector_free(w->fsel);
 	free(w->ns);
 	free(w->version);
+	free(w->include);
 	free(w);
 }
 
@@ -55,7 +62,13 @@ watch_send(struct ta_watch *w, const char *type, cJSON *obj)
 	ta_api_stamp(obj, w->res, w->version);
 	cJSON *ev = cJSON_CreateObject();
 	cJSON_AddStringToObject(ev, "type", type);
-	cJSON_AddItemReferenceToObject(ev, "object", obj);
+	if (w->table && strcmp(type, "BOOKMARK")) {
+		cJSON *t = ta_table_new(w->res, w->version);
+		ta_table_add_row(t, w->res, w->version, obj, w->include);
+		cJSON_AddItemToObject(ev, "object", t);
+	} else {
+		cJSON_AddItemReferenceToObject(ev, "object", obj);
+	}
 	char *s = cJSON_PrintUnformatted(ev);
 	size_t n = strlen(s);
 	s = realloc(s, n + 2);
@@ -109,15 +122,24 @@ ta_api_on_event(void *ud, const struct ta_event *ev)
 }
 
 static void
-watch_bookmark(struct ta_watch *w)
+watch_bookmark_ex(struct ta_watch *w, bool initial_end)
 {
 	cJSON *obj = cJSON_CreateObject();
 	cJSON *md = cJSON_AddObjectToObject(obj, "metadata");
 	char rv[32];
 	snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->api->store.rv);
 	cJSON_AddStringToObject(md, "resourceVersion", rv);
+	if (initial_end)
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "annotations"),
+					"k8s.io/initial-events-end", "true");
 	watch_send(w, "BOOKMARK", obj);
 	cJSON_Delete(obj);
+}
+
+static void
+watch_bookmark(struct ta_watch *w)
+{
+	watch_bookmark_ex(w, false);
 }
 
 void
@@ -180,15 +202,32 @@ send_gone(struct ta_conn *c, const char *why)
 }
 
 void
-ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
-	     struct ta_route *rt, struct ta_selector *lsel,
-	     struct ta_selector *fsel)
+ta_api_end_watches(struct ta_api *a, const struct ta_resource *r)
 {
-	char *rvs = ta_query_get(req->query, "resourceVersion");
+	struct ta_watch *w = a->watches;
+	while (w) {
+		struct ta_watch *next = w->next;
+		if (w->res == r) {
+			ta_stream_end(w->conn);
+			watch_free(w);
+		}
+		w = next;
+	}
+}
+
+void
+ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
+	     struct ta_route *rt, const struct ta_list_opts *o,
+	     struct ta_selector *lsel, struct ta_selector *fsel)
+{
+	const char *rvs = o->rv;
 	char *bm = ta_query_get(req->query, "allowWatchBookmarks");
 	char *to = ta_query_get(req->query, "timeoutSeconds");
 	uint64_t from = 0;
 	bool any = !rvs || !rvs[0] || !strcmp(rvs, "0");
+	/* sendInitialEvents=false with no version: only what comes next */
+	bool initial = o->send_initial ? o->send_initial_true : any;
+	bool none_before = o->send_initial && !o->send_initial_true && any;
 	if (!any) {
 		char *end;
 		from = strtoull(rvs, &end, 10);
@@ -202,7 +241,7 @@ ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 			goto out;
 		}
 	}
-	if (!any && from < a->store.compacted_rv) {
+	if (!any && !initial && from < a->store.compacted_rv) {
 		char why[128];
 		snprintf(why, sizeof(why), "too old resource version: %llu (%llu)",
 			 (unsigned long long)from,
@@ -221,16 +260,20 @@ ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 	w->lsel = lsel;
 	w->fsel = fsel;
 	w->bookmarks = bm && (!strcmp(bm, "true") || !strcmp(bm, "1"));
+	w->table = ta_table_wanted(req->accept);
+	w->include = ta_query_get(req->query, "includeObject");
 	ev_timer_init(&w->timeout, watch_on_timeout, 0., 0.);
 	ev_timer_init(&w->bookmark, watch_on_bookmark, a->bookmark_interval,
 		      a->bookmark_interval);
 	w->timeout.data = w->bookmark.data = w;
 	ta_stream_begin(c, "application/json", watch_gone, w);
-	if (any) {
+	if (initial) {
 		for (size_t i = 0; i < rt->res->n; i++)
 			if (watch_matches(w, rt->res->objs[i]->obj))
 				watch_send(w, "ADDED", rt->res->objs[i]->obj);
-	} else {
+		if (o->send_initial_true && w->bookmarks)
+			watch_bookmark_ex(w, true);
+	} else if (!none_before) {
 		ta_store_since(&a->store, from, watch_deliver, w);
 	}
 	w->next = a->watches;
@@ -245,7 +288,6 @@ ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 	if (w->bookmarks && a->bookmark_interval > 0)
 		ev_timer_start(EV_DEFAULT, &w->bookmark);
 out:
-	free(rvs);
 	free(bm);
 	free(to);
 }

@@ -34,8 +34,9 @@ ta_proc_start(struct ta_proc *p, const char *const *extra)
 	const char *src = env_or("FEDSTATE_SRC", ".");
 	snprintf(bin, sizeof(bin), "%s/bin/fedstate-testapi", env_or("FEDSTATE_BUILD", "build"));
 	snprintf(crd1, sizeof(crd1), "%s/config/crd", src);
-	snprintf(crd2, sizeof(crd2), "/work/shared/fixtures/crds/fedstate");
-	snprintf(crd3, sizeof(crd3), "/work/shared/fixtures/crds/karmada");
+	/* shared/ lies beside the checkout (here and in CI) */
+	snprintf(crd2, sizeof(crd2), "%s/../shared/fixtures/crds/fedstate", src);
+	snprintf(crd3, sizeof(crd3), "%s/../shared/fixtures/crds/karmada", src);
 	snprintf(tlsdir, sizeof(tlsdir), "%s/tls", p->dir);
 	const char *argv[48] = {bin, "--listen", "127.0.0.1:0", "--kubeconfig-out",
 				p->kubeconfig};
@@ -110,18 +111,35 @@ collect(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static char *
-request(const struct ta_proc *p, const char *method,
-	const char *path, long *status)
+char *
+ta_proc_request(const struct ta_proc *p, const char *method, const char *path,
+		const char *content_type, const char *body, const char *accept,
+		long *status, char **headers)
 {
 	CURL *e = curl_easy_init();
-	char url[512];
-	char *body = NULL;
+	char url[2048], ct[256], ac[256];
+	char *out = NULL, *hdrs = NULL;
 	snprintf(url, sizeof(url), "%s%s", p->base, path);
+	struct curl_slist *h = NULL;
+	if (content_type) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+		h = curl_slist_append(h, ct);
+	}
+	if (accept) {
+		snprintf(ac, sizeof(ac), "Accept: %s", accept);
+		h = curl_slist_append(h, ac);
+	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	if (body) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &out);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, &hdrs);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -129,9 +147,12 @@ request(const struct ta_proc *p, const char *method,
 	if (curl_easy_perform(e) == CURLE_OK)
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(e);
-	if (!body)
-		body = strdup("");
-	return body;
+	curl_slist_free_all(h);
+	if (headers)
+		*headers = hdrs ? hdrs : strdup("");
+	else
+		free(hdrs);
+	return out ? out : strdup("");
 }
 
 long
@@ -140,14 +161,55 @@ ta_proc_admin(const struct ta_proc *p, const char *what)
 	char path[512];
 	long status;
 	snprintf(path, sizeof(path), "/_testapi/%s", what);
-	free(request(p, "POST", path, &status));
+	free(ta_proc_request(p, "POST", path, NULL, NULL, NULL, &status, NULL));
 	return status;
 }
 
 char *
 ta_proc_get(const struct ta_proc *p, const char *path, long *status)
 {
-	return request(p, "GET", path, status);
+	return ta_proc_request(p, "GET", path, NULL, NULL, NULL, status, NULL);
+}
+
+int
+ta_proc_setup(void **state)
+{
+	struct ta_proc *p = calloc(1, sizeof(*p));
+	if (!p || !ta_proc_start(p, NULL)) {
+		free(p);
+		return -1;
+	}
+	*state = p;
+	return 0;
+}
+
+int
+ta_proc_teardown(void **state)
+{
+	struct ta_proc *p = *state;
+	bool clean = ta_proc_stop(p);
+	free(p);
+	return clean ? 0 : -1;
+}
+
+bool
+ta_have_kubectl(void)
+{
+	return system("command -v kubectl >/dev/null 2>&1") == 0;
+}
+
+int
+ta_proc_kubectl(const struct ta_proc *p, const char *args, char *out, size_t n)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "KUBECONFIG=%s kubectl %s 2>&1", p->kubeconfig, args);
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	size_t len = fread(out, 1, n - 1, f);
+	out[len] = '\0';
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 bool

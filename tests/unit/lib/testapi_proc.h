@@ -7,6 +7,7 @@
 #define TESTS_TESTAPI_PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,6 +30,22 @@ bool ta_proc_start(struct ta_proc *p, const char *const *extra);
 long ta_proc_admin(const struct ta_proc *p, const char *what);
 /* GET path; the body (caller frees) or NULL; *status gets the status */
 char *ta_proc_get(const struct ta_proc *p, const char *path, long *status);
+/* any request: method, path (with query), body (NULL: none) sent with
+ * content_type, accept (NULL: default); the body (caller frees), *status
+ * the status; headers (may be NULL) gets the response headers (caller
+ * frees) */
+char *ta_proc_request(const struct ta_proc *p, const char *method, const char *path,
+		      const char *content_type, const char *body, const char *accept,
+		      long *status, char **headers);
+/* cmocka fixtures: a server (no extra arguments) in *state, and its stop
+ * (-1 when it did not exit cleanly) */
+int ta_proc_setup(void **state);
+int ta_proc_teardown(void **state);
+/* is a kubectl on PATH? */
+bool ta_have_kubectl(void);
+/* run `kubectl ARGS` against p (stdout and stderr into out); its exit
+ * status, -1 when it did not exit */
+int ta_proc_kubectl(const struct ta_proc *p, const char *args, char *out, size_t n);
 /* SIGTERM, wait, remove the temp dir; true when it exited cleanly */
 bool ta_proc_stop(struct ta_proc *p);
 

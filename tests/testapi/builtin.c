@@ -1,0 +1,156 @@
+/*
+ * testapi/builtin.c - the built-in resource types, stored generically:
+ * core v1 (Namespaces, Services, ConfigMaps, Secrets, ServiceAccounts,
+ * Events), coordination.k8s.io Leases, events.k8s.io Events, apps/v1
+ * Deployments, rbac.authorization.k8s.io/v1 Roles, ClusterRoles and their
+ * bindings, policy/v1 PodDisruptionBudgets, apiextensions.k8s.io/v1
+ * CustomResourceDefinitions and Karmada's cluster.karmada.io Clusters
+ * (served by karmada-aggregated-apiserver, which no CRD defines); and the
+ * few fields their real strategies set on create (see api.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+static const char *const ns_fields[] = {"status.phase", NULL};
+static const char *const secret_fields[] = {"type", NULL};
+static const char *const event_fields[] = {
+	"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+	"involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+	"involvedObject.fieldPath", "reason", "reportingComponent", "source", "type", NULL};
+static const char *const event2_fields[] = {
+	"regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
+	"regarding.apiVersion", "regarding.resourceVersion", "regarding.fieldPath",
+	"reason", "reportingController", "type", NULL};
+
+struct builtin {
+	const char *group, *version, *plural, *singular, *kind, *short_name;
+	bool namespaced, has_status;
+	unsigned flags;
+	const char *const *fields;
+};
+
+enum { T = TA_TYPED, G = TA_GENERATION, D = TA_RETURN_DELETED };
+
+static const struct builtin builtins[] = {
+	{"", "v1", "namespaces", "namespace", "Namespace", "ns", false, true, T | D, ns_fields},
+	{"", "v1", "services", "service", "Service", "svc", true, true, T | D, NULL},
+	{"", "v1", "configmaps", "configmap", "ConfigMap", "cm", true, false, T, NULL},
+	{"", "v1", "secrets", "secret", "Secret", NULL, true, false, T, secret_fields},
+	{"", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", "sa", true, false, T | D, NULL},
+	{"", "v1", "events", "event", "Event", "ev", true, false, T, event_fields},
+	{"coordination.k8s.io", "v1", "leases", "lease", "Lease", NULL, true, false, T, NULL},
+	{"events.k8s.io", "v1", "events", "event", "Event", "ev", true, false, T, event2_fields},
+	{"apps", "v1", "deployments", "deployment", "Deployment", "deploy", true, true, T | G, NULL},
+	{"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", NULL, true, false, T, NULL},
+	{"rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", NULL, true, false, T, NULL},
+	{"rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", NULL, false, false, T, NULL},
+	{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", NULL, false, false, T, NULL},
+	{"policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "pdb", true, true, T | G, NULL},
+	{"apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
+	 "CustomResourceDefinition", "crd", false, true, T | G | D, NULL},
+	{"cluster.karmada.io", "v1alpha1", "clusters", "cluster", "Cluster", NULL, false, true, T | G, NULL},
+};
+
+void
+ta_builtin_resources(struct ta_store *s, const char *without)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		const struct builtin *b = &builtins[i];
+		if (without && !strcmp(without, b->group))
+			continue;
+		struct ta_resource *r = ta_resource_new(b->group, b->version, b->plural,
+							b->singular, b->kind,
+							b->namespaced, b->has_status);
+		if (b->short_name)
+			ta_resource_add_short(r, b->short_name);
+		if (!strcmp(b->plural, "customresourcedefinitions"))
+			ta_resource_add_short(r, "crds");
+		r->flags = b->flags;
+		r->field_labels = b->fields;
+		ta_store_add_resource(s, r);
+	}
+}
+
+static cJSON *
+obj_at(cJSON *o, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsObject(v)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+		v = cJSON_AddObjectToObject(o, key);
+	}
+	return v;
+}
+
+static void
+set_default(cJSON *o, const char *key, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, key))
+		cJSON_Delete(v);
+	else
+		cJSON_AddItemToObject(o, key, v);
+}
+
+static void
+service_defaults(struct ta_store *s, cJSON *obj)
+{
+	cJSON *spec = obj_at(obj, "spec");
+	set_default(spec, "type", cJSON_CreateString("ClusterIP"));
+	set_default(spec, "sessionAffinity", cJSON_CreateString("None"));
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(spec, "type");
+	if (cJSON_IsString(type) && strcmp(type->valuestring, "ExternalName")) {
+		/* the allocator: one address per service from 10.96.0.0/12 */
+		char ip[32];
+		snprintf(ip, sizeof(ip), "10.96.%u.%u", (unsigned)((s->rv >> 8) & 0xff),
+			 (unsigned)(s->rv & 0xff) | 1u);
+		set_default(spec, "clusterIP", cJSON_CreateString(ip));
+		const cJSON *cip = cJSON_GetObjectItemCaseSensitive(spec, "clusterIP");
+		const char *one = cJSON_IsString(cip) ? cip->valuestring : ip;
+		set_default(spec, "clusterIPs", cJSON_CreateStringArray(&one, 1));
+		const char *fam = "IPv4";
+		set_default(spec, "ipFamilies", cJSON_CreateStringArray(&fam, 1));
+		set_default(spec, "ipFamilyPolicy", cJSON_CreateString("SingleStack"));
+		set_default(spec, "internalTrafficPolicy", cJSON_CreateString("Cluster"));
+	}
+	cJSON *port;
+	cJSON_ArrayForEach(port, cJSON_GetObjectItemCaseSensitive(spec, "ports"))
+	{
+		set_default(port, "protocol", cJSON_CreateString("TCP"));
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(port, "port");
+		if (cJSON_IsNumber(p))
+			set_default(port, "targetPort", cJSON_CreateNumber(p->valuedouble));
+	}
+	cJSON *st = obj_at(obj, "status");
+	set_default(st, "loadBalancer", cJSON_CreateObject());
+}
+
+void
+ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
+			  cJSON *obj)
+{
+	if (!(r->flags & TA_TYPED) || r->group[0])
+		return;
+	if (!strcmp(r->plural, "namespaces")) {
+		cJSON *md = obj_at(obj, "metadata");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(md, "name");
+		cJSON *labels = obj_at(md, "labels");
+		if (cJSON_IsString(name)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(labels, "kubernetes.io/metadata.name");
+			cJSON_AddStringToObject(labels, "kubernetes.io/metadata.name", name->valuestring);
+		}
+		cJSON *spec = obj_at(obj, "spec");
+		const char *fin = "kubernetes";
+		cJSON_DeleteItemFromObjectCaseSensitive(spec, "finalizers");
+		cJSON_AddItemToObject(spec, "finalizers", cJSON_CreateStringArray(&fin, 1));
+		cJSON *st = obj_at(obj, "status");
+		cJSON_DeleteItemFromObjectCaseSensitive(st, "phase");
+		cJSON_AddStringToObject(st, "phase", "Active");
+	} else if (!strcmp(r->plural, "services")) {
+		service_defaults(s, obj);
+	} else if (!strcmp(r->plural, "secrets")) {
+		set_default(obj, "type", cJSON_CreateString("Opaque"));
+	}
+}

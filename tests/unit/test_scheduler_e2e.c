@@ -1,0 +1,335 @@
+/*
+ * test_scheduler_e2e.c - `fedstate scheduler` against fedstate-testapi:
+ * the demo fleet and every binding kind of config/samples are created in
+ * the server as an admin would; the daemon (the real binary, a child
+ * process) binds each, and what it wrote equals what `fedstate simulate`
+ * computes on the same objects: spec.clusters, the Scheduled condition
+ * and its reason, schedulerObservedGeneration, the schedulerResult of
+ * every MultiCloudMongoDB, and the Events. A second daemon started on the
+ * converged state writes nothing. Every wait is bounded; nothing is left
+ * running.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "lib/daemon_proc.h"
+#include "lib/plugin_harness.h"
+#include "lib/testapi_proc.h"
+
+static struct ta_proc api;
+static cJSON *expected; /* simulate's results */
+static char plugins[4096];
+
+static uint16_t
+free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static cJSON *
+simulate(void)
+{
+	char cmd[16384], *out = NULL;
+	size_t len = 0;
+	snprintf(cmd, sizeof cmd,
+		 "%s --config %s --plugin-dir %s --clusters %s --bindings %s --output json",
+		 ph_build_path("bin/fedstate simulate"), ph_src_path("config/scheduler.yaml"),
+		 plugins, ph_src_path("config/samples/clusters.yaml"),
+		 ph_src_path("config/samples/workloads.yaml"));
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	FILE *m = open_memstream(&out, &len);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+		fwrite(buf, 1, n, m);
+	pclose(p);
+	fclose(m);
+	cJSON *j = cJSON_Parse(out);
+	free(out);
+	assert_non_null(j);
+	return j;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (!realpath(ph_build_path("plugins"), plugins))
+		return -1;
+	if (!ta_proc_start(&api, NULL))
+		return -1;
+	dm_seed_file(&api, ph_src_path("config/samples/clusters.yaml"));
+	dm_seed_file(&api, ph_src_path("config/samples/workloads.yaml"));
+	expected = simulate();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	cJSON_Delete(expected);
+	return ta_proc_stop(&api) ? 0 : -1;
+}
+
+static bool
+start_scheduler(struct dm_proc *d, const char *name, uint16_t port)
+{
+	char addr[32];
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+	const char *argv[] = {"scheduler", "--config", ph_src_path("config/scheduler.yaml"),
+			      "--plugin-dir", plugins, "--kubeconfig", api.kubeconfig,
+			      "--leader-elect=false", "--metrics-bind-address", addr,
+			      "--health-probe-bind-address", addr, "-v", "1", NULL};
+	return dm_start(d, &api, name, argv);
+}
+
+static const cJSON *
+item(const cJSON *o, const char *a)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, a);
+}
+
+static const cJSON *
+scheduled_condition(const cJSON *obj)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, item(item(obj, "status"), "conditions"))
+		if (strcmp(cJSON_GetStringValue(item(c, "type")), "Scheduled") == 0)
+			return c;
+	return NULL;
+}
+
+static cJSON *
+fetch(const cJSON *result)
+{
+	char path[512];
+	const char *kind = cJSON_GetStringValue(item(result, "kind"));
+	const char *ns = cJSON_GetStringValue(item(result, "namespace"));
+	const char *name = cJSON_GetStringValue(item(result, "name"));
+
+	if (strcmp(kind, "ResourceBinding") == 0)
+		snprintf(path, sizeof path,
+			 "/apis/work.karmada.io/v1alpha2/namespaces/%s/resourcebindings/%s", ns, name);
+	else
+		snprintf(path, sizeof path,
+			 "/apis/middleware.fedstate.io/v1alpha1/namespaces/%s/multicloudmongodbs/%s",
+			 ns, name);
+	return dm_get_json(&api, path);
+}
+
+static const char *
+annotation(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(item(item(item(obj, "metadata"), "annotations"), key));
+}
+
+/* everything simulate placed shows its result; the rest its failure */
+static bool
+converged(void)
+{
+	const cJSON *r;
+	cJSON_ArrayForEach(r, item(expected, "results")) {
+		cJSON *o = fetch(r);
+		bool mw = strcmp(cJSON_GetStringValue(item(r, "kind")), "MultiCloudMongoDB") == 0;
+		bool ok = o && (mw ? (!cJSON_IsTrue(item(r, "scheduled")) ||
+				      annotation(o, "schedulerResult"))
+				   : scheduled_condition(o) != NULL);
+		cJSON_Delete(o);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool
+wait_converged(struct dm_proc *d, int ms)
+{
+	for (int i = 0; i < ms / 100; i++) {
+		if (converged())
+			return true;
+		if (!dm_alive(d))
+			return false;
+		usleep(100000);
+	}
+	return false;
+}
+
+static void
+check_binding(const cJSON *r, const cJSON *o)
+{
+	const char *name = cJSON_GetStringValue(item(r, "name"));
+	const cJSON *cond = scheduled_condition(o);
+	bool scheduled = cJSON_IsTrue(item(r, "scheduled"));
+	const cJSON *want = item(r, "clusters"), *got = item(item(o, "spec"), "clusters");
+	int n = cJSON_GetArraySize(want);
+
+	if (cJSON_GetArraySize(got) != n)
+		fail_msg("%s: %d clusters written, simulate placed %d", name,
+			 cJSON_GetArraySize(got), n);
+	for (int i = 0; i < n; i++) {
+		const cJSON *w = cJSON_GetArrayItem(want, i), *g = cJSON_GetArrayItem(got, i);
+		const cJSON *gr = item(g, "replicas");
+		assert_string_equal(cJSON_GetStringValue(item(g, "name")),
+				    cJSON_GetStringValue(item(w, "name")));
+		assert_int_equal(gr ? gr->valueint : 0, item(w, "replicas")->valueint);
+	}
+	assert_non_null(cond);
+	assert_string_equal(cJSON_GetStringValue(item(cond, "status")), scheduled ? "True" : "False");
+	assert_string_equal(cJSON_GetStringValue(item(cond, "reason")),
+			    cJSON_GetStringValue(item(r, "reason")));
+	if (scheduled) {
+		assert_int_equal(item(item(o, "status"), "schedulerObservedGeneration")->valueint,
+				 item(item(o, "metadata"), "generation")->valueint);
+		assert_non_null(annotation(o, "policy.karmada.io/applied-placement"));
+	} else {
+		assert_string_equal(cJSON_GetStringValue(item(cond, "message")),
+				    cJSON_GetStringValue(item(r, "error")));
+	}
+}
+
+static void
+check_middleware(const cJSON *r, const cJSON *o)
+{
+	const char *have = annotation(o, "schedulerResult");
+
+	if (!cJSON_IsTrue(item(r, "scheduled"))) {
+		assert_null(have);
+		return;
+	}
+	assert_non_null(have);
+	cJSON *a = cJSON_Parse(have);
+	assert_true(cJSON_Compare(a, item(r, "schedulerResult"), true));
+	cJSON_Delete(a);
+	/* the generation it was computed for rides along */
+	assert_non_null(annotation(o, "fedstate.io/scheduled-generation"));
+}
+
+static int
+count_events(const char *reason, const char *kind, const char *name)
+{
+	cJSON *list = dm_get_json(&api, "/apis/events.k8s.io/v1/events");
+	const cJSON *e;
+	int n = 0;
+
+	if (!list)
+		list = dm_get_json(&api, "/api/v1/events");
+	cJSON_ArrayForEach(e, item(list, "items")) {
+		const cJSON *reg = item(e, "regarding") ? item(e, "regarding") : item(e, "involvedObject");
+		if (strcmp(cJSON_GetStringValue(item(e, "reason")) ?: "", reason) == 0 &&
+		    strcmp(cJSON_GetStringValue(item(reg, "kind")) ?: "", kind) == 0 &&
+		    strcmp(cJSON_GetStringValue(item(reg, "name")) ?: "", name) == 0)
+			n++;
+	}
+	cJSON_Delete(list);
+	return n;
+}
+
+static int
+writes_by(const char *agent)
+{
+	long st = 0;
+	char *body = ta_proc_get(&api, "/_testapi/writes", &st);
+	cJSON *w = body ? cJSON_Parse(body) : NULL;
+	const cJSON *e;
+	int n = 0;
+
+	cJSON_ArrayForEach(e, w)
+		if (strstr(cJSON_GetStringValue(item(e, "agent")) ?: "", agent)) {
+			n++;
+		}
+	cJSON_Delete(w);
+	free(body);
+	return n;
+}
+
+static void
+test_binds_as_simulate_computes(void **state)
+{
+	struct dm_proc d = {0};
+	const cJSON *r;
+
+	(void)state;
+	assert_true(start_scheduler(&d, "scheduler", free_port()));
+	if (!wait_converged(&d, 20000)) {
+		dm_dump(&d);
+		dm_stop(&d, 3000);
+		fail_msg("the scheduler did not bind the demo within 20 s");
+	}
+	int n = 0;
+	cJSON_ArrayForEach(r, item(expected, "results")) {
+		cJSON *o = fetch(r);
+		assert_non_null(o);
+		if (strcmp(cJSON_GetStringValue(item(r, "kind")), "ResourceBinding") == 0)
+			check_binding(r, o);
+		else
+			check_middleware(r, o);
+		cJSON_Delete(o);
+		n++;
+	}
+	assert_true(n >= 16);
+	/* Events on the binding and on its resource template */
+	assert_true(count_events("ScheduleBindingSucceed", "ResourceBinding", "web-deployment") >= 1);
+	assert_true(count_events("ScheduleBindingSucceed", "Deployment", "web") >= 1);
+	assert_true(count_events("ScheduleBindingFailed", "ResourceBinding",
+				 "gpu-train-deployment") >= 1);
+	int st = dm_stop(&d, 5000);
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+		dm_dump(&d);
+		fail_msg("SIGTERM: the scheduler did not exit 0 (status %d)", st);
+	}
+
+	/* a fresh daemon on the converged state writes nothing */
+	int before = writes_by("fedstate-scheduler");
+	uint16_t port = free_port();
+	assert_true(start_scheduler(&d, "scheduler-2", port));
+	char ready[64];
+	snprintf(ready, sizeof ready, "http://127.0.0.1:%u/readyz", port);
+	bool up = false;
+	for (int i = 0; i < 100 && !up; i++) {
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "curl -sf %s >/dev/null 2>&1", ready);
+		up = system(cmd) == 0;
+		if (!up)
+			usleep(100000);
+	}
+	assert_true(up);
+	usleep(1500000); /* its first pass over every object */
+	int w = writes_by("fedstate-scheduler") - before;
+	dm_stop(&d, 5000);
+	if (w) {
+		dm_dump(&d);
+		fail_msg("a scheduler started on the converged state wrote %d time(s)", w);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_binds_as_simulate_computes),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
