@@ -421,6 +421,20 @@ check_deployment(const char *daemon, const char **secret)
 	assert_string_equal(arg_value(args, "--leader-elect-resource-namespace"), NS);
 	assert_string_equal(arg_value(args, "--metrics-bind-address"), ":8080");
 	assert_string_equal(arg_value(args, "--health-probe-bind-address"), ":10351");
+	/* the real flag parser takes them (--help last: everything before it
+	 * is parsed); ops only once `fedstate ops` exists */
+	char cmd[8192], *out;
+	int n = snprintf(cmd, sizeof cmd, "'%s'", ph_build_path("bin/fedstate"));
+	const cJSON *a;
+	cJSON_ArrayForEach(a, args)
+		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '%s'", a->valuestring);
+	snprintf(cmd + n, sizeof cmd - (size_t)n, " --help 2>&1");
+	int rc = run(cmd, &out);
+	if (rc != 0 && strstr(out, "unknown command"))
+		print_message("not checked: fedstate %s does not exist yet\n", daemon);
+	else if (rc != 0)
+		fail_msg("%s: the daemon refuses the Deployment's args: %s", name, out);
+	free(out);
 	/* the Lease the Role names is this one */
 	snprintf(label, sizeof label, "%s-leader-election", name);
 	assert_true(has_string(at(cJSON_GetArrayItem(at(find("Role", label), "rules"), 1),
@@ -454,8 +468,8 @@ check_deployment(const char *daemon, const char **secret)
 	assert_non_null(kc);
 	const cJSON *m, *vm = NULL;
 	cJSON_ArrayForEach(m, at(c, "volumeMounts")) {
-		size_t n = strlen(str(m, "mountPath"));
-		if (!strncmp(kc, str(m, "mountPath"), n) && kc[n] == '/')
+		size_t len = strlen(str(m, "mountPath"));
+		if (!strncmp(kc, str(m, "mountPath"), len) && kc[len] == '/')
 			vm = m;
 	}
 	assert_non_null(vm);
