@@ -7,19 +7,7 @@
 
 #include "cmd/simulate.h"
 #include "sched/intake.h"
-
-static const char *
-str_of(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const char *
-meta(const cJSON *obj, const char *key)
-{
-	return str_of(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
-}
+#include "util/jfield.h"
 
 static struct sim_item *
 new_item(struct sim *s, const cJSON *obj, const char *kind)
@@ -31,8 +19,8 @@ new_item(struct sim *s, const cJSON *obj, const char *kind)
 	struct sim_item *it = &s->items[s->n_items++];
 	memset(it, 0, sizeof *it);
 	it->kind = fs_arena_strdup(&s->arena, kind);
-	it->namespace_ = fs_arena_strdup(&s->arena, meta(obj, "namespace"));
-	it->name = fs_arena_strdup(&s->arena, meta(obj, "name") ? meta(obj, "name") : "(unnamed)");
+	it->namespace_ = fs_arena_strdup(&s->arena, fs_jmeta(obj, "namespace"));
+	it->name = fs_arena_strdup(&s->arena, fs_jmeta(obj, "name") ? fs_jmeta(obj, "name") : "(unnamed)");
 	it->term_index = -1;
 	return it;
 }
@@ -50,8 +38,8 @@ static void
 load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 	    bool clusters_file)
 {
-	const char *kind = str_of(obj, "kind");
-	const char *name = meta(obj, "name");
+	const char *kind = fs_jstr(obj, "kind");
+	const char *name = fs_jmeta(obj, "name");
 	if (!cJSON_IsObject(obj) || !kind) {
 		note(s, ds, obj, FS_DIAG_ERROR, "skipped an object without %s%s", "kind", "");
 		s->skipped++;

@@ -7,22 +7,16 @@
 #include <string.h>
 
 #include "util/buf.h"
-
-static const char *
-str_at(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "util/jfield.h"
 
 bool
 fs_ops_ref_of(const cJSON *obj, struct fs_ops_ref *out)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-	out->api_version = str_at(obj, "apiVersion");
-	out->kind = str_at(obj, "kind");
-	out->name = str_at(meta, "name");
-	out->ns = str_at(meta, "namespace");
+	out->api_version = fs_jstr(obj, "apiVersion");
+	out->kind = fs_jstr(obj, "kind");
+	out->name = fs_jstr(meta, "name");
+	out->ns = fs_jstr(meta, "namespace");
 	return out->api_version && out->kind && out->name;
 }
 
@@ -140,5 +134,5 @@ const char *
 fs_ops_label(const cJSON *obj, const char *key)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-	return str_at(cJSON_GetObjectItemCaseSensitive(meta, "labels"), key);
+	return fs_jstr(cJSON_GetObjectItemCaseSensitive(meta, "labels"), key);
 }

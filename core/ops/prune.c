@@ -9,13 +9,7 @@
 
 #include "ops/object.h"
 #include "ops/render.h"
-
-static const char *
-str_at(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "util/jfield.h"
 
 static bool
 same(const char *a, const char *b)
@@ -33,11 +27,11 @@ rendered_for(const cJSON *owner, const char *ns, const cJSON *o)
 	if (!same(fs_ops_label(o, FS_OPS_LABEL_MANAGED_BY), FS_OPS_MANAGER))
 		return false;
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(owner, "metadata");
-	const char *uid = str_at(meta, "uid");
+	const char *uid = fs_jstr(meta, "uid");
 	if (uid)
 		return same(fs_ops_label(o, FS_OPS_LABEL_OWNER_UID), uid);
-	return same(fs_ops_label(o, FS_OPS_LABEL_OWNER_KIND), str_at(owner, "kind")) &&
-	       same(fs_ops_label(o, FS_OPS_LABEL_OWNER_NAME), str_at(meta, "name"));
+	return same(fs_ops_label(o, FS_OPS_LABEL_OWNER_KIND), fs_jstr(owner, "kind")) &&
+	       same(fs_ops_label(o, FS_OPS_LABEL_OWNER_NAME), fs_jstr(meta, "name"));
 }
 
 static bool
@@ -58,7 +52,7 @@ fs_ops_prune(const cJSON *owner, const cJSON *existing, const cJSON *desired)
 {
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(owner, "metadata");
-	const char *ns = str_at(meta, "namespace");
+	const char *ns = fs_jstr(meta, "namespace");
 	if (!ns || !*ns)
 		ns = "default";
 	const cJSON *o;
@@ -96,7 +90,7 @@ fnv1a(uint32_t h, const char *s)
 static bool
 service_uses(const cJSON *o, int port)
 {
-	if (!same(str_at(o, "kind"), "Service"))
+	if (!same(fs_jstr(o, "kind"), "Service"))
 		return false;
 	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
 	const cJSON *p;
@@ -147,8 +141,8 @@ fs_ops_allocate_nodeports(const cJSON *desired, cJSON *existing)
 	cJSON_ArrayForEach(d, desired)
 	{
 		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(d, "spec");
-		if (!same(str_at(d, "kind"), "Service") || !same(str_at(d, "apiVersion"), "v1") ||
-		    !same(str_at(spec, "type"), "NodePort"))
+		if (!same(fs_jstr(d, "kind"), "Service") || !same(fs_jstr(d, "apiVersion"), "v1") ||
+		    !same(fs_jstr(spec, "type"), "NodePort"))
 			continue;
 		cJSON *svc = cJSON_Duplicate(d, 1);
 		cJSON *ports = cJSON_GetObjectItemCaseSensitive(
@@ -160,9 +154,9 @@ fs_ops_allocate_nodeports(const cJSON *desired, cJSON *existing)
 			if (cJSON_GetObjectItemCaseSensitive(p, "nodePort"))
 				continue;
 			const cJSON *meta = cJSON_GetObjectItemCaseSensitive(svc, "metadata");
-			uint32_t h = fnv1a(2166136261u, str_at(meta, "namespace"));
-			h = fnv1a(h, str_at(meta, "name"));
-			h = fnv1a(h, str_at(p, "name"));
+			uint32_t h = fnv1a(2166136261u, fs_jstr(meta, "namespace"));
+			h = fnv1a(h, fs_jstr(meta, "name"));
+			h = fnv1a(h, fs_jstr(p, "name"));
 			int port = NODEPORT_MIN + (int)(h % NODEPORT_SPAN);
 			for (int tries = 0; tries < NODEPORT_SPAN &&
 					    (port_used(existing, port) || service_uses(svc, port));

@@ -10,13 +10,7 @@
 #include <string.h>
 
 #include "ops/object.h"
-
-static const char *
-str_at(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "util/jfield.h"
 
 enum fs_code
 fs_render_init(struct fs_render *r, const cJSON *owner, const cJSON *clusters,
@@ -27,11 +21,11 @@ fs_render_init(struct fs_render *r, const cJSON *owner, const cJSON *clusters,
 	fs_buf_init(&r->emit_err);
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(owner, "metadata");
 	r->owner = owner;
-	r->owner_api_version = str_at(owner, "apiVersion");
-	r->owner_kind = str_at(owner, "kind");
-	r->owner_name = str_at(meta, "name");
-	r->owner_uid = str_at(meta, "uid");
-	r->ns = str_at(meta, "namespace");
+	r->owner_api_version = fs_jstr(owner, "apiVersion");
+	r->owner_kind = fs_jstr(owner, "kind");
+	r->owner_name = fs_jstr(meta, "name");
+	r->owner_uid = fs_jstr(meta, "uid");
+	r->ns = fs_jstr(meta, "namespace");
 	if (!r->ns || !*r->ns)
 		r->ns = "default";
 	if (!r->owner_api_version || !r->owner_kind || !r->owner_name ||
@@ -100,9 +94,9 @@ fs_render_cluster_label(struct fs_render *r, const char *cluster,
 	cJSON_ArrayForEach(c, r->clusters)
 	{
 		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(c, "metadata");
-		const char *name = str_at(meta, "name");
+		const char *name = fs_jstr(meta, "name");
 		if (name && strcmp(name, cluster) == 0)
-			return str_at(cJSON_GetObjectItemCaseSensitive(meta, "labels"),
+			return fs_jstr(cJSON_GetObjectItemCaseSensitive(meta, "labels"),
 				      key);
 	}
 	return NULL;

@@ -6,26 +6,7 @@
 
 #include "model/schedresult.h"
 #include "sched/writeback.h"
-
-static const cJSON *
-at(const cJSON *o, const char *a, const char *b)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-
-	return b ? cJSON_GetObjectItemCaseSensitive(v, b) : v;
-}
-
-static const char *
-str(const cJSON *v)
-{
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const char *
-annotation(const cJSON *obj, const char *key)
-{
-	return str(cJSON_GetObjectItemCaseSensitive(at(obj, "metadata", "annotations"), key));
-}
+#include "util/jfield.h"
 
 const char *
 fs_sched_need_type(enum fs_sched_need n)
@@ -44,19 +25,19 @@ bool
 fs_sched_wanted(const cJSON *obj, bool is_middleware,
 		bool (*is_ours)(void *ud, const char *scheduler_name), void *ud)
 {
-	const cJSON *spec = at(obj, "spec", NULL);
+	const cJSON *spec = fs_jget(obj, "spec");
 	const char *name;
 
 	if (is_middleware) {
-		name = str(at(at(spec, "scheduler", NULL), "schedulerName", NULL));
+		name = fs_jstr(fs_jget(spec, "scheduler"), "schedulerName");
 		return is_ours(ud, name && *name ? name : "default-scheduler");
 	}
-	name = str(at(spec, "schedulerName", NULL));
+	name = fs_jstr(spec, "schedulerName");
 	if (!is_ours(ud, name && *name ? name : "default-scheduler"))
 		return false;
-	if (cJSON_IsTrue(at(at(spec, "suspension", NULL), "scheduling", NULL)))
+	if (cJSON_IsTrue(fs_jget2(spec, "suspension", "scheduling")))
 		return false;
-	const cJSON *labels = at(obj, "metadata", "labels");
+	const cJSON *labels = fs_jget2(obj, "metadata", "labels");
 	return cJSON_GetObjectItemCaseSensitive(labels, "propagationpolicy.karmada.io/permanent-id") ||
 	       cJSON_GetObjectItemCaseSensitive(labels, "clusterpropagationpolicy.karmada.io/permanent-id") ||
 	       cJSON_GetObjectItemCaseSensitive(labels, "binding.karmada.io/managed-by");
@@ -80,8 +61,8 @@ placement_changed(const cJSON *obj, const struct fs_binding *b)
 {
 	static const char *const fields[] = {"clusterAffinity", "clusterTolerations",
 					     "spreadConstraints", "replicaScheduling"};
-	const char *text = annotation(obj, FS_ANNOTATION_APPLIED_PLACEMENT);
-	const cJSON *now = at(at(obj, "spec", NULL), "placement", NULL);
+	const char *text = fs_jannotation(obj, FS_ANNOTATION_APPLIED_PLACEMENT);
+	const cJSON *now = fs_jget2(obj, "spec", "placement");
 	bool changed = false;
 
 	if (!text || !*text)
@@ -133,9 +114,9 @@ replicas_changed(const struct fs_binding *b)
 static enum fs_sched_need
 decide_middleware(const cJSON *obj)
 {
-	const char *result = annotation(obj, FS_ANNOTATION_SCHEDULER_RESULT);
-	const char *gen = annotation(obj, FS_ANNOTATION_SCHEDULED_GENERATION);
-	const cJSON *g = at(obj, "metadata", "generation");
+	const char *result = fs_jannotation(obj, FS_ANNOTATION_SCHEDULER_RESULT);
+	const char *gen = fs_jannotation(obj, FS_ANNOTATION_SCHEDULED_GENERATION);
+	const cJSON *g = fs_jget2(obj, "metadata", "generation");
 
 	if (!result || !*result || !gen)
 		return FS_NEED_RECONCILE;
@@ -148,8 +129,8 @@ enum fs_sched_need
 fs_sched_decide(const cJSON *obj, const struct fs_binding *b,
 		bool (*deleting)(void *ud, const char *cluster), void *ud)
 {
-	if (at(obj, "metadata", "deletionTimestamp") &&
-	    !cJSON_IsNull(at(obj, "metadata", "deletionTimestamp")))
+	if (fs_jget2(obj, "metadata", "deletionTimestamp") &&
+	    !cJSON_IsNull(fs_jget2(obj, "metadata", "deletionTimestamp")))
 		return FS_NEED_NONE;
 	if (b->kind == FS_WORKLOAD_MIDDLEWARE)
 		return decide_middleware(obj);
@@ -164,7 +145,7 @@ fs_sched_decide(const cJSON *obj, const struct fs_binding *b,
 	for (uint32_t i = 0; deleting && i < b->n_previous; i++)
 		if (deleting(ud, b->previous[i].name))
 			return FS_NEED_RECONCILE;
-	const cJSON *seen = at(at(obj, "status", NULL), "schedulerObservedGeneration", NULL);
+	const cJSON *seen = fs_jget2(obj, "status", "schedulerObservedGeneration");
 	if (!cJSON_IsNumber(seen) || (int64_t)seen->valuedouble != b->generation)
 		return FS_NEED_OBSERVED;
 	return FS_NEED_NONE;

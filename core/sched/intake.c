@@ -7,19 +7,7 @@
 #include "plugin/host_json.h"
 #include "util/buf.h"
 #include "util/doc.h"
-
-static const char *
-str_of(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const char *
-meta(const cJSON *obj, const char *key)
-{
-	return str_of(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
-}
+#include "util/jfield.h"
 
 /* one error about obj as a whole, at its position */
 static void
@@ -48,7 +36,7 @@ interpret(const struct fs_mw_instance *m, const cJSON *obj, const char *kind,
 		? m->ops->interpret(m->inst->state, FS_JSON(obj), &w, err, sizeof err)
 		: FS_E_NOTSUP;
 	if (rc != FS_OK) {
-		const char *ns = meta(obj, "namespace"), *name = meta(obj, "name");
+		const char *ns = fs_jmeta(obj, "namespace"), *name = fs_jmeta(obj, "name");
 		struct fs_buf b = FS_BUF_INIT;
 		fs_buf_printf(&b, "%s %s/%s: %s", kind, ns ? ns : "",
 			      name ? name : "(unnamed)", err[0] ? err : "interpret failed");
@@ -72,7 +60,7 @@ fs_intake_object(const struct fs_profile_set *set, const cJSON *obj,
 		 struct fs_intake *out)
 {
 	memset(out, 0, sizeof *out);
-	const char *kind = str_of(obj, "kind");
+	const char *kind = fs_jstr(obj, "kind");
 	if (!cJSON_IsObject(obj) || !kind)
 		return FS_E_NOTFOUND;
 	bool rb = strcmp(kind, "ResourceBinding") == 0;
@@ -84,7 +72,7 @@ fs_intake_object(const struct fs_profile_set *set, const cJSON *obj,
 		return FS_E_INVAL;
 	}
 	const struct fs_mw_instance *m =
-		set ? fs_profile_set_middleware(set, str_of(obj, "apiVersion"), kind) : NULL;
+		set ? fs_profile_set_middleware(set, fs_jstr(obj, "apiVersion"), kind) : NULL;
 	if (!m)
 		return FS_E_NOTFOUND;
 	out->kind = FS_INTAKE_MIDDLEWARE;

@@ -18,6 +18,7 @@
 #include "sched/framework.h"
 #include "sched/profile.h"
 #include "util/diag.h"
+#include "util/jfield.h"
 #include "util/log.h"
 
 static const struct fs_kube_resource cluster_res = {
@@ -141,19 +142,6 @@ obj_update(void *ud, const cJSON *old, const cJSON *obj)
 
 /* ------------------------------------------------------------ clusters */
 
-static const cJSON *
-meta(const cJSON *o, const char *f)
-{
-	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "metadata"), f);
-}
-
-static const char *
-name_of(const cJSON *o)
-{
-	const cJSON *n = meta(o, "name");
-	return cJSON_IsString(n) ? n->valuestring : NULL;
-}
-
 struct affected {
 	struct sched_kind *k;
 	const char *cluster;
@@ -210,7 +198,7 @@ maybe_affected(void *ud, const char *key, const cJSON *obj)
 	if (!fs_sched_wanted(obj, k->middleware, sched_is_ours, k->ctl))
 		return;
 	bool hit = k->middleware
-		? !cJSON_GetObjectItemCaseSensitive(meta(obj, "annotations"), "schedulerResult")
+		? !cJSON_GetObjectItemCaseSensitive(fs_jget2(obj, "metadata", "annotations"), "schedulerResult")
 		: !scheduled_true(obj) || is_duplicated(obj) || on_cluster(obj, a->cluster);
 	if (hit)
 		sched_enqueue(k->ctl, k->prefix, key, "ClusterChanged");
@@ -233,7 +221,7 @@ put_cluster(struct fs_schedctl *c, const cJSON *obj)
 	if (fs_fleet_put_json(c->fleet, obj, &ctx) != FS_OK) {
 		fs_warn("scheduler", "cluster %s: %zu problem(s) decoding it; keeping "
 			"what was known before (fix the object; run fedstate simulate "
-			"on it to see each field)", name_of(obj) ? name_of(obj) : "?",
+			"on it to see each field)", fs_jmeta(obj, "name") ? fs_jmeta(obj, "name") : "?",
 			ctx.errors);
 		return;
 	}
@@ -246,8 +234,8 @@ cluster_add(void *ud, const cJSON *obj)
 	struct fs_schedctl *c = ud;
 
 	put_cluster(c, obj);
-	if (name_of(obj))
-		cluster_changed(c, name_of(obj));
+	if (fs_jmeta(obj, "name"))
+		cluster_changed(c, fs_jmeta(obj, "name"));
 }
 
 static void
@@ -257,10 +245,10 @@ cluster_update(void *ud, const cJSON *old, const cJSON *obj)
 
 	put_cluster(c, obj);
 	/* Karmada's triggers: deletion started, labels or generation changed */
-	bool deleting = meta(obj, "deletionTimestamp") && !meta(old, "deletionTimestamp");
+	bool deleting = fs_jget2(obj, "metadata", "deletionTimestamp") && !fs_jget2(old, "metadata", "deletionTimestamp");
 	if (deleting || generation_of(old) != generation_of(obj) ||
-	    !cJSON_Compare(meta(old, "labels"), meta(obj, "labels"), true))
-		cluster_changed(c, name_of(obj) ? name_of(obj) : "");
+	    !cJSON_Compare(fs_jget2(old, "metadata", "labels"), fs_jget2(obj, "metadata", "labels"), true))
+		cluster_changed(c, fs_jmeta(obj, "name") ? fs_jmeta(obj, "name") : "");
 }
 
 static void
@@ -268,11 +256,11 @@ cluster_delete(void *ud, const cJSON *obj)
 {
 	struct fs_schedctl *c = ud;
 
-	if (!name_of(obj))
+	if (!fs_jmeta(obj, "name"))
 		return;
-	if (fs_fleet_remove(c->fleet, name_of(obj)) == FS_OK)
+	if (fs_fleet_remove(c->fleet, fs_jmeta(obj, "name")) == FS_OK)
 		c->fleet_dirty = true;
-	cluster_changed(c, name_of(obj));
+	cluster_changed(c, fs_jmeta(obj, "name"));
 }
 
 bool
@@ -281,7 +269,7 @@ sched_cluster_deleting(void *ud, const char *name)
 	struct fs_schedctl *c = ud;
 	const cJSON *o = fs_kube_informer_get(c->clusters, NULL, name);
 
-	return !o || meta(o, "deletionTimestamp");
+	return !o || fs_jget2(o, "metadata", "deletionTimestamp");
 }
 
 void

@@ -20,6 +20,7 @@
 #include "sched/writeback.h"
 #include "util/buf.h"
 #include "util/intern.h"
+#include "util/jfield.h"
 #include "util/log.h"
 #include "util/status.h"
 
@@ -221,13 +222,6 @@ spec_done(void *ud, struct fs_kube_result *res)
 
 /* ------------------------------------------------------------ one key */
 
-static const char *
-str_at(const cJSON *o, const char *a, const char *b)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, a), b);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* an object reference to spec.resource, shaped as an object for Events */
 static cJSON *
 template_of(const cJSON *obj)
@@ -304,8 +298,7 @@ middleware_patch(const cJSON *obj, const struct fs_sched_result *r, int64_t gen)
 
 	if (!p && r->code == FS_OK) {
 		/* same result: record only that it is for this generation */
-		const char *have = str_at(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
-					  "annotations", FS_ANNOTATION_SCHEDULED_GENERATION);
+		const char *have = fs_jannotation(obj, FS_ANNOTATION_SCHEDULED_GENERATION);
 		snprintf(g, sizeof g, "%lld", (long long)gen);
 		if (have && strcmp(have, g) == 0)
 			return NULL;
@@ -324,7 +317,7 @@ middleware_patch(const cJSON *obj, const struct fs_sched_result *r, int64_t gen)
 static void
 with_rv(cJSON *patch, const cJSON *obj)
 {
-	const char *rv = str_at(obj, "metadata", "resourceVersion");
+	const char *rv = fs_jmeta(obj, "resourceVersion");
 	cJSON *m = cJSON_GetObjectItemCaseSensitive(patch, "metadata");
 
 	if (!rv)
