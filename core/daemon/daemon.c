@@ -61,7 +61,9 @@ fs_daemon_init(struct fs_daemon *d, const struct fs_daemon_flags *flags,
 	snprintf(d->user_agent, sizeof d->user_agent, "%s/%s (%s)", component,
 		 FS_VERSION_STRING, d->identity);
 	struct fs_kube_client_opts co = {
-		.qps = flags->kube_api_qps, .burst = (uint32_t)flags->kube_api_burst,
+		/* --kube-api-qps 0 turns the limit off */
+		.qps = flags->kube_api_qps > 0 ? flags->kube_api_qps : 1e9,
+		.burst = (uint32_t)flags->kube_api_burst,
 		.user_agent = d->user_agent,
 	};
 	d->client = fs_kube_client_new(fs_runtime_net(d->rt), d->kcfg, &co);

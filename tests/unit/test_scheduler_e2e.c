@@ -556,6 +556,60 @@ test_hot_reload(void **state)
 	dm_stop(&d, 5000);
 }
 
+
+/* a write refused with 409 (someone changed the binding since it was
+ * read) is not retried blindly: the binding is computed again from the
+ * newer object and then written */
+static void
+test_conflict_recomputes(void **state)
+{
+	struct dm_proc d = {0};
+	(void)state;
+	assert_true(start_scheduler(&d, "conflict", free_port()));
+	create_rb("web-409-warmup", NULL);
+	assert_true(wait_scheduled("web-409-warmup", 15000));
+	assert_int_equal(ta_proc_admin(&api, "fail?status=409&count=1&agent=fedstate-scheduler"), 200);
+	create_rb("web-409", NULL);
+	if (!wait_scheduled("web-409", 15000)) {
+		dm_dump(&d);
+		fail_msg("web-409 was not scheduled after a conflict");
+	}
+	dm_stop(&d, 5000);
+	char *log = slurp(d.log);
+	assert_non_null(strstr(log, "rb|default/web-409: changed since it was read"));
+	free(log);
+}
+
+/* the API server goes away and comes back, keeping its state, then
+ * losing it: the daemon reconnects, relists, and binds what is new */
+static void
+test_api_server_restarts(void **state)
+{
+	struct dm_proc d = {0};
+	(void)state;
+	assert_true(start_scheduler(&d, "restarts", free_port()));
+	create_rb("web-r0", NULL);
+	assert_true(wait_scheduled("web-r0", 15000));
+	assert_int_equal(ta_proc_admin(&api, "restart?keep=1&down-ms=500"), 200);
+	usleep(800000);
+	create_rb("web-r1", NULL);
+	if (!wait_scheduled("web-r1", 20000)) {
+		dm_dump(&d);
+		fail_msg("not scheduled after the server came back with its state");
+	}
+	assert_int_equal(ta_proc_admin(&api, "restart?keep=0&down-ms=300"), 200);
+	usleep(600000);
+	/* an empty server: the admin puts the fleet and a binding back */
+	dm_seed_file(&api, ph_src_path("config/samples/clusters.yaml"));
+	dm_seed_file(&api, ph_src_path("config/samples/workloads.yaml"));
+	if (!wait_scheduled("web-deployment", 25000)) {
+		dm_dump(&d);
+		fail_msg("not scheduled after the server lost its state");
+	}
+	assert_true(dm_alive(&d));
+	dm_stop(&d, 5000);
+}
+
 static int
 stop_daemons(void **state)
 {
@@ -571,6 +625,8 @@ main(void)
 		cmocka_unit_test_teardown(test_binds_as_simulate_computes, stop_daemons),
 		cmocka_unit_test_teardown(test_leader_election, stop_daemons),
 		cmocka_unit_test_teardown(test_hot_reload, stop_daemons),
+		cmocka_unit_test_teardown(test_conflict_recomputes, stop_daemons),
+		cmocka_unit_test_teardown(test_api_server_restarts, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
