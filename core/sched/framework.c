@@ -32,6 +32,13 @@ fs_framework_create(const struct fs_profile *profile)
 }
 
 void
+fs_framework_set_capacity(struct fs_framework *fw, fs_capacity_fn fn, void *ud)
+{
+	fw->capacity = fn;
+	fw->capacity_ud = ud;
+}
+
+void
 fs_framework_destroy(struct fs_framework *fw)
 {
 	if (!fw)
@@ -291,6 +298,14 @@ attempt_run(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *
 		fs_diagnosis_fit_error(&fw->msg, at->n, fw->verdicts, at->n);
 		return FS_UNSCHEDULABLE;
 	}
+	if (fw->capacity && (at->b->replicas != 0 || at->b->has_requirements))
+		for (uint32_t i = 0; i < at->n_feasible; i++) {
+			const struct fs_cluster *c = fw->feasible[i];
+			int32_t cap = fw->capacity(fw->capacity_ud, c, at->b,
+						   fs_cycle_available(fw->cyc, c->index));
+			if (cap >= 0)
+				fs_cycle_set_available(fw->cyc, c->index, cap);
+		}
 	if ((rc = run_scores(fw, at)) != FS_OK)
 		return rc;
 	build_candidates(fw, at);

@@ -92,6 +92,16 @@ struct fs_framework;
 struct fs_framework *fs_framework_create(const struct fs_profile *profile);
 void fs_framework_destroy(struct fs_framework *fw); /* NULL-safe */
 
+/* The caller's own bound on how many more replicas of b fit in feasible
+ * cluster c, given `available`, what the plugins answered so far
+ * (INT32_MAX: nobody did): the scheduler's assume cache subtracts what it
+ * assigned that the cluster's summary does not show yet. Combined with
+ * the plugins' answers by minimum; -1 means no answer. Runs for workloads
+ * after the filters, before pre_score. fn NULL removes it. */
+typedef int32_t (*fs_capacity_fn)(void *ud, const struct fs_cluster *c,
+				  const struct fs_binding *b, int32_t available);
+void fs_framework_set_capacity(struct fs_framework *fw, fs_capacity_fn fn, void *ud);
+
 /* Schedule binding b (borrowed) over clusters[0..n) (borrowed views of one
  * snapshot; cluster->index < n is not required). flags: enum
  * fs_sched_flag. Returns res->code; *res is filled in every case. */

@@ -16,6 +16,8 @@ struct fs_framework {
 	const struct fs_profile *profile;
 	struct fs_cycle *cyc;
 	bool in_cycle;
+	fs_capacity_fn capacity;  /* fs_framework_set_capacity */
+	void *capacity_ud;
 	struct fs_arena scratch; /* reset per attempt */
 	uint32_t cap;            /* clusters the arrays below can hold */
 	/* per attempt, in input order of candidates */

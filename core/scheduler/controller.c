@@ -13,6 +13,7 @@
 #include "kube/queue.h"
 #include "model/fleet.h"
 #include "runtime/runtime.h"
+#include "sched/assume.h"
 #include "sched/config.h"
 #include "sched/decide.h"
 #include "sched/framework.h"
@@ -53,8 +54,10 @@ build_set(struct fs_schedctl *c, const char *path, struct fs_profile_set **set_o
 	if (rc != FS_OK)
 		return FS_E_CONFIG;
 	*fws_out = fs_xcalloc((*set_out)->n_profiles + 1, sizeof **fws_out);
-	for (uint32_t i = 0; i < (*set_out)->n_profiles; i++)
+	for (uint32_t i = 0; i < (*set_out)->n_profiles; i++) {
 		(*fws_out)[i] = fs_framework_create((*set_out)->profiles[i]);
+		fs_framework_set_capacity((*fws_out)[i], fs_assume_capacity, c->assume);
+	}
 	return FS_OK;
 }
 
@@ -279,6 +282,9 @@ sched_publish(struct fs_schedctl *c)
 		return;
 	struct fs_snapshot *s = fs_fleet_publish(c->fleet);
 	fs_runtime_publish(c->d->rt, s);
+	/* what the newer summaries show is no longer assumed */
+	for (uint32_t i = 0; i < fs_snapshot_count(s); i++)
+		fs_assume_observe(c->assume, fs_snapshot_at(s, i));
 	fs_snapshot_unref(s);
 	c->fleet_dirty = false;
 }
@@ -476,6 +482,10 @@ add_metrics(struct fs_schedctl *c)
 	c->m_pending = fs_metric_series(fs_metrics_gauge(c->d->metrics,
 		"scheduler_pending_bindings", "Number of pending bindings", queue),
 		(const char *const[]){"active", NULL});
+	c->m_assumed = fs_metric_series(fs_metrics_gauge(c->d->metrics,
+		"fedstate_scheduler_assumed_clusters",
+		"Clusters with placements written that their summary does not show yet", NULL),
+		NULL);
 }
 
 enum fs_code
@@ -494,6 +504,7 @@ fs_schedctl_new(struct fs_daemon *d, const char *config, const char *plugin_dir,
 		fs_schedctl_free(c);
 		return FS_E_INVAL;
 	}
+	c->assume = fs_assume_new(0);
 	if (build_set(c, config, &c->set, &c->fws) != FS_OK) {
 		fs_buf_printf(err, "%s is not usable; check it with: fedstate config "
 			      "validate %s", config, config);
@@ -540,6 +551,7 @@ fs_schedctl_free(struct fs_schedctl *c)
 	fs_runtime_publish(c->d->rt, NULL);
 	fs_fleet_free(c->fleet);
 	free_set(c->set, c->fws);
+	fs_assume_free(c->assume);
 	fs_arena_release(&c->arena);
 	free(c->config);
 	free(c->plugin_dir);

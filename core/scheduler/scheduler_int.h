@@ -42,6 +42,7 @@ struct fs_schedctl {
 	struct fs_framework **fws;    /* one per profile of set */
 	struct fs_fleet *fleet;
 	bool fleet_dirty;
+	struct fs_assume *assume;     /* over-commit protection (sched/assume.h) */
 	struct fs_kube_informer *clusters;
 	struct sched_kind kinds[2 + SCHED_MAX_MW]; /* rb, crb, middleware... */
 	uint32_t n_kinds;
@@ -54,7 +55,7 @@ struct fs_schedctl {
 	void *ops;                    /* worker.c: their list */
 	/* metrics */
 	struct fs_metric *m_attempts, *m_e2e, *m_incoming;
-	struct fs_metric_series *m_pending;
+	struct fs_metric_series *m_pending, *m_assumed;
 };
 
 /* controller.c */

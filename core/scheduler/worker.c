@@ -13,6 +13,7 @@
 #include "model/schedresult.h"
 #include "net/net.h"
 #include "runtime/runtime.h"
+#include "sched/assume.h"
 #include "sched/decide.h"
 #include "sched/framework.h"
 #include "sched/intake.h"
@@ -388,6 +389,7 @@ process(struct fs_schedctl *c, const char *key)
 		b.n_previous = 0;
 	}
 	sched_publish(c);
+	fs_assume_expire(c->assume, fs_now_ms());
 	int64_t t0 = fs_now_ms();
 	struct fs_sched_result r;
 	rc = fs_runtime_schedule(c->d->rt, c->fws[fi], &b, 0, &r);
@@ -401,6 +403,8 @@ process(struct fs_schedctl *c, const char *key)
 		spec = middleware_patch(obj, &r, b.generation);
 	} else {
 		spec = fs_writeback_spec(obj, &r);
+		if (spec) /* a new placement: assumed until the summary shows it */
+			fs_assume_placed(c->assume, &b, &r, fs_now_ms());
 		o->status = fs_writeback_status(obj, &b, &r, (int64_t)time(NULL));
 		o->template_ref = template_of(obj);
 	}
@@ -459,4 +463,5 @@ work(struct ev_loop *loop, ev_idle *w, int revents)
 		process(c, key);
 	}
 	fs_metric_set(c->m_pending, (double)fs_kube_queue_len(c->queue));
+	fs_metric_set(c->m_assumed, (double)fs_assume_count(c->assume));
 }
