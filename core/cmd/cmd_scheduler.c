@@ -19,10 +19,14 @@ fs_cmd_scheduler(int argc, char **argv)
 	struct fs_daemon_flags flags;
 	struct fs_buf err = FS_BUF_INIT;
 	char *plugin_dir = NULL;
+	bool protect = true;
 	int rc = 2;
 	const struct fs_flag extra[] = {
 		{"plugin-dir", FS_FLAG_STRING, &plugin_dir, "DIR",
-		 "an absolute plugin directory searched before the config's pluginDirs"},
+		 "An absolute plugin directory searched before the config's pluginDirs."},
+		{"overcommit-protection", FS_FLAG_BOOL, &protect, NULL,
+		 "Subtract placements written but not yet in a cluster's summary from its "
+		 "free capacity (docs/scheduler.md)."},
 		{NULL},
 	};
 
@@ -48,7 +52,11 @@ fs_cmd_scheduler(int argc, char **argv)
 	}
 	fs_registry_add_env_dirs(fs_runtime_registry(d.rt));
 	struct fs_schedctl *ctl = NULL;
-	if (fs_schedctl_new(&d, flags.config, plugin_dir, &ctl, &err) != FS_OK) {
+	struct fs_schedctl_opts so = {
+		.config = flags.config, .plugin_dir = plugin_dir,
+		.no_overcommit_protection = !protect,
+	};
+	if (fs_schedctl_new(&d, &so, &ctl, &err) != FS_OK) {
 		fprintf(stderr, "fedstate scheduler: %s\n", err.data);
 		fs_daemon_release(&d);
 		rc = 1;

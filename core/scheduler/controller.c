@@ -56,7 +56,8 @@ build_set(struct fs_schedctl *c, const char *path, struct fs_profile_set **set_o
 	*fws_out = fs_xcalloc((*set_out)->n_profiles + 1, sizeof **fws_out);
 	for (uint32_t i = 0; i < (*set_out)->n_profiles; i++) {
 		(*fws_out)[i] = fs_framework_create((*set_out)->profiles[i]);
-		fs_framework_set_capacity((*fws_out)[i], fs_assume_capacity, c->assume);
+		if (c->overcommit_protection)
+			fs_framework_set_capacity((*fws_out)[i], fs_assume_capacity, c->assume);
 	}
 	return FS_OK;
 }
@@ -489,15 +490,17 @@ add_metrics(struct fs_schedctl *c)
 }
 
 enum fs_code
-fs_schedctl_new(struct fs_daemon *d, const char *config, const char *plugin_dir,
+fs_schedctl_new(struct fs_daemon *d, const struct fs_schedctl_opts *o,
 		struct fs_schedctl **out, struct fs_buf *err)
 {
 	struct fs_schedctl *c = fs_xcalloc(1, sizeof *c);
+	const char *config = o->config, *plugin_dir = o->plugin_dir;
 	char msg[512];
 
 	*out = NULL;
 	c->d = d;
 	c->config = fs_xstrdup(config);
+	c->overcommit_protection = !o->no_overcommit_protection;
 	if (plugin_dir &&
 	    fs_registry_add_dir(fs_runtime_registry(d->rt), plugin_dir, msg, sizeof msg) != FS_OK) {
 		fs_buf_printf(err, "--plugin-dir: %s", msg);

@@ -36,14 +36,18 @@
 
 struct fs_schedctl;
 
-/* Build the controller from the config file at `config` (and the extra
- * plugin directories, may be NULL) on daemon d (borrowed; outlives it).
- * Informers start at once; scheduling starts when the daemon leads.
- * On failure FS_E_CONFIG (the config's diagnostics are printed to
- * stderr) or another code with one line in err. */
-enum fs_code fs_schedctl_new(struct fs_daemon *d, const char *config,
-			     const char *plugin_dir, struct fs_schedctl **out,
-			     struct fs_buf *err);
+struct fs_schedctl_opts {
+	const char *config;     /* the config file (required) */
+	const char *plugin_dir; /* searched before the config's pluginDirs; may be NULL */
+	bool no_overcommit_protection; /* --overcommit-protection=false */
+};
+
+/* Build the controller on daemon d (borrowed; outlives it); o is read
+ * during the call. Informers start at once; scheduling starts when the
+ * daemon leads. On failure FS_E_CONFIG (the config's diagnostics are
+ * printed to stderr) or another code with one line in err. */
+enum fs_code fs_schedctl_new(struct fs_daemon *d, const struct fs_schedctl_opts *o,
+			     struct fs_schedctl **out, struct fs_buf *err);
 void fs_schedctl_free(struct fs_schedctl *c); /* NULL-safe */
 /* what fs_daemon_run needs to drive it */
 const struct fs_daemon_hooks *fs_schedctl_hooks(void);

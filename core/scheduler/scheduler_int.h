@@ -7,6 +7,7 @@
 #define FS_SCHEDULER_SCHEDULER_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <ev.h>
@@ -43,6 +44,7 @@ struct fs_schedctl {
 	struct fs_fleet *fleet;
 	bool fleet_dirty;
 	struct fs_assume *assume;     /* over-commit protection (sched/assume.h) */
+	bool overcommit_protection;
 	struct fs_kube_informer *clusters;
 	struct sched_kind kinds[2 + SCHED_MAX_MW]; /* rb, crb, middleware... */
 	uint32_t n_kinds;

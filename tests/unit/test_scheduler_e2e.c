@@ -96,6 +96,9 @@ teardown(void **state)
 	return ta_proc_stop(&api) ? 0 : -1;
 }
 
+/* simulate computes each binding on its own; so does the daemon without
+ * its over-commit protection (which makes placements depend on the order
+ * of a burst: test_assume covers it) */
 static bool
 start_scheduler(struct dm_proc *d, const char *name, uint16_t port)
 {
@@ -104,7 +107,8 @@ start_scheduler(struct dm_proc *d, const char *name, uint16_t port)
 	const char *argv[] = {"scheduler", "--config", ph_src_path("config/scheduler.yaml"),
 			      "--plugin-dir", plugins, "--kubeconfig", api.kubeconfig,
 			      "--leader-elect=false", "--metrics-bind-address", addr,
-			      "--health-probe-bind-address", addr, "-v", "1", NULL};
+			      "--health-probe-bind-address", addr, "--overcommit-protection=false",
+			      "-v", "1", NULL};
 	return dm_start(d, &api, name, argv);
 }
 
