@@ -339,8 +339,9 @@ process(struct fs_schedctl *c, const char *key)
 	struct op *o;
 
 	if (!obj || !fs_sched_wanted(obj, k->middleware, sched_is_ours, c)) {
-		fs_kube_queue_done(c->queue, key);
+		/* forget first: key is the queue's, and done frees it */
 		fs_kube_queue_forget(c->queue, key);
+		fs_kube_queue_done(c->queue, key);
 		return;
 	}
 	o = fs_xcalloc(1, sizeof *o);
@@ -425,6 +426,16 @@ process(struct fs_schedctl *c, const char *key)
 write:
 	fs_intern_refs_release(&refs);
 	fs_diags_release(&diags);
+	if (!spec && o->status) {
+		/* the placement did not change: lastScheduledTime alone is no
+		 * reason to write (a Duplicated binding runs on every event) */
+		cJSON *st = cJSON_GetObjectItemCaseSensitive(o->status, "status");
+		cJSON_DeleteItemFromObjectCaseSensitive(st, "lastScheduledTime");
+		if (!st || !st->child) {
+			cJSON_Delete(o->status);
+			o->status = NULL;
+		}
+	}
 	if (!spec && !o->status) {
 		/* nothing changed: no write; a failure is still told (Karmada
 		 * records one per attempt; the recorder folds repeats) */

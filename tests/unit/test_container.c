@@ -55,6 +55,11 @@ static void
 test_dockerfile_matches_install_and_libraries(void **st)
 {
 	(void)st;
+#ifdef __SANITIZE_ADDRESS__
+	/* this tree links the sanitizer runtimes; the image's does not */
+	fprintf(stderr, "skipped: a sanitizer build; make test checks the libraries\n");
+	skip();
+#endif
 	char out[8192];
 	int rc = check(ph_src_path("deploy/Dockerfile"), out, sizeof out);
 	if (rc != 0)
