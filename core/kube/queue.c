@@ -23,6 +23,7 @@ struct qkey {
 	enum key_state state;
 	bool dirty;     /* added while processing */
 	uint32_t failures;
+	int32_t priority; /* higher first; FIFO among equals */
 	struct fs_timer *delay;
 	struct fs_kube_queue *q;
 	struct qkey *hnext; /* hash chain */
@@ -149,14 +150,48 @@ qpush(struct fs_kube_queue *q, struct qkey *k)
 {
 	k->state = KEY_READY;
 	k->fnext = NULL;
-	if (q->tail)
-		q->tail->fnext = k;
-	else
-		q->head = k;
-	q->tail = k;
+	if (q->tail && q->tail->priority < k->priority) {
+		/* before the first key of a lower priority (rare: most keys
+		 * share one priority, and then this is the O(1) tail case) */
+		struct qkey **pp = &q->head;
+		while ((*pp)->priority >= k->priority)
+			pp = &(*pp)->fnext;
+		k->fnext = *pp;
+		*pp = k;
+	} else {
+		if (q->tail)
+			q->tail->fnext = k;
+		else
+			q->head = k;
+		q->tail = k;
+	}
 	q->ready++;
 	if (q->ready == 1 && q->o.on_ready)
 		q->o.on_ready(q->o.ud);
+}
+
+void
+fs_kube_queue_add_priority(struct fs_kube_queue *q, const char *key, int32_t priority)
+{
+	struct qkey *k = qget(q, key);
+
+	if (k->state == KEY_READY && k->priority != priority) {
+		/* take it out and put it back in its new place */
+		struct qkey **pp = &q->head, *prev = NULL;
+		while (*pp != k) {
+			prev = *pp;
+			pp = &(*pp)->fnext;
+		}
+		*pp = k->fnext;
+		if (q->tail == k)
+			q->tail = prev;
+		q->ready--;
+		k->priority = priority;
+		qpush(q, k);
+		return;
+	}
+	k->priority = priority;
+	fs_kube_queue_add(q, key);
 }
 
 void

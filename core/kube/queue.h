@@ -36,6 +36,12 @@ struct fs_kube_queue *fs_kube_queue_new(struct ev_loop *loop,
 void fs_kube_queue_free(struct fs_kube_queue *q); /* NULL-safe */
 
 void fs_kube_queue_add(struct fs_kube_queue *q, const char *key);
+/* add with a priority: ready keys come out by priority (higher first),
+ * then in the order they became ready; a key keeps its priority for
+ * later (delayed, rate-limited) adds until it is forgotten. Karmada's
+ * spec.schedulePriority. */
+void fs_kube_queue_add_priority(struct fs_kube_queue *q, const char *key,
+				int32_t priority);
 void fs_kube_queue_add_after(struct fs_kube_queue *q, const char *key,
 			     uint32_t delay_ms);
 /* returns the delay it chose */

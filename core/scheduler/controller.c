@@ -74,14 +74,16 @@ sched_is_ours(void *ud, const char *scheduler_name)
 
 void
 sched_enqueue(struct fs_schedctl *c, const char *prefix, const char *key,
-	      const char *event)
+	      const cJSON *obj, const char *event)
 {
 	char k[512];
+	const cJSON *p = fs_jget2(fs_jget(obj, "spec"), "schedulePriority", "priority");
 
 	if ((size_t)snprintf(k, sizeof k, "%s|%s", prefix, key) >= sizeof k)
 		return; /* names are DNS labels: cannot happen */
 	fs_metric_inc(fs_metric_series(c->m_incoming, (const char *const[]){event, NULL}));
-	fs_kube_queue_add(c->queue, k);
+	/* Karmada's order: spec.schedulePriority, then arrival */
+	fs_kube_queue_add_priority(c->queue, k, cJSON_IsNumber(p) ? (int32_t)p->valuedouble : 0);
 }
 
 struct sched_kind *
@@ -126,7 +128,7 @@ obj_add(void *ud, const cJSON *obj)
 	char *key = fs_kube_cache_key(obj);
 
 	if (key && fs_sched_wanted(obj, k->middleware, sched_is_ours, k->ctl))
-		sched_enqueue(k->ctl, k->prefix, key, "BindingAdd");
+		sched_enqueue(k->ctl, k->prefix, key, obj, "BindingAdd");
 	free(key);
 }
 
@@ -140,7 +142,7 @@ obj_update(void *ud, const cJSON *old, const cJSON *obj)
 		return;
 	char *key = fs_kube_cache_key(obj);
 	if (key && fs_sched_wanted(obj, k->middleware, sched_is_ours, k->ctl))
-		sched_enqueue(k->ctl, k->prefix, key, "BindingUpdate");
+		sched_enqueue(k->ctl, k->prefix, key, obj, "BindingUpdate");
 	free(key);
 }
 
@@ -205,7 +207,7 @@ maybe_affected(void *ud, const char *key, const cJSON *obj)
 		? !cJSON_GetObjectItemCaseSensitive(fs_jget2(obj, "metadata", "annotations"), "schedulerResult")
 		: !scheduled_true(obj) || is_duplicated(obj) || on_cluster(obj, a->cluster);
 	if (hit)
-		sched_enqueue(k->ctl, k->prefix, key, "ClusterChanged");
+		sched_enqueue(k->ctl, k->prefix, key, obj, "ClusterChanged");
 }
 
 static void

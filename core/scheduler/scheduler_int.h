@@ -66,7 +66,7 @@ struct sched_kind *sched_kind_of(struct fs_schedctl *c, const char *key,
 				 size_t len);
 bool sched_is_ours(void *ud, const char *scheduler_name);
 void sched_enqueue(struct fs_schedctl *c, const char *prefix, const char *key,
-		   const char *event);
+		   const cJSON *obj, const char *event);
 bool sched_cluster_deleting(void *ud, const char *name);
 void sched_publish(struct fs_schedctl *c);
 bool sched_synced(const struct fs_schedctl *c); /* every informer listed */

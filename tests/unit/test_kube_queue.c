@@ -69,6 +69,30 @@ test_processing_is_exclusive(void **state)
 	fs_kube_queue_free(q);
 }
 
+/* Karmada's order: priority first, then the order keys became ready */
+static void
+test_priority_then_arrival(void **state)
+{
+	(void)state;
+	struct fs_kube_queue *q = fs_kube_queue_new(tl_loop(), NULL);
+	fs_kube_queue_add(q, "a");                  /* 0 */
+	fs_kube_queue_add_priority(q, "b", 5);
+	fs_kube_queue_add_priority(q, "c", 0);
+	fs_kube_queue_add_priority(q, "d", 5);
+	fs_kube_queue_add_priority(q, "e", 9);
+	fs_kube_queue_add_priority(q, "b", 5);      /* waiting: stays put */
+	fs_kube_queue_add_priority(q, "c", 7);      /* raised while waiting */
+	const char *want[] = {"e", "c", "b", "d", "a"};
+	for (size_t i = 0; i < 5; i++) {
+		const char *k = fs_kube_queue_get(q);
+		assert_non_null(k);
+		assert_string_equal(k, want[i]);
+		fs_kube_queue_done(q, want[i]);
+	}
+	assert_null(fs_kube_queue_get(q));
+	fs_kube_queue_free(q);
+}
+
 static void
 test_backoff_doubles_and_caps(void **state)
 {
@@ -140,6 +164,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dedup_and_order),
 		cmocka_unit_test(test_processing_is_exclusive),
+		cmocka_unit_test(test_priority_then_arrival),
 		cmocka_unit_test(test_backoff_doubles_and_caps),
 		cmocka_unit_test(test_delayed_add_fires),
 		cmocka_unit_test(test_many_keys),
