@@ -69,6 +69,8 @@ struct fs_sched_result {
 	const struct fs_assignment *targets; /* the result, Karmada's order */
 	uint32_t n_targets;
 	int32_t term_index;    /* clusterAffinities term used; -1 when none */
+	int32_t first_term;    /* the term tried first; -1 when none (terms
+				  first_term .. term_index-1 failed) */
 	const char *assigned_by; /* the assign plugin that divided the replicas;
 				    NULL when Karmada's strategies did */
 	uint32_t n_clusters;   /* all clusters given */

@@ -409,6 +409,13 @@ process(struct fs_schedctl *c, const char *key)
 		o->status = fs_writeback_status(obj, &b, &r, (int64_t)time(NULL));
 		o->template_ref = template_of(obj);
 	}
+	/* clusterAffinities fail-over: a Warning per term that did not fit */
+	for (int32_t t = r.first_term; rc == FS_OK && t >= 0 && t < r.term_index; t++) {
+		const char *tn = b.placement->terms[t].name;
+		fs_kube_record(c->events, obj, "Warning", "ScheduleBindingFailed", "Scheduling",
+			       "clusterAffinities term '%s' could not be scheduled; tried the "
+			       "next term", tn ? tn : "");
+	}
 	if (rc == FS_OK) {
 		struct fs_buf m = FS_BUF_INIT;
 		result_text(&m, &r, b.kind == FS_WORKLOAD_CLUSTER_RESOURCE_BINDING);

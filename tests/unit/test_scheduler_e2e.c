@@ -398,6 +398,11 @@ test_binds_as_simulate_computes(void **state)
 	assert_true(count_events("ScheduleBindingSucceed", "Deployment", "web") >= 1);
 	assert_true(count_events("ScheduleBindingFailed", "ResourceBinding",
 				 "gpu-train-deployment") >= 1);
+	/* clusterAffinities fail-over: a Warning for the term that did not fit */
+	assert_true(count_events("ScheduleBindingFailed", "ResourceBinding",
+				 "payments-deployment") >= 1);
+	assert_true(count_events("ScheduleBindingSucceed", "ResourceBinding",
+				 "payments-deployment") >= 1);
 	int st = dm_stop(&d, 5000);
 	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
 		dm_dump(&d);
