@@ -74,6 +74,17 @@ bool fs_bench_load_bindings(struct fs_bench_fleet *f, const char *path,
 
 void fs_bench_fleet_free(struct fs_bench_fleet *f);
 
+/* the first n ResourceBindings of a generator's bindings file (one object
+ * per line) into out (caller frees each); how many were read */
+uint32_t fs_bench_read_bindings(const char *path, uint32_t n, cJSON **out);
+
+/* fs-bench e2e (bench_e2e.c): N bindings created in fedstate-testapi
+ * seeded with `clusters`, bound by a real `fedstate scheduler` (config,
+ * plugin_dir; qps 0: no client limit) */
+int fs_bench_e2e(const char *clusters, const char *bindings, uint32_t n,
+		 const char *config, const char *plugin_dir, double qps,
+		 const char *label);
+
 /* fs-bench watch (bench_watch.c): create the first n ResourceBindings of
  * `bindings` in a fresh fedstate-testapi and time their arrival through
  * an informer, then a full list. Prints one JSON line; exit status. */

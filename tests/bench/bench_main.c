@@ -48,6 +48,7 @@ struct opts {
 	unsigned repeat;
 	unsigned count;
 	const char *label; /* names the profile in the output; "full" */
+	double qps;        /* e2e: the scheduler's --kube-api-qps (0: off) */
 };
 
 static void
@@ -56,7 +57,9 @@ usage(void)
 	fputs("usage: fs-bench sched|decode|memory [--config FILE] [--plugin-dir DIR]\n"
 	      "                --clusters FILE [--bindings FILE]... [--repeat N]\n"
 	      "                [--label NAME]\n"
-	      "       fs-bench watch --bindings FILE [--count N]\n",
+	      "       fs-bench watch --bindings FILE [--count N]\n"
+	      "       fs-bench e2e --clusters FILE --bindings FILE --config FILE\n"
+	      "                --plugin-dir DIR [--count N] [--qps Q]\n",
 	      stderr);
 	exit(2);
 }
@@ -90,6 +93,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->label = v;
 		else if (!strcmp(a, "--count"))
 			o->count = (unsigned)strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--qps"))
+			o->qps = strtod(v, NULL);
 		else
 			usage();
 	}
@@ -464,6 +469,9 @@ main(int argc, char **argv)
 		return mode_memory(&o);
 	if (!strcmp(o.mode, "watch"))
 		return fs_bench_watch(o.bindings[0], o.count);
+	if (!strcmp(o.mode, "e2e"))
+		return fs_bench_e2e(o.clusters, o.bindings[0], o.count, o.config,
+				    o.plugin_dir, o.qps, o.label);
 	usage();
 	return 2;
 }

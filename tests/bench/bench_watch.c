@@ -133,8 +133,8 @@ spin_until(const struct wstate *w, bool (*cond)(const struct wstate *))
 }
 
 /* the first n bindings of the generator's file (one object per line) */
-static uint32_t
-read_objects(const char *path, uint32_t n, cJSON **out)
+uint32_t
+fs_bench_read_bindings(const char *path, uint32_t n, cJSON **out)
 {
 	FILE *in = fopen(path, "r");
 	char *line = NULL;
@@ -185,7 +185,7 @@ fs_bench_watch(const char *bindings, uint32_t n)
 	int rc = 1;
 
 	w.objs = calloc(n + 1, sizeof *w.objs);
-	if (!w.objs || (w.n = read_objects(bindings, n, w.objs)) == 0) {
+	if (!w.objs || (w.n = fs_bench_read_bindings(bindings, n, w.objs)) == 0) {
 		fprintf(stderr, "fs-bench: %s: no ResourceBindings to create\n", bindings);
 		return 1;
 	}

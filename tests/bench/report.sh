@@ -36,6 +36,7 @@ function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\
 /"mode":"decode"/ { dec = $0; next }
 /"mode":"memory"/ { mem = $0; next }
 /"mode":"watch"/ { wat = $0; next }
+/"mode":"e2e"/ { e2e[ne++] = $0; next }
 END {
 	printf "FedState benchmarks - %s\n", date
 	printf "cpu: %s (%s online), %s, commit %s%s\n\n", cpu, cores,
@@ -112,6 +113,12 @@ END {
 	} else
 		printf "\nwatch ingestion: %s\n", watch
 	if (sim != "") printf "fedstate simulate --bench (1000 clusters): %s\n", sim
+	if (ne) printf "\nfedstate scheduler end to end (created in fedstate-testapi -> spec and status written):\n"
+	for (i = 0; i < ne; i++)
+		printf "  %s clusters, %s bindings, QPS %s: %s bindings/s, create->bound p50 %s ms p99 %s ms, %s API requests/binding, peak RSS %s MB\n",
+		       get(e2e[i], "label"), get(e2e[i], "bindings"), get(e2e[i], "qps"),
+		       get(e2e[i], "bindings_per_second"), get(e2e[i], "p50_ms"), get(e2e[i], "p99_ms"),
+		       get(e2e[i], "requests_per_binding"), get(e2e[i], "scheduler_peak_rss_mb")
 	printf "\ntargets (measured, not asserted):\n"
 	t1 = (1000 in p50) && p50[1000] <= 50; t2 = (1000 in p99) && p99[1000] <= 200
 	t3 = (1000 in bps) && bps[1000] >= 20000; t4 = (100 in p50) && p50[100] <= 5

@@ -44,7 +44,7 @@ $CC $CFLAGS -o "$WORK/fleetgen" tests/bench/fleetgen.c ||
 	die "fleetgen does not compile"
 # shellcheck disable=SC2086
 $CC $CFLAGS -Iapi -Icore -Itests/bench -Itests/unit/lib -o "$WORK/fs-bench" \
-	tests/bench/bench_main.c tests/bench/bench_load.c tests/bench/bench_watch.c \
+	tests/bench/bench_main.c tests/bench/bench_load.c tests/bench/bench_watch.c tests/bench/bench_e2e.c \
 	tests/unit/lib/testapi_proc.c tests/unit/lib/loop_wait.c "$BUILD/lib/libfedstate-core.a" -lcurl -lcjson -lyaml -lev -ldl -lpthread -lm ||
 	die "fs-bench does not compile or link against $BUILD/lib/libfedstate-core.a"
 
@@ -144,6 +144,26 @@ if [ -x "$BUILD/bin/fedstate-testapi" ]; then
 	else
 		WATCH="failed (see the messages above)"
 	fi
+fi
+
+# ------------------------------------------------------------ the daemon end to end
+# fedstate scheduler (a child process) binding bindings created in
+# fedstate-testapi; not pinned: three processes share the machine
+if [ -x "$BUILD/bin/fedstate-testapi" ]; then
+	for n in 100 1000; do
+		echo "run-bench: fedstate scheduler end to end, $n clusters" >&2
+		FEDSTATE_BUILD=$(cd "$BUILD" && pwd) FEDSTATE_SRC=$SRC \
+			"$WORK/fs-bench" e2e --clusters "$WORK/fleet-$n/clusters.json" \
+			--bindings "$WORK/fleet-$n/bindings.json" --count "${BENCH_E2E:-1000}" \
+			--config "$CONFIG" --plugin-dir "$PLUGDIR" --qps 0 --label "$n" >>"$RAW" ||
+			echo "run-bench: e2e on $n clusters failed" >&2
+	done
+	echo "run-bench: the same with Karmada's client limits (40 QPS, burst 60)" >&2
+	FEDSTATE_BUILD=$(cd "$BUILD" && pwd) FEDSTATE_SRC=$SRC \
+		"$WORK/fs-bench" e2e --clusters "$WORK/fleet-100/clusters.json" \
+		--bindings "$WORK/fleet-100/bindings.json" --count 200 \
+		--config "$CONFIG" --plugin-dir "$PLUGDIR" --qps 40 --label "100" >>"$RAW" ||
+		echo "run-bench: e2e with QPS 40 failed" >&2
 fi
 
 # ------------------------------------------------------------ report
