@@ -21,6 +21,7 @@ static const struct {
 	{"simulate", fs_cmd_simulate, "run the scheduling cycle offline over dumps of clusters and bindings"},
 	{"render", fs_cmd_render, "run a middleware plugin's render or status aggregation over files"},
 	{"plugins", fs_cmd_plugins, "list plugins or check a plugin file (list, check)"},
+	{"ops", fs_cmd_ops, "run the ops controller: render, apply, prune and status of federated middleware"},
 	{"config", fs_cmd_config, "validate a scheduler configuration file (validate)"},
 };
 

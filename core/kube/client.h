@@ -136,6 +136,16 @@ struct fs_kube_call *fs_kube_patch(struct fs_kube_client *c,
 				   enum fs_kube_patch type, const char *patch,
 				   uint32_t flags, fs_kube_done_fn done,
 				   void *ud);
+/* Server-side apply (PATCH application/apply-patch+yaml, the object as
+ * JSON, ?fieldManager=<manager>&force=true): obj (borrowed, serialised at
+ * once) holds only the fields this manager owns; creates the object when
+ * missing. A server without it answers 415 (result http_status 415, code
+ * FS_E_HTTP), so a caller can fall back to a merge patch. */
+struct fs_kube_call *fs_kube_apply(struct fs_kube_client *c,
+				   const struct fs_kube_resource *r,
+				   const char *ns, const cJSON *obj,
+				   const char *manager, uint32_t flags,
+				   fs_kube_done_fn done, void *ud);
 /* precond_rv: delete only that version (409 otherwise); may be NULL */
 struct fs_kube_call *fs_kube_delete(struct fs_kube_client *c,
 				    const struct fs_kube_resource *r,

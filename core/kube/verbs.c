@@ -164,6 +164,24 @@ fs_kube_patch(struct fs_kube_client *c,
 }
 
 struct fs_kube_call *
+fs_kube_apply(struct fs_kube_client *c, const struct fs_kube_resource *r,
+	      const char *ns, const cJSON *obj, const char *manager,
+	      uint32_t flags, fs_kube_done_fn done, void *ud)
+{
+	struct fs_buf q = FS_BUF_INIT;
+	fs_buf_adds(&q, "fieldManager=");
+	fs_kube_escape(&q, manager);
+	fs_buf_adds(&q, "&force=true");
+	struct fs_kube_call *call = fs_kube_call_start(c, "PATCH",
+			  fs_kube_path(r, ns_of(c, r, ns), obj_name(obj),
+				       flags & FS_KUBE_STATUS ? "status" : NULL),
+			  q.data, cJSON_PrintUnformatted(obj),
+			  "application/apply-patch+yaml", flags, done, ud);
+	fs_buf_release(&q);
+	return call;
+}
+
+struct fs_kube_call *
 fs_kube_delete(struct fs_kube_client *c,
 	       const struct fs_kube_resource *r,
 	       const char *ns, const char *name,

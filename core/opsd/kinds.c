@@ -1,0 +1,211 @@
+/*
+ * opsd/kinds.c - the kinds the controller watches (see opsd_int.h).
+ *
+ * A middleware plugin does not declare what it renders, so a rendered
+ * kind is watched from the first render that emits it (a few are watched
+ * from the start: Service, ConfigMap, PropagationPolicy, OverridePolicy);
+ * a reconcile that meets a kind whose cache is not synced yet looks again
+ * shortly. Rendered kinds are selected by fedstate.io/managed-by, so the
+ * controller never caches the world.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opsd/opsd_int.h"
+#include "ops/object.h"
+#include "ops/render.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+char *
+opsd_plural(const char *kind)
+{
+	size_t n = strlen(kind);
+	struct fs_buf b = FS_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		fs_buf_addc(&b, (char)tolower((unsigned char)kind[i]));
+	char last = n ? b.data[n - 1] : 0, prev = n > 1 ? b.data[n - 2] : 0;
+	if (last == 'y' && prev && !strchr("aeiou", prev)) {
+		b.data[--b.len] = 0;
+		fs_buf_adds(&b, "ies");
+	} else if (last == 's' || last == 'x' || last == 'z' ||
+		   (last == 'h' && (prev == 'c' || prev == 's'))) {
+		fs_buf_adds(&b, "es");
+	} else {
+		fs_buf_addc(&b, 's');
+	}
+	return fs_buf_detach(&b);
+}
+
+static void on_kid_add(void *ud, const cJSON *obj);
+static void on_kid_update(void *ud, const cJSON *old, const cJSON *obj);
+static void on_fed_add(void *ud, const cJSON *obj);
+static void on_fed_update(void *ud, const cJSON *old, const cJSON *obj);
+
+/* the owner of a rendered object, from its stamp */
+static void
+enqueue_owner(struct fs_opsd *o, const cJSON *obj)
+{
+	const char *kind = fs_ops_label(obj, FS_OPS_LABEL_OWNER_KIND);
+	const char *name = fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME);
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const char *ns = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "namespace"));
+	if (!name) { /* a long owner name: the controller reference carries it */
+		const cJSON *r;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(meta, "ownerReferences"))
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "controller")))
+				name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
+	}
+	if (!kind || !name || !ns)
+		return;
+	char *key = opsd_key(kind, ns, name);
+	fs_kube_queue_add(o->q, key);
+	free(key);
+}
+
+static void on_kid_add(void *ud, const cJSON *obj) { enqueue_owner(((struct opsd_kind *)ud)->o, obj); }
+static void
+on_kid_update(void *ud, const cJSON *old, const cJSON *obj)
+{
+	(void)old;
+	on_kid_add(ud, obj);
+}
+static void on_fed_add(void *ud, const cJSON *obj) { opsd_enqueue_obj(((struct opsd_kind *)ud)->o, obj); }
+static void
+on_fed_update(void *ud, const cJSON *old, const cJSON *obj)
+{
+	(void)old;
+	on_fed_add(ud, obj);
+}
+
+struct opsd_kind *
+opsd_kind_get(struct fs_opsd *o, struct opsd_kind **head, const char *api_version,
+	      const char *kind, bool federated, bool create)
+{
+	for (struct opsd_kind *k = *head; k; k = k->next)
+		if (!strcmp(k->api_version, api_version) && !strcmp(k->kind, kind))
+			return k;
+	if (!create)
+		return NULL;
+	struct opsd_kind *k = fs_xcalloc(1, sizeof *k);
+	k->o = o;
+	k->api_version = fs_xstrdup(api_version);
+	const char *slash = strchr(api_version, '/');
+	k->group = slash ? fs_xstrndup(api_version, (size_t)(slash - api_version)) : fs_xstrdup("");
+	k->version = fs_xstrdup(slash ? slash + 1 : api_version);
+	k->kind = fs_xstrdup(kind);
+	k->plural = opsd_plural(kind);
+	k->federated = federated;
+	k->policy = !strcmp(k->group, "policy.karmada.io");
+	k->res = (struct fs_kube_resource){k->group, k->version, k->plural, k->kind, true};
+	static const struct fs_kube_handlers fed_h = {
+		.on_add = on_fed_add, .on_update = on_fed_update, .on_delete = on_fed_add};
+	static const struct fs_kube_handlers kid_h = {
+		.on_add = on_kid_add, .on_update = on_kid_update, .on_delete = on_kid_add};
+	struct fs_kube_informer_opts io = {
+		.res = &k->res, .ns = "",
+		.label_selector = federated ? NULL : FS_OPS_LABEL_MANAGED_BY "=" FS_OPS_MANAGER,
+		.resync_ms = federated ? o->opts.resync_ms : 0,
+	};
+	k->inf = fs_kube_informer_new(o->client, &io, federated ? &fed_h : &kid_h, k);
+	fs_kube_informer_start(k->inf);
+	k->next = *head;
+	*head = k;
+	fs_info("ops", "watching %s %s (%s)", api_version, kind,
+		federated ? "federated" : "rendered, " FS_OPS_LABEL_MANAGED_BY "=" FS_OPS_MANAGER);
+	return k;
+}
+
+void
+opsd_kinds_free(struct opsd_kind *k)
+{
+	while (k) {
+		struct opsd_kind *next = k->next;
+		fs_kube_informer_free(k->inf);
+		free(k->api_version);
+		free(k->group);
+		free(k->version);
+		free(k->kind);
+		free(k->plural);
+		free(k);
+		k = next;
+	}
+}
+
+struct owned_ctx {
+	const char *ns, *uid, *kind, *name;
+	cJSON *out;
+};
+
+static const char *
+meta_str(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key));
+}
+
+static void
+owned_one(void *ud, const cJSON *obj)
+{
+	struct owned_ctx *x = ud;
+	const char *ns = meta_str(obj, "namespace");
+	if (!ns || strcmp(ns, x->ns))
+		return;
+	const char *uid = fs_ops_label(obj, FS_OPS_LABEL_OWNER_UID);
+	if (x->uid ? !(uid && !strcmp(uid, x->uid))
+		   : !(fs_ops_label(obj, FS_OPS_LABEL_OWNER_KIND) &&
+		       !strcmp(fs_ops_label(obj, FS_OPS_LABEL_OWNER_KIND), x->kind) &&
+		       fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME) &&
+		       !strcmp(fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME), x->name)))
+		return;
+	cJSON_AddItemToArray(x->out, cJSON_Duplicate(obj, true));
+}
+
+cJSON *
+opsd_owned(struct fs_opsd *o, const cJSON *owner)
+{
+	const char *ns = meta_str(owner, "namespace");
+	struct owned_ctx x = {
+		.ns = ns ? ns : "default", .uid = meta_str(owner, "uid"),
+		.kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(owner, "kind")),
+		.name = meta_str(owner, "name"), .out = cJSON_CreateArray(),
+	};
+	if (!x.kind || !x.name)
+		return x.out;
+	for (struct opsd_kind *k = o->kids; k; k = k->next)
+		fs_kube_informer_each(k->inf, owned_one, &x);
+	return x.out;
+}
+
+bool
+opsd_all_synced(const struct fs_opsd *o, struct fs_buf *why)
+{
+	bool ok = true;
+	const struct opsd_kind *lists[] = {o->feds, o->kids};
+	for (size_t i = 0; i < 2; i++)
+		for (const struct opsd_kind *k = lists[i]; k; k = k->next)
+			if (!fs_kube_informer_synced(k->inf)) {
+				if (why)
+					fs_buf_printf(why, "%s%s %s not synced", ok ? "" : "; ",
+						      k->api_version, k->kind);
+				ok = false;
+			}
+	if (!fs_kube_informer_synced(o->clusters) || !fs_kube_informer_synced(o->rbs)) {
+		if (why)
+			fs_buf_printf(why, "%sclusters or resourcebindings not synced",
+				      ok ? "" : "; ");
+		ok = false;
+	}
+	return ok;
+}
+
+const struct fs_kube_resource *
+opsd_res_of(struct fs_opsd *o, const cJSON *obj)
+{
+	const char *av = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "apiVersion"));
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "kind"));
+	if (!av || !kind)
+		return NULL;
+	return &opsd_kind_get(o, &o->kids, av, kind, false, true)->res;
+}
