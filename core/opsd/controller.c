@@ -177,9 +177,9 @@ metrics_init(struct fs_opsd *o)
 	static const char *const action[] = {"action", NULL};
 	struct fs_metric *rec = fs_metrics_counter(m, "fedstate_ops_reconcile_total",
 		"Reconciles of federated objects by result (success, error, requeue).", result);
-	o->m.ok = fs_metric_series(rec, (const char *const[]){"success"});
-	o->m.err = fs_metric_series(rec, (const char *const[]){"error"});
-	o->m.requeue = fs_metric_series(rec, (const char *const[]){"requeue"});
+	o->m.ok = fs_metric_series(rec, (const char *const[]){"success", NULL});
+	o->m.err = fs_metric_series(rec, (const char *const[]){"error", NULL});
+	o->m.requeue = fs_metric_series(rec, (const char *const[]){"requeue", NULL});
 	double b[15];
 	fs_metrics_exp_buckets(0.001, 2, 15, b);
 	o->m.duration = fs_metric_series(fs_metrics_histogram(m,
@@ -189,8 +189,8 @@ metrics_init(struct fs_opsd *o)
 		"Keys ready in the work queue.", NULL), NULL);
 	struct fs_metric *ap = fs_metrics_counter(m, "fedstate_ops_objects_applied_total",
 		"Rendered objects written (create, patch).", action);
-	o->m.created = fs_metric_series(ap, (const char *const[]){"create"});
-	o->m.patched = fs_metric_series(ap, (const char *const[]){"patch"});
+	o->m.created = fs_metric_series(ap, (const char *const[]){"create", NULL});
+	o->m.patched = fs_metric_series(ap, (const char *const[]){"patch", NULL});
 	o->m.pruned = fs_metric_series(fs_metrics_counter(m, "fedstate_ops_objects_pruned_total",
 		"Rendered objects deleted (no longer desired, or the owner is deleted).",
 		NULL), NULL);

@@ -68,24 +68,22 @@ opsd_finalize(struct opsd_job *j)
 	const cJSON *k;
 	cJSON_ArrayForEach(k, kids)
 	{
-		const struct fs_kube_resource *res = opsd_res_of(o, k);
-		bool pol = res && !strcmp(res->group, "policy.karmada.io");
-		pol ? policies++ : others++;
+		struct opsd_kind *kk = opsd_kind_of(o, k);
+		kk && kk->policy ? policies++ : others++;
 	}
 	cJSON_ArrayForEach(k, kids)
 	{
-		const struct fs_kube_resource *res = opsd_res_of(o, k);
+		struct opsd_kind *kk = opsd_kind_of(o, k);
 		struct fs_ops_ref r;
-		if (!res || !fs_ops_ref_of(k, &r))
+		if (!kk || !fs_ops_ref_of(k, &r))
 			continue;
-		bool pol = !strcmp(res->group, "policy.karmada.io");
-		if (pol && others)
+		if (kk->policy && others)
 			continue;
 		live++;
 		if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(k, "metadata"),
 						     "deletionTimestamp"))
 			continue; /* going already */
-		opsd_issue(j, OPSD_DELETE, res, r.ns, r.name, NULL, NULL);
+		opsd_issue(j, OPSD_DELETE, kk, r.ns, r.name, NULL, NULL);
 	}
 	cJSON_Delete(kids);
 	if (others + policies) {
@@ -96,7 +94,7 @@ opsd_finalize(struct opsd_job *j)
 	}
 	if (opsd_has_finalizer(j->obj)) {
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j->obj, "metadata");
-		opsd_issue(j, OPSD_FINALIZER, j->fed_res,
+		opsd_issue(j, OPSD_FINALIZER, j->fed,
 			   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "namespace")),
 			   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "name")),
 			   NULL, opsd_finalizer_patch(j->obj, false));

@@ -39,6 +39,7 @@ opsd_plural(const char *kind)
 }
 
 static void on_kid_add(void *ud, const cJSON *obj);
+static const char *meta_str(const cJSON *obj, const char *key);
 static void on_kid_update(void *ud, const cJSON *old, const cJSON *obj);
 static void on_fed_add(void *ud, const cJSON *obj);
 static void on_fed_update(void *ud, const cJSON *old, const cJSON *obj);
@@ -66,12 +67,26 @@ enqueue_owner(struct fs_opsd *o, const cJSON *obj)
 
 static void on_kid_add(void *ud, const cJSON *obj) { enqueue_owner(((struct opsd_kind *)ud)->o, obj); }
 static void
+on_kid_delete(void *ud, const cJSON *obj)
+{
+	struct opsd_kind *k = ud;
+	opsd_kind_wrote(k, meta_str(obj, "namespace"), meta_str(obj, "name"), NULL);
+	enqueue_owner(k->o, obj);
+}
+static void
 on_kid_update(void *ud, const cJSON *old, const cJSON *obj)
 {
 	(void)old;
 	on_kid_add(ud, obj);
 }
 static void on_fed_add(void *ud, const cJSON *obj) { opsd_enqueue_obj(((struct opsd_kind *)ud)->o, obj); }
+static void
+on_fed_delete(void *ud, const cJSON *obj)
+{
+	struct opsd_kind *k = ud;
+	opsd_kind_wrote(k, meta_str(obj, "namespace"), meta_str(obj, "name"), NULL);
+	opsd_enqueue_obj(k->o, obj);
+}
 static void
 on_fed_update(void *ud, const cJSON *old, const cJSON *obj)
 {
@@ -99,10 +114,11 @@ opsd_kind_get(struct fs_opsd *o, struct opsd_kind **head, const char *api_versio
 	k->federated = federated;
 	k->policy = !strcmp(k->group, "policy.karmada.io");
 	k->res = (struct fs_kube_resource){k->group, k->version, k->plural, k->kind, true};
+	fs_kube_cache_init(&k->recent);
 	static const struct fs_kube_handlers fed_h = {
-		.on_add = on_fed_add, .on_update = on_fed_update, .on_delete = on_fed_add};
+		.on_add = on_fed_add, .on_update = on_fed_update, .on_delete = on_fed_delete};
 	static const struct fs_kube_handlers kid_h = {
-		.on_add = on_kid_add, .on_update = on_kid_update, .on_delete = on_kid_add};
+		.on_add = on_kid_add, .on_update = on_kid_update, .on_delete = on_kid_delete};
 	struct fs_kube_informer_opts io = {
 		.res = &k->res, .ns = "",
 		.label_selector = federated ? NULL : FS_OPS_LABEL_MANAGED_BY "=" FS_OPS_MANAGER,
@@ -123,6 +139,7 @@ opsd_kinds_free(struct opsd_kind *k)
 	while (k) {
 		struct opsd_kind *next = k->next;
 		fs_kube_informer_free(k->inf);
+		fs_kube_cache_release(&k->recent);
 		free(k->api_version);
 		free(k->group);
 		free(k->version);
@@ -200,12 +217,54 @@ opsd_all_synced(const struct fs_opsd *o, struct fs_buf *why)
 	return ok;
 }
 
-const struct fs_kube_resource *
-opsd_res_of(struct fs_opsd *o, const cJSON *obj)
+struct opsd_kind *
+opsd_kind_of(struct fs_opsd *o, const cJSON *obj)
 {
 	const char *av = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "apiVersion"));
 	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "kind"));
 	if (!av || !kind)
 		return NULL;
-	return &opsd_kind_get(o, &o->kids, av, kind, false, true)->res;
+	return opsd_kind_get(o, &o->kids, av, kind, false, true);
+}
+
+static char *
+key_of(const char *ns, const char *name)
+{
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_printf(&b, "%s/%s", ns ? ns : "", name);
+	return fs_buf_detach(&b);
+}
+
+const cJSON *
+opsd_kind_live(struct opsd_kind *k, const char *ns, const char *name)
+{
+	const cJSON *c = fs_kube_informer_get(k->inf, ns, name);
+	if (!k->recent.n)
+		return c;
+	char *key = key_of(ns, name);
+	struct fs_kube_cache_entry *e = fs_kube_cache_get(&k->recent, key);
+	const cJSON *out = c;
+	if (e) {
+		unsigned long long mine = strtoull(e->rv, NULL, 10);
+		unsigned long long seen = c ? strtoull(fs_kube_obj_rv(c), NULL, 10) : 0;
+		if (c && seen >= mine)
+			cJSON_Delete(fs_kube_cache_remove(&k->recent, key)); /* caught up */
+		else
+			out = e->obj;
+	}
+	free(key);
+	return out;
+}
+
+void
+opsd_kind_wrote(struct opsd_kind *k, const char *ns, const char *name, cJSON *obj)
+{
+	char *key = key_of(ns, name);
+	if (obj && fs_kube_obj_rv(obj)[0])
+		cJSON_Delete(fs_kube_cache_put(&k->recent, key, obj));
+	else {
+		cJSON_Delete(obj);
+		cJSON_Delete(fs_kube_cache_remove(&k->recent, key));
+	}
+	free(key);
 }

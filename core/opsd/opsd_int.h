@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "kube/client.h"
+#include "kube/cache.h"
 #include "kube/events.h"
 #include "kube/informer.h"
 #include "kube/queue.h"
@@ -33,6 +34,10 @@ struct opsd_kind {
 	struct fs_kube_informer *inf;
 	bool federated;  /* a middleware kind of the config */
 	bool policy;     /* policy.karmada.io: deleted after the rest */
+	/* what our own writes returned, until the informer catches up (a
+	 * mutation cache, as client-go's): a reconcile right after a write
+	 * must not see the older cached object and write again */
+	struct fs_kube_cache recent;
 	struct opsd_kind *next;
 };
 
@@ -92,7 +97,7 @@ enum opsd_op { OPSD_CREATE, OPSD_APPLY, OPSD_PATCH, OPSD_DELETE, OPSD_STATUS,
 struct opsd_call {
 	struct opsd_job *j;
 	enum opsd_op op;
-	const struct fs_kube_resource *res; /* borrowed from a kind */
+	struct opsd_kind *kind;   /* borrowed */
 	char *ns, *name;
 	char *patch;              /* PATCH body; APPLY: the fallback merge patch */
 	cJSON *obj;               /* CREATE/APPLY body (owned) */
@@ -112,7 +117,7 @@ struct opsd_job {
 	uint32_t again_ms;       /* > 0: look again after this */
 	char *error;             /* first failure */
 	cJSON *obj;              /* the federated object (copy) */
-	const struct fs_kube_resource *fed_res; /* its resource (a kind's) */
+	struct opsd_kind *fed;   /* its kind */
 	cJSON *prune;            /* phase 1 deletes */
 	cJSON *status_patch;     /* phase 1 /status write, or NULL */
 	struct opsd_call *calls;
@@ -122,7 +127,7 @@ void opsd_reconcile(struct fs_opsd *o, const char *qkey);
 /* start a call for j; obj (borrowed) is the body of CREATE/APPLY; patch
  * (taken) of PATCH/STATUS/FINALIZER, and APPLY's fallback */
 void opsd_issue(struct opsd_job *j, enum opsd_op op,
-		const struct fs_kube_resource *res, const char *ns,
+		struct opsd_kind *k, const char *ns,
 		const char *name, const cJSON *obj, char *patch);
 /* the job ends now if nothing is in flight (else when the last call ends) */
 void opsd_job_settle(struct opsd_job *j);
@@ -150,8 +155,14 @@ char *opsd_finalizer_patch(const cJSON *obj, bool add);
  * order, or drop the finalizer once nothing is */
 void opsd_finalize(struct opsd_job *j);
 
-/* resource of an object's apiVersion/kind among the watched kinds,
- * creating the kind when unknown */
-const struct fs_kube_resource *opsd_res_of(struct fs_opsd *o, const cJSON *obj);
+/* the rendered kind of an object's apiVersion/kind, added when unknown;
+ * NULL when the object has neither */
+struct opsd_kind *opsd_kind_of(struct fs_opsd *o, const cJSON *obj);
+/* the newer of the cached object and what our last write of it returned
+ * (integer resourceVersions, as client-go's mutation cache); borrowed,
+ * NULL when neither */
+const cJSON *opsd_kind_live(struct opsd_kind *k, const char *ns, const char *name);
+/* remember what a write returned (takes obj), or forget (obj NULL) */
+void opsd_kind_wrote(struct opsd_kind *k, const char *ns, const char *name, cJSON *obj);
 
 #endif

@@ -57,37 +57,37 @@ start_call(struct opsd_call *c)
 	fs_metric_inc(o->m.api_calls);
 	switch (c->op) {
 	case OPSD_CREATE:
-		c->call = fs_kube_create(o->client, c->res, c->ns, c->obj, fl, call_done, c);
+		c->call = fs_kube_create(o->client, &c->kind->res, c->ns, c->obj, fl, call_done, c);
 		break;
 	case OPSD_APPLY:
-		c->call = fs_kube_apply(o->client, c->res, c->ns, c->obj,
+		c->call = fs_kube_apply(o->client, &c->kind->res, c->ns, c->obj,
 					FS_OPSD_FIELD_MANAGER, fl, call_done, c);
 		break;
 	case OPSD_PATCH:
 	case OPSD_FINALIZER:
-		c->call = fs_kube_patch(o->client, c->res, c->ns, c->name,
+		c->call = fs_kube_patch(o->client, &c->kind->res, c->ns, c->name,
 					FS_KUBE_MERGE_PATCH, c->patch, fl, call_done, c);
 		break;
 	case OPSD_STATUS:
-		c->call = fs_kube_patch(o->client, c->res, c->ns, c->name,
+		c->call = fs_kube_patch(o->client, &c->kind->res, c->ns, c->name,
 					FS_KUBE_MERGE_PATCH, c->patch,
 					fl | FS_KUBE_STATUS, call_done, c);
 		break;
 	case OPSD_DELETE:
-		c->call = fs_kube_delete(o->client, c->res, c->ns, c->name, NULL, fl,
+		c->call = fs_kube_delete(o->client, &c->kind->res, c->ns, c->name, NULL, fl,
 					 call_done, c);
 		break;
 	}
 }
 
 void
-opsd_issue(struct opsd_job *j, enum opsd_op op, const struct fs_kube_resource *res,
+opsd_issue(struct opsd_job *j, enum opsd_op op, struct opsd_kind *k,
 	   const char *ns, const char *name, const cJSON *obj, char *patch)
 {
 	struct opsd_call *c = fs_xcalloc(1, sizeof *c);
 	c->j = j;
 	c->op = op;
-	c->res = res;
+	c->kind = k;
 	c->ns = fs_xstrdup(ns);
 	c->name = fs_xstrdup(name);
 	c->patch = patch;
@@ -124,12 +124,15 @@ call_done(void *ud, struct fs_kube_result *res)
 	struct opsd_job *j = c->j;
 	struct fs_opsd *o = j->o;
 	c->call = NULL;
-	if (c->op == OPSD_APPLY && res->http_status == 415 && !j->canceled) {
-		/* no server-side apply here: a merge patch against the cached
-		 * live object, or a create when there is none */
+	if (c->op == OPSD_APPLY && !j->canceled &&
+	    (res->http_status == 415 || (res->code == FS_E_NOTFOUND && !c->patch))) {
+		/* no server-side apply here (415, or a 404 to an apply that
+		 * should have created: a server with apply never answers so):
+		 * a merge patch against the cached live object, or a create */
 		if (!o->no_ssa)
-			fs_info("ops", "the API server has no server-side apply (415); "
-				"writing JSON merge patches of the rendered fields instead");
+			fs_info("ops", "the API server has no server-side apply (%ld to an "
+				"apply); writing JSON merge patches of the rendered fields "
+				"instead", res->http_status);
 		o->no_ssa = true;
 		c->op = c->patch ? OPSD_PATCH : OPSD_CREATE;
 		start_call(c);
@@ -137,6 +140,10 @@ call_done(void *ud, struct fs_kube_result *res)
 	}
 	switch (res->code) {
 	case FS_OK:
+		if (c->op != OPSD_DELETE && cJSON_IsObject(res->object)) {
+			opsd_kind_wrote(c->kind, c->ns, c->name, res->object);
+			res->object = NULL;
+		}
 		if (c->op == OPSD_CREATE || (c->op == OPSD_APPLY && !c->patch))
 			fs_metric_inc(o->m.created);
 		else if (c->op == OPSD_PATCH || c->op == OPSD_APPLY)
@@ -150,8 +157,10 @@ call_done(void *ud, struct fs_kube_result *res)
 		j->canceled = true;
 		break;
 	case FS_E_NOTFOUND:
-		if (c->op != OPSD_DELETE)
+		if (c->op != OPSD_DELETE) {
+			opsd_kind_wrote(c->kind, c->ns, c->name, NULL);
 			again(j, o->opts.settle_ms); /* our cache is behind */
+		}
 		break;
 	case FS_E_EXISTS:
 	case FS_E_CONFLICT:
@@ -159,7 +168,7 @@ call_done(void *ud, struct fs_kube_result *res)
 		break;
 	default:
 		fs_warn("ops", "%s: %s %s %s/%s failed: %s", j->key, op_names[c->op],
-			c->res->kind, c->ns, c->name, res->error ? res->error : "?");
+			c->kind->kind, c->ns, c->name, res->error ? res->error : "?");
 		job_fail(j, "%s", res->error ? res->error : "a write failed");
 		break;
 	}
@@ -215,10 +224,9 @@ issue_deletes(struct opsd_job *j, const cJSON *refs, bool policies)
 		struct fs_ops_ref ref;
 		if (!fs_ops_ref_of(r, &ref))
 			continue;
-		const struct fs_kube_resource *res = opsd_res_of(j->o, r);
-		bool pol = res && !strcmp(res->group, "policy.karmada.io");
-		if (res && pol == policies)
-			opsd_issue(j, OPSD_DELETE, res, ref.ns, ref.name, NULL, NULL);
+		struct opsd_kind *k = opsd_kind_of(j->o, r);
+		if (k && k->policy == policies)
+			opsd_issue(j, OPSD_DELETE, k, ref.ns, ref.name, NULL, NULL);
 	}
 }
 
@@ -235,8 +243,8 @@ opsd_job_settle(struct opsd_job *j)
 				const cJSON *r;
 				cJSON_ArrayForEach(r, j->prune)
 				{
-					const struct fs_kube_resource *res = opsd_res_of(j->o, r);
-					any_other |= res && strcmp(res->group, "policy.karmada.io");
+					struct opsd_kind *k = opsd_kind_of(j->o, r);
+					any_other |= k && !k->policy;
 				}
 				issue_deletes(j, j->prune, false);
 				if (!any_other)
@@ -246,7 +254,7 @@ opsd_job_settle(struct opsd_job *j)
 			}
 			if (j->status_patch) {
 				char *p = cJSON_PrintUnformatted(j->status_patch);
-				opsd_issue(j, OPSD_STATUS, j->fed_res, meta_str(j->obj, "namespace"),
+				opsd_issue(j, OPSD_STATUS, j->fed, meta_str(j->obj, "namespace"),
 					   meta_str(j->obj, "name"), NULL, p);
 			}
 		}
@@ -281,10 +289,10 @@ add_cluster(void *ud, const cJSON *obj)
 	cJSON_AddItemToArray(ud, cJSON_Duplicate(obj, true));
 }
 
-static const struct opsd_kind *
+static struct opsd_kind *
 fed_of(struct fs_opsd *o, const char *kind, size_t klen)
 {
-	for (const struct opsd_kind *k = o->feds; k; k = k->next)
+	for (struct opsd_kind *k = o->feds; k; k = k->next)
 		if (strlen(k->kind) == klen && !strncmp(k->kind, kind, klen))
 			return k;
 	return NULL;
@@ -309,7 +317,7 @@ apply_all(struct opsd_job *j, const struct opsd_kind *fed, const cJSON *desired)
 			ready = false;
 			continue;
 		}
-		const cJSON *live = fs_kube_informer_get(k->inf, r.ns, r.name);
+		const cJSON *live = opsd_kind_live(k, r.ns, r.name);
 		if (live && meta_str(live, "deletionTimestamp")) {
 			ready = false; /* being deleted: create it again once gone */
 			continue;
@@ -319,11 +327,13 @@ apply_all(struct opsd_job *j, const struct opsd_kind *fed, const cJSON *desired)
 			continue; /* live already holds what we render */
 		char *ps = live ? cJSON_PrintUnformatted(patch) : NULL;
 		cJSON_Delete(patch);
+		fs_debug("ops", "%s: %s %s/%s: %s", j->key, r.kind, r.ns, r.name,
+			 ps ? ps : "create");
 		if (o->no_ssa)
-			opsd_issue(j, live ? OPSD_PATCH : OPSD_CREATE, &k->res, r.ns, r.name,
+			opsd_issue(j, live ? OPSD_PATCH : OPSD_CREATE, k, r.ns, r.name,
 				   live ? NULL : d, ps);
 		else
-			opsd_issue(j, OPSD_APPLY, &k->res, r.ns, r.name, d, ps);
+			opsd_issue(j, OPSD_APPLY, k, r.ns, r.name, d, ps);
 	}
 	return ready;
 }
@@ -342,13 +352,13 @@ render_failed(struct opsd_job *j, const char *reason, const char *msg)
 }
 
 static void
-reconcile_live(struct opsd_job *j, const struct opsd_kind *fed,
+reconcile_live(struct opsd_job *j, struct opsd_kind *fed,
 	       const struct fs_ops_mw *mw)
 {
 	struct fs_opsd *o = j->o;
 	const cJSON *obj = j->obj;
 	if (!opsd_has_finalizer(obj))
-		opsd_issue(j, OPSD_FINALIZER, &fed->res, meta_str(obj, "namespace"),
+		opsd_issue(j, OPSD_FINALIZER, fed, meta_str(obj, "namespace"),
 			   meta_str(obj, "name"), NULL, opsd_finalizer_patch(obj, true));
 	const char *sr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
@@ -411,15 +421,20 @@ opsd_reconcile(struct fs_opsd *o, const char *qkey)
 	if (o->jobs)
 		o->jobs->prev = j;
 	o->jobs = j;
+	if (!opsd_all_synced(o, NULL)) { /* render only over complete caches */
+		again(j, o->opts.settle_ms);
+		opsd_job_settle(j);
+		return;
+	}
 	const char *s1 = strchr(qkey, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
-	const struct opsd_kind *fed = s2 ? fed_of(o, qkey, (size_t)(s1 - qkey)) : NULL;
+	struct opsd_kind *fed = s2 ? fed_of(o, qkey, (size_t)(s1 - qkey)) : NULL;
 	const struct fs_ops_mw *mw = fed ? fs_ops_find(o->ops, fed->api_version, fed->kind) : NULL;
 	if (!mw) { /* a kind no longer configured */
 		opsd_job_settle(j);
 		return;
 	}
 	char *ns = fs_xstrndup(s1 + 1, (size_t)(s2 - s1 - 1));
-	const cJSON *obj = fs_kube_informer_get(fed->inf, ns, s2 + 1);
+	const cJSON *obj = opsd_kind_live(fed, ns, s2 + 1);
 	free(ns);
 	if (!obj) {
 		if (!fs_kube_informer_synced(fed->inf))
@@ -428,7 +443,7 @@ opsd_reconcile(struct fs_opsd *o, const char *qkey)
 		return;
 	}
 	j->obj = cJSON_Duplicate(obj, true);
-	j->fed_res = &fed->res;
+	j->fed = fed;
 	if (meta_str(obj, "deletionTimestamp"))
 		opsd_finalize(j);
 	else
