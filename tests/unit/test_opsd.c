@@ -945,5 +945,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload_metrics_and_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leader_election, setup, teardown),
 	};
+	if (getenv("OPSD_TEST")) /* one test by name (a pattern) while iterating */
+		cmocka_set_test_filter(getenv("OPSD_TEST"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
