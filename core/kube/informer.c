@@ -120,26 +120,6 @@ fs_kube_informer_stats(const struct fs_kube_informer *inf,
 	*out = inf->stats;
 }
 
-struct each_ctx {
-	void (*fn)(void *ud, const cJSON *obj);
-	void *ud;
-};
-
-static void
-each_entry(void *ud, struct fs_kube_cache_entry *e)
-{
-	struct each_ctx *x = ud;
-	x->fn(x->ud, e->obj);
-}
-
-void
-fs_kube_informer_each(const struct fs_kube_informer *inf,
-		      void (*fn)(void *ud, const cJSON *obj), void *ud)
-{
-	struct each_ctx x = {fn, ud};
-	fs_kube_cache_each(&inf->cache, each_entry, &x);
-}
-
 const cJSON *
 fs_kube_informer_get(const struct fs_kube_informer *inf,
 		     const char *ns, const char *name)

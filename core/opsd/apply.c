@@ -6,6 +6,11 @@
 
 #include <string.h>
 
+/* where in the object a key is: the top (apiVersion and kind name the
+ * object, the request path says them; list items leave them out), its
+ * metadata (the server's own fields are never ours), or below */
+enum level { TOP, META, BELOW };
+
 static const char *const server_meta[] = {
 	"resourceVersion", "uid", "generation", "creationTimestamp",
 	"managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
@@ -13,14 +18,20 @@ static const char *const server_meta[] = {
 };
 
 static bool
-server_owned(const cJSON *parent_key_meta, const char *key)
+skipped(enum level lvl, const char *key)
 {
-	if (!parent_key_meta)
-		return false;
-	for (size_t i = 0; server_meta[i]; i++)
+	if (lvl == TOP)
+		return !strcmp(key, "apiVersion") || !strcmp(key, "kind");
+	for (size_t i = 0; lvl == META && server_meta[i]; i++)
 		if (!strcmp(server_meta[i], key))
 			return true;
 	return false;
+}
+
+static enum level
+child_level(enum level lvl, const char *key)
+{
+	return lvl == TOP && !strcmp(key, "metadata") ? META : BELOW;
 }
 
 static const char *
@@ -50,68 +61,41 @@ counterpart(const cJSON *live_arr, const cJSON *w, int i)
 	return cJSON_GetArrayItem(live_arr, i);
 }
 
-static bool subset_at(const cJSON *want, const cJSON *live, bool meta);
-
 static bool
-subset_array(const cJSON *want, const cJSON *live)
-{
-	if (!cJSON_IsArray(live) || cJSON_GetArraySize(want) != cJSON_GetArraySize(live))
-		return false;
-	int i = 0;
-	const cJSON *w;
-	cJSON_ArrayForEach(w, want)
-	{
-		if (!subset_at(w, counterpart(live, w, i), false))
-			return false;
-		i++;
-	}
-	return true;
-}
-
-static bool
-subset_at(const cJSON *want, const cJSON *live, bool meta)
+subset_at(const cJSON *want, const cJSON *live, enum level lvl)
 {
 	if (!live)
 		return false;
+	const cJSON *w;
 	if (cJSON_IsObject(want)) {
 		if (!cJSON_IsObject(live))
 			return false;
-		const cJSON *w;
 		cJSON_ArrayForEach(w, want)
 		{
-			if (server_owned(meta ? want : NULL, w->string))
+			if (skipped(lvl, w->string))
 				continue;
-			const cJSON *l = cJSON_GetObjectItemCaseSensitive(live, w->string);
-			if (!subset_at(w, l, false))
+			if (!subset_at(w, cJSON_GetObjectItemCaseSensitive(live, w->string),
+				       child_level(lvl, w->string)))
 				return false;
 		}
 		return true;
 	}
-	if (cJSON_IsArray(want))
-		return subset_array(want, live);
-	return cJSON_Compare(want, live, true);
-}
-
-/* subset_at for a top-level object: its "metadata" skips server fields */
-static bool
-subset_top(const cJSON *want, const cJSON *live)
-{
-	if (!cJSON_IsObject(want) || !cJSON_IsObject(live))
-		return subset_at(want, live, false);
-	const cJSON *w;
-	cJSON_ArrayForEach(w, want)
-	{
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(live, w->string);
-		if (!subset_at(w, l, !strcmp(w->string, "metadata")))
+	if (cJSON_IsArray(want)) {
+		if (!cJSON_IsArray(live) || cJSON_GetArraySize(want) != cJSON_GetArraySize(live))
 			return false;
+		int i = 0;
+		cJSON_ArrayForEach(w, want)
+			if (!subset_at(w, counterpart(live, w, i++), BELOW))
+				return false;
+		return true;
 	}
-	return true;
+	return cJSON_Compare(want, live, true);
 }
 
 bool
 fs_opsd_subset(const cJSON *want, const cJSON *live)
 {
-	return subset_top(want, live);
+	return subset_at(want, live, TOP);
 }
 
 /* want merged over live (both borrowed): objects key by key, arrays
@@ -119,9 +103,9 @@ fs_opsd_subset(const cJSON *want, const cJSON *live)
 static cJSON *
 merged(const cJSON *want, const cJSON *live)
 {
+	const cJSON *w;
 	if (cJSON_IsObject(want) && cJSON_IsObject(live)) {
 		cJSON *out = cJSON_Duplicate(live, true);
-		const cJSON *w;
 		cJSON_ArrayForEach(w, want)
 		{
 			const cJSON *l = cJSON_GetObjectItemCaseSensitive(live, w->string);
@@ -133,12 +117,8 @@ merged(const cJSON *want, const cJSON *live)
 	if (cJSON_IsArray(want) && cJSON_IsArray(live)) {
 		cJSON *out = cJSON_CreateArray();
 		int i = 0;
-		const cJSON *w;
 		cJSON_ArrayForEach(w, want)
-		{
-			cJSON_AddItemToArray(out, merged(w, counterpart(live, w, i)));
-			i++;
-		}
+			cJSON_AddItemToArray(out, merged(w, counterpart(live, w, i++)));
 		return out;
 	}
 	return cJSON_Duplicate(want, true);
@@ -146,21 +126,21 @@ merged(const cJSON *want, const cJSON *live)
 
 /* the patch of one object level; NULL when nothing differs */
 static cJSON *
-patch_object(const cJSON *want, const cJSON *live, bool meta)
+patch_level(const cJSON *want, const cJSON *live, enum level lvl)
 {
 	cJSON *p = NULL;
 	const cJSON *w;
 	cJSON_ArrayForEach(w, want)
 	{
-		if (server_owned(meta ? want : NULL, w->string))
+		if (skipped(lvl, w->string))
 			continue;
 		const cJSON *l = cJSON_GetObjectItemCaseSensitive(live, w->string);
+		enum level cl = child_level(lvl, w->string);
 		cJSON *v = NULL;
-		if (cJSON_IsObject(w) && cJSON_IsObject(l)) {
-			v = patch_object(w, l, false);
-		} else if (!subset_at(w, l, false)) {
+		if (cJSON_IsObject(w) && cJSON_IsObject(l))
+			v = patch_level(w, l, cl);
+		else if (!subset_at(w, l, cl))
 			v = cJSON_IsArray(w) ? merged(w, l) : cJSON_Duplicate(w, true);
-		}
 		if (!v)
 			continue;
 		if (!p)
@@ -177,24 +157,7 @@ fs_opsd_merge_patch(const cJSON *want, const cJSON *live)
 		return NULL;
 	if (!cJSON_IsObject(live))
 		return fs_opsd_for_write(want);
-	cJSON *p = NULL;
-	const cJSON *w;
-	cJSON_ArrayForEach(w, want)
-	{
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(live, w->string);
-		bool meta = !strcmp(w->string, "metadata");
-		cJSON *v = NULL;
-		if (cJSON_IsObject(w) && cJSON_IsObject(l))
-			v = patch_object(w, l, meta);
-		else if (!subset_at(w, l, meta))
-			v = cJSON_IsArray(w) ? merged(w, l) : cJSON_Duplicate(w, true);
-		if (!v)
-			continue;
-		if (!p)
-			p = cJSON_CreateObject();
-		cJSON_AddItemToObject(p, w->string, v);
-	}
-	return p;
+	return patch_level(want, live, TOP);
 }
 
 cJSON *

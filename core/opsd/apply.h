@@ -26,7 +26,9 @@ bool fs_opsd_subset(const cJSON *want, const cJSON *live);
  * (matched by "name", else by position): what the API server or a webhook
  * filled in inside an element (a port's nodePort, a resourceSelector's
  * namespace) survives. Server-owned metadata (resourceVersion, uid,
- * generation, creationTimestamp, managedFields) in want is ignored.
+ * generation, creationTimestamp, managedFields) and the top-level
+ * apiVersion and kind (the request names them; list items leave them
+ * out) are ignored, in the subset test too.
  * Caller frees. */
 cJSON *fs_opsd_merge_patch(const cJSON *want, const cJSON *live);
 

@@ -48,8 +48,9 @@ opsd_enqueue_obj(struct fs_opsd *o, const cJSON *fed)
 /* ---------------------------------------------------------------- handlers */
 
 static void
-enqueue_each(void *ud, const cJSON *obj)
+enqueue_each(void *ud, const char *key, const cJSON *obj)
 {
+	(void)key;
 	opsd_enqueue_obj(ud, obj);
 }
 

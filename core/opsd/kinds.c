@@ -151,6 +151,7 @@ opsd_kinds_free(struct opsd_kind *k)
 }
 
 struct owned_ctx {
+	const struct opsd_kind *k;
 	const char *ns, *uid, *kind, *name;
 	cJSON *out;
 };
@@ -163,8 +164,9 @@ meta_str(const cJSON *obj, const char *key)
 }
 
 static void
-owned_one(void *ud, const cJSON *obj)
+owned_one(void *ud, const char *key, const cJSON *obj)
 {
+	(void)key;
 	struct owned_ctx *x = ud;
 	const char *ns = meta_str(obj, "namespace");
 	if (!ns || strcmp(ns, x->ns))
@@ -176,7 +178,9 @@ owned_one(void *ud, const cJSON *obj)
 		       fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME) &&
 		       !strcmp(fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME), x->name)))
 		return;
-	cJSON_AddItemToArray(x->out, cJSON_Duplicate(obj, true));
+	cJSON *copy = cJSON_Duplicate(obj, true);
+	opsd_stamp(copy, x->k);
+	cJSON_AddItemToArray(x->out, copy);
 }
 
 cJSON *
@@ -190,8 +194,10 @@ opsd_owned(struct fs_opsd *o, const cJSON *owner)
 	};
 	if (!x.kind || !x.name)
 		return x.out;
-	for (struct opsd_kind *k = o->kids; k; k = k->next)
+	for (struct opsd_kind *k = o->kids; k; k = k->next) {
+		x.k = k;
 		fs_kube_informer_each(k->inf, owned_one, &x);
+	}
 	return x.out;
 }
 
@@ -215,6 +221,19 @@ opsd_all_synced(const struct fs_opsd *o, struct fs_buf *why)
 		ok = false;
 	}
 	return ok;
+}
+
+void
+opsd_stamp(cJSON *obj, const struct opsd_kind *k)
+{
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "apiVersion"))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, "apiVersion");
+		cJSON_AddStringToObject(obj, "apiVersion", k->api_version);
+	}
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "kind"))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, "kind");
+		cJSON_AddStringToObject(obj, "kind", k->kind);
+	}
 }
 
 struct opsd_kind *
@@ -260,8 +279,10 @@ void
 opsd_kind_wrote(struct opsd_kind *k, const char *ns, const char *name, cJSON *obj)
 {
 	char *key = key_of(ns, name);
-	if (obj && fs_kube_obj_rv(obj)[0])
+	if (obj && fs_kube_obj_rv(obj)[0]) {
+		opsd_stamp(obj, k); /* a write's answer may leave them out */
 		cJSON_Delete(fs_kube_cache_put(&k->recent, key, obj));
+	}
 	else {
 		cJSON_Delete(obj);
 		cJSON_Delete(fs_kube_cache_remove(&k->recent, key));

@@ -162,6 +162,9 @@ struct opsd_kind *opsd_kind_of(struct fs_opsd *o, const cJSON *obj);
  * (integer resourceVersions, as client-go's mutation cache); borrowed,
  * NULL when neither */
 const cJSON *opsd_kind_live(struct opsd_kind *k, const char *ns, const char *name);
+/* set apiVersion and kind from k where obj lacks them (list items and
+ * some answers leave them out) */
+void opsd_stamp(cJSON *obj, const struct opsd_kind *k);
 /* remember what a write returned (takes obj), or forget (obj NULL) */
 void opsd_kind_wrote(struct opsd_kind *k, const char *ns, const char *name, cJSON *obj);
 

@@ -284,8 +284,9 @@ opsd_jobs_cancel(struct fs_opsd *o)
 /* ---------------------------------------------------------------- reconcile */
 
 static void
-add_cluster(void *ud, const cJSON *obj)
+add_cluster(void *ud, const char *key, const cJSON *obj)
 {
+	(void)key;
 	cJSON_AddItemToArray(ud, cJSON_Duplicate(obj, true));
 }
 
@@ -329,6 +330,7 @@ apply_all(struct opsd_job *j, const struct opsd_kind *fed, const cJSON *desired)
 		cJSON_Delete(patch);
 		fs_debug("ops", "%s: %s %s/%s: %s", j->key, r.kind, r.ns, r.name,
 			 ps ? ps : "create");
+
 		if (o->no_ssa)
 			opsd_issue(j, live ? OPSD_PATCH : OPSD_CREATE, k, r.ns, r.name,
 				   live ? NULL : d, ps);
@@ -443,6 +445,7 @@ opsd_reconcile(struct fs_opsd *o, const char *qkey)
 		return;
 	}
 	j->obj = cJSON_Duplicate(obj, true);
+	opsd_stamp(j->obj, fed);
 	j->fed = fed;
 	if (meta_str(obj, "deletionTimestamp"))
 		opsd_finalize(j);

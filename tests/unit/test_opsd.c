@@ -67,7 +67,7 @@ struct fx {
 	struct fs_kube_config *cfg;
 	struct fs_kube_client *c;
 	struct dm_proc ops;
-	char opsyaml[128], log[128];
+	char opsyaml[128];
 	int next_port;
 };
 
@@ -198,7 +198,7 @@ start_ops(struct fx *f, const char *extra)
 	else
 		args[n++] = "--leader-elect=false";
 	args[n] = NULL;
-	return dm_proc_start(&f->ops, f->log, args);
+	return dm_start(&f->ops, &f->ta, "ops", args);
 }
 
 static int
@@ -221,7 +221,6 @@ setup(void **state)
 	f->c = fs_kube_client_new(tl_net(), f->cfg, &co);
 	f->next_port = 30100;
 	snprintf(f->opsyaml, sizeof f->opsyaml, "%s/ops.yaml", f->ta.dir);
-	snprintf(f->log, sizeof f->log, "%s/ops.log", f->ta.dir);
 	const char *build = getenv("FEDSTATE_BUILD");
 	FILE *y = fopen(f->opsyaml, "w");
 	if (!y)
@@ -244,12 +243,9 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	int st = dm_proc_stop(&f->ops, 5000);
-	if (st != 0 && getenv("OPSD_TEST_LOG")) {
-		char *log = dm_proc_log(&f->ops);
-		fprintf(stderr, "%s\n", log ? log : "");
-		free(log);
-	}
+	if (getenv("OPSD_TEST_LOG"))
+		dm_dump(&f->ops);
+	dm_stop_all();
 	fs_kube_client_free(f->c);
 	fs_kube_config_free(f->cfg);
 	tl_net_reset();
@@ -556,12 +552,12 @@ test_second_pass_writes_nothing(void **state)
 	nap(1500);
 	int n = ops_writes(f, mark, NULL, true, NULL);
 	if (n) {
-		char *log = dm_proc_log(&f->ops);
+		char *log = dm_log(&f->ops);
 		fprintf(stderr, "%s\n", log);
 		free(log);
 	}
 	assert_int_equal(n, 0);
-	char *log = dm_proc_log(&f->ops);
+	char *log = dm_log(&f->ops);
 	assert_non_null(strstr(log, "leading"));
 	free(log);
 }
@@ -752,7 +748,7 @@ test_bad_object_others_go_on(void **state)
 	assert_int_equal(cJSON_GetArraySize(owned), 0);
 	cJSON_Delete(owned);
 	cJSON_Delete(w);
-	assert_true(dm_proc_alive(&f->ops));
+	assert_true(dm_alive(&f->ops));
 }
 
 /* Delete: every owned object goes (policies last), then the finalizer and
@@ -833,7 +829,7 @@ test_kill9_restart_converges(void **state)
 			break;
 		nap(10);
 	}
-	dm_proc_kill9(&f->ops);
+	dm_kill9(&f->ops);
 	assert_true(start_ops(f, NULL));
 	assert_true(converge(f, NAME, 20000));
 	int creates = 0;
@@ -880,16 +876,15 @@ test_faults_converge(void **state)
 	cJSON_Delete(s);
 }
 
-/* SIGHUP reloads the config (counted in fedstate_config_reloads_total,
- * which used to register its series with a label list that was not
- * NULL-terminated and so never existed); SIGTERM drains with exit 0. */
+/* SIGHUP reloads the config (fedstate_config_reloads_total), the ops
+ * metrics are there; SIGTERM drains with exit 0. */
 static void
 test_reload_metrics_and_drain(void **state)
 {
 	struct fx *f = *state;
 	start_with_sample(f);
 	kill(f->ops.pid, SIGHUP);
-	int port = dm_proc_port(&f->ops, 0);
+	int port = dm_port(&f->ops, 0);
 	assert_true(port > 0);
 	struct ta_proc m = f->ta;
 	snprintf(m.base, sizeof m.base, "http://127.0.0.1:%d", port);
@@ -907,7 +902,7 @@ test_reload_metrics_and_drain(void **state)
 			nap(100);
 	}
 	assert_true(seen);
-	int st = dm_proc_stop(&f->ops, 5000);
+	int st = dm_stop(&f->ops, 5000);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
