@@ -38,11 +38,7 @@ opsd_plural(const char *kind)
 	return fs_buf_detach(&b);
 }
 
-static void on_kid_add(void *ud, const cJSON *obj);
 static const char *meta_str(const cJSON *obj, const char *key);
-static void on_kid_update(void *ud, const cJSON *old, const cJSON *obj);
-static void on_fed_add(void *ud, const cJSON *obj);
-static void on_fed_update(void *ud, const cJSON *old, const cJSON *obj);
 
 /* the owner of a rendered object, from its stamp */
 static void
@@ -65,33 +61,31 @@ enqueue_owner(struct fs_opsd *o, const cJSON *obj)
 	free(key);
 }
 
-static void on_kid_add(void *ud, const cJSON *obj) { enqueue_owner(((struct opsd_kind *)ud)->o, obj); }
+/* a change of a watched object: its federated object to the queue (a
+ * rendered object's owner, from its stamp) */
 static void
-on_kid_delete(void *ud, const cJSON *obj)
+on_change(void *ud, const cJSON *obj)
+{
+	struct opsd_kind *k = ud;
+	if (k->federated)
+		opsd_enqueue_obj(k->o, obj);
+	else
+		enqueue_owner(k->o, obj);
+}
+
+static void
+on_update(void *ud, const cJSON *old, const cJSON *obj)
+{
+	(void)old;
+	on_change(ud, obj);
+}
+
+static void
+on_delete(void *ud, const cJSON *obj)
 {
 	struct opsd_kind *k = ud;
 	opsd_kind_wrote(k, meta_str(obj, "namespace"), meta_str(obj, "name"), NULL);
-	enqueue_owner(k->o, obj);
-}
-static void
-on_kid_update(void *ud, const cJSON *old, const cJSON *obj)
-{
-	(void)old;
-	on_kid_add(ud, obj);
-}
-static void on_fed_add(void *ud, const cJSON *obj) { opsd_enqueue_obj(((struct opsd_kind *)ud)->o, obj); }
-static void
-on_fed_delete(void *ud, const cJSON *obj)
-{
-	struct opsd_kind *k = ud;
-	opsd_kind_wrote(k, meta_str(obj, "namespace"), meta_str(obj, "name"), NULL);
-	opsd_enqueue_obj(k->o, obj);
-}
-static void
-on_fed_update(void *ud, const cJSON *old, const cJSON *obj)
-{
-	(void)old;
-	on_fed_add(ud, obj);
+	on_change(ud, obj);
 }
 
 struct opsd_kind *
@@ -115,16 +109,14 @@ opsd_kind_get(struct fs_opsd *o, struct opsd_kind **head, const char *api_versio
 	k->policy = !strcmp(k->group, "policy.karmada.io");
 	k->res = (struct fs_kube_resource){k->group, k->version, k->plural, k->kind, true};
 	fs_kube_cache_init(&k->recent);
-	static const struct fs_kube_handlers fed_h = {
-		.on_add = on_fed_add, .on_update = on_fed_update, .on_delete = on_fed_delete};
-	static const struct fs_kube_handlers kid_h = {
-		.on_add = on_kid_add, .on_update = on_kid_update, .on_delete = on_kid_delete};
+	static const struct fs_kube_handlers h = {
+		.on_add = on_change, .on_update = on_update, .on_delete = on_delete};
 	struct fs_kube_informer_opts io = {
 		.res = &k->res, .ns = "",
 		.label_selector = federated ? NULL : FS_OPS_LABEL_MANAGED_BY "=" FS_OPS_MANAGER,
 		.resync_ms = federated ? o->opts.resync_ms : 0,
 	};
-	k->inf = fs_kube_informer_new(o->client, &io, federated ? &fed_h : &kid_h, k);
+	k->inf = fs_kube_informer_new(o->client, &io, &h, k);
 	fs_kube_informer_start(k->inf);
 	k->next = *head;
 	*head = k;
