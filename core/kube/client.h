@@ -196,6 +196,12 @@ struct fs_kube_stream *fs_kube_watch(struct fs_kube_client *c,
 				     fs_kube_end_fn on_end, void *ud);
 void fs_kube_stream_stop(struct fs_kube_stream *s); /* NULL-safe */
 
+/* The resource name of a kind as Kubernetes and kubebuilder make it for
+ * a CRD: lower case, "...y" -> "...ies", "...s/x/z/ch/sh" -> "...es",
+ * else "...s" ("PropagationPolicy" -> "propagationpolicies",
+ * "MultiCloudRedis" -> "multicloudredises"); caller frees */
+char *fs_kube_plural(const char *kind);
+
 /* "/apis/apps/v1/namespaces/ns/deployments/name/status"; caller frees */
 char *fs_kube_path(const struct fs_kube_resource *r, const char *ns,
 		   const char *name, const char *sub);

@@ -8,7 +8,6 @@
  * shortly. Rendered kinds are selected by fedstate.io/managed-by, so the
  * controller never caches the world.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,26 +16,6 @@
 #include "ops/render.h"
 #include "util/buf.h"
 #include "util/log.h"
-
-char *
-opsd_plural(const char *kind)
-{
-	size_t n = strlen(kind);
-	struct fs_buf b = FS_BUF_INIT;
-	for (size_t i = 0; i < n; i++)
-		fs_buf_addc(&b, (char)tolower((unsigned char)kind[i]));
-	char last = n ? b.data[n - 1] : 0, prev = n > 1 ? b.data[n - 2] : 0;
-	if (last == 'y' && prev && !strchr("aeiou", prev)) {
-		b.data[--b.len] = 0;
-		fs_buf_adds(&b, "ies");
-	} else if (last == 's' || last == 'x' || last == 'z' ||
-		   (last == 'h' && (prev == 'c' || prev == 's'))) {
-		fs_buf_adds(&b, "es");
-	} else {
-		fs_buf_addc(&b, 's');
-	}
-	return fs_buf_detach(&b);
-}
 
 static const char *meta_str(const cJSON *obj, const char *key);
 
@@ -104,7 +83,7 @@ opsd_kind_get(struct fs_opsd *o, struct opsd_kind **head, const char *api_versio
 	k->group = slash ? fs_xstrndup(api_version, (size_t)(slash - api_version)) : fs_xstrdup("");
 	k->version = fs_xstrdup(slash ? slash + 1 : api_version);
 	k->kind = fs_xstrdup(kind);
-	k->plural = opsd_plural(kind);
+	k->plural = fs_kube_plural(kind);
 	k->federated = federated;
 	k->policy = !strcmp(k->group, "policy.karmada.io");
 	k->res = (struct fs_kube_resource){k->group, k->version, k->plural, k->kind, true};

@@ -71,8 +71,6 @@ struct fs_opsd {
 };
 
 /* --- kinds.c */
-/* "policies" from "Policy", "redises" from "Redis"; caller frees */
-char *opsd_plural(const char *kind);
 /* the watched kind for apiVersion/kind in list *head; with create, a new
  * one is added (its informer started: federated kinds unselected, others
  * by fedstate.io/managed-by); NULL when absent and !create */

@@ -14,7 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "opsd/apply.h"
-#include "opsd/opsd_int.h"
+#include "kube/client.h"
 
 static char *
 patch_of(const char *want, const char *live)
@@ -106,7 +106,7 @@ test_plural(void **state)
 		{"Ingress", "ingresses"}, {"Gateway", "gateways"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		char *p = opsd_plural(cases[i][0]);
+		char *p = fs_kube_plural(cases[i][0]);
 		assert_string_equal(p, cases[i][1]);
 		free(p);
 	}
