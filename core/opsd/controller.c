@@ -140,7 +140,9 @@ open_config(struct fs_opsd *o, const char *path, struct fs_ops_config **cfg,
 	struct fs_diags d = FS_DIAGS_INIT;
 	enum fs_code rc = fs_ops_config_load(path, cfg, &d);
 	if (rc == FS_OK)
-		rc = fs_ops_open(fs_runtime_registry(o->d->rt), *cfg, NULL, 0, ops, &d);
+		rc = fs_ops_open(fs_runtime_registry(o->d->rt), *cfg,
+				 (const char *const *)&o->plugin_dir, o->plugin_dir ? 1 : 0,
+				 ops, &d);
 	if (rc != FS_OK) {
 		for (size_t i = 0; i < d.n; i++) {
 			char *line = fs_diag_format(&d.items[i]);
@@ -216,7 +218,10 @@ fs_opsd_new(struct fs_daemon *d, const char *config_path,
 	if (!o->opts.settle_ms)
 		o->opts.settle_ms = 200;
 	o->config_path = fs_xstrdup(config_path);
+	o->plugin_dir = o->opts.plugin_dir ? fs_xstrdup(o->opts.plugin_dir) : NULL;
+	o->opts.plugin_dir = NULL;
 	if (open_config(o, config_path, &o->cfg, &o->ops, err) != FS_OK) {
+		free(o->plugin_dir);
 		free(o->config_path);
 		free(o);
 		return NULL;
@@ -261,6 +266,7 @@ fs_opsd_free(struct fs_opsd *o)
 	fs_ops_close(o->ops);
 	fs_ops_config_free(o->cfg);
 	free(o->config_path);
+	free(o->plugin_dir);
 	free(o);
 }
 

@@ -35,6 +35,7 @@ struct fs_opsd_opts {
 	uint32_t workers;   /* reconciles in flight at once; default 4 */
 	uint32_t resync_ms; /* every object reconciled again after this; 0: never */
 	uint32_t settle_ms; /* re-check delay while a cache or a pass lags; default 200 */
+	const char *plugin_dir; /* absolute, searched before the config's pluginDirs; may be NULL (copied) */
 };
 
 struct fs_opsd;

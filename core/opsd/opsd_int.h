@@ -55,6 +55,7 @@ struct fs_opsd {
 	struct ev_loop *loop;
 	struct fs_opsd_opts opts;
 	char *config_path;
+	char *plugin_dir;        /* --plugin-dir, or NULL */
 	struct fs_ops_config *cfg;
 	struct fs_ops *ops;
 	struct opsd_kind *feds;  /* federated kinds */
