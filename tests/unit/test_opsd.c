@@ -851,8 +851,9 @@ test_kill9_restart_converges(void **state)
 	assert_true(creates >= 4 && creates <= 8);
 }
 
-/* 500s for a while and a server restart keeping state: converges,
- * nothing pruned by mistake. */
+/* 500s for a while (8: more than one call's client-side retries, so a
+ * reconcile fails and the queue's backoff retries it) and a server
+ * restart keeping state: converges, nothing pruned by mistake. */
 static void
 test_faults_converge(void **state)
 {
@@ -862,7 +863,7 @@ test_faults_converge(void **state)
 	char uid0[64];
 	snprintf(uid0, sizeof uid0, "%s", mstr(s0, "uid"));
 	cJSON_Delete(s0);
-	assert_int_equal(ta_proc_admin(&f->ta, "fail?status=500&count=20&agent=fedstate-ops"), 200);
+	assert_int_equal(ta_proc_admin(&f->ta, "fail?status=500&count=8&agent=fedstate-ops"), 200);
 	assert_int_equal(kpatch(f, &r_pp, NS, NAME "-mongodb-1-pp",
 		"{\"spec\":{\"placement\":{\"clusterAffinity\":{\"clusterNames\":[\"bogus\"]}}}}", 0), FS_OK);
 	assert_true(converge(f, NAME, 20000));
