@@ -8,6 +8,7 @@
 
 #include "net/net.h"
 #include "opsd/opsd_int.h"
+#include "util/jfield.h"
 #include "ops/object.h"
 #include "ops/render.h"
 #include "runtime/runtime.h"
@@ -67,10 +68,8 @@ static void on_cluster(void *ud, const cJSON *obj) { (void)obj; enqueue_all(ud);
 static void
 on_cluster_update(void *ud, const cJSON *old, const cJSON *obj)
 {
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(old, "metadata"), "labels");
-	const cJSON *b = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "labels");
+	const cJSON *a = fs_jget2(old, "metadata", "labels");
+	const cJSON *b = fs_jget2(obj, "metadata", "labels");
 	if (!cJSON_Compare(a, b, true))
 		on_cluster(ud, obj);
 }
@@ -80,12 +79,11 @@ static void
 on_rb(void *ud, const cJSON *rb)
 {
 	struct fs_opsd *o = ud;
-	const cJSON *r = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rb, "spec"), "resource");
-	const char *av = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "apiVersion"));
-	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "kind"));
-	const char *ns = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "namespace"));
-	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
+	const cJSON *r = fs_jget2(rb, "spec", "resource");
+	const char *av = fs_jstr(r, "apiVersion");
+	const char *kind = fs_jstr(r, "kind");
+	const char *ns = fs_jstr(r, "namespace");
+	const char *name = fs_jstr(r, "name");
 	if (!av || !kind || !name)
 		return;
 	struct opsd_kind *k = opsd_kind_get(o, &o->kids, av, kind, false, false);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "opsd/opsd_int.h"
+#include "util/jfield.h"
 #include "ops/object.h"
 #include "ops/render.h"
 #include "util/log.h"
@@ -19,8 +20,7 @@
 static const cJSON *
 finalizers(const cJSON *obj)
 {
-	return cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "finalizers");
+	return fs_jget2(obj, "metadata", "finalizers");
 }
 
 bool
@@ -46,8 +46,7 @@ opsd_finalizer_patch(const cJSON *obj, bool add)
 	cJSON *p = cJSON_CreateObject();
 	cJSON *m = cJSON_AddObjectToObject(p, "metadata");
 	cJSON_AddItemToObject(m, "finalizers", list);
-	const char *rv = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "resourceVersion"));
+	const char *rv = fs_jmeta(obj, "resourceVersion");
 	if (rv) /* a merge patch with a version is refused (409) when stale */
 		cJSON_AddStringToObject(m, "resourceVersion", rv);
 	char *s = cJSON_PrintUnformatted(p);
@@ -95,8 +94,8 @@ opsd_finalize(struct opsd_job *j)
 	if (opsd_has_finalizer(j->obj)) {
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j->obj, "metadata");
 		opsd_issue(j, OPSD_FINALIZER, j->fed,
-			   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "namespace")),
-			   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "name")),
+			   fs_jstr(m, "namespace"),
+			   fs_jstr(m, "name"),
 			   NULL, opsd_finalizer_patch(j->obj, false));
 		fs_info("ops", "%s: every rendered object is gone; finalizer removed", j->key);
 	}

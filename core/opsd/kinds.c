@@ -16,8 +16,8 @@
 #include "ops/render.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/jfield.h"
 
-static const char *meta_str(const cJSON *obj, const char *key);
 
 /* the owner of a rendered object, from its stamp */
 static void
@@ -26,12 +26,12 @@ enqueue_owner(struct fs_opsd *o, const cJSON *obj)
 	const char *kind = fs_ops_label(obj, FS_OPS_LABEL_OWNER_KIND);
 	const char *name = fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME);
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-	const char *ns = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "namespace"));
+	const char *ns = fs_jstr(meta, "namespace");
 	if (!name) { /* a long owner name: the controller reference carries it */
 		const cJSON *r;
 		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(meta, "ownerReferences"))
 			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "controller")))
-				name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
+				name = fs_jstr(r, "name");
 	}
 	if (!kind || !name || !ns)
 		return;
@@ -63,7 +63,7 @@ static void
 on_delete(void *ud, const cJSON *obj)
 {
 	struct opsd_kind *k = ud;
-	opsd_kind_wrote(k, meta_str(obj, "namespace"), meta_str(obj, "name"), NULL);
+	opsd_kind_wrote(k, fs_jmeta(obj, "namespace"), fs_jmeta(obj, "name"), NULL);
 	on_change(ud, obj);
 }
 
@@ -127,19 +127,13 @@ struct owned_ctx {
 	cJSON *out;
 };
 
-static const char *
-meta_str(const cJSON *obj, const char *key)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key));
-}
 
 static void
 owned_one(void *ud, const char *key, const cJSON *obj)
 {
 	(void)key;
 	struct owned_ctx *x = ud;
-	const char *ns = meta_str(obj, "namespace");
+	const char *ns = fs_jmeta(obj, "namespace");
 	if (!ns || strcmp(ns, x->ns))
 		return;
 	const char *uid = fs_ops_label(obj, FS_OPS_LABEL_OWNER_UID);
@@ -157,11 +151,11 @@ owned_one(void *ud, const char *key, const cJSON *obj)
 cJSON *
 opsd_owned(struct fs_opsd *o, const cJSON *owner)
 {
-	const char *ns = meta_str(owner, "namespace");
+	const char *ns = fs_jmeta(owner, "namespace");
 	struct owned_ctx x = {
-		.ns = ns ? ns : "default", .uid = meta_str(owner, "uid"),
-		.kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(owner, "kind")),
-		.name = meta_str(owner, "name"), .out = cJSON_CreateArray(),
+		.ns = ns ? ns : "default", .uid = fs_jmeta(owner, "uid"),
+		.kind = fs_jstr(owner, "kind"),
+		.name = fs_jmeta(owner, "name"), .out = cJSON_CreateArray(),
 	};
 	if (!x.kind || !x.name)
 		return x.out;
@@ -210,8 +204,8 @@ opsd_stamp(cJSON *obj, const struct opsd_kind *k)
 struct opsd_kind *
 opsd_kind_of(struct fs_opsd *o, const cJSON *obj)
 {
-	const char *av = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "apiVersion"));
-	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "kind"));
+	const char *av = fs_jstr(obj, "apiVersion");
+	const char *kind = fs_jstr(obj, "kind");
 	if (!av || !kind)
 		return NULL;
 	return opsd_kind_get(o, &o->kids, av, kind, false, true);

@@ -19,13 +19,8 @@
 #include "opsd/opsd_int.h"
 #include "ops/object.h"
 #include "util/log.h"
+#include "util/jfield.h"
 
-static const char *
-meta_str(const cJSON *obj, const char *key)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key));
-}
 
 static void
 job_fail(struct opsd_job *j, const char *fmt, const char *what)
@@ -254,8 +249,8 @@ opsd_job_settle(struct opsd_job *j)
 			}
 			if (j->status_patch) {
 				char *p = cJSON_PrintUnformatted(j->status_patch);
-				opsd_issue(j, OPSD_STATUS, j->fed, meta_str(j->obj, "namespace"),
-					   meta_str(j->obj, "name"), NULL, p);
+				opsd_issue(j, OPSD_STATUS, j->fed, fs_jmeta(j->obj, "namespace"),
+					   fs_jmeta(j->obj, "name"), NULL, p);
 			}
 		}
 		if (j->pending)
@@ -319,7 +314,7 @@ apply_all(struct opsd_job *j, const struct opsd_kind *fed, const cJSON *desired)
 			continue;
 		}
 		const cJSON *live = opsd_kind_live(k, r.ns, r.name);
-		if (live && meta_str(live, "deletionTimestamp")) {
+		if (live && fs_jmeta(live, "deletionTimestamp")) {
 			ready = false; /* being deleted: create it again once gone */
 			continue;
 		}
@@ -360,11 +355,9 @@ reconcile_live(struct opsd_job *j, struct opsd_kind *fed,
 	struct fs_opsd *o = j->o;
 	const cJSON *obj = j->obj;
 	if (!opsd_has_finalizer(obj))
-		opsd_issue(j, OPSD_FINALIZER, fed, meta_str(obj, "namespace"),
-			   meta_str(obj, "name"), NULL, opsd_finalizer_patch(obj, true));
-	const char *sr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
-						 "annotations"), "schedulerResult"));
+		opsd_issue(j, OPSD_FINALIZER, fed, fs_jmeta(obj, "namespace"),
+			   fs_jmeta(obj, "name"), NULL, opsd_finalizer_patch(obj, true));
+	const char *sr = fs_jannotation(obj, "schedulerResult");
 	if (!sr) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(obj, "status");
 		j->status_patch = opsd_status_patch(o, obj,
@@ -447,7 +440,7 @@ opsd_reconcile(struct fs_opsd *o, const char *qkey)
 	j->obj = cJSON_Duplicate(obj, true);
 	opsd_stamp(j->obj, fed);
 	j->fed = fed;
-	if (meta_str(obj, "deletionTimestamp"))
+	if (fs_jmeta(obj, "deletionTimestamp"))
 		opsd_finalize(j);
 	else
 		reconcile_live(j, fed, mw);

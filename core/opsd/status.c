@@ -18,24 +18,15 @@
 #include "opsd/opsd_int.h"
 #include "ops/object.h"
 #include "util/log.h"
+#include "util/jfield.h"
 
-static const cJSON *
-get(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
 
-static const char *
-str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(get(o, k));
-}
 
 static const cJSON *
 binding_of(struct fs_opsd *o, const cJSON *d)
 {
 	struct fs_ops_ref r;
-	if (!fs_ops_ref_of(d, &r) || get(get(d, "metadata"), "ownerReferences") ||
+	if (!fs_ops_ref_of(d, &r) || fs_jget(fs_jget(d, "metadata"), "ownerReferences") ||
 	    !strncmp(r.api_version, "policy.karmada.io/", 18))
 		return NULL;
 	struct fs_buf name = FS_BUF_INIT;
@@ -44,17 +35,17 @@ binding_of(struct fs_opsd *o, const cJSON *d)
 		fs_buf_addc(&name, (char)tolower((unsigned char)*k));
 	const cJSON *rb = fs_kube_informer_get(o->rbs, r.ns, name.data);
 	fs_buf_release(&name);
-	const cJSON *res = get(get(rb, "spec"), "resource");
-	if (!rb || !str(res, "kind") || strcmp(str(res, "kind"), r.kind) ||
-	    !str(res, "name") || strcmp(str(res, "name"), r.name))
+	const cJSON *res = fs_jget(fs_jget(rb, "spec"), "resource");
+	if (!rb || !fs_jstr(res, "kind") || strcmp(fs_jstr(res, "kind"), r.kind) ||
+	    !fs_jstr(res, "name") || strcmp(fs_jstr(res, "name"), r.name))
 		return NULL;
 	struct opsd_kind *k = opsd_kind_get(o, &o->kids, r.api_version, r.kind, false, false);
 	const cJSON *live = k ? fs_kube_informer_get(k->inf, r.ns, r.name) : NULL;
-	const char *luid = live ? str(get(live, "metadata"), "uid") : NULL;
-	const char *ruid = str(res, "uid");
+	const char *luid = live ? fs_jstr(fs_jget(live, "metadata"), "uid") : NULL;
+	const char *ruid = fs_jstr(res, "uid");
 	if (!live || (luid && ruid && strcmp(luid, ruid))) {
 		fs_debug("ops", "binding %s/%s is stale or its resource is gone: ignored",
-			 r.ns, str(get(rb, "metadata"), "name"));
+			 r.ns, fs_jstr(fs_jget(rb, "metadata"), "name"));
 		return NULL;
 	}
 	return rb;
@@ -92,11 +83,11 @@ set_condition(cJSON *status, const cJSON *live_status, bool ok, const char *reas
 	char when[32];
 	now_rfc3339(when, sizeof when);
 	const cJSON *c;
-	cJSON_ArrayForEach(c, get(live_status, "conditions"))
+	cJSON_ArrayForEach(c, fs_jget(live_status, "conditions"))
 	{
-		if (str(c, "type") && !strcmp(str(c, "type"), "Rendered") && str(c, "status") &&
-		    !strcmp(str(c, "status"), st) && str(c, "lastTransitionTime"))
-			snprintf(when, sizeof when, "%s", str(c, "lastTransitionTime"));
+		if (fs_jstr(c, "type") && !strcmp(fs_jstr(c, "type"), "Rendered") && fs_jstr(c, "status") &&
+		    !strcmp(fs_jstr(c, "status"), st) && fs_jstr(c, "lastTransitionTime"))
+			snprintf(when, sizeof when, "%s", fs_jstr(c, "lastTransitionTime"));
 	}
 	cJSON *list = cJSON_GetObjectItemCaseSensitive(status, "conditions");
 	if (!cJSON_IsArray(list)) {
@@ -104,7 +95,7 @@ set_condition(cJSON *status, const cJSON *live_status, bool ok, const char *reas
 		list = cJSON_AddArrayToObject(status, "conditions");
 	}
 	for (int i = cJSON_GetArraySize(list) - 1; i >= 0; i--) {
-		const char *t = str(cJSON_GetArrayItem(list, i), "type");
+		const char *t = fs_jstr(cJSON_GetArrayItem(list, i), "type");
 		if (t && !strcmp(t, "Rendered"))
 			cJSON_DeleteItemFromArray(list, i);
 	}
@@ -121,9 +112,9 @@ cJSON *
 opsd_status_patch(struct fs_opsd *o, const cJSON *obj, cJSON *status, bool rendered,
 		  const char *reason, const char *msg)
 {
-	const cJSON *live = get(obj, "status");
+	const cJSON *live = fs_jget(obj, "status");
 	set_condition(status, live, rendered, reason, msg);
-	const cJSON *gen = get(get(obj, "metadata"), "generation");
+	const cJSON *gen = fs_jget(fs_jget(obj, "metadata"), "generation");
 	cJSON_DeleteItemFromObjectCaseSensitive(status, "observedGeneration");
 	if (cJSON_IsNumber(gen))
 		cJSON_AddNumberToObject(status, "observedGeneration", gen->valuedouble);
@@ -131,15 +122,15 @@ opsd_status_patch(struct fs_opsd *o, const cJSON *obj, cJSON *status, bool rende
 		cJSON_Delete(status);
 		return NULL;
 	}
-	const char *was = str(live, "state"), *now = str(status, "state");
+	const char *was = fs_jstr(live, "state"), *now = fs_jstr(status, "state");
 	if (now && (!was || strcmp(was, now))) {
 		bool good = !strcmp(now, "Health");
 		const char *why = NULL;
 		const cJSON *c;
-		cJSON_ArrayForEach(c, get(status, "conditions"))
-			if (!why && str(c, "status") && !strcmp(str(c, "status"), good ? "True" : "False") &&
-			    str(c, "type") && strcmp(str(c, "type"), "Rendered"))
-				why = str(c, "message");
+		cJSON_ArrayForEach(c, fs_jget(status, "conditions"))
+			if (!why && fs_jstr(c, "status") && !strcmp(fs_jstr(c, "status"), good ? "True" : "False") &&
+			    fs_jstr(c, "type") && strcmp(fs_jstr(c, "type"), "Rendered"))
+				why = fs_jstr(c, "message");
 		fs_kube_record(o->rec, obj, good ? "Normal" : "Warning", "StateChanged", "Status",
 			       "state %s -> %s%s%s", was ? was : "(none)", now, why ? ": " : "",
 			       why ? why : "");
@@ -147,7 +138,7 @@ opsd_status_patch(struct fs_opsd *o, const cJSON *obj, cJSON *status, bool rende
 	/* keys the new status drops are removed (merge patch null) */
 	const cJSON *k;
 	cJSON_ArrayForEach(k, live)
-		if (!get(status, k->string))
+		if (!fs_jget(status, k->string))
 			cJSON_AddNullToObject(status, k->string);
 	cJSON *patch = cJSON_CreateObject();
 	cJSON_AddItemToObject(patch, "status", status);
