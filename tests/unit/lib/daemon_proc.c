@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -67,6 +68,8 @@ dm_start(struct dm_proc *d, const struct ta_proc *api, const char *name,
 	if (d->pid < 0)
 		return false;
 	if (d->pid == 0) {
+		/* the daemon goes with the test, even one killed by a timeout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
