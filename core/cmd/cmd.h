@@ -11,5 +11,6 @@ int fs_cmd_simulate(int argc, char **argv); /* offline scheduling */
 int fs_cmd_config(int argc, char **argv);   /* config validate */
 int fs_cmd_render(int argc, char **argv);   /* offline middleware render */
 int fs_cmd_scheduler(int argc, char **argv); /* the scheduler daemon */
+int fs_cmd_ops(int argc, char **argv);       /* the ops controller daemon */
 
 #endif

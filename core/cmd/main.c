@@ -18,6 +18,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"scheduler", fs_cmd_scheduler, "run the scheduler daemon against the Karmada API server"},
+	{"ops", fs_cmd_ops, "run the ops controller daemon: render, apply, prune and status of federated middleware"},
 	{"simulate", fs_cmd_simulate, "run the scheduling cycle offline over dumps of clusters and bindings"},
 	{"render", fs_cmd_render, "run a middleware plugin's render or status aggregation over files"},
 	{"plugins", fs_cmd_plugins, "list plugins or check a plugin file (list, check)"},

@@ -136,6 +136,16 @@ struct fs_kube_call *fs_kube_patch(struct fs_kube_client *c,
 				   enum fs_kube_patch type, const char *patch,
 				   uint32_t flags, fs_kube_done_fn done,
 				   void *ud);
+/* Server-side apply (PATCH application/apply-patch+yaml, the object as
+ * JSON, ?fieldManager=<manager>&force=true): obj (borrowed, serialised at
+ * once) holds only the fields this manager owns; creates the object when
+ * missing. A server without it answers 415 (result http_status 415, code
+ * FS_E_HTTP), so a caller can fall back to a merge patch. */
+struct fs_kube_call *fs_kube_apply(struct fs_kube_client *c,
+				   const struct fs_kube_resource *r,
+				   const char *ns, const cJSON *obj,
+				   const char *manager, uint32_t flags,
+				   fs_kube_done_fn done, void *ud);
 /* precond_rv: delete only that version (409 otherwise); may be NULL */
 struct fs_kube_call *fs_kube_delete(struct fs_kube_client *c,
 				    const struct fs_kube_resource *r,
@@ -185,6 +195,12 @@ struct fs_kube_stream *fs_kube_watch(struct fs_kube_client *c,
 				     fs_kube_event_fn on_event,
 				     fs_kube_end_fn on_end, void *ud);
 void fs_kube_stream_stop(struct fs_kube_stream *s); /* NULL-safe */
+
+/* The resource name of a kind as Kubernetes and kubebuilder make it for
+ * a CRD: lower case, "...y" -> "...ies", "...s/x/z/ch/sh" -> "...es",
+ * else "...s" ("PropagationPolicy" -> "propagationpolicies",
+ * "MultiCloudRedis" -> "multicloudredises"); caller frees */
+char *fs_kube_plural(const char *kind);
 
 /* "/apis/apps/v1/namespaces/ns/deployments/name/status"; caller frees */
 char *fs_kube_path(const struct fs_kube_resource *r, const char *ns,

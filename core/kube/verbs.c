@@ -4,6 +4,7 @@
  */
 #include "kube/client_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,24 @@ fs_kube_patch(struct fs_kube_client *c,
 }
 
 struct fs_kube_call *
+fs_kube_apply(struct fs_kube_client *c, const struct fs_kube_resource *r,
+	      const char *ns, const cJSON *obj, const char *manager,
+	      uint32_t flags, fs_kube_done_fn done, void *ud)
+{
+	struct fs_buf q = FS_BUF_INIT;
+	fs_buf_adds(&q, "fieldManager=");
+	fs_kube_escape(&q, manager);
+	fs_buf_adds(&q, "&force=true");
+	struct fs_kube_call *call = fs_kube_call_start(c, "PATCH",
+			  fs_kube_path(r, ns_of(c, r, ns), obj_name(obj),
+				       flags & FS_KUBE_STATUS ? "status" : NULL),
+			  q.data, cJSON_PrintUnformatted(obj),
+			  "application/apply-patch+yaml", flags, done, ud);
+	fs_buf_release(&q);
+	return call;
+}
+
+struct fs_kube_call *
 fs_kube_delete(struct fs_kube_client *c,
 	       const struct fs_kube_resource *r,
 	       const char *ns, const char *name,
@@ -183,4 +202,24 @@ fs_kube_delete(struct fs_kube_client *c,
 	return fs_kube_call_start(c, "DELETE", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
 			  NULL, body, body ? "application/json" : NULL,
 			  flags & ~FS_KUBE_STATUS, done, ud);
+}
+
+char *
+fs_kube_plural(const char *kind)
+{
+	size_t n = strlen(kind);
+	struct fs_buf b = FS_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		fs_buf_addc(&b, (char)tolower((unsigned char)kind[i]));
+	char last = n ? b.data[n - 1] : 0, prev = n > 1 ? b.data[n - 2] : 0;
+	if (last == 'y' && prev && !strchr("aeiou", prev)) {
+		b.data[--b.len] = 0;
+		fs_buf_adds(&b, "ies");
+	} else if (last == 's' || last == 'x' || last == 'z' ||
+		   (last == 'h' && (prev == 'c' || prev == 's'))) {
+		fs_buf_adds(&b, "es");
+	} else {
+		fs_buf_addc(&b, 's');
+	}
+	return fs_buf_detach(&b);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -67,6 +68,8 @@ dm_start(struct dm_proc *d, const struct ta_proc *api, const char *name,
 	if (d->pid < 0)
 		return false;
 	if (d->pid == 0) {
+		/* the daemon goes with the test, even one killed by a timeout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -113,6 +116,55 @@ dm_stop(struct dm_proc *d, int ms)
 	waitpid(d->pid, &st, 0);
 	d->pid = 0;
 	return -1;
+}
+
+void
+dm_kill9(struct dm_proc *d)
+{
+	if (d->pid <= 0)
+		return;
+	track(d, false);
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, NULL, 0);
+	d->pid = 0;
+}
+
+char *
+dm_log(const struct dm_proc *d)
+{
+	FILE *f = fopen(d->log, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, len = 0, r;
+	char *s = malloc(cap);
+	while (s && (r = fread(s + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (len + 1 == cap) {
+			char *t = realloc(s, cap *= 2);
+			if (!t)
+				free(s);
+			s = t;
+		}
+	}
+	fclose(f);
+	if (s)
+		s[len] = 0;
+	return s;
+}
+
+int
+dm_port(const struct dm_proc *d, int n)
+{
+	char *log = dm_log(d);
+	int port = 0;
+	const char *at = log;
+	for (int i = 0; at && (at = strstr(at, "(port ")); i++, at++)
+		if (i == n) {
+			port = atoi(at + 6);
+			break;
+		}
+	free(log);
+	return port;
 }
 
 void

@@ -34,6 +34,13 @@ int dm_stop(struct dm_proc *d, int ms);
 void dm_stop_all(void);
 /* print the log (when a test fails) */
 void dm_dump(const struct dm_proc *d);
+/* SIGKILL and reap: a crash, for restart tests */
+void dm_kill9(struct dm_proc *d);
+/* the log so far (caller frees); NULL when there is none */
+char *dm_log(const struct dm_proc *d);
+/* the port of the n-th (0-based) "(port N)" in the log (the endpoints'
+ * "listening on ... (port N)" lines need -v 1 or more); 0 when none */
+int dm_port(const struct dm_proc *d, int n);
 
 /* Create every object of a YAML/JSON file on the server (namespaces they
  * need too); objects with a status get it through /status afterwards.
