@@ -2,7 +2,6 @@
  * of `fedstate scheduler` (see scheduler.h) */
 #include "scheduler/scheduler_int.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,25 +341,6 @@ kind_init(struct sched_kind *k, struct fs_schedctl *c, const char *prefix,
 	k->inf = fs_kube_informer_new(c->d->client, &o, &h, k);
 }
 
-/* the CRD's plural as kubebuilder makes it: "MultiCloudMongoDB" ->
- * "multicloudmongodbs", "MultiCloudRedis" -> "multicloudredises",
- * "...Policy" -> "...policies" */
-static void
-plural_of(const char *kind, char *out, size_t len)
-{
-	size_t i = 0;
-
-	for (; kind[i] && i + 4 < len; i++)
-		out[i] = (char)tolower((unsigned char)kind[i]);
-	out[i] = '\0';
-	if (i && (out[i - 1] == 's' || out[i - 1] == 'x' || out[i - 1] == 'z'))
-		snprintf(out + i, len - i, "es");
-	else if (i > 1 && out[i - 1] == 'y' && !strchr("aeiou", out[i - 2]))
-		snprintf(out + i - 1, len - i + 1, "ies");
-	else
-		snprintf(out + i, len - i, "s");
-}
-
 static void
 add_kinds(struct fs_schedctl *c)
 {
@@ -370,16 +350,17 @@ add_kinds(struct fs_schedctl *c)
 		  "clusterresourcebindings", "ClusterResourceBinding", false, false);
 	for (uint32_t i = 0; i < c->set->n_middlewares && i < SCHED_MAX_MW; i++) {
 		const struct fs_mw_instance *mw = &c->set->middlewares[i];
-		char group[256], prefix[8], plural[128];
+		char group[256], prefix[8];
 		const char *slash = strchr(mw->api_version, '/');
 		if (!slash)
 			continue;
 		snprintf(group, sizeof group, "%.*s", (int)(slash - mw->api_version),
 			 mw->api_version);
 		snprintf(prefix, sizeof prefix, "mw%u", i);
-		plural_of(mw->kind, plural, sizeof plural);
+		char *plural = fs_kube_plural(mw->kind);
 		kind_init(&c->kinds[c->n_kinds++], c, prefix, group, slash + 1, plural,
 			  mw->kind, true, true);
+		free(plural);
 	}
 }
 

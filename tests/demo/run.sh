@@ -86,7 +86,7 @@ kubectl get events.events.k8s.io -A \
 	awk 'NR == 1 || / ScheduleBindingFailed /' | cut -c1-220
 if [ "$OPS" = yes ]; then
 	say "what fedstate ops rendered"
-	kubectl get propagationpolicies,overridepolicies,services,configmaps -A -l fedstate.io/managed-by 2>/dev/null || true
+	kubectl get propagationpolicies,overridepolicies,services,configmaps,mongodbs -A -l fedstate.io/managed-by 2>/dev/null || true
 	kubectl get multicloudmongodbs -A
 fi
 say "stopping (SIGTERM: the daemons drain and release their Leases)"
