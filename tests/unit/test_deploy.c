@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -583,6 +584,39 @@ test_apply_to_test_server(void **st)
 	assert_true(ta_proc_stop(&p));
 }
 
+/* the CRDs as an admin applies them, and FedState's own sample object,
+ * unchanged, admitted with its defaults from the schema (no webhook) */
+static void
+test_crds_apply_and_default_the_sample(void **st)
+{
+	(void)st;
+	NEED_KUBECTL();
+	struct ta_proc p;
+	char cmd[8192], *out;
+	const char *sample = "/work/shared/fixtures/crds/fedstate/samples/"
+			     "middleware_v1alpha1_multicloudmongodb.yaml";
+	assert_true(ta_proc_start(&p, NULL));
+	snprintf(cmd, sizeof cmd, "KUBECONFIG='%s' kubectl apply -f '%s' 2>&1", p.kubeconfig,
+		 ph_src_path("config/crd"));
+	if (run(cmd, &out) != 0 || strstr(out, "rror"))
+		fail_msg("kubectl apply -f config/crd/: %s", out);
+	free(out);
+	if (access(sample, R_OK) == 0) {
+		snprintf(cmd, sizeof cmd, "KUBECONFIG='%s' kubectl apply -f '%s' 2>&1",
+			 p.kubeconfig, sample);
+		if (run(cmd, &out) != 0 || strstr(out, "rror"))
+			fail_msg("kubectl apply -f the FedState sample: %s", out);
+		free(out);
+		snprintf(cmd, sizeof cmd, "KUBECONFIG='%s' kubectl get multicloudmongodb "
+			 "multicloudmongodb-sample -o jsonpath='{.spec.scheduler.schedulerName} "
+			 "{.spec.scheduler.schedulerMode}' 2>&1", p.kubeconfig);
+		assert_int_equal(run(cmd, &out), 0);
+		assert_string_equal(out, "multicloud-middleware-scheduler Uniform");
+		free(out);
+	}
+	assert_true(ta_proc_stop(&p));
+}
+
 static int
 setup(void **st)
 {
@@ -636,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_ops_may_write_every_rendered_kind),
 		cmocka_unit_test(test_deployments),
 		cmocka_unit_test(test_apply_to_test_server),
+		cmocka_unit_test(test_crds_apply_and_default_the_sample),
 	};
 	return cmocka_run_group_tests_name("deploy", tests, setup, teardown);
 }
