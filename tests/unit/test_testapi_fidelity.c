@@ -567,7 +567,7 @@ static char *
 watch_until(struct ta_proc *p, const char *path, const char *needle)
 {
 	char cmd[1200];
-	snprintf(cmd, sizeof(cmd), "curl -sN --max-time 3 '%s%s' 2>/dev/null", p->base, path);
+	snprintf(cmd, sizeof(cmd), "curl -sN --max-time 6 '%s%s' 2>/dev/null", p->base, path);
 	FILE *f = popen(cmd, "r");
 	static char buf[65536];
 	size_t n = 0;
