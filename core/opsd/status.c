@@ -19,6 +19,7 @@
 #include "ops/object.h"
 #include "util/log.h"
 #include "util/jfield.h"
+#include "util/timefmt.h"
 
 
 
@@ -64,15 +65,6 @@ opsd_member_binding(struct fs_opsd *o, const cJSON *desired)
 	return NULL;
 }
 
-static void
-now_rfc3339(char *buf, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* set our Rendered condition in status.conditions, keeping the live
  * transition time when its status did not change */
 static void
@@ -81,7 +73,7 @@ set_condition(cJSON *status, const cJSON *live_status, bool ok, const char *reas
 {
 	const char *st = ok ? "True" : "False";
 	char when[32];
-	now_rfc3339(when, sizeof when);
+	fs_time_rfc3339((int64_t)time(NULL), when, sizeof when);
 	const cJSON *c;
 	cJSON_ArrayForEach(c, fs_jget(live_status, "conditions"))
 	{

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "model/schedresult.h"
+#include "util/timefmt.h"
 
 static const cJSON *
 get(const cJSON *obj, const char *key)
@@ -28,16 +29,6 @@ num_at(const cJSON *obj, const char *key)
 {
 	const cJSON *v = get(obj, key);
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
-/* RFC 3339 in UTC, as metav1.Time marshals */
-static void
-rfc3339(int64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* patch[key] = the object there, made when missing */
@@ -186,7 +177,7 @@ fs_writeback_status(const cJSON *obj, const struct fs_binding *b,
 {
 	const cJSON *status = get(obj, "status");
 	char when[32];
-	rfc3339(now, when, sizeof when);
+	fs_time_rfc3339(now, when, sizeof when);
 	bool ok = r->code == FS_OK;
 	const char *msg = ok ? FS_SCHEDULED_MESSAGE : r->message ? r->message : "";
 	cJSON *st = cJSON_CreateObject();

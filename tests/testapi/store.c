@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/timefmt.h"
 
 void
 ta_store_init(struct ta_store *s, size_t window)
@@ -174,15 +175,6 @@ set_rv(cJSON *obj, uint64_t rv)
 }
 
 static void
-now_rfc3339(char *buf, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void
 new_uid(char *buf, size_t n)
 {
 	unsigned char b[16];
@@ -327,7 +319,7 @@ ta_store_create(struct ta_store *s, struct ta_resource *r,
 	char buf[64];
 	new_uid(buf, sizeof(buf));
 	md_set(md, "uid", cJSON_CreateString(buf));
-	now_rfc3339(buf, sizeof(buf));
+	fs_time_rfc3339((int64_t)time(NULL), buf, sizeof(buf));
 	md_set(md, "creationTimestamp", cJSON_CreateString(buf));
 	md_set(md, "deletionTimestamp", NULL);
 	md_set(md, "generation", r->flags & TA_GENERATION ? cJSON_CreateNumber(1) : NULL);
@@ -524,7 +516,7 @@ ta_store_delete(struct ta_store *s, struct ta_resource *r,
 		}
 		if (!md_str(md, "deletionTimestamp")) {
 			char ts[64];
-			now_rfc3339(ts, sizeof(ts));
+			fs_time_rfc3339((int64_t)time(NULL), ts, sizeof(ts));
 			md_set(cJSON_GetObjectItemCaseSensitive(copy, "metadata"), "deletionTimestamp",
 			       cJSON_CreateString(ts));
 		}
@@ -534,7 +526,7 @@ ta_store_delete(struct ta_store *s, struct ta_resource *r,
 		if (!md_str(md, "deletionTimestamp")) {
 			cJSON *prev = cJSON_Duplicate(o->obj, true);
 			char ts[64];
-			now_rfc3339(ts, sizeof(ts));
+			fs_time_rfc3339((int64_t)time(NULL), ts, sizeof(ts));
 			md_set(md, "deletionTimestamp", cJSON_CreateString(ts));
 			md_set(md, "deletionGracePeriodSeconds", cJSON_CreateNumber(0));
 			s->rv++;
