@@ -560,6 +560,38 @@ test_hot_reload(void **state)
 			usleep(100000);
 	}
 	assert_true(refused);
+	/* an unknown plugin, then a plugin whose init refuses its args: each
+	 * refused as well, and the daemon keeps binding */
+	static const char *const bad[] = {
+		"apiVersion: config.fedstate.io/v1alpha1\nkind: SchedulerConfiguration\n"
+		"profiles:\n  - schedulerName: default-scheduler\n    plugins:\n"
+		"      multiPoint:\n        enabled:\n          - name: no-such-plugin\n",
+		"apiVersion: config.fedstate.io/v1alpha1\nkind: SchedulerConfiguration\n"
+		"plugins:\n  - name: example\n"
+		"profiles:\n  - schedulerName: default-scheduler\n    plugins:\n"
+		"      multiPoint:\n        enabled:\n          - name: example\n"
+		"    pluginConfig:\n      - name: example\n        args: {bogus: 1}\n",
+	};
+	for (int b = 0; b < 2; b++) {
+		write_file(cfg, bad[b]);
+		int want = b + 2, seen = 0;
+		for (int i = 0; i < 100 && seen < want; i++) {
+			char *log = slurp(d.log);
+			seen = 0;
+			for (char *p = log; (p = strstr(p, "the new configuration was refused")); p++)
+				seen++;
+			free(log);
+			if (seen < want)
+				usleep(100000);
+		}
+		assert_int_equal(seen, want);
+	}
+	create_rb("web-after-2", NULL);
+	assert_true(wait_scheduled("web-after-2", 15000));
+	char *log = slurp(d.log);
+	assert_non_null(strstr(log, "no-such-plugin"));
+	assert_non_null(strstr(log, "bogus"));
+	free(log);
 	fs_buf_release(&more);
 	free(text);
 	dm_stop(&d, 5000);
@@ -619,6 +651,55 @@ test_api_server_restarts(void **state)
 	dm_stop(&d, 5000);
 }
 
+/* an unschedulable binding is bound, without a restart, once a cluster
+ * it may use becomes Ready (Karmada's controller lifts the not-ready
+ * taint: a spec change, so the cluster event re-queues it) */
+static void
+test_unschedulable_binds_when_a_cluster_recovers(void **state)
+{
+	struct dm_proc d = {0};
+	long st = 0;
+	(void)state;
+	assert_true(start_scheduler(&d, "recover", free_port()));
+	create_rb("web-sz", NULL);
+	/* only sz-1, which is not ready */
+	free(ta_proc_request(&api, "PATCH", RB_PATH "/web-sz", "application/merge-patch+json",
+			     "{\"spec\":{\"placement\":{\"clusterAffinity\":{\"clusterNames\":"
+			     "[\"sz-1\"]}}}}", NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	bool failed = false;
+	for (int i = 0; i < 150 && !failed; i++) {
+		cJSON *o = dm_get_json(&api, RB_PATH "/web-sz");
+		const cJSON *c = o ? scheduled_condition(o) : NULL;
+		failed = c && strcmp(cJSON_GetStringValue(item(c, "reason")), "NoClusterFit") == 0;
+		cJSON_Delete(o);
+		if (!failed)
+			usleep(100000);
+	}
+	assert_true(failed);
+	/* sz-1 recovers */
+	free(ta_proc_request(&api, "PATCH", "/apis/cluster.karmada.io/v1alpha1/clusters/sz-1",
+			     "application/merge-patch+json", "{\"spec\":{\"taints\":null}}",
+			     NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	free(ta_proc_request(&api, "PATCH", "/apis/cluster.karmada.io/v1alpha1/clusters/sz-1/status",
+			     "application/merge-patch+json",
+			     "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}",
+			     NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	if (!wait_scheduled("web-sz", 15000)) {
+		dm_dump(&d);
+		fail_msg("web-sz was not bound after sz-1 recovered");
+	}
+	cJSON *o = dm_get_json(&api, RB_PATH "/web-sz");
+	const cJSON *cl = item(item(o, "spec"), "clusters");
+	assert_int_equal(cJSON_GetArraySize(cl), 1);
+	assert_string_equal(cJSON_GetStringValue(item(cJSON_GetArrayItem(cl, 0), "name")), "sz-1");
+	cJSON_Delete(o);
+	assert_true(dm_alive(&d));
+	dm_stop(&d, 5000);
+}
+
 static int
 stop_daemons(void **state)
 {
@@ -635,6 +716,8 @@ main(void)
 		cmocka_unit_test_teardown(test_leader_election, stop_daemons),
 		cmocka_unit_test_teardown(test_hot_reload, stop_daemons),
 		cmocka_unit_test_teardown(test_conflict_recomputes, stop_daemons),
+		cmocka_unit_test_teardown(test_unschedulable_binds_when_a_cluster_recovers,
+					  stop_daemons),
 		cmocka_unit_test_teardown(test_api_server_restarts, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
