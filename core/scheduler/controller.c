@@ -11,6 +11,8 @@
 #include "kube/informer.h"
 #include "kube/queue.h"
 #include "model/fleet.h"
+#include "model/placement.h"
+#include "model/selector.h"
 #include "runtime/runtime.h"
 #include "sched/assume.h"
 #include "sched/config.h"
@@ -149,49 +151,52 @@ obj_update(void *ud, const cJSON *old, const cJSON *obj)
 
 struct affected {
 	struct sched_kind *k;
-	const char *cluster;
+	const struct fs_cluster *was, *now; /* the cluster before and after; NULL: none */
+	bool all_unscheduled;               /* a reload: what is not scheduled yet */
 };
 
 static bool
 scheduled_true(const cJSON *obj)
 {
-	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "status"), "conditions");
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, cs) {
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "type");
-		const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "status");
-		if (cJSON_IsString(t) && strcmp(t->valuestring, "Scheduled") == 0)
-			return cJSON_IsString(s) && strcmp(s->valuestring, "True") == 0;
-	}
+	cJSON_ArrayForEach(e, fs_jget2(obj, "status", "conditions"))
+		if (fs_jstr(e, "type") && strcmp(fs_jstr(e, "type"), "Scheduled") == 0)
+			return fs_jstr(e, "status") && strcmp(fs_jstr(e, "status"), "True") == 0;
 	return false;
 }
 
+/* Karmada's rule: a binding whose active affinity is unset, or matches the
+ * cluster as it was or as it is now; with clusterAffinities, any binding
+ * whose observed generation lags. Decoding only the placement, only on
+ * cluster events that can matter (labels, generation, deletion). */
 static bool
-on_cluster(const cJSON *obj, const char *cluster)
+affinity_hit(struct fs_schedctl *c, const struct affected *a, const cJSON *obj)
 {
-	const cJSON *e;
+	struct fs_decode_ctx ctx = {0};
+	const struct fs_cluster_affinity *aff = NULL;
 
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
-				 cJSON_GetObjectItemCaseSensitive(obj, "spec"), "clusters")) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, cluster) == 0)
+	fs_arena_reset(&c->scan);
+	const struct fs_placement *p =
+		fs_placement_decode(fs_jget2(obj, "spec", "placement"), &c->scan, &ctx);
+	if (p && p->n_terms) {
+		const cJSON *seen = fs_jget2(obj, "status", "schedulerObservedGeneration");
+		const cJSON *gen = fs_jget2(obj, "metadata", "generation");
+		if (!cJSON_IsNumber(seen) || !cJSON_IsNumber(gen) ||
+		    seen->valuedouble < gen->valuedouble)
 			return true;
+		const char *obs = fs_jstr(fs_jget(obj, "status"), "schedulerObservingAffinityName");
+		aff = &p->terms[0].affinity;
+		for (uint32_t i = 0; obs && i < p->n_terms; i++)
+			if (p->terms[i].name && strcmp(p->terms[i].name, obs) == 0)
+				aff = &p->terms[i].affinity;
+	} else if (p) {
+		aff = p->affinity;
 	}
-	return false;
-}
-
-static bool
-is_duplicated(const cJSON *obj)
-{
-	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(obj, "spec"), "placement"),
-		"replicaScheduling");
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rs, "replicaSchedulingType");
-
-	return !rs || (cJSON_IsString(t) && strcmp(t->valuestring, "Duplicated") == 0);
+	if (!aff)
+		return true;
+	return (a->was && fs_affinity_matches(aff, a->was)) ||
+	       (a->now && fs_affinity_matches(aff, a->now));
 }
 
 static void
@@ -199,23 +204,46 @@ maybe_affected(void *ud, const char *key, const cJSON *obj)
 {
 	struct affected *a = ud;
 	struct sched_kind *k = a->k;
+	bool hit;
 
 	if (!fs_sched_wanted(obj, k->middleware, sched_is_ours, k->ctl))
 		return;
-	bool hit = k->middleware
-		? !cJSON_GetObjectItemCaseSensitive(fs_jget2(obj, "metadata", "annotations"), "schedulerResult")
-		: !scheduled_true(obj) || is_duplicated(obj) || on_cluster(obj, a->cluster);
+	if (k->middleware) /* placed once; what is not placed yet may fit now */
+		hit = !fs_jannotation(obj, "schedulerResult");
+	else if (a->all_unscheduled)
+		hit = !scheduled_true(obj);
+	else
+		hit = affinity_hit(k->ctl, a, obj);
 	if (hit)
 		sched_enqueue(k->ctl, k->prefix, key, obj, "ClusterChanged");
 }
 
+/* re-queue what a change of one cluster (was -> now) can affect */
 static void
-cluster_changed(struct fs_schedctl *c, const char *cluster)
+cluster_changed(struct fs_schedctl *c, const struct fs_cluster *was,
+		const struct fs_cluster *now)
 {
 	for (uint32_t i = 0; i < c->n_kinds; i++) {
-		struct affected a = {&c->kinds[i], cluster};
+		struct affected a = {.k = &c->kinds[i], .was = was, .now = now};
 		fs_kube_informer_each(c->kinds[i].inf, maybe_affected, &a);
 	}
+}
+
+/* after a reload: everything the old profiles did not schedule */
+static void
+requeue_unscheduled(struct fs_schedctl *c)
+{
+	for (uint32_t i = 0; i < c->n_kinds; i++) {
+		struct affected a = {.k = &c->kinds[i], .all_unscheduled = true};
+		fs_kube_informer_each(c->kinds[i].inf, maybe_affected, &a);
+	}
+}
+
+/* the view of `name` in the snapshot published now (held by the caller) */
+static const struct fs_cluster *
+view_in(struct fs_snapshot *s, const char *name)
+{
+	return s && name ? fs_snapshot_find(s, name) : NULL;
 }
 
 static void
@@ -239,8 +267,10 @@ cluster_add(void *ud, const cJSON *obj)
 	struct fs_schedctl *c = ud;
 
 	put_cluster(c, obj);
-	if (fs_jmeta(obj, "name"))
-		cluster_changed(c, fs_jmeta(obj, "name"));
+	if (!sched_synced(c))
+		return; /* the first list: every binding comes with its own add */
+	sched_publish(c);
+	cluster_changed(c, NULL, view_in(fs_runtime_snapshot(c->d->rt), fs_jmeta(obj, "name")));
 }
 
 static void
@@ -248,24 +278,45 @@ cluster_update(void *ud, const cJSON *old, const cJSON *obj)
 {
 	struct fs_schedctl *c = ud;
 
+	/* Karmada's triggers: deletion started, labels or generation changed;
+	 * a status update only refreshes the cache */
+	bool deleting = fs_jget2(obj, "metadata", "deletionTimestamp") &&
+			!fs_jget2(old, "metadata", "deletionTimestamp");
+	bool trigger = deleting || generation_of(old) != generation_of(obj) ||
+		       !cJSON_Compare(fs_jget2(old, "metadata", "labels"),
+				      fs_jget2(obj, "metadata", "labels"), true);
+	if (!trigger || !sched_synced(c)) {
+		put_cluster(c, obj);
+		return;
+	}
+	sched_publish(c); /* so that `before` is the cluster as it was */
+	struct fs_snapshot *before = fs_snapshot_ref(fs_runtime_snapshot(c->d->rt));
 	put_cluster(c, obj);
-	/* Karmada's triggers: deletion started, labels or generation changed */
-	bool deleting = fs_jget2(obj, "metadata", "deletionTimestamp") && !fs_jget2(old, "metadata", "deletionTimestamp");
-	if (deleting || generation_of(old) != generation_of(obj) ||
-	    !cJSON_Compare(fs_jget2(old, "metadata", "labels"), fs_jget2(obj, "metadata", "labels"), true))
-		cluster_changed(c, fs_jmeta(obj, "name") ? fs_jmeta(obj, "name") : "");
+	sched_publish(c);
+	const char *name = fs_jmeta(obj, "name");
+	cluster_changed(c, view_in(before, name), view_in(fs_runtime_snapshot(c->d->rt), name));
+	fs_snapshot_unref(before);
 }
 
 static void
 cluster_delete(void *ud, const cJSON *obj)
 {
 	struct fs_schedctl *c = ud;
+	const char *name = fs_jmeta(obj, "name");
 
-	if (!fs_jmeta(obj, "name"))
+	if (!name)
 		return;
-	if (fs_fleet_remove(c->fleet, fs_jmeta(obj, "name")) == FS_OK)
+	if (!sched_synced(c)) {
+		if (fs_fleet_remove(c->fleet, name) == FS_OK)
+			c->fleet_dirty = true;
+		return;
+	}
+	sched_publish(c);
+	struct fs_snapshot *before = fs_snapshot_ref(fs_runtime_snapshot(c->d->rt));
+	if (fs_fleet_remove(c->fleet, name) == FS_OK)
 		c->fleet_dirty = true;
-	cluster_changed(c, fs_jmeta(obj, "name"));
+	cluster_changed(c, view_in(before, name), NULL);
+	fs_snapshot_unref(before);
 }
 
 bool
@@ -429,7 +480,7 @@ on_reload(void *ud, const char *path)
 	c->set = set;
 	c->fws = fws;
 	/* what the old profiles could not schedule may fit the new ones */
-	cluster_changed(c, "");
+	requeue_unscheduled(c);
 	return true;
 }
 
@@ -539,6 +590,7 @@ fs_schedctl_free(struct fs_schedctl *c)
 	free_set(c->set, c->fws);
 	fs_assume_free(c->assume);
 	fs_arena_release(&c->arena);
+	fs_arena_release(&c->scan);
 	free(c->config);
 	free(c->plugin_dir);
 	free(c);

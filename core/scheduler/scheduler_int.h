@@ -53,6 +53,7 @@ struct fs_schedctl {
 	ev_idle worker;
 	bool leading, draining;
 	struct fs_arena arena;        /* per cycle */
+	struct fs_arena scan;         /* per cluster event: placements decoded */
 	uint32_t in_flight;           /* keys whose writes have not landed */
 	void *ops;                    /* worker.c: their list */
 	/* metrics */

@@ -701,6 +701,71 @@ test_unschedulable_binds_when_a_cluster_recovers(void **state)
 }
 
 static int
+cycles_of(const struct dm_proc *d, const char *key)
+{
+	char *log = slurp(d->log), needle[160];
+	int n = 0;
+	snprintf(needle, sizeof needle, "scheduler: %s: ", key);
+	for (char *p = log; (p = strstr(p, needle)); p++)
+		if (strstr(p, "Schedule)") && strchr(p, '\n') > strstr(p, "Schedule)"))
+			n++;
+	free(log);
+	return n;
+}
+
+static bool
+reason_is(const char *name, const char *reason)
+{
+	char path[256];
+	snprintf(path, sizeof path, RB_PATH "/%s", name);
+	cJSON *o = dm_get_json(&api, path);
+	const cJSON *c = o ? scheduled_condition(o) : NULL;
+	bool ok = c && strcmp(cJSON_GetStringValue(item(c, "reason")), reason) == 0;
+	cJSON_Delete(o);
+	return ok;
+}
+
+/* a label change on a cluster re-queues only the bindings whose affinity
+ * matches the cluster as it was or is */
+static void
+test_label_change_requeues_only_matching(void **state)
+{
+	struct dm_proc d = {0};
+	long st = 0;
+	(void)state;
+	assert_true(start_scheduler(&d, "labels", free_port()));
+	static const char *const sel[] = {"web-sel-a", "web-sel-b"};
+	static const char *const val[] = {"a", "b"};
+	for (int i = 0; i < 2; i++) {
+		char path[256], body[256];
+		create_rb(sel[i], NULL);
+		snprintf(path, sizeof path, RB_PATH "/%s", sel[i]);
+		snprintf(body, sizeof body, "{\"spec\":{\"placement\":{\"clusterAffinity\":"
+			 "{\"labelSelector\":{\"matchLabels\":{\"fs-test\":\"%s\"}}}}}}", val[i]);
+		free(ta_proc_request(&api, "PATCH", path, "application/merge-patch+json", body,
+				     NULL, &st, NULL));
+		assert_int_equal(st, 200);
+	}
+	for (int i = 0; i < 150 && !(reason_is("web-sel-a", "NoClusterFit") &&
+				     reason_is("web-sel-b", "NoClusterFit")); i++)
+		usleep(100000);
+	assert_true(reason_is("web-sel-a", "NoClusterFit") && reason_is("web-sel-b", "NoClusterFit"));
+	int b0 = cycles_of(&d, "rb|default/web-sel-b");
+	free(ta_proc_request(&api, "PATCH", "/apis/cluster.karmada.io/v1alpha1/clusters/bj-1",
+			     "application/merge-patch+json",
+			     "{\"metadata\":{\"labels\":{\"fs-test\":\"a\"}}}", NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	if (!wait_scheduled("web-sel-a", 15000)) {
+		dm_dump(&d);
+		fail_msg("web-sel-a was not bound after bj-1 got its label");
+	}
+	usleep(300000);
+	assert_int_equal(cycles_of(&d, "rb|default/web-sel-b"), b0);
+	assert_true(reason_is("web-sel-b", "NoClusterFit"));
+	dm_stop(&d, 5000);
+}
+
+static int
 stop_daemons(void **state)
 {
 	(void)state;
@@ -718,6 +783,7 @@ main(void)
 		cmocka_unit_test_teardown(test_conflict_recomputes, stop_daemons),
 		cmocka_unit_test_teardown(test_unschedulable_binds_when_a_cluster_recovers,
 					  stop_daemons),
+		cmocka_unit_test_teardown(test_label_change_requeues_only_matching, stop_daemons),
 		cmocka_unit_test_teardown(test_api_server_restarts, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
