@@ -766,6 +766,65 @@ test_label_change_requeues_only_matching(void **state)
 }
 
 static int
+replicas_on(const cJSON *clusters, const char *name)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, clusters)
+		if (strcmp(cJSON_GetStringValue(item(e, "name")), name) == 0)
+			return item(e, "replicas") ? item(e, "replicas")->valueint : 0;
+	return 0;
+}
+
+/* Divided by available replicas, scaled up: the clusters it had keep at
+ * least what they had (Karmada's scale-up adds to the previous result) */
+static void
+test_divided_scale_up_keeps_previous(void **state)
+{
+	struct dm_proc d = {0};
+	long st = 0;
+	(void)state;
+	assert_true(start_scheduler(&d, "scale", free_port()));
+	cJSON *before = dm_get_json(&api, RB_PATH "/cache-deployment");
+	for (int i = 0; i < 150 && !(before && scheduled_condition(before)); i++) {
+		cJSON_Delete(before);
+		usleep(100000);
+		before = dm_get_json(&api, RB_PATH "/cache-deployment");
+	}
+	const cJSON *was = item(item(before, "spec"), "clusters");
+	int total = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, was)
+		total += item(e, "replicas") ? item(e, "replicas")->valueint : 0;
+	assert_true(total > 0);
+	char body[128];
+	snprintf(body, sizeof body, "{\"spec\":{\"replicas\":%d}}", total + 3);
+	free(ta_proc_request(&api, "PATCH", RB_PATH "/cache-deployment",
+			     "application/merge-patch+json", body, NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	cJSON *after = NULL;
+	int now = 0;
+	for (int i = 0; i < 150 && now != total + 3; i++) {
+		cJSON_Delete(after);
+		usleep(100000);
+		after = dm_get_json(&api, RB_PATH "/cache-deployment");
+		now = 0;
+		cJSON_ArrayForEach(e, item(item(after, "spec"), "clusters"))
+			now += item(e, "replicas") ? item(e, "replicas")->valueint : 0;
+	}
+	if (now != total + 3) {
+		dm_dump(&d);
+		fail_msg("cache-deployment: %d replicas placed after scaling to %d", now, total + 3);
+	}
+	cJSON_ArrayForEach(e, was)
+		assert_true(replicas_on(item(item(after, "spec"), "clusters"),
+					cJSON_GetStringValue(item(e, "name"))) >=
+			    item(e, "replicas")->valueint);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	dm_stop(&d, 5000);
+}
+
+static int
 stop_daemons(void **state)
 {
 	(void)state;
@@ -784,6 +843,7 @@ main(void)
 		cmocka_unit_test_teardown(test_unschedulable_binds_when_a_cluster_recovers,
 					  stop_daemons),
 		cmocka_unit_test_teardown(test_label_change_requeues_only_matching, stop_daemons),
+		cmocka_unit_test_teardown(test_divided_scale_up_keeps_previous, stop_daemons),
 		cmocka_unit_test_teardown(test_api_server_restarts, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
