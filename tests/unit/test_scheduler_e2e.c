@@ -100,16 +100,23 @@ teardown(void **state)
  * its over-commit protection (which makes placements depend on the order
  * of a burst: test_assume covers it) */
 static bool
-start_scheduler(struct dm_proc *d, const char *name, uint16_t port)
+start_scheduler_with(struct dm_proc *d, const char *name, uint16_t port, bool protect)
 {
 	char addr[32];
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
 	const char *argv[] = {"scheduler", "--config", ph_src_path("config/scheduler.yaml"),
 			      "--plugin-dir", plugins, "--kubeconfig", api.kubeconfig,
 			      "--leader-elect=false", "--metrics-bind-address", addr,
-			      "--health-probe-bind-address", addr, "--overcommit-protection=false",
+			      "--health-probe-bind-address", addr,
+			      protect ? "--overcommit-protection=true" : "--overcommit-protection=false",
 			      "-v", "1", NULL};
 	return dm_start(d, &api, name, argv);
+}
+
+static bool
+start_scheduler(struct dm_proc *d, const char *name, uint16_t port)
+{
+	return start_scheduler_with(d, name, port, false);
 }
 
 static const cJSON *
@@ -277,11 +284,13 @@ writes_by(const char *agent)
 
 #define RB_PATH "/apis/work.karmada.io/v1alpha2/namespaces/default/resourcebindings"
 
-/* a copy of the demo's web-deployment binding named `name` */
+/* a copy of the demo's binding `src` named `name` */
 static void
-create_rb(const char *name, const char *scheduler)
+copy_rb(const char *src, const char *name, const char *scheduler)
 {
-	cJSON *o = dm_get_json(&api, RB_PATH "/web-deployment");
+	char from[256];
+	snprintf(from, sizeof from, RB_PATH "/%s", src);
+	cJSON *o = dm_get_json(&api, from);
 	assert_non_null(o);
 	cJSON *md = cJSON_GetObjectItem(o, "metadata");
 	cJSON_DeleteItemFromObject(o, "status");
@@ -302,6 +311,12 @@ create_rb(const char *name, const char *scheduler)
 	assert_int_equal(st, 201);
 	free(body);
 	cJSON_Delete(o);
+}
+
+static void
+create_rb(const char *name, const char *scheduler)
+{
+	copy_rb("web-deployment", name, scheduler);
 }
 
 static bool
@@ -824,6 +839,84 @@ test_divided_scale_up_keeps_previous(void **state)
 	dm_stop(&d, 5000);
 }
 
+/* a burst against clusters whose summaries never change: with the
+ * over-commit protection (the default) no cluster gets more replicas of
+ * the burst than fit it (simulate --explain's available replicas) */
+static void
+test_burst_never_overcommits(void **state)
+{
+	struct dm_proc d = {0};
+	enum { N = 200 };
+	(void)state;
+	/* what fits each cluster for this shape, per simulate */
+	char cmd[16384], *out = NULL;
+	size_t len = 0;
+	snprintf(cmd, sizeof cmd,
+		 "%s --config %s --plugin-dir %s --clusters %s --bindings %s --output json --explain",
+		 ph_build_path("bin/fedstate simulate"), ph_src_path("config/scheduler.yaml"),
+		 plugins, ph_src_path("config/samples/clusters.yaml"),
+		 ph_src_path("config/samples/workloads.yaml"));
+	FILE *p = popen(cmd, "r"), *m = open_memstream(&out, &len);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+		fwrite(buf, 1, n, m);
+	pclose(p);
+	fclose(m);
+	cJSON *sim = cJSON_Parse(out), *fits = NULL;
+	free(out);
+	const cJSON *r;
+	cJSON_ArrayForEach(r, item(sim, "results"))
+		if (strcmp(cJSON_GetStringValue(item(r, "name")), "cache-deployment") == 0)
+			fits = cJSON_Duplicate(item(r, "explain"), true);
+	cJSON_Delete(sim);
+	assert_non_null(fits);
+
+	assert_true(start_scheduler_with(&d, "burst", free_port(), true));
+	for (int i = 0; i < N; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "cache-burst-%d", i);
+		copy_rb("cache-deployment", name, NULL);
+	}
+	int done = 0;
+	for (int t = 0; t < 300 && done < N; t++) {
+		done = 0;
+		for (int i = 0; i < N; i++) {
+			char path[256];
+			snprintf(path, sizeof path, RB_PATH "/cache-burst-%d", i);
+			cJSON *o = dm_get_json(&api, path);
+			done += o && scheduled_condition(o);
+			cJSON_Delete(o);
+		}
+		if (done < N)
+			usleep(100000);
+	}
+	assert_int_equal(done, N);
+	const cJSON *f;
+	int placed = 0;
+	cJSON_ArrayForEach(f, fits) {
+		if (!cJSON_IsTrue(item(f, "feasible")))
+			continue;
+		const char *cl = cJSON_GetStringValue(item(f, "cluster"));
+		int on = 0;
+		for (int i = 0; i < N; i++) {
+			char path[256];
+			snprintf(path, sizeof path, RB_PATH "/cache-burst-%d", i);
+			cJSON *o = dm_get_json(&api, path);
+			on += replicas_on(item(item(o, "spec"), "clusters"), cl);
+			cJSON_Delete(o);
+		}
+		if (on > item(f, "available")->valueint)
+			fail_msg("%s: %d replicas of the burst, %d fit", cl, on,
+				 item(f, "available")->valueint);
+		placed += on;
+	}
+	assert_true(placed > 0);
+	assert_true(placed < N * 6); /* the rest reported unschedulable */
+	cJSON_Delete(fits);
+	dm_stop(&d, 5000);
+}
+
 static int
 stop_daemons(void **state)
 {
@@ -844,6 +937,7 @@ main(void)
 					  stop_daemons),
 		cmocka_unit_test_teardown(test_label_change_requeues_only_matching, stop_daemons),
 		cmocka_unit_test_teardown(test_divided_scale_up_keeps_previous, stop_daemons),
+		cmocka_unit_test_teardown(test_burst_never_overcommits, stop_daemons),
 		cmocka_unit_test_teardown(test_api_server_restarts, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
