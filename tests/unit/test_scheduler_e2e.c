@@ -917,6 +917,47 @@ test_burst_never_overcommits(void **state)
 	dm_stop(&d, 5000);
 }
 
+/* a status-only update schedules nothing; rescheduleTriggeredAt after
+ * lastScheduledTime forces a fresh schedule */
+static void
+test_status_only_and_reschedule(void **state)
+{
+	struct dm_proc d = {0};
+	long st = 0;
+	(void)state;
+	assert_true(start_scheduler(&d, "rules", free_port()));
+	create_rb("web-rules", NULL);
+	assert_true(wait_scheduled("web-rules", 15000));
+	usleep(300000);
+	int c0 = cycles_of(&d, "rb|default/web-rules");
+	assert_true(c0 >= 1);
+	free(ta_proc_request(&api, "PATCH", RB_PATH "/web-rules/status",
+			     "application/merge-patch+json",
+			     "{\"status\":{\"aggregatedStatus\":[{\"clusterName\":\"bj-1\","
+			     "\"applied\":true}]}}", NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	usleep(800000);
+	assert_int_equal(cycles_of(&d, "rb|default/web-rules"), c0);
+	/* a manual reschedule, as `karmadactl` or a WorkloadRebalancer asks */
+	free(ta_proc_request(&api, "PATCH", RB_PATH "/web-rules", "application/merge-patch+json",
+			     "{\"spec\":{\"rescheduleTriggeredAt\":\"2099-01-01T00:00:00Z\"}}",
+			     NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	bool fresh = false;
+	for (int i = 0; i < 150 && !fresh; i++) {
+		char *log = slurp(d.log);
+		fresh = strstr(log, "rb|default/web-rules: scheduled (FreshSchedule)") != NULL;
+		free(log);
+		if (!fresh)
+			usleep(100000);
+	}
+	if (!fresh) {
+		dm_dump(&d);
+		fail_msg("rescheduleTriggeredAt did not force a fresh schedule");
+	}
+	dm_stop(&d, 5000);
+}
+
 static int
 stop_daemons(void **state)
 {
@@ -938,6 +979,7 @@ main(void)
 		cmocka_unit_test_teardown(test_label_change_requeues_only_matching, stop_daemons),
 		cmocka_unit_test_teardown(test_divided_scale_up_keeps_previous, stop_daemons),
 		cmocka_unit_test_teardown(test_burst_never_overcommits, stop_daemons),
+		cmocka_unit_test_teardown(test_status_only_and_reschedule, stop_daemons),
 		cmocka_unit_test_teardown(test_api_server_restarts, stop_daemons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
