@@ -48,16 +48,17 @@ free_port(void)
 	return ntohs(a.sin_port);
 }
 
+/* fedstate simulate on the demo, as JSON; extra: more flags ("" for none) */
 static cJSON *
-simulate(void)
+simulate(const char *extra)
 {
 	char cmd[16384], *out = NULL;
 	size_t len = 0;
 	snprintf(cmd, sizeof cmd,
-		 "%s --config %s --plugin-dir %s --clusters %s --bindings %s --output json",
+		 "%s --config %s --plugin-dir %s --clusters %s --bindings %s --output json %s",
 		 ph_build_path("bin/fedstate simulate"), ph_src_path("config/scheduler.yaml"),
 		 plugins, ph_src_path("config/samples/clusters.yaml"),
-		 ph_src_path("config/samples/workloads.yaml"));
+		 ph_src_path("config/samples/workloads.yaml"), extra);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	FILE *m = open_memstream(&out, &len);
@@ -83,7 +84,7 @@ setup(void **state)
 		return -1;
 	dm_seed_file(&api, ph_src_path("config/samples/clusters.yaml"));
 	dm_seed_file(&api, ph_src_path("config/samples/workloads.yaml"));
-	expected = simulate();
+	expected = simulate("");
 	return 0;
 }
 
@@ -849,22 +850,7 @@ test_burst_never_overcommits(void **state)
 	enum { N = 200 };
 	(void)state;
 	/* what fits each cluster for this shape, per simulate */
-	char cmd[16384], *out = NULL;
-	size_t len = 0;
-	snprintf(cmd, sizeof cmd,
-		 "%s --config %s --plugin-dir %s --clusters %s --bindings %s --output json --explain",
-		 ph_build_path("bin/fedstate simulate"), ph_src_path("config/scheduler.yaml"),
-		 plugins, ph_src_path("config/samples/clusters.yaml"),
-		 ph_src_path("config/samples/workloads.yaml"));
-	FILE *p = popen(cmd, "r"), *m = open_memstream(&out, &len);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-		fwrite(buf, 1, n, m);
-	pclose(p);
-	fclose(m);
-	cJSON *sim = cJSON_Parse(out), *fits = NULL;
-	free(out);
+	cJSON *sim = simulate("--explain"), *fits = NULL;
 	const cJSON *r;
 	cJSON_ArrayForEach(r, item(sim, "results"))
 		if (strcmp(cJSON_GetStringValue(item(r, "name")), "cache-deployment") == 0)
