@@ -53,9 +53,22 @@ on_change(void *ud, const cJSON *obj)
 }
 
 static void
+on_add(void *ud, const cJSON *obj)
+{
+	struct opsd_kind *k = ud;
+	if (!k->federated)
+		opsd_owners_update(k, obj, true);
+	on_change(ud, obj);
+}
+
+static void
 on_update(void *ud, const cJSON *old, const cJSON *obj)
 {
-	(void)old;
+	struct opsd_kind *k = ud;
+	if (!k->federated && old != obj) {
+		opsd_owners_update(k, old, false);
+		opsd_owners_update(k, obj, true);
+	}
 	on_change(ud, obj);
 }
 
@@ -64,6 +77,8 @@ on_delete(void *ud, const cJSON *obj)
 {
 	struct opsd_kind *k = ud;
 	opsd_kind_wrote(k, fs_jmeta(obj, "namespace"), fs_jmeta(obj, "name"), NULL);
+	if (!k->federated)
+		opsd_owners_update(k, obj, false);
 	on_change(ud, obj);
 }
 
@@ -88,8 +103,9 @@ opsd_kind_get(struct fs_opsd *o, struct opsd_kind **head, const char *api_versio
 	k->policy = !strcmp(k->group, "policy.karmada.io");
 	k->res = (struct fs_kube_resource){k->group, k->version, k->plural, k->kind, true};
 	fs_kube_cache_init(&k->recent);
+	fs_kube_cache_init(&k->owners);
 	static const struct fs_kube_handlers h = {
-		.on_add = on_change, .on_update = on_update, .on_delete = on_delete};
+		.on_add = on_add, .on_update = on_update, .on_delete = on_delete};
 	struct fs_kube_informer_opts io = {
 		.res = &k->res, .ns = "",
 		.label_selector = federated ? NULL : FS_OPS_LABEL_MANAGED_BY "=" FS_OPS_MANAGER,
@@ -111,6 +127,7 @@ opsd_kinds_free(struct opsd_kind *k)
 		struct opsd_kind *next = k->next;
 		fs_kube_informer_free(k->inf);
 		fs_kube_cache_release(&k->recent);
+		fs_kube_cache_release(&k->owners);
 		free(k->api_version);
 		free(k->group);
 		free(k->version);
@@ -119,51 +136,6 @@ opsd_kinds_free(struct opsd_kind *k)
 		free(k);
 		k = next;
 	}
-}
-
-struct owned_ctx {
-	const struct opsd_kind *k;
-	const char *ns, *uid, *kind, *name;
-	cJSON *out;
-};
-
-
-static void
-owned_one(void *ud, const char *key, const cJSON *obj)
-{
-	(void)key;
-	struct owned_ctx *x = ud;
-	const char *ns = fs_jmeta(obj, "namespace");
-	if (!ns || strcmp(ns, x->ns))
-		return;
-	const char *uid = fs_ops_label(obj, FS_OPS_LABEL_OWNER_UID);
-	if (x->uid ? !(uid && !strcmp(uid, x->uid))
-		   : !(fs_ops_label(obj, FS_OPS_LABEL_OWNER_KIND) &&
-		       !strcmp(fs_ops_label(obj, FS_OPS_LABEL_OWNER_KIND), x->kind) &&
-		       fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME) &&
-		       !strcmp(fs_ops_label(obj, FS_OPS_LABEL_OWNER_NAME), x->name)))
-		return;
-	cJSON *copy = cJSON_Duplicate(obj, true);
-	opsd_stamp(copy, x->k);
-	cJSON_AddItemToArray(x->out, copy);
-}
-
-cJSON *
-opsd_owned(struct fs_opsd *o, const cJSON *owner)
-{
-	const char *ns = fs_jmeta(owner, "namespace");
-	struct owned_ctx x = {
-		.ns = ns ? ns : "default", .uid = fs_jmeta(owner, "uid"),
-		.kind = fs_jstr(owner, "kind"),
-		.name = fs_jmeta(owner, "name"), .out = cJSON_CreateArray(),
-	};
-	if (!x.kind || !x.name)
-		return x.out;
-	for (struct opsd_kind *k = o->kids; k; k = k->next) {
-		x.k = k;
-		fs_kube_informer_each(k->inf, owned_one, &x);
-	}
-	return x.out;
 }
 
 bool

@@ -5,6 +5,7 @@
  *                 reload, metrics
  *   kinds.c       watched kinds: apiVersion/kind -> resource, informers
  *                 started as a render first emits a kind
+ *   owners.c      owner -> rendered children index
  *   reconcile.c   one reconcile of a federated object (a job)
  *   status.c      the member binding, conditions and the /status write
  *   finalizer.c   the finalizer and ordered deletion
@@ -38,6 +39,8 @@ struct opsd_kind {
 	 * mutation cache, as client-go's): a reconcile right after a write
 	 * must not see the older cached object and write again */
 	struct fs_kube_cache recent;
+	/* rendered kinds: owner -> its children's cache keys (owners.c) */
+	struct fs_kube_cache owners;
 	struct opsd_kind *next;
 };
 
@@ -79,8 +82,13 @@ struct opsd_kind *opsd_kind_get(struct fs_opsd *o, struct opsd_kind **head,
 				const char *api_version, const char *kind,
 				bool federated, bool create);
 void opsd_kinds_free(struct opsd_kind *k);
+/* --- owners.c */
+/* index (add) or unindex obj, an object of rendered kind k, under the
+ * owner its stamp names; handlers call it as the informer changes */
+void opsd_owners_update(struct opsd_kind *k, const cJSON *obj, bool add);
 /* every object in ns labelled as rendered for owner (by uid, else kind +
- * name), from every rendered kind's cache; new array of copies */
+ * name), from every rendered kind's cache, through the index: cost in
+ * the owner's children, not in the cache's size; new array of copies */
 cJSON *opsd_owned(struct fs_opsd *o, const cJSON *owner);
 bool opsd_all_synced(const struct fs_opsd *o, struct fs_buf *why);
 
