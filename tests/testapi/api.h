@@ -116,10 +116,16 @@ void ta_api_bookmark_all(struct ta_api *a);
  * group `without` (NULL: none) */
 void ta_builtin_resources(struct ta_store *s, const char *without);
 /* the fields a built-in's strategy sets on create (Namespace phase and
- * finalizer, Service clusterIP, Secret type); obj is changed in place.
- * Status written here survives (the store drops a client's status). */
-void ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
-			       cJSON *obj);
+ * finalizer, Service clusterIP and nodePorts, Secret type); obj is
+ * changed in place. Status written here survives (the store drops a
+ * client's status). false with *e (422) when obj is refused: a nodePort
+ * out of range or already allocated. */
+bool ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
+			       cJSON *obj, struct ta_err *e);
+/* the same on update of old into obj: a Service keeps the nodePorts the
+ * update leaves out, new ones are allocated, clashes refused */
+bool ta_builtin_prepare_update(struct ta_store *s, const struct ta_resource *r,
+			       const cJSON *old, cJSON *obj, struct ta_err *e);
 /* load every CustomResourceDefinition in the YAML files of dir (or one
  * file); false with *err on failure */
 bool ta_load_crds(struct ta_store *s, const char *path, char **err);

@@ -2,7 +2,7 @@
  * testapi/builtin.c - the built-in resource types, stored generically:
  * core v1 (Namespaces, Services, ConfigMaps, Secrets, ServiceAccounts,
  * Events), coordination.k8s.io Leases, events.k8s.io Events, apps/v1
- * Deployments, rbac.authorization.k8s.io/v1 Roles, ClusterRoles and their
+ * Deployments and StatefulSets, rbac.authorization.k8s.io/v1 Roles, ClusterRoles and their
  * bindings, policy/v1 PodDisruptionBudgets, apiextensions.k8s.io/v1
  * CustomResourceDefinitions and Karmada's cluster.karmada.io Clusters
  * (served by karmada-aggregated-apiserver, which no CRD defines); and the
@@ -44,6 +44,7 @@ static const struct builtin builtins[] = {
 	{"coordination.k8s.io", "v1", "leases", "lease", "Lease", NULL, true, false, T, NULL},
 	{"events.k8s.io", "v1", "events", "event", "Event", "ev", true, false, T, event2_fields},
 	{"apps", "v1", "deployments", "deployment", "Deployment", "deploy", true, true, T | G, NULL},
+	{"apps", "v1", "statefulsets", "statefulset", "StatefulSet", "sts", true, true, T | G, NULL},
 	{"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", NULL, true, false, T, NULL},
 	{"rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", NULL, true, false, T, NULL},
 	{"rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", NULL, false, false, T, NULL},
@@ -127,12 +128,149 @@ service_defaults(struct ta_store *s, cJSON *obj)
 	set_default(st, "loadBalancer", cJSON_CreateObject());
 }
 
-void
+/* ---------------------------------------------------------------- NodePorts
+ * As kube-apiserver's service REST: a NodePort or LoadBalancer Service
+ * gets a port from 30000-32767 for each of its ports that names none; a
+ * port named by a client must be in that range and free (else 422); an
+ * update that leaves a port's nodePort out keeps the one it had. */
+enum { NODEPORT_MIN = 30000, NODEPORT_MAX = 32767 };
+
+static bool
+wants_nodeports(const cJSON *spec)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(spec, "type"));
+	return t && (!strcmp(t, "NodePort") || !strcmp(t, "LoadBalancer"));
+}
+
+/* the Service (other than ns/name) that holds nodePort p, or NULL */
+static const struct ta_object *
+nodeport_holder(const struct ta_resource *svc, int p, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < svc->n; i++) {
+		const struct ta_object *o = svc->objs[i];
+		if (!strcmp(o->ns, ns) && !strcmp(o->name, name))
+			continue;
+		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o->obj, "spec");
+		const cJSON *port;
+		cJSON_ArrayForEach(port, cJSON_GetObjectItemCaseSensitive(spec, "ports"))
+		{
+			const cJSON *np = cJSON_GetObjectItemCaseSensitive(port, "nodePort");
+			if (cJSON_IsNumber(np) && np->valueint == p)
+				return o;
+		}
+	}
+	return NULL;
+}
+
+static bool
+nodeport_taken(const struct ta_resource *svc, const cJSON *ports, const cJSON *self,
+	       int p, const char *ns, const char *name)
+{
+	const cJSON *port;
+	cJSON_ArrayForEach(port, ports)
+	{
+		const cJSON *np = cJSON_GetObjectItemCaseSensitive(port, "nodePort");
+		if (port != self && cJSON_IsNumber(np) && np->valueint == p)
+			return true;
+	}
+	return nodeport_holder(svc, p, ns, name) != NULL;
+}
+
+/* the port of old's spec.ports matching port (same port and protocol) */
+static const cJSON *
+old_port(const cJSON *old, const cJSON *port)
+{
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(old, "spec");
+	const cJSON *o;
+	const cJSON *want = cJSON_GetObjectItemCaseSensitive(port, "port");
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(spec, "ports"))
+	{
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "port");
+		if (cJSON_IsNumber(p) && cJSON_IsNumber(want) && p->valueint == want->valueint)
+			return o;
+	}
+	return NULL;
+}
+
+static bool
+assign_nodeports(struct ta_store *s, const struct ta_resource *svc, cJSON *obj,
+		 const cJSON *old, struct ta_err *e)
+{
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+	if (!wants_nodeports(spec))
+		return true;
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const char *ns = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(md, "namespace"));
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(md, "name"));
+	ns = ns ? ns : "";
+	name = name ? name : "";
+	cJSON *ports = cJSON_GetObjectItemCaseSensitive(spec, "ports");
+	cJSON *port;
+	int i = 0;
+	cJSON_ArrayForEach(port, ports) /* first the ports clients chose */
+	{
+		cJSON *np = cJSON_GetObjectItemCaseSensitive(port, "nodePort");
+		if (!np && old) {
+			const cJSON *was = cJSON_GetObjectItemCaseSensitive(old_port(old, port),
+									     "nodePort");
+			if (cJSON_IsNumber(was))
+				np = cJSON_AddNumberToObject(port, "nodePort", was->valuedouble);
+		}
+		if (np && (!cJSON_IsNumber(np) || np->valueint < NODEPORT_MIN ||
+			   np->valueint > NODEPORT_MAX)) {
+			ta_err_set(e, 422, "Invalid", "Service \"%s\" is invalid: spec.ports[%d]."
+				   "nodePort: Invalid value: %d: provided port is not in the "
+				   "valid range. The range of valid ports is %d-%d", name, i,
+				   np->valueint, NODEPORT_MIN, NODEPORT_MAX);
+			return false;
+		}
+		if (np && nodeport_taken(svc, ports, port, np->valueint, ns, name)) {
+			ta_err_set(e, 422, "Invalid", "Service \"%s\" is invalid: spec.ports[%d]."
+				   "nodePort: Invalid value: %d: provided port is already "
+				   "allocated", name, i, np->valueint);
+			return false;
+		}
+		i++;
+	}
+	const int span = NODEPORT_MAX - NODEPORT_MIN + 1;
+	int next = (int)(s->rv % (uint64_t)span);
+	cJSON_ArrayForEach(port, ports) /* then the allocator, from a moving start */
+	{
+		if (cJSON_GetObjectItemCaseSensitive(port, "nodePort"))
+			continue;
+		int k = 0;
+		for (; k < span; k++) {
+			int p = NODEPORT_MIN + (next + k) % span;
+			if (!nodeport_taken(svc, ports, NULL, p, ns, name)) {
+				cJSON_AddNumberToObject(port, "nodePort", p);
+				next = (next + k + 1) % span;
+				break;
+			}
+		}
+		if (k == span) {
+			ta_err_set(e, 500, "InternalError", "failed to allocate a nodePort: "
+				   "range is full");
+			return false;
+		}
+	}
+	return true;
+}
+
+bool
+ta_builtin_prepare_update(struct ta_store *s, const struct ta_resource *r,
+			  const cJSON *old, cJSON *obj, struct ta_err *e)
+{
+	if (!(r->flags & TA_TYPED) || r->group[0] || strcmp(r->plural, "services"))
+		return true;
+	return assign_nodeports(s, r, obj, old, e);
+}
+
+bool
 ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
-			  cJSON *obj)
+			  cJSON *obj, struct ta_err *e)
 {
 	if (!(r->flags & TA_TYPED) || r->group[0])
-		return;
+		return true;
 	if (!strcmp(r->plural, "namespaces")) {
 		cJSON *md = obj_at(obj, "metadata");
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(md, "name");
@@ -150,7 +288,9 @@ ta_builtin_prepare_create(struct ta_store *s, const struct ta_resource *r,
 		cJSON_AddStringToObject(st, "phase", "Active");
 	} else if (!strcmp(r->plural, "services")) {
 		service_defaults(s, obj);
+		return assign_nodeports(s, r, obj, NULL, e);
 	} else if (!strcmp(r->plural, "secrets")) {
 		set_default(obj, "type", cJSON_CreateString("Opaque"));
 	}
+	return true;
 }

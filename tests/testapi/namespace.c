@@ -187,7 +187,7 @@ ta_ns_seed(struct ta_api *a)
 		cJSON_AddStringToObject(ns, "kind", "Namespace");
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(ns, "metadata"), "name", names[i]);
 		struct ta_err e = {0};
-		ta_builtin_prepare_create(&a->store, r, ns);
+		ta_builtin_prepare_create(&a->store, r, ns, &e); /* never refused */
 		ta_store_create(&a->store, r, "", ns, &e);
 		ta_err_clear(&e);
 	}

@@ -60,7 +60,7 @@ ensure_ns(struct ta_api *a, const char *ns)
 	cJSON_AddStringToObject(o, "apiVersion", "v1");
 	cJSON_AddStringToObject(o, "kind", "Namespace");
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "metadata"), "name", ns);
-	ta_builtin_prepare_create(&a->store, r, o);
+	ta_builtin_prepare_create(&a->store, r, o, &e); /* a Namespace: never refused */
 	bool ok = ta_store_create(&a->store, r, "", o, &e) != NULL;
 	ta_err_clear(&e);
 	return ok;
@@ -107,8 +107,12 @@ seed_one(struct ta_api *a, const cJSON *src, const char *path, char **err)
 			return fail(err, path, "invalid", name, why);
 		}
 		ta_ferrs_release(&fe);
-	} else {
-		ta_builtin_prepare_create(&a->store, r, o);
+	} else if (!ta_builtin_prepare_create(&a->store, r, o, &e)) {
+		bool ok = fail(err, path, "invalid", name, e.msg);
+		ta_err_clear(&e);
+		cJSON_Delete(o);
+		cJSON_Delete(status);
+		return ok;
 	}
 	if (!ta_store_create(&a->store, r, ns, o, &e)) {
 		bool ok = fail(err, path, "cannot create", name, e.msg);

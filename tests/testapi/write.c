@@ -247,7 +247,11 @@ ta_api_create(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 	}
 	if (is_crds(r))
 		ta_crd_set_status(obj);
-	ta_builtin_prepare_create(&a->store, r, obj);
+	if (!ta_builtin_prepare_create(&a->store, r, obj, &e)) {
+		ta_api_error(c, &e, r, NULL);
+		cJSON_Delete(obj);
+		return;
+	}
 	a->store.dry_run = w.dry_run;
 	const cJSON *res = ta_store_create(&a->store, r, rt->ns ? rt->ns : "", obj, &e);
 	a->store.dry_run = false;
@@ -265,6 +269,13 @@ write_update(struct ta_api *a, struct ta_conn *c, struct ta_route *rt,
 {
 	struct ta_err e = {0};
 	if (!admit(c, rt, obj, w)) {
+		cJSON_Delete(obj);
+		return;
+	}
+	const struct ta_object *was = ta_store_get(rt->res, ns ? ns : "", rt->name);
+	if (was && !rt->sub &&
+	    !ta_builtin_prepare_update(&a->store, rt->res, was->obj, obj, &e)) {
+		ta_api_error(c, &e, rt->res, rt->name);
 		cJSON_Delete(obj);
 		return;
 	}

@@ -68,7 +68,6 @@ struct fx {
 	struct fs_kube_client *c;
 	struct dm_proc ops;
 	char opsyaml[128];
-	int next_port;
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -219,7 +218,6 @@ setup(void **state)
 	struct fs_kube_client_opts co = {.qps = 1000, .burst = 1000, .backoff_base_ms = 20,
 					 .backoff_max_ms = 200, .user_agent = "test-opsd"};
 	f->c = fs_kube_client_new(tl_net(), f->cfg, &co);
-	f->next_port = 30100;
 	snprintf(f->opsyaml, sizeof f->opsyaml, "%s/ops.yaml", f->ta.dir);
 	const char *build = getenv("FEDSTATE_BUILD");
 	FILE *y = fopen(f->opsyaml, "w");
@@ -255,39 +253,6 @@ teardown(void **state)
 }
 
 /* the API server's NodePort allocation, where the test server has none */
-static void
-allocate_nodeports(struct fx *f)
-{
-	cJSON *svcs = klist(f, &r_svc, "", NULL);
-	const cJSON *s;
-	cJSON_ArrayForEach(s, svcs)
-	{
-		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(s, "spec");
-		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(spec, "type"));
-		if (!type || strcmp(type, "NodePort"))
-			continue;
-		cJSON *ports = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(spec, "ports"), 1);
-		bool changed = false;
-		cJSON *p;
-		cJSON_ArrayForEach(p, ports) if (!cJSON_GetObjectItemCaseSensitive(p, "nodePort"))
-		{
-			cJSON_AddNumberToObject(p, "nodePort", f->next_port++);
-			changed = true;
-		}
-		if (changed) {
-			cJSON *patch = cJSON_CreateObject();
-			cJSON_AddItemToObject(cJSON_AddObjectToObject(patch, "spec"), "ports", ports);
-			char *ps = cJSON_PrintUnformatted(patch);
-			kpatch(f, &r_svc, mstr(s, "namespace"), mstr(s, "name"), ps, 0);
-			free(ps);
-			cJSON_Delete(patch);
-		} else {
-			cJSON_Delete(ports);
-		}
-	}
-	cJSON_Delete(svcs);
-}
-
 /* every object in ns rendered for owner uid, from the server */
 static cJSON *
 live_owned(struct fx *f, const char *ns, const char *uid)
@@ -389,13 +354,12 @@ matches_render(struct fx *f, const char *name, char *why, size_t n)
 	return ok;
 }
 
-/* poll (allocating NodePorts meanwhile) until the live set matches */
+/* poll until the live set matches (the server allocates NodePorts) */
 static bool
 converge(struct fx *f, const char *name, int guard_ms)
 {
 	char why[512] = "";
 	for (int t = 0; t < guard_ms; t += 100) {
-		allocate_nodeports(f);
 		if (matches_render(f, name, why, sizeof why))
 			return true;
 		nap(100);
@@ -625,7 +589,6 @@ test_scale_prunes(void **state)
 	snprintf(sel, sizeof sel, "%s=%s", FS_OPS_LABEL_OWNER_NAME, NAME);
 	bool ok = false;
 	for (int t = 0; t < 15000 && !ok; t += 100) {
-		allocate_nodeports(f);
 		cJSON *op = kget(f, &r_op, NS, NAME "-10-29-14-30-vip");
 		cJSON *s2 = kget(f, &r_svc, NS, NAME "-mongodb-2");
 		ok = op && s2;
