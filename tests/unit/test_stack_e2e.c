@@ -7,7 +7,8 @@
  * rendered objects (its member CR, PropagationPolicies, an OverridePolicy
  * per placed cluster at least, Services, each with our managed-by label) and a status for
  * its generation; the one that cannot be placed
- * gets none of these. Bounded waits; nothing left running.
+ * gets none of these. The live objects of each equal, object by object,
+ * what `fedstate render` gives for it. Bounded waits; nothing left running.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,9 @@
 #include "lib/plugin_harness.h"
 #include "lib/testapi_proc.h"
 #include "model/schedresult.h"
+#include "ops/object.h"
+#include "ops/render.h"
+#include "opsd/apply.h"
 #include "util/jfield.h"
 
 #define MCM "/apis/middleware.fedstate.io/v1alpha1/namespaces/mongo/multicloudmongodbs"
@@ -77,6 +81,106 @@ children(const char *path, const char *db)
 	}
 	cJSON_Delete(l);
 	return n;
+}
+
+/* every object in namespace mongo rendered for owner uid, as served */
+static cJSON *
+live_children(const char *uid)
+{
+	static const char *const kinds[][3] = {
+		{"/api/v1", "services", "v1|Service"},
+		{"/api/v1", "configmaps", "v1|ConfigMap"},
+		{"/apis/policy.karmada.io/v1alpha1", "propagationpolicies",
+		 "policy.karmada.io/v1alpha1|PropagationPolicy"},
+		{"/apis/policy.karmada.io/v1alpha1", "overridepolicies",
+		 "policy.karmada.io/v1alpha1|OverridePolicy"},
+		{"/apis/middleware.fedstate.io/v1alpha1", "mongodbs",
+		 "middleware.fedstate.io/v1alpha1|MongoDB"},
+	};
+	cJSON *all = cJSON_CreateArray();
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		char path[512], av[96];
+		snprintf(path, sizeof path, "%s/namespaces/mongo/%s?labelSelector=%s%%3D%s",
+			 kinds[i][0], kinds[i][1], FS_OPS_LABEL_OWNER_UID, uid);
+		cJSON *l = dm_get_json(&api, path);
+		cJSON *it;
+		const char *bar = strchr(kinds[i][2], '|');
+		snprintf(av, sizeof av, "%.*s", (int)(bar - kinds[i][2]), kinds[i][2]);
+		cJSON *items = cJSON_GetObjectItemCaseSensitive(l, "items");
+		while ((it = cJSON_DetachItemFromArray(items, 0))) {
+			if (!fs_jget(it, "kind")) { /* typed lists leave them out */
+				cJSON_AddStringToObject(it, "kind", bar + 1);
+				cJSON_AddStringToObject(it, "apiVersion", av);
+			}
+			cJSON_AddItemToArray(all, it);
+		}
+		cJSON_Delete(l);
+	}
+	return all;
+}
+
+static void
+write_json(const char *path, const cJSON *v)
+{
+	char *txt = cJSON_Print(v);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(txt, f);
+	fclose(f);
+	free(txt);
+}
+
+/* The live objects of db equal, object by object, what `fedstate render`
+ * gives for the live db with them as --existing (so the API server's
+ * NodePorts are the ones rendered): the same set, each live object
+ * holding every rendered field, nothing to prune. */
+static void
+assert_equals_offline_render(const char *name)
+{
+	char path[256], objf[128], exf[128], cmd[16384];
+	snprintf(path, sizeof path, MCM "/%s", name);
+	cJSON *db = dm_get_json(&api, path);
+	assert_non_null(db);
+	cJSON *live = live_children(fs_jmeta(db, "uid"));
+	snprintf(objf, sizeof objf, "%s/%s.json", api.dir, name);
+	snprintf(exf, sizeof exf, "%s/%s-existing.json", api.dir, name);
+	write_json(objf, db);
+	cJSON *list = cJSON_CreateObject();
+	cJSON_AddStringToObject(list, "apiVersion", "v1");
+	cJSON_AddStringToObject(list, "kind", "List");
+	cJSON_AddItemToObject(list, "items", cJSON_Duplicate(live, true));
+	write_json(exf, list);
+	cJSON_Delete(list);
+	snprintf(cmd, sizeof cmd, "%s render --config %s --plugin-dir %s --object %s "
+		 "--clusters %s --existing %s --output json", ph_build_path("bin/fedstate"),
+		 ph_src_path("config/ops.yaml"), plugins, objf,
+		 ph_src_path("config/samples/clusters.yaml"), exf);
+	int st = 0;
+	char *out = dm_capture(cmd, &st);
+	cJSON *r = cJSON_Parse(out);
+	if (st != 0 || !r)
+		fail_msg("%s: exit %d: %s", cmd, st, out);
+	free(out);
+	const cJSON *desired = fs_jget(r, "desired");
+	assert_int_equal(cJSON_GetArraySize(fs_jget(r, "prune")), 0);
+	if (cJSON_GetArraySize(desired) != cJSON_GetArraySize(live))
+		fail_msg("%s: %d live objects, %d rendered", name, cJSON_GetArraySize(live),
+			 cJSON_GetArraySize(desired));
+	const cJSON *d;
+	cJSON_ArrayForEach(d, desired) {
+		struct fs_ops_ref dr, lr;
+		assert_true(fs_ops_ref_of(d, &dr));
+		const cJSON *l, *hit = NULL;
+		cJSON_ArrayForEach(l, live)
+			if (fs_ops_ref_of(l, &lr) && fs_ops_ref_same(&dr, &lr))
+				hit = l;
+		if (!hit || !fs_opsd_subset(d, hit))
+			fail_msg("%s: %s %s %s", name, dr.kind, dr.name,
+				 hit ? "differs from the render" : "is rendered but not live");
+	}
+	cJSON_Delete(r);
+	cJSON_Delete(live);
+	cJSON_Delete(db);
 }
 
 /* placed, rendered, and a status for its generation */
@@ -137,6 +241,7 @@ test_scheduler_then_ops(void **state)
 		assert_true(children("/apis/policy.karmada.io/v1alpha1/namespaces/mongo/overridepolicies",
 				     placed[i]) >= n);
 		assert_true(children("/api/v1/namespaces/mongo/services", placed[i]) >= 1);
+		assert_equals_offline_render(placed[i]);
 		/* held by ops until it has cleaned up */
 		char *txt = cJSON_PrintUnformatted(fs_jget2(db, "metadata", "finalizers"));
 		assert_non_null(txt);

@@ -305,3 +305,34 @@ dm_get_json(const struct ta_proc *api, const char *path)
 	free(body);
 	return j;
 }
+
+char *
+dm_capture(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0, cap = 4096;
+	char *out = malloc(cap);
+	if (!out)
+		abort();
+	out[0] = '\0';
+	if (!p) {
+		if (status)
+			*status = -1;
+		return out;
+	}
+	size_t r;
+	while ((r = fread(out + n, 1, cap - n - 1, p)) > 0) {
+		n += r;
+		out[n] = '\0';
+		if (cap - n < 2048) {
+			cap *= 2;
+			out = realloc(out, cap);
+			if (!out)
+				abort();
+		}
+	}
+	int st = pclose(p);
+	if (status)
+		*status = st;
+	return out;
+}

@@ -50,6 +50,10 @@ int dm_seed_file(const struct ta_proc *api, const char *path);
  * is the lower-cased kind + "s" */
 void dm_path_of(const cJSON *obj, char *out, size_t n, bool item);
 
+/* run cmd with sh -c; its stdout (caller frees; "" when none), *status
+ * (may be NULL) the status pclose gives */
+char *dm_capture(const char *cmd, int *status);
+
 /* GET path as JSON (caller frees); NULL on failure */
 cJSON *dm_get_json(const struct ta_proc *api, const char *path);
 
