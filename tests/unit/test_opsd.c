@@ -472,6 +472,72 @@ test_leader_election(void **state)
 	cJSON_Delete(lease);
 }
 
+/* the /metrics series `want` (name{labels}) of the running controller
+ * reaches at least min (polled) */
+static bool
+wait_metric(struct of_fx *f, const char *want, double min, int guard_ms)
+{
+	struct ta_proc m = f->ta;
+	snprintf(m.base, sizeof m.base, "http://127.0.0.1:%d", dm_port(&f->ops, 0));
+	for (int t = 0; t < guard_ms; t += 100) {
+		long st = 0;
+		char *body = ta_proc_get(&m, "/metrics", &st);
+		const char *at = body ? strstr(body, want) : NULL;
+		bool hit = at && strtod(at + strlen(want), NULL) >= min;
+		free(body);
+		if (hit)
+			return true;
+		of_nap(100);
+	}
+	return false;
+}
+
+/* A reload with a broken config is refused as a whole: the log names
+ * file:line:col, the failure is counted, and the old plugins keep
+ * reconciling (a scale converges); the fixed file then loads. */
+static void
+test_refused_reload_keeps_old_set(void **state)
+{
+	struct of_fx *f = *state;
+	start_with_sample(f);
+	char good[4096];
+	FILE *y = fopen(f->opsyaml, "r");
+	assert_non_null(y);
+	size_t n = fread(good, 1, sizeof good - 1, y);
+	good[n] = '\0';
+	fclose(y);
+	y = fopen(f->opsyaml, "w");
+	assert_non_null(y);
+	fputs("apiVersion: config.fedstate.io/v1alpha1\nkind: OpsConfiguration\n"
+	      "middlewares:\n- name: mongodbb\n  kind: MultiCloudMongoDB\n", y);
+	fclose(y);
+	kill(f->ops.pid, SIGHUP);
+	/* (the file watch may reload it too) */
+	assert_true(wait_metric(f, "fedstate_config_reloads_total{result=\"error\"}", 1, 5000));
+	char *log = dm_log(&f->ops);
+	assert_non_null(strstr(log, "ops.yaml:4:"));
+	free(log);
+	assert_int_equal(of_kpatch(f, &of_r_mcm, NS, NAME, "{\"spec\":{\"members\":3}}", 0),
+			 FS_OK);
+	/* the offline render compared against reads the good copy */
+	char running[sizeof f->opsyaml];
+	snprintf(running, sizeof running, "%s", f->opsyaml);
+	snprintf(f->opsyaml, sizeof f->opsyaml, "%s/ops-good.yaml", f->ta.dir);
+	y = fopen(f->opsyaml, "w");
+	assert_non_null(y);
+	fputs(good, y);
+	fclose(y);
+	assert_true(of_converge(f, NAME, 15000));
+	snprintf(f->opsyaml, sizeof f->opsyaml, "%s", running);
+	y = fopen(f->opsyaml, "w");
+	assert_non_null(y);
+	fputs(good, y);
+	fclose(y);
+	kill(f->ops.pid, SIGHUP);
+	assert_true(wait_metric(f, "fedstate_config_reloads_total{result=\"success\"}", 1, 5000));
+	assert_true(dm_alive(&f->ops));
+}
+
 int
 main(void)
 {
@@ -486,6 +552,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_kill9_restart_converges, of_setup, of_teardown),
 		cmocka_unit_test_setup_teardown(test_faults_converge, of_setup, of_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_metrics_and_drain, of_setup, of_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_reload_keeps_old_set, of_setup,
+						of_teardown),
 		cmocka_unit_test_setup_teardown(test_leader_election, of_setup, of_teardown),
 	};
 	if (getenv("OPSD_TEST")) /* one test by name (a pattern) while iterating */
