@@ -72,7 +72,34 @@ while [ "$(pending)" != 0 ]; do
 	i=$((i + 1)); [ $i -lt 150 ] || { cat "$TMP/scheduler.log" >&2; die "not every binding was scheduled within 15 s"; }
 	sleep 0.1
 done
-sleep 0.3 # the middleware objects' annotations follow in the same pass
+# every MultiCloudMongoDB placed (schedulerResult) or refused (an Event)
+unplaced() {
+	failed=$(kubectl get events.events.k8s.io -A --no-headers \
+		-o custom-columns=K:.regarding.kind,N:.regarding.name,R:.reason |
+		awk '$1 == "MultiCloudMongoDB" && $3 == "ScheduleBindingFailed" { print $2 }' | sort -u)
+	kubectl get multicloudmongodbs -A --no-headers \
+		-o custom-columns=N:.metadata.name,P:'.metadata.annotations.schedulerResult' |
+		awk '$2 == "<none>" { print $1 }' | while read -r n; do
+			echo "$failed" | grep -qx "$n" || echo "$n"
+		done | wc -l
+}
+i=0
+while [ "$(unplaced)" != 0 ]; do
+	i=$((i + 1)); [ $i -lt 150 ] || { cat "$TMP/scheduler.log" >&2; die "not every MultiCloudMongoDB was placed or refused within 15 s"; }
+	sleep 0.1
+done
+if [ "$OPS" = yes ]; then
+	# every placed MultiCloudMongoDB rendered (both passes) by fedstate ops
+	unrendered() {
+		kubectl get multicloudmongodbs -A --no-headers -o custom-columns=P:'.metadata.annotations.schedulerResult',R:'.status.conditions[?(@.type=="Rendered")].status' |
+			awk '$1 != "<none>" && $NF != "True"' | wc -l
+	}
+	i=0
+	while [ "$(unrendered)" != 0 ]; do
+		i=$((i + 1)); [ $i -lt 150 ] || { cat "$TMP/ops.log" >&2; die "fedstate ops did not render every placed MultiCloudMongoDB within 15 s"; }
+		sleep 0.1
+	done
+fi
 
 say "clusters (kubectl get clusters)"
 kubectl get clusters

@@ -95,6 +95,19 @@ set_default(cJSON *o, const char *key, cJSON *v)
 		cJSON_AddItemToObject(o, key, v);
 }
 
+static bool
+cluster_ip_taken(const struct ta_resource *svc, const char *ip)
+{
+	for (size_t i = 0; i < svc->n; i++) {
+		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(svc->objs[i]->obj, "spec");
+		const char *have = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(spec, "clusterIP"));
+		if (have && !strcmp(have, ip))
+			return true;
+	}
+	return false;
+}
+
 static void
 service_defaults(struct ta_store *s, cJSON *obj)
 {
@@ -103,10 +116,16 @@ service_defaults(struct ta_store *s, cJSON *obj)
 	set_default(spec, "sessionAffinity", cJSON_CreateString("None"));
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(spec, "type");
 	if (cJSON_IsString(type) && strcmp(type->valuestring, "ExternalName")) {
-		/* the allocator: one address per service from 10.96.0.0/12 */
-		char ip[32];
-		snprintf(ip, sizeof(ip), "10.96.%u.%u", (unsigned)((s->rv >> 8) & 0xff),
-			 (unsigned)(s->rv & 0xff) | 1u);
+		/* the allocator: a free address of 10.96.0.0/16 (of the /12
+		 * kube-apiserver serves), from a start that moves with rv */
+		char ip[32] = "";
+		const struct ta_resource *svc = ta_store_find(s, "", "v1", "services");
+		for (uint32_t k = 0; k < 65534 && !ip[0]; k++) {
+			uint32_t i = 1 + (uint32_t)((s->rv + k) % 65534);
+			snprintf(ip, sizeof(ip), "10.96.%u.%u", i >> 8, i & 0xff);
+			if ((i & 0xff) == 0 || (svc && cluster_ip_taken(svc, ip)))
+				ip[0] = '\0';
+		}
 		set_default(spec, "clusterIP", cJSON_CreateString(ip));
 		const cJSON *cip = cJSON_GetObjectItemCaseSensitive(spec, "clusterIP");
 		const char *one = cJSON_IsString(cip) ? cip->valuestring : ip;

@@ -284,9 +284,12 @@ computed(const char *what, const cJSON *obj)
 		cJSON_ArrayForEach(p, ta_jsonpath(obj, ".spec.ports"))
 		{
 			const cJSON *port = cJSON_GetObjectItemCaseSensitive(p, "port");
-			fs_buf_printf(&b, "%s%d/%s", b.len ? "," : "",
-				      cJSON_IsNumber(port) ? port->valueint : 0,
-				      jstr(p, "protocol") ? jstr(p, "protocol") : "TCP");
+			const cJSON *np = cJSON_GetObjectItemCaseSensitive(p, "nodePort");
+			fs_buf_printf(&b, "%s%d", b.len ? "," : "",
+				      cJSON_IsNumber(port) ? port->valueint : 0);
+			if (cJSON_IsNumber(np)) /* as kubectl prints NodePorts: 27017:31234/TCP */
+				fs_buf_printf(&b, ":%d", np->valueint);
+			fs_buf_printf(&b, "/%s", jstr(p, "protocol") ? jstr(p, "protocol") : "TCP");
 		}
 		cJSON *s = cJSON_CreateString(b.len ? b.data : "<none>");
 		fs_buf_release(&b);
