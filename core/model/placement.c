@@ -309,6 +309,16 @@ decode_spread(const cJSON *node, const struct fs_dpath *path,
 			s[k].max_groups = (int32_t)v;
 			s[k].has_max_groups = true;
 		}
+		if (s[k].has_max_groups && s[k].max_groups < s[k].min_groups) {
+			/* Karmada's webhook refuses it; scheduling would
+			 * only report a misleading ">=min,<=max" reason */
+			fs_decode_error(ctx, f[3], &pmax,
+					"maxGroups lower than minGroups is not "
+					"allowed: maxGroups %d, minGroups %d",
+					(int)s[k].max_groups,
+					(int)s[k].min_groups);
+			continue;
+		}
 		k++;
 	}
 	*out = s;

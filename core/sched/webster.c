@@ -104,13 +104,79 @@ heap_sift_down(const struct webster *w, uint32_t *heap, uint32_t n, uint32_t i)
 	}
 }
 
-void
-fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
-	   const char *const *names, uint32_t n, const char *uid,
-	   void *scratch, int64_t *out_seats)
+/* seats party i holds once every seat of priority > P/Q is given:
+ * #{s >= 0 : v/(2s+1) > P/Q} = #{s : 2s+1 <= (vQ-1)/P}, never below init */
+static int64_t
+seats_above(int64_t v, int64_t init, unsigned k, uint64_t p)
+{
+	if (v <= 0)
+		return init;
+	unsigned __int128 num = (unsigned __int128)(uint64_t)v << k;
+	unsigned __int128 m = (num - 1) / p;
+	unsigned __int128 cnt = (m + 1) / 2;
+	if (cnt > (unsigned __int128)INT64_MAX)
+		cnt = INT64_MAX;
+	return (int64_t)cnt > init ? (int64_t)cnt : init;
+}
+
+/* seats handed out above threshold P/2^k, capped just past `cap` */
+static uint64_t
+given_above(const int64_t *votes, const int64_t *init, uint32_t n, unsigned k,
+	    uint64_t p, uint64_t cap)
+{
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < n && sum <= cap; i++) {
+		int64_t base = init ? init[i] : 0;
+		sum += (uint64_t)(seats_above(votes[i], base, k, p) - base);
+	}
+	return sum;
+}
+
+/* Bulk phase: the one-at-a-time order takes the seats in the total order
+ * (priority desc, seats asc, name), and every seat of priority > q comes
+ * before any seat of priority <= q, so giving all of them at once is an
+ * exact prefix of that order. q = P/2^k, k chosen so v*2^k < 2^63; P is
+ * the smallest value leaving at most `seats` to give: the rest lie in one
+ * step of q and are few (about one per party), the heap gives them.
+ * Returns the seats still to give. O(n * 63). */
+static uint32_t
+webster_bulk(uint32_t seats, const int64_t *votes, const int64_t *init,
+	     uint32_t n, int64_t *out_seats)
+{
+	int64_t maxv = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (votes[i] > maxv)
+			maxv = votes[i];
+	if (maxv == 0)
+		return seats;
+	unsigned bits = 0;
+	while (bits < 63 && (maxv >> bits) != 0)
+		bits++;
+	unsigned k = 63 - bits;
+	uint64_t lo = 1, hi = (uint64_t)maxv << k; /* given_above(hi) == 0 */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (given_above(votes, init, n, k, mid, seats) <= seats)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	uint64_t given = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t base = init ? init[i] : 0;
+		out_seats[i] = seats_above(votes[i], base, k, lo);
+		given += (uint64_t)(out_seats[i] - base);
+	}
+	return seats - (uint32_t)given;
+}
+
+static uint32_t
+webster_run(uint32_t seats, const int64_t *votes, const int64_t *init,
+	    const char *const *names, uint32_t n, const char *uid,
+	    void *scratch, int64_t *out_seats, bool bulk)
 {
 	if (n == 0)
-		return;
+		return 0;
 	struct fs_namekey *keys = scratch;
 	uint32_t *heap = (uint32_t *)(keys + n);
 
@@ -119,6 +185,10 @@ fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
 		keys[i] = fs_namekey_make(names[i]);
 		heap[i] = i;
 	}
+	/* out_seats may alias init: the bulk phase reads init[i] before it
+	 * writes out_seats[i], and reads no other party's init after */
+	if (bulk && seats > 2 * (uint64_t)n)
+		seats = webster_bulk(seats, votes, out_seats, n, out_seats);
 	struct webster w = {votes, out_seats, keys, fs_webster_uid_descending(uid)};
 	/* The best party is at the root; after it takes a seat its priority
 	 * only drops, so one sift-down restores the heap. */
@@ -128,4 +198,23 @@ fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
 		out_seats[heap[0]]++;
 		heap_sift_down(&w, heap, n, 0);
 	}
+	return seats;
+}
+
+uint32_t
+fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
+	   const char *const *names, uint32_t n, const char *uid,
+	   void *scratch, int64_t *out_seats)
+{
+	return webster_run(seats, votes, init, names, n, uid, scratch,
+			   out_seats, true);
+}
+
+uint32_t
+fs_webster_stepwise(uint32_t seats, const int64_t *votes, const int64_t *init,
+		    const char *const *names, uint32_t n, const char *uid,
+		    void *scratch, int64_t *out_seats)
+{
+	return webster_run(seats, votes, init, names, n, uid, scratch,
+			   out_seats, false);
 }

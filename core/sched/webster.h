@@ -30,13 +30,24 @@ size_t fs_webster_scratch_size(uint32_t n);
  * case, see assign.h). Karmada outputs the parties sorted by name: use
  * fs_webster_sort_by_name() on the ones you report.
  * scratch: fs_webster_scratch_size(n) bytes, 8-aligned. Arrays borrowed.
- * Cost: O((n + seats) log n) comparisons on a binary heap; names are
- * compared through 16-byte integer prefixes (sched/namekey.h), strcmp only
- * on longer shared prefixes.
+ * Cost: O(n log n + n * 63) whatever `seats` is: when seats > 2n every
+ * seat above an exact rational threshold (found by binary search, 128-bit
+ * integer arithmetic) is given at once, then the few left (about one per
+ * party) one at a time on a binary heap; the result is identical to giving
+ * every seat one at a time. Names are compared through 16-byte integer
+ * prefixes (sched/namekey.h), strcmp only on longer shared prefixes.
+ * Returns the number of seats given one at a time (heap steps).
  */
-void fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
+uint32_t fs_webster(uint32_t seats, const int64_t *votes, const int64_t *init,
 		const char *const *names, uint32_t n, const char *uid,
 		void *scratch, int64_t *out_seats);
+
+/* The same result, every seat one at a time (O((n + seats) log n)): the
+ * reference fs_webster() is checked against in tests. Returns seats. */
+uint32_t fs_webster_stepwise(uint32_t seats, const int64_t *votes,
+			     const int64_t *init, const char *const *names,
+			     uint32_t n, const char *uid, void *scratch,
+			     int64_t *out_seats);
 
 /* true when Karmada's tie-breaker prefers descending names for this UID
  * (FNV-1a 32 of the UID bytes is odd); false for NULL or "" */

@@ -313,6 +313,25 @@ test_wrong_types_with_positions(void **state)
 			 "    - {spreadByField: galaxy}\n"
 			 "    replicaScheduling: {replicaSchedulingType: Tripled}\n";
 	assert_int_equal(decode_text(rb, false, &d, &a, &b), 4);
+	const char *spread = "kind: ResourceBinding\n"
+			     "metadata: {name: web, namespace: prod}\n"
+			     "spec:\n"
+			     "  placement:\n"
+			     "    spreadConstraints:\n"
+			     "    - {spreadByField: region, minGroups: 2, maxGroups: 1}\n";
+	struct fs_diags d2 = FS_DIAGS_INIT;
+	struct fs_arena a2 = FS_ARENA_INIT;
+	assert_true(decode_text(spread, false, &d2, &a2, &b) >= 1);
+	bool found = false;
+	for (size_t i = 0; i < d2.n; i++) {
+		char *sm = fs_diag_format(&d2.items[i]);
+		found |= strstr(sm, "spreadConstraints[0].maxGroups: maxGroups "
+				    "lower than minGroups") != NULL;
+		free(sm);
+	}
+	assert_true(found);
+	fs_diags_release(&d2);
+	fs_arena_release(&a2);
 	const char *want[] = {
 		"obj.yaml:6:13: resourcebinding prod/web: spec.replicas: expected integer, got string \"3\"",
 		"obj.yaml:11:17: resourcebinding prod/web: spec.placement.clusterAffinity.fieldSelector."
