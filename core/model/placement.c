@@ -305,7 +305,8 @@ decode_spread(const cJSON *node, const struct fs_dpath *path,
 		s[k].min_groups = 1;
 		if (fs_decode_int(ctx, f[2], &pmin, 0, INT32_MAX, &v) && v > 0)
 			s[k].min_groups = (int32_t)v;
-		if (fs_decode_int(ctx, f[3], &pmax, 0, INT32_MAX, &v)) {
+		if (fs_decode_int(ctx, f[3], &pmax, 0, INT32_MAX, &v) && v > 0) {
+			/* 0 is unset, as Karmada's omitempty field reads it */
 			s[k].max_groups = (int32_t)v;
 			s[k].has_max_groups = true;
 		}
