@@ -139,6 +139,11 @@ valgrind: all
 fuzz:
 	@sh tests/fuzz/run-fuzz.sh
 
+, := ,
+chaos:
+	$(MAKE) $(if $(SAN),BUILD=build-asan SANITIZE=address$(,)undefined OPT="-O1 -g") all
+	@sh tests/chaos/run-chaos.sh $(if $(SAN),build-asan,$(BUILD))
+
 bench:
 	$(MAKE) BUILD=build-bench OPT="-O2 -g -DNDEBUG" all
 	@sh tests/bench/run-bench.sh build-bench
