@@ -48,6 +48,7 @@ die() { echo "chaos: $*" >&2; CHAOS_KEEP=1; exit 1; }
 # ------------------------------------------------------------ fleet
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$TMP/fleetgen" tests/bench/fleetgen.c ||
 	die "fleetgen does not compile"
+mkdir -p "$TMP/fleet"
 "$TMP/fleetgen" -c "$NC" -b "$NB" -m "$NM" -s "$SEED" -o "$TMP/fleet" >/dev/null ||
 	die "fleetgen failed"
 
@@ -70,7 +71,7 @@ URL=$(sed -n 's/^listening on //p' "$TMP/testapi.log")
 start() {
 	"$BIN/fedstate" "$1" --kubeconfig "$KUBECONFIG" --config "config/$1.yaml" \
 		--plugin-dir "$PLUGINS" --leader-elect \
-		--leader-elect-lease-duration 3s --leader-elect-renew-deadline 2s \
+		--leader-elect-lease-duration 3s --leader-elect-renew-deadline 2s --leader-elect-retry-period 500ms \
 		--metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 \
 		>>"$TMP/$1-$2.log" 2>&1 &
 	eval "P_$1_$2=$!"
@@ -79,9 +80,9 @@ start() {
 start scheduler 0; start scheduler 1; start ops 0; start ops 1
 
 admin() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/_testapi/$1" || true; }
-rand() { # rand N: 0..N-1 from the seeded stream
+rand() { # rand N: R = 0..N-1 from the seeded stream (no subshell: STATE moves on)
 	STATE=$(( (STATE * 1103515245 + 12345) % 2147483648 ))
-	echo $(( STATE / 65536 % $1 ))
+	R=$(( STATE / 65536 % $1 ))
 }
 STATE=$SEED
 
@@ -94,7 +95,7 @@ NRB=$(wc -l <"$TMP/rbs")
 F_restart=0 F_compact=0 F_drop=0 F_500=0 F_429=0 F_latency=0 F_kill=0 F_stop=0
 OPS_DONE=0 DELETES=0
 fault() {
-	case $(rand 8) in
+	rand 8; case $R in
 	0) admin 'restart?keep=1&down-ms=300' >/dev/null; F_restart=$((F_restart + 1)) ;;
 	1) admin compact >/dev/null; F_compact=$((F_compact + 1)) ;;
 	2) admin drop-watches >/dev/null; F_drop=$((F_drop + 1)) ;;
@@ -102,23 +103,33 @@ fault() {
 	4) admin 'fail?status=429&count=20&retry-after=1' >/dev/null; F_429=$((F_429 + 1)) ;;
 	5) admin 'latency?ms=200' >/dev/null; sleep 1; admin 'latency?ms=0' >/dev/null
 	   F_latency=$((F_latency + 1)) ;;
-	6) c=scheduler; [ "$(rand 2)" = 0 ] || c=ops; n=$(rand 2)
+	6) c=scheduler; rand 2; [ $R = 0 ] || c=ops; rand 2; n=$R
 	   eval "p=\$P_${c}_$n"; kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true
 	   echo "chaos: kill -9 $c-$n" >>"$TMP/$c-$n.log"; start "$c" "$n"; F_kill=$((F_kill + 1)) ;;
-	7) c=scheduler; [ "$(rand 2)" = 0 ] || c=ops; n=$(rand 2)
-	   eval "p=\$P_${c}_$n"; kill -STOP "$p"; sleep 4; kill -CONT "$p"; F_stop=$((F_stop + 1)) ;;
+	7) c=scheduler; rand 2; [ $R = 0 ] || c=ops; rand 2; n=$R
+	   eval "p=\$P_${c}_$n"; kill -STOP "$p" 2>/dev/null || true; sleep 4; kill -CONT "$p" 2>/dev/null || true; F_stop=$((F_stop + 1)) ;;
 	esac
 }
+EXITS=0
+supervise() { # as a Deployment does: a replica that exited (lost its Lease) starts again
+	for c in scheduler ops; do for n in 0 1; do
+		eval "p=\$P_${c}_$n"
+		kill -0 "$p" 2>/dev/null && continue
+		wait "$p" 2>/dev/null || true
+		echo "chaos: $c-$n exited; restarting" >>"$TMP/$c-$n.log"
+		EXITS=$((EXITS + 1)); start "$c" "$n"
+	done; done
+}
 load() {
-	line=$(sed -n "$(( $(rand "$NRB") + 1 ))p" "$TMP/rbs")
+	rand "$NRB"; line=$(sed -n "$((R + 1))p" "$TMP/rbs")
 	ns=${line%% *}; name=${line##* }
 	path="/apis/work.karmada.io/v1alpha2/namespaces/$ns/resourcebindings/$name"
-	if [ "$(rand 50)" = 0 ]; then
+	rand 50; if [ $R = 0 ]; then
 		curl -s -o /dev/null --max-time 10 -X DELETE "$URL$path" || true
 		DELETES=$((DELETES + 1))
 	else
 		curl -s -o /dev/null --max-time 10 -X PATCH -H 'Content-Type: application/merge-patch+json' \
-			-d "{\"spec\":{\"replicas\":$(( $(rand 5) + 1 ))}}" "$URL$path" || true
+			-d "{\"spec\":{\"replicas\":$((R % 5 + 1))}}" "$URL$path" || true
 	fi
 	OPS_DONE=$((OPS_DONE + 1))
 }
@@ -133,8 +144,9 @@ while :; do
 		[ "$OPS_DONE" -lt "$NOPS" ] || break
 	fi
 	load
-	[ $((OPS_DONE % every)) != 0 ] || fault
+	[ $((OPS_DONE % every)) != 0 ] || { supervise; fault; }
 done
+supervise
 TLAST=$(date +%s)
 
 # ------------------------------------------------------------ converge + check
@@ -165,7 +177,7 @@ cat >"$OUT" <<JSON
  "operations": $OPS_DONE, "deletes": $DELETES, "api_writes": $WRITES,
  "faults": {"restart_keep": $F_restart, "compact": $F_compact, "drop_watches": $F_drop,
             "burst_500": $F_500, "burst_429": $F_429, "latency": $F_latency,
-            "kill9": $F_kill, "sigstop": $F_stop},
+            "kill9": $F_kill, "sigstop": $F_stop}, "replica_exits_restarted": $EXITS,
  "converge_s_after_last_fault": $CONVERGE, "unscheduled_at_end": $P,
  "max_rss_kb": {"testapi": $(rss "$TAPID"), "scheduler0": $(rss "$P_scheduler_0"), "scheduler1": $(rss "$P_scheduler_1"),
                 "ops0": $(rss "$P_ops_0"), "ops1": $(rss "$P_ops_1")},
