@@ -63,7 +63,7 @@ TESTS       := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TPLUGINS    := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(TPLUG_SRCS))
 DEPS_STAMP  := $(BUILD)/.deps-ok
 
-.PHONY: all run simulate test check asan valgrind fuzz bench install clean deps
+.PHONY: all run simulate test check asan valgrind fuzz chaos bench install clean deps
 # objects are intermediates of pattern rules: keep them between runs
 .SECONDARY:
 all: $(FEDSTATE) $(PLUGINS) $(if $(TESTAPI_SRCS),$(TESTAPI)) $(TESTS) $(TPLUGINS)
@@ -138,6 +138,11 @@ valgrind: all
 
 fuzz:
 	@sh tests/fuzz/run-fuzz.sh
+
+, := ,
+chaos:
+	$(MAKE) $(if $(SAN),BUILD=build-asan SANITIZE=address$(,)undefined OPT="-O1 -g") all
+	@sh tests/chaos/run-chaos.sh $(if $(SAN),build-asan,$(BUILD))
 
 bench:
 	$(MAKE) BUILD=build-bench OPT="-O2 -g -DNDEBUG" all
