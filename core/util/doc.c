@@ -172,9 +172,8 @@ fs_docset_load_mem(struct fs_docset **out, const char *name, const char *text,
 		if (d)
 			fs_diags_add(d, FS_DIAG_ERROR, name ? name : "<input>",
 				     0, 0, NULL,
-				     "document is %zu bytes, more than the 3 MiB "
-				     "limit (kube-apiserver's request limit); "
-				     "split it into several files", len);
+				     "input is %zu bytes, more than the 64 MiB "
+				     "limit; split it into several files", len);
 		return FS_E_PARSE;
 	}
 	struct fs_docset *ds = fs_xcalloc(1, sizeof *ds);

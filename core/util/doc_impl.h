@@ -46,7 +46,10 @@ size_t fs_doc_check_dups(const struct fs_docset *ds, const cJSON *obj,
 			 struct fs_diags *d);
 
 /* Limits of the reader (docs/limits.md lists them with their messages). */
-#define FS_DOC_MAX_BYTES (3u << 20)        /* one input: kube-apiserver body */
+/* one input (a file or a body): 64 MiB, not kube-apiserver's 3 MiB per
+ * request, because one offline fleet file holds many objects (5000
+ * clusters are ~11 MB); one object is bounded by FS_DOC_MAX_SCALAR */
+#define FS_DOC_MAX_BYTES (64u << 20)
 #define FS_DOC_MAX_SCALAR (1536u << 10)    /* one scalar or key: etcd object */
 #define FS_DOC_MAX_DEPTH 256               /* nesting, YAML and JSON alike */
 #define FS_DOC_ALIAS_NODES 1000000u        /* nodes aliases may copy */
