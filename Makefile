@@ -131,7 +131,7 @@ test check: all
 	@sh tests/run-tests.sh $(TESTS)
 
 asan:
-	$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT="-O1 -g" test
+	$(MAKE) BUILD=build-asan SANITIZE=address,undefined,float-cast-overflow OPT="-O1 -g" test
 
 valgrind: all
 	@VALGRIND=1 sh tests/run-tests.sh $(TESTS)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/doc.h"
 
 enum fs_code
 fs_kube_status_code(long http_status, const char *reason)
@@ -63,7 +64,8 @@ fs_kube_status_from_json(const cJSON *st, long *http_status,
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "code");
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(st, "reason");
 	const cJSON *message = cJSON_GetObjectItemCaseSensitive(st, "message");
-	long hs = cJSON_IsNumber(code) ? (long)code->valuedouble : 500;
+	int64_t code_v;
+	long hs = fs_doc_int(code, &code_v) == FS_OK ? (long)code_v : 500;
 	const char *rs = cJSON_IsString(reason) ? reason->valuestring : NULL;
 	if (http_status)
 		*http_status = hs;

@@ -6,6 +6,7 @@
 
 #include "model/schedresult.h"
 #include "sched/writeback.h"
+#include "util/doc.h"
 #include "util/jfield.h"
 
 const char *
@@ -146,7 +147,8 @@ fs_sched_decide(const cJSON *obj, const struct fs_binding *b,
 		if (deleting(ud, b->previous[i].name))
 			return FS_NEED_RECONCILE;
 	const cJSON *seen = fs_jget2(obj, "status", "schedulerObservedGeneration");
-	if (!cJSON_IsNumber(seen) || (int64_t)seen->valuedouble != b->generation)
+	int64_t seen_gen;
+	if (fs_doc_int(seen, &seen_gen) != FS_OK || seen_gen != b->generation)
 		return FS_NEED_OBSERVED;
 	return FS_NEED_NONE;
 }

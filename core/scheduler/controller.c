@@ -20,6 +20,7 @@
 #include "sched/framework.h"
 #include "sched/profile.h"
 #include "util/diag.h"
+#include "util/doc.h"
 #include "util/jfield.h"
 #include "util/log.h"
 
@@ -119,7 +120,8 @@ generation_of(const cJSON *obj)
 {
 	const cJSON *g = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "generation");
-	return cJSON_IsNumber(g) ? (int64_t)g->valuedouble : 0;
+	int64_t v;
+	return fs_doc_int(g, &v) == FS_OK ? v : 0;
 }
 
 static void

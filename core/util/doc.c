@@ -167,6 +167,15 @@ enum fs_code
 fs_docset_load_mem(struct fs_docset **out, const char *name, const char *text,
 		   size_t len, struct fs_diags *d)
 {
+	*out = NULL;
+	if (len > FS_DOC_MAX_BYTES) {
+		if (d)
+			fs_diags_add(d, FS_DIAG_ERROR, name ? name : "<input>",
+				     0, 0, NULL,
+				     "input is %zu bytes, more than the 64 MiB "
+				     "limit; split it into several files", len);
+		return FS_E_PARSE;
+	}
 	struct fs_docset *ds = fs_xcalloc(1, sizeof *ds);
 	ds->name = fs_xstrdup(name ? name : "<input>");
 	enum fs_code rc = FS_E_NOTSUP;
@@ -338,11 +347,14 @@ fs_doc_int(const cJSON *node, int64_t *out)
 		return FS_E_INVAL;
 	const char *s = node->valuestring;
 	if (!s) {
+		/* range first: casting a double outside int64 is undefined */
 		double v = node->valuedouble;
-		if (v != v || v != (double)(int64_t)v)
+		if (v != v)
 			return FS_E_INVAL;
 		if (v >= 9223372036854775808.0 || v < -9223372036854775808.0)
-			return FS_E_RANGE;
+			return FS_E_RANGE; /* every double this large is integral */
+		if (v != (double)(int64_t)v)
+			return FS_E_INVAL;
 		*out = (int64_t)v;
 		return FS_OK;
 	}
@@ -402,17 +414,44 @@ fs_doc_type_name(const cJSON *node)
 }
 
 /* ------------------------------------------------------------------ */
+/* echoes of input in messages                                         */
+/* ------------------------------------------------------------------ */
+
+void
+fs_doc_echo(char *out, size_t size, const char *s, size_t len)
+{
+	size_t n = len > FS_DOC_ECHO_MAX ? FS_DOC_ECHO_MAX : len;
+	if (n >= size)
+		n = size - 1;
+	/* cut on a UTF-8 boundary */
+	if (n < len)
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	for (size_t i = 0; i < n; i++)
+		out[i] = s[i] ? s[i] : '?';
+	out[n] = '\0';
+	if (n < len && size - n > sizeof "\xe2\x80\xa6")
+		memcpy(out + n, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
+}
+
+/* ------------------------------------------------------------------ */
 /* duplicate keys                                                      */
 /* ------------------------------------------------------------------ */
+
+/* a child and its place in the mapping, so equal keys sort in source order */
+struct keyed {
+	const cJSON *node;
+	size_t idx;
+};
 
 static int
 cmp_child_key(const void *a, const void *b)
 {
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	int c = strcmp(x->string, y->string);
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->node->string, y->node->string);
 	if (c)
 		return c;
-	return (x < y) ? -1 : (x > y); /* stable enough: report a later one */
+	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 static void
@@ -425,14 +464,19 @@ report_dup(const struct fs_docset *ds, const cJSON *first, const cJSON *dup,
 	if (!fs_docset_key_pos(ds, first, &l1, &c1))
 		fs_docset_pos(ds, first, &l1, &c1);
 	if (d) {
+		char key[FS_DOC_ECHO_MAX + 8];
+		fs_doc_echo(key, sizeof key, dup->string, strlen(dup->string));
 		fs_diags_add(d, FS_DIAG_ERROR, ds->name, l2, c2, NULL,
-			     "duplicate key \"%s\" in mapping", dup->string);
+			     "duplicate key \"%s\" in mapping", key);
 		if (l1)
 			fs_diags_hint(d, "first defined at line %u column %u",
 				      l1, c1);
 	}
 }
 
+/* n·log n: sort (key, source index), then each run of equal keys reports
+ * every later member against the first; at most FS_DOC_DIAG_REPEAT
+ * reports per mapping, then one "… and N more like this" */
 size_t
 fs_doc_check_dups(const struct fs_docset *ds, const cJSON *obj,
 		  struct fs_diags *d)
@@ -442,40 +486,30 @@ fs_doc_check_dups(const struct fs_docset *ds, const cJSON *obj,
 		n++;
 	if (n < 2)
 		return 0;
-	if (n <= 8) {
-		for (const cJSON *c = obj->child; c; c = c->next)
-			for (const cJSON *e = obj->child; e != c; e = e->next)
-				if (strcmp(e->string, c->string) == 0) {
-					report_dup(ds, e, c, d);
-					found++;
-					break;
-				}
-		return found;
-	}
-	const cJSON **v = fs_xmalloc(n * sizeof *v);
+	struct keyed *v = fs_xmalloc(n * sizeof *v);
 	size_t i = 0;
-	for (const cJSON *c = obj->child; c; c = c->next)
-		v[i++] = c;
-	/* sort by key; among equal keys by address, which is not source
-	 * order, so find the first-in-list of each run explicitly */
+	for (const cJSON *c = obj->child; c; c = c->next, i++)
+		v[i] = (struct keyed){c, i};
 	qsort(v, n, sizeof *v, cmp_child_key);
-	for (i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && strcmp(v[i]->string, v[j]->string) == 0)
-			j++;
-		if (j - i > 1) {
-			const cJSON *first = NULL;
-			for (const cJSON *c = obj->child; c; c = c->next)
-				if (strcmp(c->string, v[i]->string) == 0) {
-					if (!first)
-						first = c;
-					else {
-						report_dup(ds, first, c, d);
-						found++;
-					}
-				}
+	const cJSON *last = NULL;
+	size_t run = 0; /* first index of the current run of equal keys */
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[run].node->string, v[i].node->string) != 0) {
+			run = i;
+			continue;
 		}
-		i = j;
+		if (found < FS_DOC_DIAG_REPEAT)
+			report_dup(ds, v[run].node, v[i].node, d);
+		last = v[i].node;
+		found++;
+	}
+	if (found > FS_DOC_DIAG_REPEAT && d) {
+		unsigned l, c;
+		if (!fs_docset_key_pos(ds, last, &l, &c))
+			fs_docset_pos(ds, last, &l, &c);
+		fs_diags_add(d, FS_DIAG_ERROR, ds->name, l, c, NULL,
+			     "… and %zu more like this (duplicate keys)",
+			     found - FS_DOC_DIAG_REPEAT);
 	}
 	free(v);
 	return found;

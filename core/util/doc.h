@@ -20,11 +20,16 @@
  *     (the YAML 1.1 words yes/no/on/off stay strings)
  *   plain integers (decimal, 0x hex, 0o octal) and floats  -> number
  *   everything else, and every quoted or block scalar      -> string
- *   explicit tags !!str, !!int, !!float, !!bool, !!null are honoured.
+ *   explicit tags !!str, !!int, !!float, !!bool, !!null (and !!map, !!seq)
+ *   are honoured; any other tag (!!binary, !!python/object, !x) is an error.
  * Anchors and aliases are supported (an alias is a deep copy of its
- * anchor, with a total budget against "billion laughs"); merge keys `<<`
- * are not interpreted (they stay an ordinary key). Duplicate keys in a
- * mapping are errors reported at the second occurrence.
+ * anchor, with a total budget of nodes and of bytes against "billion
+ * laughs"); merge keys `<<` are not interpreted (they stay an ordinary
+ * key). Duplicate keys in a mapping are errors reported at the second
+ * occurrence (at most 10 reports per mapping, then a summary).
+ * A NUL byte in any key or string is an error (strings are C strings).
+ * Size limits (input, scalar, depth 256, alias budget) are listed with
+ * their messages in docs/limits.md; messages echo at most 64 input bytes.
  *
  * EXACT NUMBERS: cJSON keeps numbers as doubles, which loses integers above
  * 2^53 (9223372036854775807 in resource models) and decimal fractions (the

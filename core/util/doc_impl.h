@@ -45,6 +45,23 @@ cJSON *fs_doc_number_from_text(const char *s, size_t len);
 size_t fs_doc_check_dups(const struct fs_docset *ds, const cJSON *obj,
 			 struct fs_diags *d);
 
+/* Limits of the reader (docs/limits.md lists them with their messages). */
+/* one input (a file or a body): 64 MiB, not kube-apiserver's 3 MiB per
+ * request, because one offline fleet file holds many objects (5000
+ * clusters are ~11 MB); one object is bounded by FS_DOC_MAX_SCALAR */
+#define FS_DOC_MAX_BYTES (64u << 20)
+#define FS_DOC_MAX_SCALAR (1536u << 10)    /* one scalar or key: etcd object */
+#define FS_DOC_MAX_DEPTH 256               /* nesting, YAML and JSON alike */
+#define FS_DOC_ALIAS_NODES 1000000u        /* nodes aliases may copy */
+#define FS_DOC_ALIAS_BYTES (16u << 20)     /* string bytes aliases may copy */
+#define FS_DOC_DIAG_REPEAT 10              /* same diagnostic per mapping */
+#define FS_DOC_ECHO_MAX 64                 /* input bytes echoed in a message */
+
+/* Copy at most FS_DOC_ECHO_MAX bytes of s[0..len) into out (size bytes,
+ * at least FS_DOC_ECHO_MAX + 4), NUL bytes shown as '?', "…" appended when
+ * cut. */
+void fs_doc_echo(char *out, size_t size, const char *s, size_t len);
+
 /* parse `text` into ds (documents appended); diagnostics into d */
 enum fs_code fs_doc_parse_yaml(struct fs_docset *ds, const char *text,
 			       size_t len, struct fs_diags *d);

@@ -36,7 +36,7 @@ push(struct scan *s, uint32_t line, uint32_t col, size_t off, size_t len,
 
 /* Record where keys and values start in text[0..end). The text is known
  * to be valid JSON (cJSON accepted it). */
-static void
+static bool
 scan_marks(struct scan *s, const char *t, size_t end)
 {
 	uint32_t line = 1, col = 1;
@@ -56,6 +56,10 @@ scan_marks(struct scan *s, const char *t, size_t end)
 			if (c == '{' || c == '[') {
 				push(s, line, col, i, 0, false);
 				fs_buf_addc(&ctx, (char)c);
+				if (ctx.len > FS_DOC_MAX_DEPTH) {
+					fs_buf_release(&ctx);
+					return false; /* YAML reports it */
+				}
 			} else if (c == '}' || c == ']') {
 				ctx.data[--ctx.len] = '\0';
 			}
@@ -70,7 +74,9 @@ scan_marks(struct scan *s, const char *t, size_t end)
 			for (i++; i < end && t[i] != '"'; i++) {
 				if (t[i] == '\\')
 					i++, col++;
-				if (((unsigned char)t[i] & 0xc0) != 0x80)
+				if (t[i] == '\n') /* cJSON takes raw newlines */
+					line++, col = 0;
+				else if (((unsigned char)t[i] & 0xc0) != 0x80)
 					col++;
 			}
 			i++, col += 2;
@@ -88,6 +94,7 @@ scan_marks(struct scan *s, const char *t, size_t end)
 		push(s, line, scol, start, num ? i - start : 0, false);
 	}
 	fs_buf_release(&ctx);
+	return true;
 }
 
 static const struct mark *
@@ -139,7 +146,13 @@ fs_doc_parse_json(struct fs_docset *ds, const char *text, size_t len,
 		}
 	struct scan s = {.text = text};
 	size_t dups = 0;
-	scan_marks(&s, text, used);
+	/* too deep, or a NUL (\\u0000, which cJSON cuts strings at): the YAML
+	 * path refuses both with a position */
+	if (memmem(text, used, "\\u0000", 6) || !scan_marks(&s, text, used)) {
+		free(s.v);
+		cJSON_Delete(root);
+		return FS_E_NOTSUP;
+	}
 	zip(ds, &s, root, d, &dups);
 	free(s.v);
 	if (dups) {

@@ -9,8 +9,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-#define MAX_DEPTH 256            /* deeper nesting is refused */
-#define ALIAS_BUDGET 1000000     /* nodes that aliases may copy in total */
+#define MAX_DEPTH FS_DOC_MAX_DEPTH
 
 struct frame {
 	cJSON *node;
@@ -31,7 +30,7 @@ struct builder {
 	cJSON *root;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
-	size_t alias_nodes;
+	size_t alias_nodes, alias_bytes;
 	size_t errors;
 };
 
@@ -128,14 +127,20 @@ anchor_put(struct builder *b, const yaml_char_t *name, cJSON *node)
 	b->n_anchors++;
 }
 
-/* nodes in the subtree of n, counting at most `limit + 1` */
-static size_t
-count_nodes(const cJSON *n, size_t limit)
+/* nodes and string bytes in the subtree of n; stops early once either
+ * passes its limit */
+static void
+count_tree(const cJSON *n, size_t *nodes, size_t *bytes, size_t max_nodes,
+	   size_t max_bytes)
 {
-	size_t total = 1;
-	for (const cJSON *c = n->child; c && total <= limit; c = c->next)
-		total += count_nodes(c, limit - total);
-	return total;
+	*nodes += 1;
+	if (n->valuestring)
+		*bytes += strlen(n->valuestring);
+	if (n->string)
+		*bytes += strlen(n->string);
+	for (const cJSON *c = n->child;
+	     c && *nodes <= max_nodes && *bytes <= max_bytes; c = c->next)
+		count_tree(c, nodes, bytes, max_nodes, max_bytes);
 }
 
 static cJSON *
@@ -145,16 +150,23 @@ resolve_alias(struct builder *b, const yaml_event_t *ev)
 	for (size_t i = b->n_anchors; i-- > 0;) {
 		if (strcmp(b->anchors[i].name, name) != 0)
 			continue;
-		size_t left = ALIAS_BUDGET - b->alias_nodes;
-		size_t n = count_nodes(b->anchors[i].node, left);
-		if (n > left) {
+		size_t nl = FS_DOC_ALIAS_NODES - b->alias_nodes;
+		size_t bl = FS_DOC_ALIAS_BYTES - b->alias_bytes;
+		size_t n = 0, by = 0;
+		count_tree(b->anchors[i].node, &n, &by, nl, bl);
+		if (n > nl || by > bl) {
+			char nm[FS_DOC_ECHO_MAX + 8];
+			fs_doc_echo(nm, sizeof nm, name, strlen(name));
 			berr(b, &ev->start_mark,
-			     "alias *%s expands to too many nodes (more than "
-			     "1000000 in this input)",
-			     name);
+			     n > nl ? "alias *%s expands to too many nodes (more "
+				      "than 1000000 in this input)"
+				    : "alias *%s expands to too many bytes (more "
+				      "than 16 MiB of text in this input)",
+			     nm);
 			return NULL;
 		}
 		b->alias_nodes += n;
+		b->alias_bytes += by;
 		cJSON *copy = cJSON_Duplicate(b->anchors[i].node, true);
 		if (!copy)
 			oom();
@@ -209,9 +221,58 @@ expecting_key(const struct builder *b)
 	return cJSON_IsObject(f->node) && !f->key;
 }
 
+/* Only the YAML 1.2 core tags are understood; anything else (!!binary,
+ * !!python/object, !foo) is refused rather than silently dropped. The
+ * non-specific tag "!" (a quoted-style hint) is allowed. */
+static bool
+check_tag(struct builder *b, const yaml_char_t *tag, const yaml_mark_t *m,
+	  bool scalar)
+{
+	static const char *const scalar_tags[] = {"str", "int", "float",
+						  "bool", "null"};
+	if (!tag || strcmp((const char *)tag, "!") == 0)
+		return true;
+	if (!scalar && (is_tag(tag, "map") || is_tag(tag, "seq")))
+		return true;
+	for (size_t i = 0; scalar && i < 5; i++)
+		if (is_tag(tag, scalar_tags[i]))
+			return true;
+	char t[FS_DOC_ECHO_MAX + 8];
+	fs_doc_echo(t, sizeof t, (const char *)tag, strlen((const char *)tag));
+	berr(b, m, "unsupported tag %s (only the yaml core tags !!str !!int "
+		   "!!float !!bool !!null !!map !!seq are understood)", t);
+	return false;
+}
+
+/* Scalars are handed out as C strings, so a NUL inside one would cut it
+ * (and "a\0b" would collide with "a"): refused everywhere. */
+static bool
+check_scalar(struct builder *b, const yaml_event_t *ev)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	char e[FS_DOC_ECHO_MAX + 8];
+	if (len > FS_DOC_MAX_SCALAR) {
+		fs_doc_echo(e, sizeof e, s, len);
+		berr(b, &ev->start_mark, "scalar \"%s\" is larger than 1.5 MiB "
+			 "(the etcd object limit); split or shorten it", e);
+		return false;
+	}
+	if (memchr(s, '\0', len)) {
+		fs_doc_echo(e, sizeof e, s, len);
+		berr(b, &ev->start_mark, "string \"%s\" contains a NUL byte "
+			 "(\\0 or \\u0000), which no name, key or value may hold",
+		     e);
+		return false;
+	}
+	return check_tag(b, ev->data.scalar.tag, &ev->start_mark, true);
+}
+
 static bool
 on_scalar(struct builder *b, const yaml_event_t *ev)
 {
+	if (!check_scalar(b, ev))
+		return false;
 	if (expecting_key(b)) {
 		struct frame *f = &b->stack[b->depth - 1];
 		f->key = fs_xstrndup((const char *)ev->data.scalar.value,
@@ -238,6 +299,10 @@ on_open(struct builder *b, const yaml_event_t *ev, bool map)
 		     "256");
 		return false;
 	}
+	if (!check_tag(b, map ? ev->data.mapping_start.tag
+			      : ev->data.sequence_start.tag,
+		       &ev->start_mark, false))
+		return false;
 	cJSON *n = map ? cJSON_CreateObject() : cJSON_CreateArray();
 	if (!n)
 		oom();
@@ -274,6 +339,7 @@ builder_reset(struct builder *b)
 		free(b->anchors[i].name);
 	b->n_anchors = 0;
 	b->alias_nodes = 0;
+	b->alias_bytes = 0;
 	cJSON_Delete(b->root);
 	b->root = NULL;
 }

@@ -16,7 +16,7 @@ for t in tests/fuzz/fuzz_*.c; do
 	extra=""
 	[ -f "tests/fuzz/$name.srcs" ] && extra=$(cat "tests/fuzz/$name.srcs")
 	echo "== $name"
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iapi -Icore \
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all -Iapi -Icore \
 		"$t" $core $extra -o "$out/$name" -lcurl -lcjson -lyaml -lev -ldl -lpthread -lm
 	corpus="$out/corpus-$name"
 	mkdir -p "$corpus"
