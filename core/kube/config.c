@@ -172,6 +172,17 @@ cfg_trim(char *s)
 		s[--n] = '\0';
 }
 
+/* the first control character in a token (after trimming), or -1: a CR/LF
+ * in a bearer token would split the Authorization header on the wire */
+static int
+cfg_token_ctl(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return *p;
+	return -1;
+}
+
 static enum fs_code
 cfg_resolve(const struct cfg_set *s, const char *context,
 	    struct fs_kube_config **out, char **err)
@@ -263,6 +274,14 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 				goto fail;
 			}
 			cfg_trim(c->token);
+		}
+		int ctl = c->token ? cfg_token_ctl(c->token) : -1;
+		if (ctl >= 0) {
+			rc = cfg_err(err, FS_E_CONFIG,
+				     "%s: user '%s': %s: control character 0x%02x in the token, expected printable text; "
+				     "check the file for stray line breaks",
+				     uf->path, usname, c->token_file ? "tokenFile" : "token", ctl);
+			goto fail;
 		}
 		const char *un = cfg_str(us, "username");
 		if (un && !c->token && !c->cert_pem) {

@@ -180,6 +180,21 @@ test_errors(void **state)
 		     FS_E_CONFIG, "insecure-skip-tls-verify and a certificate authority are both set");
 }
 
+/* issue 15: a CR/LF in a token would inject headers; refused at load */
+static void
+test_token_control_chars(void **state)
+{
+	(void)state;
+	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user: {token: \"abc\\r\\nX-Evil: 1\"}\n",
+		     FS_E_CONFIG, "token: control character 0x0d in the token");
+	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user: {token: \"a\\tb\"}\n",
+		     FS_E_CONFIG, "control character 0x09");
+}
+
 static void
 test_in_cluster(void **state)
 {
@@ -246,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_fake_fixture),
 		cmocka_unit_test(test_multiple_files_and_relative_paths),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_token_control_chars),
 		cmocka_unit_test(test_in_cluster),
 		cmocka_unit_test(test_yaml_scalars_and_aliases),
 	};
