@@ -316,20 +316,29 @@ launch(struct fs_http *h)
 
 struct fs_http *
 fs_http_start_ex(struct fs_net *n, struct fs_owner *owner,
-		 const struct fs_http_request *req, const struct fs_http_ex *ex,
+		 const struct fs_http_request *in, const struct fs_http_ex *ex,
 		 fs_http_done_fn done, void *ud)
 {
+	/* ABI: a plugin built against older headers passes a smaller struct;
+	 * read what it has and treat the fields it lacks as zero. */
+	const size_t size_1_0 = offsetof(struct fs_http_request, key_file) +
+				sizeof(in->key_file);
+	struct fs_http_request copy = {0};
+	const struct fs_http_request *req = &copy;
 	struct fs_http *h;
 	CURL *e;
 	char *url;
 	bool ok = true;
 	long version = CURL_HTTP_VERSION_1_1;
 
-	if (!n || !req || !done || req->struct_size < sizeof(*req) || !req->url) {
-		fs_error("net", "http request: expected a request with struct_size >= %zu, "
-			 "a url and a done callback", sizeof(*req));
+	if (!n || !in || !done || in->struct_size < size_1_0 || !in->url) {
+		fs_error("net", "http request: expected a request with struct_size >= %zu "
+			 "(ABI 1.0), a url and a done callback, got struct_size %u",
+			 size_1_0, in ? (unsigned)in->struct_size : 0u);
 		return NULL;
 	}
+	memcpy(&copy, in, in->struct_size < sizeof(copy) ? in->struct_size : sizeof(copy));
+	copy.struct_size = sizeof(copy);
 	if (!(url = fs_http_compose_url(n, req))) {
 		fs_error("net", "%s: no API server configured for an API server request",
 			 req->url);

@@ -237,6 +237,28 @@ test_refused(void **state)
 	assert_int_equal(r.status, 0);
 }
 
+/* ABI: a request built against the 1.0 headers (struct_size ends at
+ * key_file) is accepted by any 1.x host, whatever it appended since. */
+static void
+test_request_of_abi_1_0_size(void **state)
+{
+	char url[64];
+	struct fs_http_request req = {
+		.struct_size = (uint32_t)(offsetof(struct fs_http_request, key_file) +
+					  sizeof(req.key_file)),
+		.url = url};
+	struct result r = {0};
+	struct fs_http *h;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x", closed_port());
+	h = fs_http_start(tl_net(), NULL, &req, on_done, &r);
+	assert_non_null(h);
+	wait1(h, 5000);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.code, FS_E_NET);
+}
+
 static struct fs_http *to_cancel;
 
 static void
@@ -620,6 +642,7 @@ main(void)
 		cmocka_unit_test(test_h2c_multiplexed_with_trailers),
 		cmocka_unit_test(test_h2c_server_restart),
 		cmocka_unit_test(test_h2c_deadline_drops_connection),
+		cmocka_unit_test(test_request_of_abi_1_0_size),
 		cmocka_unit_test(test_liveset),
 	};
 

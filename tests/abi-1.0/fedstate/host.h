@@ -1,0 +1,261 @@
+/*
+ * fedstate/host.h - the services the host offers to plugins.
+ *
+ * The host hands a `const struct fs_host *` to a plugin's init(). It stays
+ * valid for the life of the process: keep it in a static (see
+ * FS_PLUGIN_DEFINE in plugin.h, which does that for you as `fs_host`).
+ * Plugins link no host symbol: everything the host offers is in this table.
+ *
+ * ABI: the table only grows at the end. A plugin built against an older
+ * minor sees a prefix of it; a plugin that needs a newer service checks
+ * FS_HAS_FIELD(host, service) first (or requires the minor in its
+ * descriptor, which makes the loader refuse an older host).
+ *
+ * Threading: every service is for the scheduling/ops thread (the thread that
+ * calls the plugin's callbacks) unless it says otherwise. Callbacks that a
+ * service invokes later (timers, HTTP completion, probes) run on that same
+ * thread, from the host's event loop.
+ *
+ * Handles: struct fs_plugin identifies the calling plugin instance (for log
+ * prefixes, ownership of timers and requests); struct fs_cycle is one
+ * scheduling cycle of one binding; struct fs_render is one render call.
+ */
+#ifndef FEDSTATE_HOST_H
+#define FEDSTATE_HOST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "json.h"
+#include "status.h"
+#include "types.h"
+
+#if defined(__GNUC__)
+#define FS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define FS_PRINTF(f, a)
+#endif
+
+struct fs_plugin;
+struct fs_cycle;
+struct fs_render;
+struct fs_timer;
+struct fs_http;
+struct fs_probe;
+
+enum fs_log_level {
+	FS_LOG_ERROR = 0,
+	FS_LOG_WARN = 1,
+	FS_LOG_INFO = 2,  /* -v 0 shows up to here */
+	FS_LOG_DEBUG = 3, /* -v 1..3 */
+	FS_LOG_TRACE = 4, /* -v 4+ */
+};
+
+/* ------------------------------------------------------------------ */
+/* Asynchronous HTTP through the host's connection pool                */
+/* ------------------------------------------------------------------ */
+
+enum fs_http_flag {
+	FS_HTTP_H2_PRIOR_KNOWLEDGE = 1u << 0, /* HTTP/2 over cleartext (gRPC h2c) */
+	FS_HTTP_H2 = 1u << 1,                 /* offer HTTP/2 over TLS */
+	FS_HTTP_API_SERVER = 1u << 2, /* url is a path on the Karmada API server;
+	                                 the host adds address, TLS and credentials */
+	FS_HTTP_INSECURE = 1u << 3,   /* skip TLS verification (loudly logged) */
+};
+
+struct fs_http_request {
+	uint32_t struct_size;
+	const char *method;   /* "GET", "POST", ...; NULL means GET */
+	const char *url;      /* absolute URL, or a path with FS_HTTP_API_SERVER */
+	const char *const *headers; /* "Name: value" strings, NULL-terminated list or NULL */
+	const void *body;     /* may be NULL */
+	size_t body_len;
+	uint32_t timeout_ms;  /* whole request; 0 = no limit */
+	uint32_t connect_timeout_ms; /* 0 = host default */
+	uint32_t flags;       /* enum fs_http_flag */
+	const char *ca_file;  /* PEM CA bundle; NULL = system default */
+	const char *cert_file; /* client certificate (mutual TLS); may be NULL */
+	const char *key_file;
+};
+
+/* Passed to the completion callback; every pointer is borrowed and valid only
+ * during the callback. */
+struct fs_http_response {
+	uint32_t struct_size;
+	enum fs_code code;    /* FS_OK when a response arrived (any HTTP status);
+	                         FS_E_TIMEOUT, FS_E_NET, FS_E_TLS, FS_E_CANCELED otherwise */
+	const char *error;    /* human text when code != FS_OK, else NULL */
+	long status;          /* HTTP status, 0 when none */
+	const void *body;
+	size_t body_len;
+	/* response headers and trailers, lower-cased names, in arrival order */
+	const struct fs_kv *headers;
+	uint32_t n_headers;
+	uint32_t elapsed_ms;
+};
+
+typedef void (*fs_http_done_fn)(void *ud, const struct fs_http_response *resp);
+typedef void (*fs_timer_fn)(void *ud);
+typedef void (*fs_probe_fn)(void *ud, enum fs_code code, const char *error,
+			    uint32_t elapsed_ms);
+
+/* ------------------------------------------------------------------ */
+/* The table                                                           */
+/* ------------------------------------------------------------------ */
+
+struct fs_host {
+	uint32_t struct_size;
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	const char *host_version; /* "0.1.0" */
+
+	/* --- logging: the host prefixes the plugin name; never log secrets */
+	void (*log)(struct fs_plugin *self, enum fs_log_level level,
+		    const char *fmt, ...) FS_PRINTF(3, 4);
+	void (*vlog)(struct fs_plugin *self, enum fs_log_level level,
+		     const char *fmt, va_list ap);
+	bool (*log_enabled)(struct fs_plugin *self, enum fs_log_level level);
+
+	/* --- memory: anything handed to the host to free comes from here */
+	void *(*alloc)(size_t size);             /* NULL on failure */
+	void *(*calloc)(size_t n, size_t size);
+	void *(*realloc)(void *p, size_t size);
+	void (*free)(void *p);                   /* NULL-safe */
+	char *(*strdup)(const char *s);          /* caller frees */
+
+	/* --- errors and strings */
+	const char *(*strerror)(enum fs_code code); /* static text */
+	const char *(*code_name)(enum fs_code code); /* "FS_E_INVAL" */
+	/* Interned copy of s[0..len) (len (size_t)-1: up to NUL). The pointer
+	 * lives as long as the process; equal strings give equal pointers. */
+	const char *(*intern)(const char *s, size_t len);
+
+	/* --- JSON (see json.h for the ownership words) */
+	struct fs_json *(*json_parse)(const char *text, size_t len,
+				      char *err, size_t errlen); /* caller frees */
+	char *(*json_print)(const struct fs_json *v, bool pretty); /* caller frees with host->free */
+	void (*json_free)(struct fs_json *v); /* NULL-safe; only for roots */
+	enum fs_json_type (*json_type)(const struct fs_json *v);
+	/* member of an object, NULL when v is not an object or has no key; borrowed */
+	const struct fs_json *(*json_get)(const struct fs_json *v, const char *key);
+	/* "spec.replicaset" or "metadata.labels.app" ("." separated; a key that
+	 * contains "." can be reached with json_get); borrowed */
+	const struct fs_json *(*json_path)(const struct fs_json *v, const char *path);
+	const char *(*json_string)(const struct fs_json *v); /* NULL when not a string; borrowed */
+	bool (*json_int)(const struct fs_json *v, int64_t *out); /* false unless an integral number */
+	bool (*json_double)(const struct fs_json *v, double *out);
+	bool (*json_bool)(const struct fs_json *v, bool *out);
+	size_t (*json_size)(const struct fs_json *v); /* array or object length, else 0 */
+	const struct fs_json *(*json_at)(const struct fs_json *v, size_t i); /* element i; borrowed */
+	const char *(*json_key_at)(const struct fs_json *v, size_t i); /* key of member i of an object */
+	struct fs_json *(*json_new)(enum fs_json_type type); /* caller frees */
+	struct fs_json *(*json_new_string)(const char *s);
+	struct fs_json *(*json_new_int)(int64_t n);
+	struct fs_json *(*json_new_double)(double d);
+	/* object: set key (replacing); takes `child`; returns false on failure */
+	bool (*json_set)(struct fs_json *obj, const char *key, struct fs_json *child);
+	bool (*json_append)(struct fs_json *arr, struct fs_json *child); /* takes child */
+	bool (*json_remove)(struct fs_json *obj, const char *key);
+	struct fs_json *(*json_dup)(const struct fs_json *v); /* deep copy; caller frees */
+	bool (*json_equal)(const struct fs_json *a, const struct fs_json *b);
+
+	/* --- time */
+	int64_t (*now_ms)(void);      /* monotonic milliseconds */
+	int64_t (*wall_time)(void);   /* unix seconds */
+
+	/* --- timers on the host's event loop (daemons; in offline commands
+	 * timers only fire while the host waits, e.g. in http_wait) */
+	struct fs_timer *(*timer_start)(struct fs_plugin *self, uint64_t after_ms,
+					uint64_t repeat_ms, fs_timer_fn cb, void *ud);
+	void (*timer_stop)(struct fs_timer *t); /* NULL-safe; frees the handle */
+
+	/* --- asynchronous HTTP on the host's connection pool. `done` is
+	 * called exactly once (also on cancel, with FS_E_CANCELED). Request
+	 * strings are copied; the returned handle is valid until `done` runs. */
+	struct fs_http *(*http_start)(struct fs_plugin *self,
+				      const struct fs_http_request *req,
+				      fs_http_done_fn done, void *ud);
+	void (*http_cancel)(struct fs_http *h);
+	/* Run the event loop until every request in reqs[] has completed or the
+	 * monotonic time deadline_ms (host->now_ms() clock) passes; requests
+	 * still running then are canceled. For fan-out inside a cycle: start N
+	 * requests, then wait once. */
+	void (*http_wait)(struct fs_plugin *self, struct fs_http *const *reqs,
+			  size_t n, int64_t deadline_ms);
+
+	/* --- a background TCP connect probe to host:port */
+	struct fs_probe *(*tcp_probe)(struct fs_plugin *self, const char *host,
+				      uint16_t port, uint32_t timeout_ms,
+				      fs_probe_fn done, void *ud);
+
+	/* --- the cluster cache (current snapshot); borrowed views */
+	uint32_t (*cluster_count)(struct fs_plugin *self);
+	const struct fs_cluster *(*cluster_at)(struct fs_plugin *self, uint32_t i);
+	const struct fs_cluster *(*cluster_find)(struct fs_plugin *self, const char *name);
+	/* changes whenever any cluster is added, updated or removed */
+	uint64_t (*cluster_generation)(struct fs_plugin *self);
+	/* id of an API (groupVersion "apps/v1" or "v1", kind); -1 when no
+	 * cluster serves it (see fs_cluster_serves) */
+	int32_t (*api_id)(const char *group_version, const char *kind);
+
+	/* --- the current scheduling cycle */
+	const struct fs_binding *(*cycle_binding)(struct fs_cycle *cyc);
+	/* the effective cluster affinity of this attempt: placement.clusterAffinity,
+	 * or the clusterAffinities term being tried; NULL when none */
+	const struct fs_affinity_term *(*cycle_affinity_term)(struct fs_cycle *cyc);
+	/* per-cycle state shared between plugins and phases; `key` is copied,
+	 * `free_fn` (may be NULL) runs at the end of the cycle */
+	enum fs_code (*cycle_put)(struct fs_cycle *cyc, const char *key,
+				  void *value, void (*free_fn)(void *));
+	void *(*cycle_get)(struct fs_cycle *cyc, const char *key);
+	/* printf into memory that lives until the end of the cycle: use it for
+	 * reason strings that are not static */
+	const char *(*cycle_printf)(struct fs_cycle *cyc, const char *fmt, ...)
+		FS_PRINTF(2, 3);
+	/* Publish how many more replicas of this workload fit in a cluster.
+	 * Answers of several plugins combine by minimum; -1 means "no answer"
+	 * and is ignored (Karmada's UnauthenticReplica). */
+	void (*cycle_set_available)(struct fs_cycle *cyc, uint32_t cluster_index,
+				    int32_t replicas);
+	/* the combined answer so far; INT32_MAX when nobody answered */
+	int32_t (*cycle_available)(struct fs_cycle *cyc, uint32_t cluster_index);
+
+	/* --- Kubernetes helpers */
+	/* parse a quantity ("950m", "2Gi", "1e3"); canonical unit of
+	 * `resource` (milli for "cpu"); FS_E_RANGE on overflow, FS_E_PARSE on
+	 * a malformed quantity */
+	enum fs_code (*quantity_parse)(const char *s, const char *resource,
+				       int64_t *out);
+	bool (*label_selector_matches)(const struct fs_label_selector *sel,
+				       const struct fs_kv *labels, uint32_t n);
+	bool (*affinity_matches)(const struct fs_cluster_affinity *aff,
+				 const struct fs_cluster *c);
+	/* Karmada's general estimate from status.resourceSummary and the
+	 * resource models (docs/model.md has the formula); never negative */
+	int32_t (*general_estimate)(const struct fs_cluster *c,
+				    const struct fs_binding *b);
+
+	/* --- rendering (middleware plugins) */
+	/* current state of an object as the API server (or --existing files)
+	 * has it, NULL when it does not exist yet; borrowed until render
+	 * returns. namespace_ NULL means the namespace of the rendered object. */
+	const struct fs_json *(*render_lookup)(struct fs_render *r,
+					       const char *api_version,
+					       const char *kind,
+					       const char *namespace_,
+					       const char *name);
+	/* facts about a member cluster known to the host: its label `key`
+	 * (e.g. "vip"); NULL when the cluster or label is unknown */
+	const char *(*render_cluster_label)(struct fs_render *r,
+					    const char *cluster,
+					    const char *key);
+	/* add one desired object; takes obj */
+	enum fs_code (*render_emit)(struct fs_render *r, struct fs_json *obj);
+	/* ask for another pass once the objects emitted so far exist (for
+	 * values the API server allocates, such as NodePorts) */
+	void (*render_need_pass)(struct fs_render *r, const char *why);
+};
+
+#endif
