@@ -239,10 +239,18 @@ conn_process(struct ta_conn *c)
 		return;
 	}
 	size_t head_len = (size_t)(head_end - c->in.data) + 4;
+	if (head_len > MAX_HEAD) { /* it may all come in one read */
+		conn_bad(c, 431, "request header too large\n");
+		return;
+	}
+	if (memchr(c->in.data, '\0', head_len)) { /* as net/http: not HTTP */
+		conn_bad(c, 400, "malformed request: NUL byte in the header\n");
+		return;
+	}
 	struct ta_req *r = &c->req;
 	req_clear(r);
 	const char *line = c->in.data;
-	const char *eol = strstr(line, "\r\n");
+	const char *eol = memmem(line, head_len, "\r\n", 2);
 	const char *sp1 = memchr(line, ' ', (size_t)(eol - line));
 	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
 	if (!sp1 || !sp2) {
@@ -258,7 +266,7 @@ conn_process(struct ta_conn *c)
 	size_t clen = 0;
 	bool chunked = false, conn_close = http10;
 	for (const char *h = eol + 2; h < head_end; ) {
-		const char *he = strstr(h, "\r\n");
+		const char *he = memmem(h, (size_t)(head_end + 2 - h), "\r\n", 2);
 		const char *colon = memchr(h, ':', (size_t)(he - h));
 		if (colon) {
 			size_t nl = (size_t)(colon - h);
