@@ -51,6 +51,10 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$TMP/fleetgen" tests/ben
 mkdir -p "$TMP/fleet"
 "$TMP/fleetgen" -c "$NC" -b "$NB" -m "$NM" -s "$SEED" -o "$TMP/fleet" >/dev/null ||
 	die "fleetgen failed"
+# bindings a PropagationPolicy made (Karmada's scheduler, and ours, take
+# only those: the policy's permanent-id label), not yet scheduled
+sed -e 's/"kind":"ResourceBinding","metadata":{\([^}]*\)"labels":{/"kind":"ResourceBinding","metadata":{\1"labels":{"propagationpolicy.karmada.io\/permanent-id":"chaos",/' \
+	"$TMP/fleet/bindings.json" >"$TMP/fleet/bindings.tmp" && mv "$TMP/fleet/bindings.tmp" "$TMP/fleet/bindings.json"
 
 # ------------------------------------------------------------ processes
 export KUBECONFIG="$TMP/kubeconfig"
