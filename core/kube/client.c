@@ -441,6 +441,30 @@ call_on_refused(void *ud)
 	call_finish(call, FS_E_PERM, 0, msg, NULL);
 }
 
+static void
+call_on_dot_segment(void *ud)
+{
+	struct fs_kube_call *call = ud;
+	char msg[512];
+	snprintf(msg, sizeof(msg),
+		 "%s: refused: a name or namespace of '.' or '..' is not valid (the API "
+		 "server allows neither; in a path it would address another object)",
+		 call->what);
+	call_finish(call, FS_E_INVAL, 0, msg, NULL);
+}
+
+/* a "." or ".." segment in path (names are escaped, but keep '.') */
+static bool
+has_dot_segment(const char *path)
+{
+	for (const char *s = path; (s = strchr(s, '/')); s++) {
+		size_t n = strcspn(s + 1, "/");
+		if ((n == 1 && s[1] == '.') || (n == 2 && s[1] == '.' && s[2] == '.'))
+			return true;
+	}
+	return false;
+}
+
 struct fs_kube_call *
 fs_kube_call_start(struct fs_kube_client *c, const char *method,
 		   char *path, const char *query, char *body,
@@ -450,6 +474,7 @@ fs_kube_call_start(struct fs_kube_client *c, const char *method,
 	struct fs_kube_call *call = fs_xcalloc(1, sizeof(*call));
 	call->client = c;
 	call->method = fs_xstrdup(method);
+	bool dots = has_dot_segment(path);
 	struct fs_buf b = FS_BUF_INIT;
 	fs_buf_printf(&b, "%s%s%s%s", c->server, path, query && query[0] ? "?" : "",
 		      query ? query : "");
@@ -467,6 +492,10 @@ fs_kube_call_start(struct fs_kube_client *c, const char *method,
 	if (c->calls)
 		c->calls->prev = call;
 	c->calls = call;
+	if (dots) {
+		call->timer = fs_timer_start(c->loop, NULL, 0, 0, call_on_dot_segment, call);
+		return call;
+	}
 	if ((flags & FS_KUBE_LEADER_ONLY) && c->fenced) {
 		call->timer = fs_timer_start(c->loop, NULL, 0, 0, call_on_refused, call);
 		return call;

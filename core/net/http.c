@@ -272,6 +272,8 @@ create(struct fs_net *n, struct fs_owner *owner, const char *what, char *url,
 		return NULL;
 	}
 	curl_easy_setopt(h->easy, CURLOPT_URL, url);
+	/* the path as given: no squashing of "/../" onto another object */
+	curl_easy_setopt(h->easy, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(h->easy, CURLOPT_PRIVATE, (char *)h);
 	curl_easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);

@@ -456,6 +456,43 @@ test_fencing(void **state)
 	fs_kube_client_fence(f->c, false);
 }
 
+/* "." and ".." as a name or namespace are refused before anything is
+ * sent: in a path they would address another object (libcurl squashed
+ * /namespaces/../configmaps/x onto the cluster-wide configmaps/x) */
+static void
+test_dot_segments_refused(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *o = make_cm("victim", "v");
+	assert_int_equal(fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, o, 0, NULL, NULL),
+				      NULL, NULL), FS_OK);
+	cJSON_Delete(o);
+	long st = 0;
+	char *before = ta_proc_get(&f->proc, "/_testapi/stats", &st);
+	const char *const names[][2] = {{"..", "victim"}, {".", "victim"}, {NULL, ".."}};
+	for (size_t i = 0; i < 3; i++) {
+		char *err = NULL;
+		enum fs_code rc = fs_kube_wait(fs_kube_delete(f->c, &cm_res, names[i][0],
+							      names[i][1], NULL, 0, NULL, NULL),
+					       NULL, &err);
+		assert_int_equal(rc, FS_E_INVAL);
+		assert_non_null(strstr(err, "a name or namespace of '.' or '..' is not valid"));
+		free(err);
+	}
+	char *after = ta_proc_get(&f->proc, "/_testapi/stats", &st);
+	/* nothing reached the server (at most the second stats request) */
+	cJSON *b = cJSON_Parse(before), *a = cJSON_Parse(after);
+	assert_in_range(cJSON_GetObjectItem(a, "requests")->valueint,
+			cJSON_GetObjectItem(b, "requests")->valueint,
+			cJSON_GetObjectItem(b, "requests")->valueint + 1);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	free(before);
+	free(after);
+	assert_int_equal(fs_kube_wait(fs_kube_get(f->c, &cm_res, NULL, "victim", NULL, NULL),
+				      NULL, NULL), FS_OK);
+}
+
 static int
 setup_tls(void **state)
 {
@@ -576,6 +613,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_watch_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_selector_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fencing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dot_segments_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_client_cert, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(test_token_rotation, setup_token, teardown),
 	};
