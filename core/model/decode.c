@@ -217,6 +217,12 @@ fs_decode_quantity(struct fs_decode_ctx *ctx, const cJSON *node,
 				s);
 		return false;
 	}
+	if (*out < 0) { /* as kube-apiserver refuses negative requests */
+		fs_decode_error(ctx, node, path,
+				"quantity \"%.60s\" is negative; an amount of %s must be "
+				"0 or more", s, resource);
+		return false;
+	}
 	return true;
 }
 

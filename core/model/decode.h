@@ -86,7 +86,7 @@ bool fs_decode_int(struct fs_decode_ctx *ctx, const cJSON *node,
 bool fs_decode_is(struct fs_decode_ctx *ctx, const cJSON *node,
 		  const struct fs_dpath *path, int cjson_type);
 /* a quantity given as a string or a number, in the canonical unit of
- * `resource` (interned) */
+ * `resource` (interned); a negative one is an error (the field path) */
 bool fs_decode_quantity(struct fs_decode_ctx *ctx, const cJSON *node,
 			const struct fs_dpath *path, const char *resource,
 			int64_t *out);

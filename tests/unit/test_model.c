@@ -313,6 +313,31 @@ test_wrong_types_with_positions(void **state)
 			 "    - {spreadByField: galaxy}\n"
 			 "    replicaScheduling: {replicaSchedulingType: Tripled}\n";
 	assert_int_equal(decode_text(rb, false, &d, &a, &b), 4);
+	/* negative amounts: refused with the field path, as kube-apiserver does */
+	{
+		struct fs_diags dn = FS_DIAGS_INIT;
+		struct fs_arena an = FS_ARENA_INIT;
+		struct fs_cluster cn;
+		const char *neg = "kind: Cluster\nmetadata: {name: m}\nstatus:\n"
+				  "  resourceSummary:\n    allocatable: {cpu: \"-1\"}\n";
+		assert_int_equal(decode_text(neg, true, &dn, &an, &cn), 1);
+		char *mn = fs_diag_format(&dn.items[0]);
+		assert_non_null(strstr(mn, "status.resourceSummary.allocatable.cpu: quantity "
+					   "\"-1\" is negative"));
+		free(mn);
+		fs_diags_release(&dn);
+		struct fs_binding bn;
+		const char *req = "kind: ResourceBinding\nmetadata: {name: w, namespace: p}\n"
+				  "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, "
+				  "name: w}\n  replicaRequirements:\n    resourceRequest: "
+				  "{memory: -1Gi}\n";
+		assert_int_equal(decode_text(req, false, &dn, &an, &bn), 1);
+		mn = fs_diag_format(&dn.items[0]);
+		assert_non_null(strstr(mn, "resourceRequest.memory: quantity \"-1Gi\" is negative"));
+		free(mn);
+		fs_diags_release(&dn);
+		fs_arena_release(&an);
+	}
 	const char *spread = "kind: ResourceBinding\n"
 			     "metadata: {name: web, namespace: prod}\n"
 			     "spec:\n"
