@@ -68,6 +68,7 @@ struct sim {
 	struct sim_item *items;
 	uint32_t n_items, cap_items;
 	size_t skipped;           /* objects that could not be read */
+	uint32_t dup_clusters;    /* Clusters whose name came before */
 	struct fs_arena arena;
 };
 

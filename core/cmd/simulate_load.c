@@ -63,8 +63,13 @@ load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 			return;
 		}
 		struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags};
+		uint32_t before = fs_fleet_count(s->fleet);
 		if (fs_fleet_put_json(s->fleet, obj, &ctx) != FS_OK)
 			s->skipped++;
+		else if (fs_fleet_count(s->fleet) == before && s->dup_clusters++ < FS_DUP_SHOWN)
+			note(s, ds, obj, FS_DIAG_WARNING,
+			     "cluster '%s' is defined more than once%s; the last definition "
+			     "is used", name ? name : "?", "");
 		return;
 	}
 	struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
@@ -111,6 +116,10 @@ sim_load(struct sim *s)
 		if (rc != FS_OK)
 			worst = rc;
 	}
+	if (s->dup_clusters > FS_DUP_SHOWN)
+		fs_diags_add(&s->diags, FS_DIAG_WARNING, NULL, 0, 0, NULL,
+			     "… and %u more Clusters defined more than once (the last "
+			     "definition of each is used)", s->dup_clusters - FS_DUP_SHOWN);
 	s->snap = fs_fleet_publish(s->fleet);
 	fs_fleet_free(s->fleet); /* the snapshot lives on */
 	s->fleet = NULL;

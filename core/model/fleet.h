@@ -45,6 +45,9 @@ enum fs_code fs_fleet_put_json(struct fs_fleet *f, const cJSON *obj,
  * position in later snapshots. FS_E_NOTFOUND when absent. */
 enum fs_code fs_fleet_remove(struct fs_fleet *f, const char *name);
 uint32_t fs_fleet_count(const struct fs_fleet *f); /* clusters now */
+/* readers of files warn of this many Clusters defined more than once one
+ * by one, then once with the count of the rest */
+#define FS_DUP_SHOWN 10u
 
 /* The current contents as a snapshot: a new reference (caller unrefs).
  * The same snapshot again while nothing changed, a new one (with a new

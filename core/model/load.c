@@ -57,7 +57,8 @@ load_cluster(struct fs_model_set *set, const cJSON *obj,
 		set->n_skipped++;
 		return;
 	}
-	if (fs_fleet_count(set->fleet) == before && ctx->diags) {
+	if (fs_fleet_count(set->fleet) == before && ctx->diags &&
+	    set->n_dup_clusters++ < FS_DUP_SHOWN) {
 		unsigned line = 0, col = 0;
 		fs_docset_pos(ctx->ds, obj, &line, &col);
 		fs_diags_add(ctx->diags, FS_DIAG_WARNING,
@@ -154,8 +155,15 @@ enum fs_code
 fs_model_load_docset(struct fs_model_set *set, struct fs_docset *ds,
 		     struct fs_diags *diags)
 {
+	uint32_t dups = set->n_dup_clusters;
 	for (size_t i = 0; i < fs_docset_count(ds); i++)
 		load_object(set, fs_docset_doc(ds, i), ds, diags);
+	if (diags && set->n_dup_clusters > FS_DUP_SHOWN && set->n_dup_clusters > dups) {
+		uint32_t more = set->n_dup_clusters - (dups > FS_DUP_SHOWN ? dups : FS_DUP_SHOWN);
+		fs_diags_add(diags, FS_DIAG_WARNING, fs_docset_name(ds), 0, 0, NULL,
+			     "… and %u more Clusters defined more than once (the last "
+			     "definition of each is used)", more);
+	}
 	publish(set);
 	if (set->keep_docs) {
 		set->docs = fs_xrealloc(set->docs,

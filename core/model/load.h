@@ -51,6 +51,7 @@ struct fs_model_set {
 	size_t n_docs;
 	/* counts of what was read */
 	uint32_t n_skipped; /* objects skipped for errors */
+	uint32_t n_dup_clusters; /* Clusters whose name came before */
 };
 
 void fs_model_set_init(struct fs_model_set *set);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -367,6 +368,31 @@ test_bad_inputs_exit_codes(void **st)
 		      build, src, build);
 	assert_int_equal(run(cmd.data, &out, &err), 2);
 	assert_non_null(strstr(err.data, "07-weight-out-of-range.yaml:7:46: "));
+	/* 500 Clusters of one name: said, 10 one by one and once for the rest */
+	char dup[] = "/tmp/fs-sim-dup-XXXXXX";
+	int fd = mkstemp(dup);
+	assert_true(fd >= 0);
+	FILE *df = fdopen(fd, "w");
+	fputs("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[", df);
+	for (int i = 0; i < 500; i++)
+		fprintf(df, "%s{\"apiVersion\":\"cluster.karmada.io/v1alpha1\",\"kind\":"
+			"\"Cluster\",\"metadata\":{\"name\":\"same\"}}", i ? "," : "");
+	fputs("]}", df);
+	fclose(df);
+	fs_buf_reset(&cmd);
+	fs_buf_reset(&err);
+	fs_buf_printf(&cmd, "'%s/bin/fedstate' simulate --plugin-dir '%s/plugins' "
+		      "--clusters %s --bindings '%s/config/samples/workloads.yaml'",
+		      build, build, dup, src);
+	run(cmd.data, &out, &err);
+	unlink(dup);
+	int said = 0;
+	for (const char *p = err.data; (p = strstr(p, "defined more than once")); p++)
+		said++;
+	assert_int_equal(said, 11);
+	assert_non_null(strstr(err.data, "cluster 'same' is defined more than once; the last "
+				"definition is used"));
+	assert_non_null(strstr(err.data, "… and 489 more Clusters defined more than once"));
 	/* usage */
 	fs_buf_reset(&cmd);
 	fs_buf_printf(&cmd, "'%s/bin/fedstate' simulate --output xml --clusters a --bindings b", build);
