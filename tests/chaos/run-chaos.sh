@@ -114,13 +114,15 @@ fault() {
 	   eval "p=\$P_${c}_$n"; kill -STOP "$p" 2>/dev/null || true; sleep 4; kill -CONT "$p" 2>/dev/null || true; F_stop=$((F_stop + 1)) ;;
 	esac
 }
-EXITS=0
+EXITS=0 CRASHES=""
 supervise() { # as a Deployment does: a replica that exited (lost its Lease) starts again
 	for c in scheduler ops; do for n in 0 1; do
 		eval "p=\$P_${c}_$n"
 		kill -0 "$p" 2>/dev/null && continue
-		wait "$p" 2>/dev/null || true
-		echo "chaos: $c-$n exited; restarting" >>"$TMP/$c-$n.log"
+		st=0; wait "$p" 2>/dev/null || st=$?
+		# exit 1 after a lost Lease is by design; a signal is a crash
+		[ "$st" -lt 128 ] || { CRASHES="$CRASHES $c-$n:$st"; }
+		echo "chaos: $c-$n exited ($st); restarting" >>"$TMP/$c-$n.log"
 		EXITS=$((EXITS + 1)); start "$c" "$n"
 	done; done
 }
@@ -155,14 +157,20 @@ TLAST=$(date +%s)
 
 # ------------------------------------------------------------ converge + check
 FAIL=0
+# a binding is settled when the scheduler observed its generation and it
+# is placed (spec.clusters) or says why not (a Scheduled condition). As in
+# Karmada, a placement whose condition write was lost is not rescheduled:
+# the next leader only records the observed generation.
 pending() {
-	kubectl get rb -A --no-headers -o custom-columns=S:'.status.conditions[?(@.type=="Scheduled")].status' 2>/dev/null |
-		grep -c '<none>' || true
+	kubectl get rb -A --no-headers -o custom-columns=G:.metadata.generation,O:.status.schedulerObservedGeneration,S:'.status.conditions[?(@.type=="Scheduled")].status',C:'.spec.clusters[*].name' 2>/dev/null |
+		awk '$1 != $2 || ($3 == "<none>" && $4 == "<none>") { n++ } END { print n + 0 }'
 }
 i=0 P=$(pending)
-while [ "$P" != 0 ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); P=$(pending); done
+while [ "$P" != 0 ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); supervise; P=$(pending); done
 CONVERGE=$(( $(date +%s) - TLAST ))
-[ "$P" = 0 ] || { echo "chaos: FAIL $P bindings without a Scheduled condition ${CONVERGE}s after the last fault" >&2; FAIL=1; }
+[ "$P" = 0 ] || { echo "chaos: FAIL $P bindings not settled (generation not observed, or neither placed nor a Scheduled condition) ${CONVERGE}s after the last fault" >&2; FAIL=1; }
+supervise
+[ -z "$CRASHES" ] || { echo "chaos: FAIL replicas died of a signal:$CRASHES" >&2; FAIL=1; }
 
 for c in scheduler ops; do for n in 0 1; do
 	eval "p=\$P_${c}_$n"
