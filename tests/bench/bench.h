@@ -90,4 +90,12 @@ int fs_bench_e2e(const char *clusters, const char *bindings, uint32_t n,
  * an informer, then a full list. Prints one JSON line; exit status. */
 int fs_bench_watch(const char *bindings, uint32_t n);
 
+/* fs-bench ops (bench_ops.c): n MultiCloudMongoDBs created in
+ * fedstate-testapi seeded with `clusters`, reconciled by a real `fedstate
+ * ops` (plugins from plugin_dir) until Health, this process playing
+ * Karmada's bindings; steady: then every object reconciled again (SIGHUP)
+ * and ops' writes counted (must be none). Prints one JSON line; exit
+ * status (1 also when ops wrote at steady state). */
+int fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, bool steady);
+
 #endif

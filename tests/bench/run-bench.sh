@@ -44,7 +44,7 @@ $CC $CFLAGS -o "$WORK/fleetgen" tests/bench/fleetgen.c ||
 	die "fleetgen does not compile"
 # shellcheck disable=SC2086
 $CC $CFLAGS -Iapi -Icore -Itests/bench -Itests/unit/lib -o "$WORK/fs-bench" \
-	tests/bench/bench_main.c tests/bench/bench_load.c tests/bench/bench_watch.c tests/bench/bench_e2e.c \
+	tests/bench/bench_main.c tests/bench/bench_load.c tests/bench/bench_watch.c tests/bench/bench_e2e.c tests/bench/bench_ops.c \
 	tests/unit/lib/testapi_proc.c tests/unit/lib/loop_wait.c "$BUILD/lib/libfedstate-core.a" -lcurl -lcjson -lyaml -lev -ldl -lpthread -lm ||
 	die "fs-bench does not compile or link against $BUILD/lib/libfedstate-core.a"
 
