@@ -59,7 +59,7 @@ struct obj {
 	char name[32];
 	char *status; /* the binding's /status patch, made at create */
 	char *sched;  /* the schedulerResult annotation */
-	uint64_t sent, lat;
+	uint64_t sent, lat, member; /* member: created -> member CR seen */
 	bool rb_sent;
 };
 
@@ -159,6 +159,7 @@ mdb_seen(struct ops_run *r, const cJSON *obj)
 	if (!o || o->rb_sent || !uid)
 		return;
 	o->rb_sent = true;
+	o->member = o->sent ? fs_bench_now_ns() - o->sent : 0;
 	cJSON *rb = cJSON_CreateObject();
 	cJSON_AddStringToObject(rb, "apiVersion", "work.karmada.io/v1alpha2");
 	cJSON_AddStringToObject(rb, "kind", "ResourceBinding");
@@ -582,17 +583,28 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, bool stea
 	for (uint32_t i = 0; i < n; i++)
 		lat[i] = r.o[i].lat;
 	qsort(lat, n, sizeof *lat, cmp_u64);
+	uint64_t *mem = calloc(n, sizeof *mem);
+	for (uint32_t i = 0; i < n; i++)
+		mem[i] = r.o[i].member;
+	qsort(mem, n, sizeof *mem, cmp_u64);
 	double secs = (double)(r.last_healthy - r.first_sent) / 1e9;
 	printf("{\"mode\":\"ops\",\"objects\":%u,\"clusters_with_vip\":%u,\"objects_per_second\":%.1f,"
 	       "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests_per_object\":%.2f,"
-	       "\"ops_peak_rss_mb\":%.1f",
+	       "\"member_cr_p50_ms\":%.2f,\"ops_peak_rss_mb\":%.1f",
 	       n, nv, secs > 0 ? n / secs : 0, (double)lat[n / 2] / 1e6,
 	       (double)lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] / 1e6,
-	       (q1 - q0 - own) / n, (double)rss / 1024.0);
+	       (q1 - q0 - own) / n, (double)mem[n / 2] / 1e6, (double)rss / 1024.0);
 	if (steady_state)
 		printf(",\"steady_reconciles_per_second\":%.1f,\"steady_writes\":%d", rec_s, writes);
 	printf("}\n");
 	free(lat);
+	free(mem);
+	if (getenv("FS_BENCH_OPS_LOG")) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "cp %s/ops.log %s", proc.dir, getenv("FS_BENCH_OPS_LOG"));
+		if (system(cmd) != 0)
+			fputs("fs-bench ops: cannot copy the log\n", stderr);
+	}
 	rc = steady_state && writes ? 1 : 0;
 out:
 	free(err);
