@@ -92,10 +92,11 @@ int fs_bench_watch(const char *bindings, uint32_t n);
 
 /* fs-bench ops (bench_ops.c): n MultiCloudMongoDBs created in
  * fedstate-testapi seeded with `clusters`, reconciled by a real `fedstate
- * ops` (plugins from plugin_dir) until Health, this process playing
+ * ops` (plugins from plugin_dir; qps: its --kube-api-qps, 0 no limit) until Health, this process playing
  * Karmada's bindings; steady: then every object reconciled again (SIGHUP)
  * and ops' writes counted (must be none). Prints one JSON line; exit
  * status (1 also when ops wrote at steady state). */
-int fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, bool steady);
+int fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qps,
+		 bool steady);
 
 #endif

@@ -19,7 +19,7 @@
  *       (bench_watch.c)
  *   fs-bench e2e    --clusters C --bindings B --config F --plugin-dir D
  *       the scheduler daemon end to end (bench_e2e.c)
- *   fs-bench ops    --clusters C --plugin-dir D [--count N] [--steady 1]
+ *   fs-bench ops    --clusters C --plugin-dir D [--count N] [--qps Q] [--steady 1]
  *       the ops daemon end to end: MultiCloudMongoDBs to Health, then
  *       (--steady 1) every object reconciled again (bench_ops.c)
  *
@@ -67,7 +67,7 @@ usage(void)
 	      "       fs-bench e2e --clusters FILE --bindings FILE --config FILE\n"
 	      "                --plugin-dir DIR [--count N] [--qps Q]\n"
 	      "       fs-bench ops --clusters FILE --plugin-dir DIR [--count N]\n"
-	      "                [--steady 1]\n",
+	      "                [--qps Q] [--steady 1]\n",
 	      stderr);
 	exit(2);
 }
@@ -485,7 +485,7 @@ main(int argc, char **argv)
 	if (!strcmp(o.mode, "ops")) {
 		if (!o.plugin_dir)
 			usage();
-		return fs_bench_ops(o.clusters, o.count, o.plugin_dir, o.steady);
+		return fs_bench_ops(o.clusters, o.count, o.plugin_dir, o.qps, o.steady);
 	}
 	usage();
 	return 2;

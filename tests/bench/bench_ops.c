@@ -341,20 +341,22 @@ free_port(void)
 }
 
 static pid_t
-start_ops(const struct ta_proc *p, const char *config, int port)
+start_ops(const struct ta_proc *p, const char *config, int port, double qps)
 {
-	char bin[4096], addr[64], log[160];
+	char bin[4096], addr[64], log[160], q[32];
 	const char *b = getenv("FEDSTATE_BUILD");
 	snprintf(bin, sizeof bin, "%s/bin/fedstate", b && *b ? b : "build");
 	snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
 	snprintf(log, sizeof log, "%s/ops.log", p->dir);
+	snprintf(q, sizeof q, "%g", qps);
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (!freopen(log, "w", stderr) || !freopen(log, "a", stdout))
 			_exit(127);
 		execl(bin, bin, "ops", "--config", config, "--kubeconfig", p->kubeconfig,
 		      "--leader-elect=false", "--metrics-bind-address", addr,
-		      "--health-probe-bind-address", "127.0.0.1:0", (char *)NULL);
+		      "--health-probe-bind-address", "127.0.0.1:0", "--kube-api-qps", q,
+		      "--kube-api-burst", qps > 0 ? "60" : "1000000", (char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -494,7 +496,8 @@ steady(struct ops_run *r, const struct ta_proc *p, const struct ta_proc *metrics
 }
 
 int
-fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, bool steady_state)
+fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qps,
+	     bool steady_state)
 {
 	struct ops_run r = {0};
 	struct ta_proc proc, metrics;
@@ -546,7 +549,7 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, bool stea
 	fs_kube_informer_start(mi);
 	fs_kube_informer_start(ci);
 	int port = free_port();
-	pid_t ops = start_ops(&proc, config, port);
+	pid_t ops = start_ops(&proc, config, port, qps);
 	metrics = proc;
 	snprintf(metrics.base, sizeof metrics.base, "http://127.0.0.1:%d", port);
 	spin(&r, is_synced, 10000);
@@ -588,10 +591,10 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, bool stea
 		mem[i] = r.o[i].member;
 	qsort(mem, n, sizeof *mem, cmp_u64);
 	double secs = (double)(r.last_healthy - r.first_sent) / 1e9;
-	printf("{\"mode\":\"ops\",\"objects\":%u,\"clusters_with_vip\":%u,\"objects_per_second\":%.1f,"
+	printf("{\"mode\":\"ops\",\"objects\":%u,\"qps\":%g,\"clusters_with_vip\":%u,\"objects_per_second\":%.1f,"
 	       "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests_per_object\":%.2f,"
 	       "\"member_cr_p50_ms\":%.2f,\"ops_peak_rss_mb\":%.1f",
-	       n, nv, secs > 0 ? n / secs : 0, (double)lat[n / 2] / 1e6,
+	       n, qps, nv, secs > 0 ? n / secs : 0, (double)lat[n / 2] / 1e6,
 	       (double)lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] / 1e6,
 	       (q1 - q0 - own) / n, (double)mem[n / 2] / 1e6, (double)rss / 1024.0);
 	if (steady_state)

@@ -122,8 +122,8 @@ END {
 		       get(e2e[i], "requests_per_binding"), get(e2e[i], "scheduler_peak_rss_mb")
 	if (no) printf "\nfedstate ops end to end (MultiCloudMongoDB created -> every object applied, status Health):\n"
 	for (i = 0; i < no; i++) {
-		printf "  %s objects: %s objects/s, p50 %s ms p99 %s ms, %s API requests/object, peak RSS %s MB\n",
-		       get(opl[i], "objects"), get(opl[i], "objects_per_second"), get(opl[i], "p50_ms"),
+		printf "  %s objects, QPS %s: %s objects/s, p50 %s ms p99 %s ms, %s API requests/object, peak RSS %s MB\n",
+		       get(opl[i], "objects"), get(opl[i], "qps"), get(opl[i], "objects_per_second"), get(opl[i], "p50_ms"),
 		       get(opl[i], "p99_ms"), get(opl[i], "requests_per_object"), get(opl[i], "ops_peak_rss_mb")
 		if (get(opl[i], "steady_writes") != "")
 			printf "    steady state, every object again (SIGHUP): %s reconciles/s, %s writes (must be 0)\n",

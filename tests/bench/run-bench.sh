@@ -173,15 +173,16 @@ fi
 # fedstate-testapi on the 100-cluster fleet, fs-bench playing Karmada's
 # bindings; then BENCH_OPS_STEADY objects reconciled again at steady state
 # (SIGHUP), where ops must write nothing. BENCH_OPS (default 200) and
-# BENCH_OPS_STEADY (default 1000); 0 skips a run.
+# BENCH_OPS_STEADY (default 1000); 0 skips a run. Without a client limit,
+# and the BENCH_OPS run again with the daemon's default (40 QPS, burst 60).
 if [ -x "$BUILD/bin/fedstate-testapi" ] && [ -d "$WORK/fleet-100" ]; then
-	for n in "${BENCH_OPS:-200}:0" "${BENCH_OPS_STEADY:-1000}:1"; do
-		count=${n%:*} st=${n#*:}
+	for n in "${BENCH_OPS:-200}:0:0" "${BENCH_OPS_STEADY:-1000}:1:0" "${BENCH_OPS:-200}:0:40"; do
+		count=${n%%:*} st=${n#*:} q=${n##*:} st=${st%:*}
 		[ "$count" -gt 0 ] || continue
-		echo "run-bench: fedstate ops end to end, $count MultiCloudMongoDBs on 100 clusters" >&2
+		echo "run-bench: fedstate ops end to end, $count MultiCloudMongoDBs on 100 clusters, QPS $q" >&2
 		FEDSTATE_BUILD=$(cd "$BUILD" && pwd) FEDSTATE_SRC=$SRC \
 			"$WORK/fs-bench" ops --clusters "$WORK/fleet-100/clusters.json" \
-			--plugin-dir "$PLUGDIR" --count "$count" --steady "$st" >>"$RAW" ||
+			--plugin-dir "$PLUGDIR" --count "$count" --steady "$st" --qps "$q" >>"$RAW" ||
 			echo "run-bench: ops end to end ($count objects) failed" >&2
 	done
 fi
