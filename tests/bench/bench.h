@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <fedstate/types.h>
 
@@ -21,6 +22,7 @@
 #include "util/arena.h"
 
 struct fs_docset;
+struct ta_proc;
 
 struct fs_fleet;
 struct fs_snapshot;
@@ -77,6 +79,14 @@ void fs_bench_fleet_free(struct fs_bench_fleet *f);
 /* the first n ResourceBindings of a generator's bindings file (one object
  * per line) into out (caller frees each); how many were read */
 uint32_t fs_bench_read_bindings(const char *path, uint32_t n, cJSON **out);
+
+/* qsort order of uint64_t values, ascending */
+int fs_bench_cmp_u64(const void *a, const void *b);
+/* the requests fedstate-testapi p has served (/_testapi/stats); 0 when
+ * it does not answer */
+double fs_bench_server_requests(const struct ta_proc *p);
+/* peak resident set (VmHWM) of process pid, kB; 0 when unknown */
+long fs_bench_peak_rss_kb(pid_t pid);
 
 /* fs-bench e2e (bench_e2e.c): N bindings created in fedstate-testapi
  * seeded with `clusters`, bound by a real `fedstate scheduler` (config,

@@ -167,14 +167,6 @@ build_profiles(const struct opts *o)
 
 /* ------------------------------------------------------------ sched */
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
 pct_us(const uint64_t *sorted, size_t n, double p)
 {
@@ -277,7 +269,7 @@ print_classes(const struct fs_bench_fleet *f, const uint64_t *lat, size_t n)
 				v[k++] = lat[i];
 		if (!k)
 			continue;
-		qsort(v, k, sizeof *v, cmp_u64);
+		qsort(v, k, sizeof *v, fs_bench_cmp_u64);
 		printf("%s\"%s\":{\"cycles\":%zu,\"p50_us\":%.3f,\"p99_us\":%.3f}",
 		       first ? "" : ",", bclass_names[c], k, pct_us(v, k, 0.5),
 		       pct_us(v, k, 0.99));
@@ -332,7 +324,7 @@ mode_sched(const struct opts *o)
 	size_t cycles = pc.ok + pc.unschedulable + pc.failed;
 	size_t per_pass = cycles / o->repeat;
 	memcpy(sorted, lat, n * sizeof *lat);
-	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	qsort(sorted, n, sizeof *sorted, fs_bench_cmp_u64);
 	uint64_t *ran = sorted + (n - cycles);
 	double sum = 0;
 	for (size_t i = 0; i < cycles; i++)

@@ -240,19 +240,6 @@ pump(struct ops_run *r, int ms)
 	(void)r;
 }
 
-static double
-server_requests(const struct ta_proc *p)
-{
-	long st = 0;
-	char *body = ta_proc_get(p, "/_testapi/stats", &st);
-	cJSON *j = body ? cJSON_Parse(body) : NULL;
-	const cJSON *q = fs_jget(j, "requests");
-	double n = cJSON_IsNumber(q) ? q->valuedouble : 0;
-	cJSON_Delete(j);
-	free(body);
-	return n;
-}
-
 /* writes by fedstate-ops from index `from` of the write log (Events
  * excluded); *end gets the log's length */
 static int
@@ -301,28 +288,6 @@ reconciles(const struct ta_proc *metrics)
 		}
 	free(body);
 	return sum;
-}
-
-static long
-peak_rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = 0;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
-}
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* a loopback port nobody listens on now */
@@ -556,15 +521,15 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qp
 	for (int t = 0; t < 100 && reconciles(&metrics) < 0; t++) /* it lists, then serves */
 		usleep(100000);
 	pump(&r, 500);
-	double q0 = server_requests(&proc);
+	double q0 = fs_bench_server_requests(&proc);
 	issue(&r);
 	bool ok = spin(&r, all_healthy, TIMEOUT_MS) && !r.errors && !r.rb_errors;
-	double q1 = server_requests(&proc);
+	double q1 = fs_bench_server_requests(&proc);
 	uint32_t own = r.own;
 	double rec_s = 0;
 	int writes = -1;
 	bool steady_ok = !steady_state || (ok && steady(&r, &proc, &metrics, ops, &rec_s, &writes));
-	long rss = peak_rss_kb(ops);
+	long rss = fs_bench_peak_rss_kb(ops);
 	kill(ops, SIGTERM);
 	waitpid(ops, NULL, 0);
 	fs_kube_informer_free(mi);
@@ -585,11 +550,11 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qp
 	uint64_t *lat = calloc(n, sizeof *lat);
 	for (uint32_t i = 0; i < n; i++)
 		lat[i] = r.o[i].lat;
-	qsort(lat, n, sizeof *lat, cmp_u64);
+	qsort(lat, n, sizeof *lat, fs_bench_cmp_u64);
 	uint64_t *mem = calloc(n, sizeof *mem);
 	for (uint32_t i = 0; i < n; i++)
 		mem[i] = r.o[i].member;
-	qsort(mem, n, sizeof *mem, cmp_u64);
+	qsort(mem, n, sizeof *mem, fs_bench_cmp_u64);
 	double secs = (double)(r.last_healthy - r.first_sent) / 1e9;
 	printf("{\"mode\":\"ops\",\"objects\":%u,\"qps\":%g,\"clusters_with_vip\":%u,\"objects_per_second\":%.1f,"
 	       "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests_per_object\":%.2f,"
