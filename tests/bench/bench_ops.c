@@ -15,7 +15,8 @@
  * daemon is then sent SIGHUP (a reload queues every object again) and
  * timed until fedstate_ops_reconcile_total grew by N, and every write it
  * made in that window (Events excluded) is counted: at steady state there
- * must be none.
+ * must be none. FS_BENCH_OPS_LOG=FILE keeps the daemon's log in FILE and
+ * the server's write log in FILE.writes.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -567,9 +568,19 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qp
 	printf("}\n");
 	free(lat);
 	free(mem);
-	if (getenv("FS_BENCH_OPS_LOG")) {
-		char cmd[256];
-		snprintf(cmd, sizeof cmd, "cp %s/ops.log %s", proc.dir, getenv("FS_BENCH_OPS_LOG"));
+	if (getenv("FS_BENCH_OPS_LOG")) { /* the daemon's log and the server's write log */
+		char cmd[512];
+		const char *to = getenv("FS_BENCH_OPS_LOG");
+		long st = 0;
+		char *w = ta_proc_get(&proc, "/_testapi/writes", &st);
+		snprintf(cmd, sizeof cmd, "%s.writes", to);
+		FILE *wf = w ? fopen(cmd, "w") : NULL;
+		if (wf) {
+			fputs(w, wf);
+			fclose(wf);
+		}
+		free(w);
+		snprintf(cmd, sizeof cmd, "cp %s/ops.log %s", proc.dir, to);
 		if (system(cmd) != 0)
 			fputs("fs-bench ops: cannot copy the log\n", stderr);
 	}
