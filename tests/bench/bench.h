@@ -85,6 +85,10 @@ int fs_bench_cmp_u64(const void *a, const void *b);
 /* the requests fedstate-testapi p has served (/_testapi/stats); 0 when
  * it does not answer */
 double fs_bench_server_requests(const struct ta_proc *p);
+/* create namespace ns (blocking; one that exists is fine): the test
+ * server refuses objects in a namespace it does not hold */
+struct fs_kube_client;
+void fs_bench_ensure_ns(struct fs_kube_client *c, const char *ns);
 /* peak resident set (VmHWM) of process pid, kB; 0 when unknown */
 long fs_bench_peak_rss_kb(pid_t pid);
 

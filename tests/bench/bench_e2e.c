@@ -126,6 +126,21 @@ fs_bench_server_requests(const struct ta_proc *p)
 	return n;
 }
 
+void
+fs_bench_ensure_ns(struct fs_kube_client *c, const char *ns)
+{
+	static const struct fs_kube_resource ns_res = {"", "v1", "namespaces", "Namespace", false};
+	cJSON *o = cJSON_CreateObject(), *made = NULL;
+	char *err = NULL;
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddStringToObject(o, "kind", "Namespace");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "metadata"), "name", ns);
+	fs_kube_wait(fs_kube_create(c, &ns_res, NULL, o, 0, NULL, NULL), &made, &err);
+	cJSON_Delete(made);
+	cJSON_Delete(o);
+	free(err);
+}
+
 long
 fs_bench_peak_rss_kb(pid_t pid)
 {

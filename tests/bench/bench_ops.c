@@ -54,7 +54,6 @@ static const struct fs_kube_resource mdb_res = {
 static const struct fs_kube_resource rb_res = {
 	"work.karmada.io", "v1alpha2", "resourcebindings", "ResourceBinding", true,
 };
-static const struct fs_kube_resource ns_res = {"", "v1", "namespaces", "Namespace", false};
 
 struct obj {
 	char name[32];
@@ -499,13 +498,7 @@ fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qp
 	}
 	r.writer = fs_kube_client_new(tl_net(), cfg, &fast);
 	struct fs_kube_client *reader = fs_kube_client_new(tl_net(), cfg, &fast);
-	cJSON *ns = cJSON_Parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" NS "\"}}");
-	cJSON *made = NULL;
-	char *nerr = NULL;
-	fs_kube_wait(fs_kube_create(r.writer, &ns_res, NULL, ns, 0, NULL, NULL), &made, &nerr);
-	cJSON_Delete(made);
-	free(nerr);
-	cJSON_Delete(ns);
+	fs_bench_ensure_ns(r.writer, NS);
 	static const struct fs_kube_handlers mh = {m_add, m_upd, NULL, on_synced};
 	static const struct fs_kube_handlers ch = {c_add, c_upd, NULL, on_synced};
 	struct fs_kube_informer_opts mo = {.res = &mdb_res, .ns = NS};
