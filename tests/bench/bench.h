@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <fedstate/types.h>
 
@@ -21,6 +22,7 @@
 #include "util/arena.h"
 
 struct fs_docset;
+struct ta_proc;
 
 struct fs_fleet;
 struct fs_snapshot;
@@ -78,6 +80,18 @@ void fs_bench_fleet_free(struct fs_bench_fleet *f);
  * per line) into out (caller frees each); how many were read */
 uint32_t fs_bench_read_bindings(const char *path, uint32_t n, cJSON **out);
 
+/* qsort order of uint64_t values, ascending */
+int fs_bench_cmp_u64(const void *a, const void *b);
+/* the requests fedstate-testapi p has served (/_testapi/stats); 0 when
+ * it does not answer */
+double fs_bench_server_requests(const struct ta_proc *p);
+/* create namespace ns (blocking; one that exists is fine): the test
+ * server refuses objects in a namespace it does not hold */
+struct fs_kube_client;
+void fs_bench_ensure_ns(struct fs_kube_client *c, const char *ns);
+/* peak resident set (VmHWM) of process pid, kB; 0 when unknown */
+long fs_bench_peak_rss_kb(pid_t pid);
+
 /* fs-bench e2e (bench_e2e.c): N bindings created in fedstate-testapi
  * seeded with `clusters`, bound by a real `fedstate scheduler` (config,
  * plugin_dir; qps 0: no client limit) */
@@ -89,5 +103,14 @@ int fs_bench_e2e(const char *clusters, const char *bindings, uint32_t n,
  * `bindings` in a fresh fedstate-testapi and time their arrival through
  * an informer, then a full list. Prints one JSON line; exit status. */
 int fs_bench_watch(const char *bindings, uint32_t n);
+
+/* fs-bench ops (bench_ops.c): n MultiCloudMongoDBs created in
+ * fedstate-testapi seeded with `clusters`, reconciled by a real `fedstate
+ * ops` (plugins from plugin_dir; qps: its --kube-api-qps, 0 no limit) until Health, this process playing
+ * Karmada's bindings; steady: then every object reconciled again (SIGHUP)
+ * and ops' writes counted (must be none). Prints one JSON line; exit
+ * status (1 also when ops wrote at steady state). */
+int fs_bench_ops(const char *clusters, uint32_t n, const char *plugin_dir, double qps,
+		 bool steady);
 
 #endif

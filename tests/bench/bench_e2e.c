@@ -113,8 +113,8 @@ spin(struct e2e *e, bool (*done)(const struct e2e *))
 static bool is_synced(const struct e2e *e) { return e->synced; }
 static bool all_bound(const struct e2e *e) { return e->bound + e->errors >= e->n; }
 
-static double
-requests(const struct ta_proc *p)
+double
+fs_bench_server_requests(const struct ta_proc *p)
 {
 	long st = 0;
 	char *body = ta_proc_get(p, "/_testapi/stats", &st);
@@ -126,8 +126,23 @@ requests(const struct ta_proc *p)
 	return n;
 }
 
-static long
-peak_rss_kb(pid_t pid)
+void
+fs_bench_ensure_ns(struct fs_kube_client *c, const char *ns)
+{
+	static const struct fs_kube_resource ns_res = {"", "v1", "namespaces", "Namespace", false};
+	cJSON *o = cJSON_CreateObject(), *made = NULL;
+	char *err = NULL;
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddStringToObject(o, "kind", "Namespace");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "metadata"), "name", ns);
+	fs_kube_wait(fs_kube_create(c, &ns_res, NULL, o, 0, NULL, NULL), &made, &err);
+	cJSON_Delete(made);
+	cJSON_Delete(o);
+	free(err);
+}
+
+long
+fs_bench_peak_rss_kb(pid_t pid)
 {
 	char path[64], line[256];
 	long kb = 0;
@@ -141,8 +156,8 @@ peak_rss_kb(pid_t pid)
 	return kb;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+int
+fs_bench_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
@@ -219,11 +234,11 @@ fs_bench_e2e(const char *clusters, const char *bindings, uint32_t n,
 	pid_t sched = start_scheduler(&proc, config, plugin_dir, qps);
 	spin(&e, is_synced);
 	usleep(1500000); /* the scheduler lists the fleet */
-	double r0 = requests(&proc);
+	double r0 = fs_bench_server_requests(&proc);
 	issue(&e);
 	bool ok = spin(&e, all_bound);
-	double r1 = requests(&proc);
-	long rss = peak_rss_kb(sched);
+	double r1 = fs_bench_server_requests(&proc);
+	long rss = fs_bench_peak_rss_kb(sched);
 	kill(sched, SIGTERM);
 	waitpid(sched, NULL, 0);
 	fs_kube_informer_free(inf);
@@ -234,7 +249,7 @@ fs_bench_e2e(const char *clusters, const char *bindings, uint32_t n,
 			e.errors);
 		goto out;
 	}
-	qsort(e.lat, e.n, sizeof *e.lat, cmp_u64);
+	qsort(e.lat, e.n, sizeof *e.lat, fs_bench_cmp_u64);
 	double secs = (double)(e.last_bound - e.first_sent) / 1e9;
 	/* the server counts every request; the creates are this process's */
 	double per = (r1 - r0 - e.n) / e.n;

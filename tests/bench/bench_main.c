@@ -17,6 +17,11 @@
  *   fs-bench watch  --bindings B [--count N]
  *       ResourceBindings through fedstate-testapi and an informer
  *       (bench_watch.c)
+ *   fs-bench e2e    --clusters C --bindings B --config F --plugin-dir D
+ *       the scheduler daemon end to end (bench_e2e.c)
+ *   fs-bench ops    --clusters C --plugin-dir D [--count N] [--qps Q] [--steady 1]
+ *       the ops daemon end to end: MultiCloudMongoDBs to Health, then
+ *       (--steady 1) every object reconciled again (bench_ops.c)
  *
  * Every mode prints one JSON object on stdout (run-bench.sh assembles the
  * report); problems go to stderr and give exit status 1.
@@ -49,6 +54,7 @@ struct opts {
 	unsigned count;
 	const char *label; /* names the profile in the output; "full" */
 	double qps;        /* e2e: the scheduler's --kube-api-qps (0: off) */
+	bool steady;       /* ops: measure a reconcile of every object after */
 };
 
 static void
@@ -59,7 +65,9 @@ usage(void)
 	      "                [--label NAME]\n"
 	      "       fs-bench watch --bindings FILE [--count N]\n"
 	      "       fs-bench e2e --clusters FILE --bindings FILE --config FILE\n"
-	      "                --plugin-dir DIR [--count N] [--qps Q]\n",
+	      "                --plugin-dir DIR [--count N] [--qps Q]\n"
+	      "       fs-bench ops --clusters FILE --plugin-dir DIR [--count N]\n"
+	      "                [--qps Q] [--steady 1]\n",
 	      stderr);
 	exit(2);
 }
@@ -95,6 +103,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->count = (unsigned)strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--qps"))
 			o->qps = strtod(v, NULL);
+		else if (!strcmp(a, "--steady"))
+			o->steady = strcmp(v, "0") != 0;
 		else
 			usage();
 	}
@@ -156,14 +166,6 @@ build_profiles(const struct opts *o)
 }
 
 /* ------------------------------------------------------------ sched */
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static double
 pct_us(const uint64_t *sorted, size_t n, double p)
@@ -267,7 +269,7 @@ print_classes(const struct fs_bench_fleet *f, const uint64_t *lat, size_t n)
 				v[k++] = lat[i];
 		if (!k)
 			continue;
-		qsort(v, k, sizeof *v, cmp_u64);
+		qsort(v, k, sizeof *v, fs_bench_cmp_u64);
 		printf("%s\"%s\":{\"cycles\":%zu,\"p50_us\":%.3f,\"p99_us\":%.3f}",
 		       first ? "" : ",", bclass_names[c], k, pct_us(v, k, 0.5),
 		       pct_us(v, k, 0.99));
@@ -322,7 +324,7 @@ mode_sched(const struct opts *o)
 	size_t cycles = pc.ok + pc.unschedulable + pc.failed;
 	size_t per_pass = cycles / o->repeat;
 	memcpy(sorted, lat, n * sizeof *lat);
-	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	qsort(sorted, n, sizeof *sorted, fs_bench_cmp_u64);
 	uint64_t *ran = sorted + (n - cycles);
 	double sum = 0;
 	for (size_t i = 0; i < cycles; i++)
@@ -472,6 +474,11 @@ main(int argc, char **argv)
 	if (!strcmp(o.mode, "e2e"))
 		return fs_bench_e2e(o.clusters, o.bindings[0], o.count, o.config,
 				    o.plugin_dir, o.qps, o.label);
+	if (!strcmp(o.mode, "ops")) {
+		if (!o.plugin_dir)
+			usage();
+		return fs_bench_ops(o.clusters, o.count, o.plugin_dir, o.qps, o.steady);
+	}
 	usage();
 	return 2;
 }

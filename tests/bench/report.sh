@@ -37,6 +37,7 @@ function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\
 /"mode":"memory"/ { mem = $0; next }
 /"mode":"watch"/ { wat = $0; next }
 /"mode":"e2e"/ { e2e[ne++] = $0; next }
+/"mode":"ops"/ { opl[no++] = $0; next }
 END {
 	printf "FedState benchmarks - %s\n", date
 	printf "cpu: %s (%s online), %s, commit %s%s\n\n", cpu, cores,
@@ -119,6 +120,15 @@ END {
 		       get(e2e[i], "label"), get(e2e[i], "bindings"), get(e2e[i], "qps"),
 		       get(e2e[i], "bindings_per_second"), get(e2e[i], "p50_ms"), get(e2e[i], "p99_ms"),
 		       get(e2e[i], "requests_per_binding"), get(e2e[i], "scheduler_peak_rss_mb")
+	if (no) printf "\nfedstate ops end to end (MultiCloudMongoDB created -> every object applied, status Health):\n"
+	for (i = 0; i < no; i++) {
+		printf "  %s objects, QPS %s: %s objects/s, p50 %s ms p99 %s ms, %s API requests/object, peak RSS %s MB\n",
+		       get(opl[i], "objects"), get(opl[i], "qps"), get(opl[i], "objects_per_second"), get(opl[i], "p50_ms"),
+		       get(opl[i], "p99_ms"), get(opl[i], "requests_per_object"), get(opl[i], "ops_peak_rss_mb")
+		if (get(opl[i], "steady_writes") != "")
+			printf "    steady state, every object again (SIGHUP): %s reconciles/s, %s writes (must be 0)\n",
+			       get(opl[i], "steady_reconciles_per_second"), get(opl[i], "steady_writes")
+	}
 	printf "\ntargets (measured, not asserted):\n"
 	t1 = (1000 in p50) && p50[1000] <= 50; t2 = (1000 in p99) && p99[1000] <= 200
 	t3 = (1000 in bps) && bps[1000] >= 20000; t4 = (100 in p50) && p50[100] <= 5
@@ -148,6 +158,10 @@ END {
 	       (growth >= 0 ? sprintf("%.3f", growth) : "null") > out
 	printf "  \"decode\": %s,\n  \"memory\": %s,\n", (dec != "" ? dec : "null"),
 	       (mem != "" ? mem : "null") > out
+	printf "  \"ops\": [\n" > out
+	for (i = 0; i < no; i++)
+		printf "    %s%s\n", opl[i], (i + 1 < no ? "," : "") > out
+	printf "  ],\n" > out
 	printf "  \"simulate_bench\": %s,\n  \"watch\": %s,\n",
 	       (sim != "" ? jstr(sim) : "null"), (wat != "" ? wat : jstr(watch)) > out
 	printf "  \"targets\": {\"p50_1000_le_50us\": %s, \"p99_1000_le_200us\": %s, " \

@@ -13,7 +13,9 @@
 # fedstate-testapi, default 5000), BENCH_SEED (default 1),
 # BENCH_TRIES (runs of each cycle measurement, the one with the lowest
 # median is kept: a shared machine only ever slows a run down; default 3),
-# BENCH_OUT (default tests/bench/results.json).
+# BENCH_OUT (default tests/bench/results.json), BENCH_OPS and
+# BENCH_OPS_STEADY (MultiCloudMongoDBs through `fedstate ops`, default 200
+# and 1000; 0 skips).
 set -eu
 
 BUILD=${1:-build-bench}
@@ -44,7 +46,7 @@ $CC $CFLAGS -o "$WORK/fleetgen" tests/bench/fleetgen.c ||
 	die "fleetgen does not compile"
 # shellcheck disable=SC2086
 $CC $CFLAGS -Iapi -Icore -Itests/bench -Itests/unit/lib -o "$WORK/fs-bench" \
-	tests/bench/bench_main.c tests/bench/bench_load.c tests/bench/bench_watch.c tests/bench/bench_e2e.c \
+	tests/bench/bench_main.c tests/bench/bench_load.c tests/bench/bench_watch.c tests/bench/bench_e2e.c tests/bench/bench_ops.c \
 	tests/unit/lib/testapi_proc.c tests/unit/lib/loop_wait.c "$BUILD/lib/libfedstate-core.a" -lcurl -lcjson -lyaml -lev -ldl -lpthread -lm ||
 	die "fs-bench does not compile or link against $BUILD/lib/libfedstate-core.a"
 
@@ -164,6 +166,25 @@ if [ -x "$BUILD/bin/fedstate-testapi" ]; then
 		--bindings "$WORK/fleet-100/bindings.json" --count 200 \
 		--config "$CONFIG" --plugin-dir "$PLUGDIR" --qps 40 --label "100" >>"$RAW" ||
 		echo "run-bench: e2e with QPS 40 failed" >&2
+fi
+
+# ------------------------------------------------------------ the ops daemon end to end
+# fedstate ops (a child process) rendering MultiCloudMongoDBs created in
+# fedstate-testapi on the 100-cluster fleet, fs-bench playing Karmada's
+# bindings; then BENCH_OPS_STEADY objects reconciled again at steady state
+# (SIGHUP), where ops must write nothing. BENCH_OPS (default 200) and
+# BENCH_OPS_STEADY (default 1000); 0 skips a run. Without a client limit,
+# and the BENCH_OPS run again with the daemon's default (40 QPS, burst 60).
+if [ -x "$BUILD/bin/fedstate-testapi" ] && [ -d "$WORK/fleet-100" ]; then
+	for n in "${BENCH_OPS:-200}:0:0" "${BENCH_OPS_STEADY:-1000}:1:0" "${BENCH_OPS:-200}:0:40"; do
+		count=${n%%:*} st=${n#*:} q=${n##*:} st=${st%:*}
+		[ "$count" -gt 0 ] || continue
+		echo "run-bench: fedstate ops end to end, $count MultiCloudMongoDBs on 100 clusters, QPS $q" >&2
+		FEDSTATE_BUILD=$(cd "$BUILD" && pwd) FEDSTATE_SRC=$SRC \
+			"$WORK/fs-bench" ops --clusters "$WORK/fleet-100/clusters.json" \
+			--plugin-dir "$PLUGDIR" --count "$count" --steady "$st" --qps "$q" >>"$RAW" ||
+			echo "run-bench: ops end to end ($count objects) failed" >&2
+	done
 fi
 
 # ------------------------------------------------------------ report
