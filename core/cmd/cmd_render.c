@@ -252,6 +252,10 @@ run(const struct opts *o, struct fs_ops *ops, const cJSON *objects,
 			print_render(&b, obj, &out, o->json);
 		}
 		fs_ops_output_release(&out);
+		/* each object's output out at once: a later crash loses none */
+		fwrite(b.data, 1, b.len, stdout);
+		fflush(stdout);
+		fs_buf_reset(&b);
 	}
 	if (!done) {
 		fprintf(stderr, "fedstate render: %s: no object of a kind the configured "

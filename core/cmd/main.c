@@ -10,6 +10,7 @@
 #include <fedstate/version.h>
 
 #include "cmd/cmd.h"
+#include "plugin/crash.h"
 #include "util/log.h"
 
 static const struct {
@@ -37,6 +38,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	fs_crash_install(); /* a crash in a plugin says which, where, on what */
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];

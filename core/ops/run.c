@@ -10,7 +10,9 @@
 #include "ops/object.h"
 #include "model/schedresult.h"
 #include "ops/render.h"
+#include "plugin/crash.h"
 #include "util/buf.h"
+#include "util/jfield.h"
 
 void
 fs_ops_output_release(struct fs_ops_output *out)
@@ -83,6 +85,18 @@ start(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	return code;
 }
 
+/* mark a call into mw's plugin on obj for the crash report */
+static void
+crash_enter(struct fs_crash_call *cc, const struct fs_ops_mw *mw, const char *point,
+	    const cJSON *obj)
+{
+	fs_crash_from(cc, mw->inst, point);
+	cc->kind = fs_jstr(obj, "kind");
+	cc->ns = fs_jmeta(obj, "namespace");
+	cc->name = fs_jmeta(obj, "name");
+	fs_crash_enter(cc);
+}
+
 enum fs_code
 fs_ops_render(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	      struct fs_ops_output *out, char *err, size_t errlen)
@@ -95,8 +109,11 @@ fs_ops_render(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	if (code != FS_OK)
 		return code;
 	char msg[512] = "";
+	struct fs_crash_call cc;
+	crash_enter(&cc, mw, "render", in->object);
 	code = mw->ops->render(mw->state, &r, (const struct fs_json *)in->object,
 			       (const struct fs_json *)pl, msg, sizeof msg);
+	fs_crash_leave(&cc);
 	if (code == FS_OK && r.emit_code != FS_OK) {
 		code = r.emit_code;
 		snprintf(msg, sizeof msg, "%s", r.emit_err.data);
@@ -138,10 +155,13 @@ fs_ops_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 		return code;
 	char msg[512] = "";
 	struct fs_json *status = NULL;
+	struct fs_crash_call cc;
+	crash_enter(&cc, mw, "aggregate_status", in->object);
 	code = mw->ops->aggregate_status(
 		mw->state, &r, (const struct fs_json *)in->object,
 		(const struct fs_json *)pl, (const struct fs_json *)in->binding,
 		&status, msg, sizeof msg);
+	fs_crash_leave(&cc);
 	if (FS_IS_ERROR(code) || !status) {
 		cJSON_Delete((cJSON *)status);
 		prefix_err(&r, *msg ? msg : "aggregate_status gave no status",

@@ -101,7 +101,7 @@ fs_plugin_check_desc(struct fs_loaded_plugin *lp, const struct fs_plugin_desc *d
 		return fs_plugin_fail(err, errlen, FS_E_ABI, label, path,
 				      "incompatible ABI: plugin built for %u.%u, host "
 				      "supports %u.0-%u.%u\n  hint: rebuild against the "
-				      "fedstate-plugin %u.x headers (pkg-config --modversion "
+				      "fedstate-plugin %u.x headers (pkg-config --variable=abi "
 				      "fedstate-plugin)",
 				      d->abi_major, d->abi_minor, FS_ABI_MAJOR, FS_ABI_MAJOR,
 				      FS_ABI_MINOR, FS_ABI_MAJOR);

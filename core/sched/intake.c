@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/binding.h"
+#include "plugin/crash.h"
 #include "plugin/host_json.h"
 #include "util/buf.h"
 #include "util/doc.h"
@@ -32,9 +33,16 @@ interpret(const struct fs_mw_instance *m, const cJSON *obj, const char *kind,
 {
 	struct fs_mw_workload w = {.struct_size = sizeof w};
 	char err[512] = "";
+	struct fs_crash_call cc;
+	fs_crash_from(&cc, m->inst, "interpret");
+	cc.kind = kind;
+	cc.ns = fs_jmeta(obj, "namespace");
+	cc.name = fs_jmeta(obj, "name");
+	fs_crash_enter(&cc);
 	enum fs_code rc = m->ops->interpret
 		? m->ops->interpret(m->inst->state, FS_JSON(obj), &w, err, sizeof err)
 		: FS_E_NOTSUP;
+	fs_crash_leave(&cc);
 	if (rc != FS_OK) {
 		const char *ns = fs_jmeta(obj, "namespace"), *name = fs_jmeta(obj, "name");
 		struct fs_buf b = FS_BUF_INIT;

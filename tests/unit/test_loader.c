@@ -85,7 +85,7 @@ test_abi_major(void **st)
 	expect_refusal("abi_major", FS_E_ABI, "abi_major",
 		       "incompatible ABI: plugin built for 2.0, host supports 1.0-1.0\n"
 		       "  hint: rebuild against the fedstate-plugin 1.x headers "
-		       "(pkg-config --modversion fedstate-plugin)");
+		       "(pkg-config --variable=abi fedstate-plugin)");
 }
 
 static void
@@ -95,7 +95,7 @@ test_abi_minor_newer(void **st)
 	expect_refusal("abi_minor", FS_E_ABI, "abi_minor",
 		       "incompatible ABI: plugin built for 1.1, host supports 1.0-1.0\n"
 		       "  hint: rebuild against the fedstate-plugin 1.x headers "
-		       "(pkg-config --modversion fedstate-plugin)");
+		       "(pkg-config --variable=abi fedstate-plugin)");
 }
 
 static void

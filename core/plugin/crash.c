@@ -1,0 +1,128 @@
+/* plugin/crash.c - who crashed, printed from the signal handler (crash.h) */
+#include "plugin/crash.h"
+
+#include <execinfo.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plugin/loader.h"
+
+static _Thread_local const struct fs_crash_call *current;
+static volatile sig_atomic_t installed;
+
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+#define N_CRASH_SIGNALS (sizeof crash_signals / sizeof *crash_signals)
+static struct sigaction previous[N_CRASH_SIGNALS]; /* what ran before us */
+
+static void
+put(char *buf, size_t *n, size_t cap, const char *s)
+{
+	for (; s && *s && *n + 1 < cap; s++)
+		buf[(*n)++] = *s;
+}
+
+static const char *
+signame(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGILL: return "SIGILL";
+	case SIGABRT: return "SIGABRT";
+	default: return "a signal";
+	}
+}
+
+static void
+on_crash(int sig)
+{
+	const struct fs_crash_call *c = current;
+	if (c) {
+		char line[1024];
+		size_t n = 0;
+		put(line, &n, sizeof line, "fedstate: plugin '");
+		put(line, &n, sizeof line, c->plugin ? c->plugin : "?");
+		put(line, &n, sizeof line, "'");
+		if (c->version) {
+			put(line, &n, sizeof line, " ");
+			put(line, &n, sizeof line, c->version);
+		}
+		if (c->path) {
+			put(line, &n, sizeof line, " (");
+			put(line, &n, sizeof line, c->path);
+			put(line, &n, sizeof line, ")");
+		}
+		put(line, &n, sizeof line, " crashed with ");
+		put(line, &n, sizeof line, signame(sig));
+		put(line, &n, sizeof line, " in ");
+		put(line, &n, sizeof line, c->point ? c->point : "a call");
+		if (c->kind || c->name) {
+			put(line, &n, sizeof line, " of ");
+			put(line, &n, sizeof line, c->kind ? c->kind : "object");
+			put(line, &n, sizeof line, " ");
+			if (c->ns && *c->ns) {
+				put(line, &n, sizeof line, c->ns);
+				put(line, &n, sizeof line, "/");
+			}
+			put(line, &n, sizeof line, c->name ? c->name : "?");
+		}
+		line[n++] = '\n';
+		ssize_t w = write(STDERR_FILENO, line, n);
+		(void)w;
+		void *frames[32];
+		int nf = backtrace(frames, 32);
+		backtrace_symbols_fd(frames, nf, STDERR_FILENO);
+	}
+	/* die of it as without us: the handler before ours (a sanitizer's
+	 * report) or the default */
+	for (size_t i = 0; i < N_CRASH_SIGNALS; i++)
+		if (crash_signals[i] == sig) {
+			sigaction(sig, &previous[i], NULL);
+			break;
+		}
+	raise(sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+fs_crash_install(void)
+{
+	if (installed)
+		return;
+	installed = 1;
+	void *warm[1]; /* backtrace loads libgcc on first use: not in a handler */
+	(void)backtrace(warm, 1);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (size_t i = 0; i < N_CRASH_SIGNALS; i++)
+		sigaction(crash_signals[i], &sa, &previous[i]); /* chained: see on_crash */
+}
+
+void
+fs_crash_enter(struct fs_crash_call *c)
+{
+	c->prev = current;
+	current = c;
+}
+
+void
+fs_crash_leave(struct fs_crash_call *c)
+{
+	current = c->prev;
+}
+
+void
+fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst, const char *point)
+{
+	const struct fs_loaded_plugin *lp = inst ? inst->lp : NULL;
+	c->plugin = lp ? lp->desc.name : NULL;
+	c->version = lp ? lp->desc.version : NULL;
+	c->path = lp ? lp->path : NULL;
+	c->point = point;
+}

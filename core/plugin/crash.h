@@ -1,0 +1,38 @@
+/*
+ * plugin/crash.h - a crash inside a plugin says which plugin, where and on
+ * what, instead of a bare "Segmentation fault".
+ *
+ * The host marks each call into plugin code with a call record on the
+ * stack (fs_crash_enter / fs_crash_leave, a few pointer stores, no
+ * allocation). fs_crash_install sets handlers for SIGSEGV, SIGBUS, SIGFPE,
+ * SIGILL and SIGABRT: inside a marked call they print one line with
+ * async-signal-safe writes only,
+ *   fedstate: plugin 'mongodb' 0.1.0 (/usr/lib/fedstate/plugins/mongodb.so)
+ *   crashed with SIGSEGV in render of MultiCloudMongoDB default/orders-db
+ * and a backtrace, then die of the same signal as before (the exit status
+ * does not change). Outside a marked call they only re-raise. The record
+ * is per thread; the strings are borrowed for the call.
+ */
+#ifndef FS_PLUGIN_CRASH_H
+#define FS_PLUGIN_CRASH_H
+
+struct fs_plugin;
+
+struct fs_crash_call {
+	const char *plugin, *version, *path; /* the plugin's; any may be NULL */
+	const char *point;                   /* "render", "aggregate_status", ... */
+	const char *kind, *ns, *name;        /* the object, any may be NULL */
+	const struct fs_crash_call *prev;    /* the call this one is inside */
+};
+
+/* once per process, before plugin code runs; idempotent */
+void fs_crash_install(void);
+/* mark the call c (filled by the caller, or from inst with
+ * fs_crash_from) as running until fs_crash_leave(c) */
+void fs_crash_enter(struct fs_crash_call *c);
+void fs_crash_leave(struct fs_crash_call *c);
+/* c's plugin fields from a loaded instance (borrowed strings) */
+void fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst,
+		   const char *point);
+
+#endif

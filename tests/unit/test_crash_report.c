@@ -1,0 +1,158 @@
+/*
+ * test_crash_report - a plugin that crashes (tests/plugins/crashmw.c, on
+ * an object named "boom") no longer kills fedstate without a word: one
+ * line names the plugin, its version and file, the signal, the extension
+ * point and the object (render, render --status, simulate's interpret),
+ * the process still dies of SIGSEGV, and what was complete for the
+ * objects before it is on stdout.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "lib/daemon_proc.h"
+#include "lib/plugin_harness.h"
+
+static char dir[64];
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/fs-crash-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	char plugins[4096], buf[8192];
+	if (!realpath(ph_build_path("tests/plugins"), plugins))
+		return -1;
+	snprintf(buf, sizeof buf, "apiVersion: config.fedstate.io/v1alpha1\nkind: OpsConfiguration\n"
+		 "pluginDirs: [%s]\nmiddlewares:\n- name: crashmw\n  group: test.fedstate.io\n"
+		 "  version: v1\n  kind: Boom\n", plugins);
+	write_file("ops.yaml", buf);
+	snprintf(buf, sizeof buf, "apiVersion: config.fedstate.io/v1alpha1\n"
+		 "kind: SchedulerConfiguration\npluginDirs: [%s]\nmiddlewares:\n  - name: crashmw\n"
+		 "profiles:\n  - schedulerName: default-scheduler\n", plugins);
+	write_file("sched.yaml", buf);
+	write_file("objs.yaml", "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
+		   "metadata: {name: fine, namespace: default}\n---\n"
+		   "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
+		   "metadata: {name: boom, namespace: default}\n");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* a sanitizer build: its SEGV handler runs after ours and exits instead */
+static bool
+sanitized(void)
+{
+	const char *b = getenv("FEDSTATE_BUILD");
+	return b && strstr(b, "asan");
+}
+
+/* run `fedstate ARGS` (stdout to out.txt); its stderr; *sig the signal it
+ * died of (11 for a sanitizer build that exited non-zero instead) */
+static char *
+run(const char *args, int *sig)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out.txt 2>err.txt; echo $?", dir,
+		 ph_build_path("bin/fedstate"), args);
+	char *rc = dm_capture(cmd, NULL);
+	int code = atoi(rc);
+	free(rc);
+	*sig = code > 128 ? code - 128 : sanitized() && code ? 11 : 0;
+	snprintf(cmd, sizeof cmd, "cat '%s/err.txt'", dir);
+	return dm_capture(cmd, NULL);
+}
+
+static char *
+stdout_of_last(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "cat '%s/out.txt'", dir);
+	return dm_capture(cmd, NULL);
+}
+
+#define PLACEMENT "--placement '{\"ClusterWithReplicaset\":[{\"cluster\":\"a\",\"replicaset\":1}]}'"
+
+static void
+test_render_crash_is_named(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char *err = run("render --config ops.yaml --object objs.yaml " PLACEMENT, &sig);
+	assert_int_equal(sig, 11);
+	assert_non_null(strstr(err, "fedstate: plugin 'crashmw' 0.3.1 ("));
+	assert_non_null(strstr(err, "crashmw.so) crashed with SIGSEGV in render of Boom "
+				"default/boom\n"));
+	char *out = stdout_of_last();
+	assert_non_null(strstr(out, "# Boom default/fine: 1 desired"));
+	free(out);
+	free(err);
+}
+
+static void
+test_status_crash_is_named(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char *err = run("render --status --config ops.yaml --object objs.yaml " PLACEMENT, &sig);
+	assert_int_equal(sig, 11);
+	assert_non_null(strstr(err, "crashed with SIGSEGV in aggregate_status of Boom "
+				"default/boom\n"));
+	char *out = stdout_of_last();
+	assert_non_null(strstr(out, "state: Health"));
+	free(out);
+	free(err);
+}
+
+static void
+test_interpret_crash_is_named(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char clusters[4096];
+	snprintf(clusters, sizeof clusters, "simulate --config sched.yaml --clusters '%s' "
+		 "--bindings objs.yaml", ph_src_path("config/samples/clusters.yaml"));
+	char *err = run(clusters, &sig);
+	assert_int_equal(sig, 11);
+	assert_non_null(strstr(err, "crashed with SIGSEGV in interpret of Boom default/boom\n"));
+	free(err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_crash_is_named),
+		cmocka_unit_test(test_status_crash_is_named),
+		cmocka_unit_test(test_interpret_crash_is_named),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
