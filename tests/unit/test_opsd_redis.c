@@ -30,6 +30,14 @@ setup(void **state)
 	return of_setup_with(state, "- name: redis\n  kind: MultiCloudRedis\n");
 }
 
+/* obj.key = v (taken), replacing what is there */
+static void
+set(cJSON *obj, const char *key, cJSON *v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddItemToObject(obj, key, v);
+}
+
 /* the sample as a user creates it, in OF_NS */
 static cJSON *
 sample(void)
@@ -39,7 +47,7 @@ sample(void)
 	cJSON_Delete(arr);
 	cJSON *m = cJSON_GetObjectItem(o, "metadata");
 	cJSON_DeleteItemFromObject(m, "uid");
-	cJSON_ReplaceItemInObject(m, "namespace", cJSON_CreateString(OF_NS));
+	set(m, "namespace", cJSON_CreateString(OF_NS));
 	return o;
 }
 
@@ -51,13 +59,12 @@ put_binding(struct of_fx *f, const char *file, bool create)
 	cJSON *rb = cJSON_DetachItemFromArray(rbs, 0);
 	cJSON_Delete(rbs);
 	cJSON *status = cJSON_DetachItemFromObject(rb, "status");
-	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(rb, "metadata"), "namespace",
-				  cJSON_CreateString(OF_NS));
+	set(cJSON_GetObjectItem(rb, "metadata"), "namespace", cJSON_CreateString(OF_NS));
 	cJSON *res = cJSON_GetObjectItem(cJSON_GetObjectItem(rb, "spec"), "resource");
-	cJSON_ReplaceItemInObject(res, "namespace", cJSON_CreateString(OF_NS));
+	set(res, "namespace", cJSON_CreateString(OF_NS));
 	cJSON *sts = of_kget(f, &of_r_sts, OF_NS, NAME "-redis");
 	assert_non_null(sts);
-	cJSON_ReplaceItemInObject(res, "uid", cJSON_CreateString(of_mstr(sts, "uid")));
+	set(res, "uid", cJSON_CreateString(of_mstr(sts, "uid")));
 	cJSON_Delete(sts);
 	if (create)
 		assert_int_equal(of_kcreate(f, &of_r_rb, OF_NS, rb), FS_OK);
