@@ -472,6 +472,53 @@ test_leader_election(void **state)
 	cJSON_Delete(lease);
 }
 
+/* the live objects of the sample whose name contains part */
+static int
+owned_named(struct of_fx *f, const char *part)
+{
+	cJSON *obj = of_kget(f, &of_r_mcm, NS, NAME);
+	cJSON *live = of_live_owned(f, NS, of_mstr(obj, "uid"));
+	int n = 0;
+	const cJSON *l;
+	cJSON_ArrayForEach(l, live)
+		n += strstr(of_mstr(l, "name"), part) != NULL;
+	cJSON_Delete(live);
+	cJSON_Delete(obj);
+	return n;
+}
+
+#define SCHED(a, b) "\"{\\\"ClusterWithReplicaset\\\":[" a b "]}\""
+#define ON(c, n) "{\\\"cluster\\\":\\\"" c "\\\",\\\"replicaset\\\":" #n "}"
+
+/* Arbiter on (4 + arbiter), then off (5), then a cluster leaves the
+ * placement: each time the live set equals the offline render of the
+ * new state, with only the difference written or pruned. */
+static void
+test_arbiter_and_cluster_leaving(void **state)
+{
+	struct of_fx *f = *state;
+	start_with_sample(f);
+	assert_int_equal(owned_named(f, "arbiter"), 0);
+	assert_int_equal(of_kpatch(f, &of_r_mcm, NS, NAME,
+		"{\"metadata\":{\"annotations\":{\"schedulerResult\":"
+		SCHED(ON("10-29-14-21", 3) ",", ON("10-29-14-25", 1)) "}},"
+		"\"spec\":{\"replicaset\":4,\"config\":{\"arbiter\":true}}}", 0), FS_OK);
+	assert_true(of_converge(f, NAME, 15000));
+	assert_true(owned_named(f, "arbiter") >= 1);
+	assert_int_equal(of_kpatch(f, &of_r_mcm, NS, NAME,
+		"{\"metadata\":{\"annotations\":{\"schedulerResult\":"
+		SCHED(ON("10-29-14-21", 4) ",", ON("10-29-14-25", 1)) "}},"
+		"\"spec\":{\"replicaset\":5,\"config\":{\"arbiter\":false}}}", 0), FS_OK);
+	assert_true(of_converge(f, NAME, 15000));
+	assert_int_equal(owned_named(f, "arbiter"), 0);
+	assert_true(owned_named(f, "10-29-14-25") >= 1);
+	assert_int_equal(of_kpatch(f, &of_r_mcm, NS, NAME,
+		"{\"metadata\":{\"annotations\":{\"schedulerResult\":"
+		SCHED(ON("10-29-14-21", 5), "") "}}}", 0), FS_OK);
+	assert_true(of_converge(f, NAME, 15000));
+	assert_int_equal(owned_named(f, "10-29-14-25"), 0);
+}
+
 /* the /metrics series `want` (name{labels}) of the running controller
  * reaches at least min (polled) */
 static bool
@@ -553,6 +600,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_faults_converge, of_setup, of_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_metrics_and_drain, of_setup, of_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_reload_keeps_old_set, of_setup,
+						of_teardown),
+		cmocka_unit_test_setup_teardown(test_arbiter_and_cluster_leaving, of_setup,
 						of_teardown),
 		cmocka_unit_test_setup_teardown(test_leader_election, of_setup, of_teardown),
 	};
