@@ -147,6 +147,7 @@ fs_http_free(struct fs_http *h)
 	fs_buf_release(&h->hstore);
 	free(h->hdrs);
 	free(h->url);
+	free(h->shown);
 	free(h);
 }
 
@@ -175,7 +176,7 @@ h2c_retry(struct fs_http *h, CURLcode rc)
 	fs_buf_reset(&h->hstore);
 	fs_buf_reset(&h->body);
 	fs_debug("net", "%s %s: no HTTP/2 answer on a reused origin (%s); "
-		 "retrying on a new h2c connection", h->method, h->url,
+		 "retrying on a new h2c connection", h->method, h->shown,
 		 curl_easy_strerror(rc));
 	return fs_net_readd(h) == FS_OK;
 }
@@ -199,17 +200,17 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 	if (h->timed_out) {
 		r.code = FS_E_TIMEOUT;
 		fs_buf_printf(&err, "%s %s: timed out after %u ms", h->method,
-			      h->url, h->timeout_ms);
+			      h->shown, h->timeout_ms);
 	} else if (h->canceled) {
 		r.code = FS_E_CANCELED;
-		fs_buf_printf(&err, "%s %s: canceled", h->method, h->url);
+		fs_buf_printf(&err, "%s %s: canceled", h->method, h->shown);
 	} else if (h->aborted) {
 		r.code = h->on_data ? FS_E_CANCELED : FS_E_RANGE;
-		fs_buf_printf(&err, "%s %s: %s", h->method, h->url,
+		fs_buf_printf(&err, "%s %s: %s", h->method, h->shown,
 			      h->on_data ? "aborted by the data callback" : h->errbuf);
 	} else if (rc != CURLE_OK) {
 		r.code = fs_http_code(rc);
-		fs_buf_printf(&err, "%s %s: %s", h->method, h->url,
+		fs_buf_printf(&err, "%s %s: %s", h->method, h->shown,
 			      curl_easy_strerror(rc));
 		if (h->errbuf[0])
 			fs_buf_printf(&err, " (%s)", h->errbuf);
@@ -233,7 +234,7 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 	if (r.code != FS_OK)
 		fs_debug("net", "%s", r.error);
 	else
-		fs_trace("net", "%s %s: %ld in %u ms", h->method, h->url, r.status,
+		fs_trace("net", "%s %s: %ld in %u ms", h->method, h->shown, r.status,
 			 r.elapsed_ms);
 	if (h->waiter)
 		(*h->waiter)--;
@@ -245,6 +246,22 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 
 /* ------------------------------------------------------------ start */
 
+/* url with any user:password@ replaced by "REDACTED@": what messages and
+ * logs show (a credential in a server URL is never printed); caller frees */
+char *
+fs_net_url_redact(const char *url)
+{
+	const char *scheme = strstr(url, "://");
+	const char *host = scheme ? scheme + 3 : url;
+	size_t hostlen = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', hostlen);
+	if (!at)
+		return fs_xstrdup(url);
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_printf(&b, "%.*sREDACTED%s", (int)(host - url), url, at);
+	return fs_buf_detach(&b);
+}
+
 static struct fs_http *
 create(struct fs_net *n, struct fs_owner *owner, const char *what, char *url,
        fs_http_done_fn done, void *ud)
@@ -252,7 +269,9 @@ create(struct fs_net *n, struct fs_owner *owner, const char *what, char *url,
 	struct fs_http *h;
 
 	if (owner && owner->closing) {
-		fs_debug("net", "%s: not started: its owner is closing", url);
+		char *shown = fs_net_url_redact(url);
+		fs_debug("net", "%s: not started: its owner is closing", shown);
+		free(shown);
 		free(url);
 		return NULL;
 	}
@@ -260,6 +279,7 @@ create(struct fs_net *n, struct fs_owner *owner, const char *what, char *url,
 	h->net = n;
 	h->own.owner = owner; /* linked in launch, once it is live */
 	h->url = url;
+	h->shown = fs_net_url_redact(url);
 	h->method = what;
 	h->done = done;
 	h->ud = ud;
@@ -267,7 +287,7 @@ create(struct fs_net *n, struct fs_owner *owner, const char *what, char *url,
 	fs_buf_init(&h->body);
 	fs_buf_init(&h->hstore);
 	if (!(h->easy = curl_easy_init())) {
-		fs_error("net", "%s: cannot create a curl handle", url);
+		fs_error("net", "%s: cannot create a curl handle", h->shown);
 		fs_http_free(h);
 		return NULL;
 	}
@@ -384,7 +404,7 @@ fs_http_start_ex(struct fs_net *n, struct fs_owner *owner,
 	ok &= fs_http_set_tls(h, req, ex);
 	if (!ok) {
 		fs_error("net", "%s %s: cannot set up the request (bad header, "
-			 "method or TLS option)", h->method, h->url);
+			 "method or TLS option)", h->method, h->shown);
 		fs_http_free(h);
 		return NULL;
 	}

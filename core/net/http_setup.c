@@ -116,7 +116,7 @@ fs_http_set_tls(struct fs_http *h, const struct fs_http_request *req,
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 		if (!h->net->warned_insecure)
 			fs_warn("net", "%s: TLS verification is disabled (insecure); "
-				"peers are not authenticated", h->url);
+				"peers are not authenticated", h->shown);
 		h->net->warned_insecure = true;
 	}
 	return ok;
@@ -158,7 +158,7 @@ fs_http_set_headers(struct fs_http *h, const struct fs_http_request *req)
 
 		if (!header_ok(*p)) {
 			fs_error("net", "%s: header %u: expected \"Name: value\" "
-				 "without line breaks", h->url,
+				 "without line breaks", h->shown,
 				 (unsigned)(p - req->headers));
 			return false;
 		}

@@ -172,4 +172,8 @@ struct fs_net_stats {
 };
 void fs_net_stats(const struct fs_net *n, struct fs_net_stats *out);
 
+/* url with any user:password@ replaced by "REDACTED@", as every message
+ * and log of this layer shows it; caller frees */
+char *fs_net_url_redact(const char *url);
+
 #endif

@@ -64,7 +64,8 @@ struct fs_http {
 	size_t (*on_data)(void *ud, const char *p, size_t n);
 	void (*on_head)(void *ud, long status, const struct fs_kv *h, uint32_t n);
 
-	char *url;          /* for messages; owned */
+	char *url;          /* what curl is given; owned */
+	char *shown;        /* url for messages, userinfo redacted; owned */
 	const char *method; /* static */
 	struct fs_buf body; /* buffered response body (no on_data) */
 	struct fs_buf hstore;

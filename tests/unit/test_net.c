@@ -259,6 +259,30 @@ test_request_of_abi_1_0_size(void **state)
 	assert_int_equal(r.code, FS_E_NET);
 }
 
+/* credentials in a URL never reach a message */
+static void
+test_userinfo_redacted(void **state)
+{
+	char url[96];
+	struct fs_http_request req = {.struct_size = sizeof req, .url = url};
+	struct result r = {0};
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://admin:SECRET@127.0.0.1:%u/x", closed_port());
+	struct fs_http *h = fs_http_start(tl_net(), NULL, &req, on_done, &r);
+	assert_non_null(h);
+	wait1(h, 5000);
+	assert_int_equal(r.code, FS_E_NET);
+	assert_null(strstr(r.error, "SECRET"));
+	assert_non_null(strstr(r.error, "http://REDACTED@127.0.0.1:"));
+	char *shown = fs_net_url_redact("https://u:p@h:6443/api?x=a@b");
+	assert_string_equal(shown, "https://REDACTED@h:6443/api?x=a@b");
+	free(shown);
+	shown = fs_net_url_redact("https://h/api/x@y");
+	assert_string_equal(shown, "https://h/api/x@y");
+	free(shown);
+}
+
 static struct fs_http *to_cancel;
 
 static void
@@ -643,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_h2c_server_restart),
 		cmocka_unit_test(test_h2c_deadline_drops_connection),
 		cmocka_unit_test(test_request_of_abi_1_0_size),
+		cmocka_unit_test(test_userinfo_redacted),
 		cmocka_unit_test(test_liveset),
 	};
 
