@@ -30,10 +30,15 @@ setup(void **state)
 	return of_setup_with(state, "- name: redis\n  kind: MultiCloudRedis\n");
 }
 
-/* obj.key = v (taken), replacing what is there */
+/* obj.key = v (taken), replacing what is there; v is freed when obj is
+ * missing (a status-only file has no spec.resource) */
 static void
 set(cJSON *obj, const char *key, cJSON *v)
 {
+	if (!cJSON_IsObject(obj)) {
+		cJSON_Delete(v);
+		return;
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
 	cJSON_AddItemToObject(obj, key, v);
 }
