@@ -349,7 +349,7 @@ fs_binding_from_workload(const cJSON *obj, const struct fs_mw_workload *w,
 	out->scheduler_name = w->scheduler_name
 				      ? fs_intern_ref(ctx->refs, w->scheduler_name,
 						      (size_t)-1)
-				      : NULL;
+				      : fs_intern(FS_MIDDLEWARE_SCHEDULER_NAME, (size_t)-1);
 	finish(out);
 	if (ctx->keep_raw)
 		out->raw = (const struct fs_json *)obj;

@@ -3,7 +3,9 @@
  * (work.karmada.io/v1alpha2), or a federated middleware object plus its
  * plugin's interpret output, into struct fs_binding (fedstate/types.h).
  *
- * Defaults: schedulerName empty -> "default-scheduler"; placement defaults
+ * Defaults: schedulerName empty -> "default-scheduler" (a federated
+ * middleware object's: FS_MIDDLEWARE_SCHEDULER_NAME, the default its CRD
+ * gives, so offline reads route it as the API server would); placement defaults
  * as in model/placement.h. storage_class comes from the annotation
  * fedstate.io/storage-class ("" there means the default class).
  * metadata.annotations are kept in the view (sorted by key pointer, values
@@ -17,6 +19,10 @@
  */
 #ifndef FS_MODEL_BINDING_H
 #define FS_MODEL_BINDING_H
+
+/* the scheduler a federated middleware object names when it names none:
+ * its CRD's default (reference/fedstate-objects.md §1) */
+#define FS_MIDDLEWARE_SCHEDULER_NAME "multicloud-middleware-scheduler"
 
 #include <fedstate/mw.h>
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/binding.h"
 #include "model/schedresult.h"
 #include "sched/writeback.h"
 #include "util/doc.h"
@@ -31,7 +32,7 @@ fs_sched_wanted(const cJSON *obj, bool is_middleware,
 
 	if (is_middleware) {
 		name = fs_jstr(fs_jget(spec, "scheduler"), "schedulerName");
-		return is_ours(ud, name && *name ? name : "default-scheduler");
+		return is_ours(ud, name && *name ? name : FS_MIDDLEWARE_SCHEDULER_NAME);
 	}
 	name = fs_jstr(spec, "schedulerName");
 	if (!is_ours(ud, name && *name ? name : "default-scheduler"))

@@ -619,7 +619,9 @@ test_from_workload(void **state)
 	assert_ptr_equal(b.storage_class, I("fast-ssd"));
 	assert_true(b.arbiter);
 	assert_int_equal(b.mode, FS_MODE_UNIFORM);
-	assert_ptr_equal(b.scheduler_name, I("default-scheduler"));
+	/* none named: the CRD's default, as the API server fills it in (it
+	 * went to default-scheduler, whose profile has no VIP or spread) */
+	assert_ptr_equal(b.scheduler_name, I("multicloud-middleware-scheduler"));
 	assert_ptr_equal(b.raw, (const struct fs_json *)obj);
 	assert_int_equal(b.n_annotations, 1);
 	assert_ptr_equal(b.annotations[0].key, I("a"));
