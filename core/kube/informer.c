@@ -340,10 +340,13 @@ inf_on_end(void *ud, enum fs_code code, const char *error)
 	inf->stream = NULL;
 	if (!inf->running)
 		return;
-	if (code == FS_E_GONE) {
+	/* a version the server has not reached (a server that lost its
+	 * state): list again, as client-go's reflector does */
+	bool too_large = error && strstr(error, "Too large resource version");
+	if (code == FS_E_GONE || too_large) {
 		inf->stats.gone++;
-		fs_info("kube", "informer %s: resourceVersion %s is gone, listing again",
-			inf->plural, inf->rv);
+		fs_info("kube", "informer %s: resourceVersion %s is %s, listing again",
+			inf->plural, inf->rv, too_large ? "ahead of the server" : "gone");
 		free(inf->rv);
 		inf->rv = fs_xstrdup("");
 		inf_list(inf);

@@ -241,6 +241,21 @@ ta_api_watch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 			goto out;
 		}
 	}
+	if (!any && from > a->store.rv) {
+		/* kube-apiserver's watch cache waits up to 3 s for a version it
+		 * has not reached, then answers this; here it is at once */
+		struct ta_err e = {0};
+		ta_err_set(&e, 504, "Timeout", "Timeout: Too large resource version: %llu, "
+			   "current: %llu", (unsigned long long)from,
+			   (unsigned long long)a->store.rv);
+		e.details = cJSON_Parse("{\"causes\":[{\"reason\":\"ResourceVersionTooLarge\","
+					"\"message\":\"Too large resource version\"}],"
+					"\"retryAfterSeconds\":1}");
+		ta_api_error(c, &e, NULL, NULL);
+		ta_selector_free(lsel);
+		ta_selector_free(fsel);
+		goto out;
+	}
 	if (!any && !initial && from < a->store.compacted_rv) {
 		char why[128];
 		snprintf(why, sizeof(why), "too old resource version: %llu (%llu)",

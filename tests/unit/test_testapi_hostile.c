@@ -2,7 +2,8 @@
  * test_testapi_hostile - fedstate-testapi answers hostile HTTP as a real
  * server does and keeps serving: a NUL byte in the request line or a
  * header is a 400 (it crashed the server before), a header block larger
- * than 64 KiB arriving in one piece is a 431 (it was accepted).
+ * than 64 KiB arriving in one piece is a 431 (it was accepted), a watch
+ * from a version the server has not reached is a 504.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,12 +96,30 @@ test_huge_header_in_one_piece(void **state)
 	assert_serving(p);
 }
 
+/* a watch from a version the server has not reached: 504 with the
+ * ResourceVersionTooLarge cause, as kube-apiserver's watch cache answers
+ * (it streamed as if the version were current) */
+static void
+test_watch_from_the_future(void **state)
+{
+	struct ta_proc *p = *state;
+	long st = 0;
+	char *body = ta_proc_get(p, "/api/v1/configmaps?watch=1&resourceVersion=99999999", &st);
+	assert_int_equal(st, 504);
+	assert_non_null(strstr(body, "Too large resource version: 99999999"));
+	assert_non_null(strstr(body, "ResourceVersionTooLarge"));
+	free(body);
+	assert_serving(p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_nul_bytes, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_huge_header_in_one_piece, ta_proc_setup,
+						ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_watch_from_the_future, ta_proc_setup,
 						ta_proc_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
