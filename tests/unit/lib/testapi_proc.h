@@ -46,6 +46,8 @@ bool ta_have_kubectl(void);
 /* run `kubectl ARGS` against p (stdout and stderr into out); its exit
  * status, -1 when it did not exit */
 int ta_proc_kubectl(const struct ta_proc *p, const char *args, char *out, size_t n);
+/* a raw TCP connection to p, for hand-written HTTP; -1 on failure */
+int ta_proc_dial(const struct ta_proc *p);
 /* SIGTERM, wait, remove the temp dir; true when it exited cleanly */
 bool ta_proc_stop(struct ta_proc *p);
 
