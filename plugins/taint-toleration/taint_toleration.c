@@ -10,6 +10,7 @@
 #include <fedstate/fedstate.h>
 
 #include "../common/karmada.h"
+#include "tolindex.h"
 
 /* Reasons are formatted once per distinct taint and kept: a direct-mapped
  * cache keyed by the taint's interned key/value pointers and effect (the
@@ -82,8 +83,45 @@ tolerates(const struct fs_toleration *t, const struct fs_taint *taint)
 	}
 }
 
+/* Up to this many tolerations a scan is cheapest; beyond, the first
+ * filter call of the cycle indexes them by (key, value) and every taint
+ * then costs four probes (tolindex.h). */
+#define TT_SCAN_MAX 8
+#define TT_INDEX_KEY "taint-toleration/index"
+
+struct tt_index {
+	struct tol_index ix;
+	struct tol_slot slots[];
+};
+
+static void
+tt_index_free(void *index)
+{
+	fs_host->free(index);
+}
+
+/* the cycle's index of p's tolerations; NULL when out of memory (the
+ * caller scans instead) */
+static struct tol_index *
+cycle_index(struct fs_cycle *cyc, const struct fs_placement *p)
+{
+	struct tt_index *t = fs_host->cycle_get(cyc, TT_INDEX_KEY);
+	if (t)
+		return &t->ix;
+	uint32_t n = tol_index_slots(p->n_tolerations);
+	t = fs_host->calloc(1, sizeof *t + (size_t)n * sizeof(struct tol_slot));
+	if (!t)
+		return NULL;
+	tol_index_build(&t->ix, t->slots, n, p->tolerations, p->n_tolerations);
+	if (fs_host->cycle_put(cyc, TT_INDEX_KEY, t, tt_index_free) != FS_OK) {
+		fs_host->free(t);
+		return NULL;
+	}
+	return &t->ix;
+}
+
 static bool
-tolerated(const struct fs_placement *p, const struct fs_taint *taint)
+scan_tolerated(const struct fs_placement *p, const struct fs_taint *taint)
 {
 	for (uint32_t i = 0; p && i < p->n_tolerations; i++)
 		if (tolerates(&p->tolerations[i], taint))
@@ -124,12 +162,15 @@ tt_filter(void *state, struct fs_cycle *cyc, const struct fs_cluster *c,
 	const struct fs_binding *b = fs_host->cycle_binding(cyc);
 	if (fsk_in_previous(b, c))
 		return FS_OK;
+	const struct fs_placement *p = b->placement;
+	struct tol_index *ix =
+		p && p->n_tolerations > TT_SCAN_MAX ? cycle_index(cyc, p) : NULL;
 	for (uint32_t i = 0; i < c->n_taints; i++) {
 		const struct fs_taint *taint = &c->taints[i];
 		if (taint->effect != FS_EFFECT_NO_SCHEDULE &&
 		    taint->effect != FS_EFFECT_NO_EXECUTE)
 			continue;
-		if (tolerated(b->placement, taint))
+		if (ix ? tol_index_tolerates(ix, taint) : scan_tolerated(p, taint))
 			continue;
 		*reason = untolerated_reason(state, taint);
 		return FS_UNSCHEDULABLE;
