@@ -16,8 +16,9 @@
  * An assumption ends when the cluster's summary caught up (its allocated +
  * allocating pods grew by at least the pods assumed since the first
  * assumption) or after `ttl_ms` (default 120 s: a placement that never
- * materialises does not block a cluster for long). Clusters nobody
- * estimated (no plugin answered) are left alone, as Karmada leaves them.
+ * materialises does not block a cluster for long). The bound applies
+ * to every estimate, a plugin's or the general one the framework falls
+ * back on (Karmada's general estimator is always registered).
  *
  * Memory: one entry per cluster with assumptions, a small fixed set of
  * resources each. Cost: a hash lookup per feasible cluster per cycle.

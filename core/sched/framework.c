@@ -8,6 +8,7 @@
 
 #include <fedstate/sched.h>
 
+#include "model/estimate.h"
 #include "sched/assign.h"
 #include "sched/order.h"
 #include "sched/select.h"
@@ -196,7 +197,18 @@ build_candidates(struct fs_framework *fw, struct attempt *at)
 		uint32_t pos = fw->feasible_pos[i];
 		int32_t avail = INT32_MAX;
 		if (workload) {
+			/* as in Karmada, where the general estimator is always
+			 * registered: nobody published (no estimating plugin, or
+			 * none answered for this cluster) means the general
+			 * estimate from resourceSummary */
 			avail = fs_cycle_available(fw->cyc, c->index);
+			if (avail == INT32_MAX)
+				avail = fs_general_estimate(c, b);
+			/* less what earlier placements are assumed to take */
+			int32_t cap = fw->capacity
+				? fw->capacity(fw->capacity_ud, c, b, avail) : -1;
+			if (cap >= 0)
+				avail = cap;
 			if (avail == INT32_MAX)
 				avail = b->replicas;
 		}
@@ -298,14 +310,6 @@ attempt_run(struct fs_framework *fw, struct attempt *at, uint32_t *n_out, bool *
 		fs_diagnosis_fit_error(&fw->msg, at->n, fw->verdicts, at->n);
 		return FS_UNSCHEDULABLE;
 	}
-	if (fw->capacity && (at->b->replicas != 0 || at->b->has_requirements))
-		for (uint32_t i = 0; i < at->n_feasible; i++) {
-			const struct fs_cluster *c = fw->feasible[i];
-			int32_t cap = fw->capacity(fw->capacity_ud, c, at->b,
-						   fs_cycle_available(fw->cyc, c->index));
-			if (cap >= 0)
-				fs_cycle_set_available(fw->cyc, c->index, cap);
-		}
 	if ((rc = run_scores(fw, at)) != FS_OK)
 		return rc;
 	build_candidates(fw, at);

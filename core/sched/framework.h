@@ -95,11 +95,12 @@ struct fs_framework *fs_framework_create(const struct fs_profile *profile);
 void fs_framework_destroy(struct fs_framework *fw); /* NULL-safe */
 
 /* The caller's own bound on how many more replicas of b fit in feasible
- * cluster c, given `available`, what the plugins answered so far
- * (INT32_MAX: nobody did): the scheduler's assume cache subtracts what it
- * assigned that the cluster's summary does not show yet. Combined with
- * the plugins' answers by minimum; -1 means no answer. Runs for workloads
- * after the filters, before pre_score. fn NULL removes it. */
+ * cluster c, given `available`, the estimate (the plugins' answers by
+ * minimum, or the general estimate when nobody answered): the scheduler's
+ * assume cache subtracts what it assigned that the cluster's summary does
+ * not show yet. -1 means no bound. Runs for workloads on every feasible
+ * cluster after pre_score (where estimating plugins may publish), before
+ * selection. fn NULL removes it. */
 typedef int32_t (*fs_capacity_fn)(void *ud, const struct fs_cluster *c,
 				  const struct fs_binding *b, int32_t available);
 void fs_framework_set_capacity(struct fs_framework *fw, fs_capacity_fn fn, void *ud);

@@ -27,10 +27,15 @@ static struct fs_placement placement;
 static struct fs_replica_scheduling aggregated = {FS_REPLICA_DIVIDED,
 						  FS_DIVISION_AGGREGATED};
 
+/* every cluster reports room for 100 pods (Karmada's general estimate,
+ * which the host applies when no plugin publishes one) */
+static struct fs_resource pods100[1];
+
 static uint32_t
 fleet(uint32_t n)
 {
 	memset(clusters, 0, sizeof clusters);
+	pods100[0] = (struct fs_resource){I("pods"), 100};
 	for (uint32_t i = 0; i < n; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "m%u", i + 1);
@@ -38,6 +43,9 @@ fleet(uint32_t n)
 		clusters[i].index = i;
 		clusters[i].name = I(name);
 		clusters[i].flags = FS_CLUSTER_READY;
+		clusters[i].allocatable = pods100;
+		clusters[i].n_allocatable = 1;
+		clusters[i].flags |= FS_CLUSTER_HAS_SUMMARY;
 		cptr[i] = &clusters[i];
 	}
 	memset(&binding, 0, sizeof binding);
@@ -416,7 +424,8 @@ test_available_combined_by_min(void **st)
 	a.publish[1] = -1; /* m2: -1 ignored, b says 6 */
 	b.publish[1] = 6;
 	a.publish[2] = 3;  /* m3: only a */
-	/* m4: nobody answered -> spec.replicas */
+	/* m4: nobody answered -> the general estimate (room for 100 pods), as
+	 * Karmada, whose general estimator is always registered */
 	struct fs_profile *p = fs_profile_new(NULL);
 	fs_profile_add(p, FS_POINT_PRE_FILTER, "a", NULL, &all_ops, &a, 1);
 	fs_profile_add(p, FS_POINT_PRE_FILTER, "b", NULL, &all_ops, &b, 1);
@@ -425,7 +434,12 @@ test_available_combined_by_min(void **st)
 	assert_int_equal(r.available[0], 4);
 	assert_int_equal(r.available[1], 6);
 	assert_int_equal(r.available[2], 3);
-	assert_int_equal(r.available[3], 5);
+	assert_int_equal(r.available[3], 100);
+	/* no resourceSummary: the general estimate is 0 (Karmada's step 1) */
+	clusters[3].flags &= ~(uint32_t)FS_CLUSTER_HAS_SUMMARY;
+	assert_int_equal(run(p, n, 0, &r), FS_OK);
+	assert_int_equal(r.available[3], 0);
+	clusters[3].flags |= FS_CLUSTER_HAS_SUMMARY;
 	/* a non-workload ignores every estimate */
 	binding.replicas = 0;
 	binding.has_requirements = false;

@@ -322,11 +322,81 @@ test_builtin_profile_is_karmada(void **st)
 	cJSON *j = cJSON_Parse(out.data);
 	assert_non_null(j);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "results")), 12);
+	/* Karmada always estimates from resourceSummary (its general estimator
+	 * is always registered): capacity-driven divisions match the shipped
+	 * config's, where the estimator plugin publishes the same estimate.
+	 * Before, with nobody publishing, every cluster counted as having room
+	 * for all replicas: api bj-1:3 bj-2:3 sh-1:2 sh-2:2 (sh-2 has room for
+	 * one), batch bj-1:12, and 400 analytics replicas all on bj-1. */
+	cJSON *with_config = demo_json;
+	demo_json = j;
+	expect_placement("api-deployment", "bj-1:5 bj-2:2 sh-1:3");
+	expect_placement("batch-deployment", "us-1:12");
+	expect_placement("cache-deployment", "bj-1:4 sh-1:2");
+	expect_failure("analytics-deployment", "Unschedulable",
+		       "Clusters available replicas 41 are not enough");
+	demo_json = with_config;
 	cJSON_Delete(j);
 	fs_buf_release(&cmd);
 	fs_buf_release(&out);
 	fs_buf_release(&err);
 }
+/* the shipped config serves PropagationPolicies that name default-scheduler,
+ * so it gives Karmada's answers: a Duplicated binding goes to a cluster
+ * with no room for one more replica too (Karmada's Duplicated ignores
+ * estimates). The estimator's filterZero, FedState's extra, used to drop
+ * that cluster; it stays on in the middleware profile. */
+static void
+test_shipped_default_profile_keeps_full_clusters(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/test_simulate_full_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct fs_buf path = FS_BUF_INIT, cmd = FS_BUF_INIT, out = FS_BUF_INIT,
+		      err = FS_BUF_INIT;
+	fs_buf_printf(&path, "%s/clusters.yaml", dir);
+	FILE *f = fopen(path.data, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 2; i++)
+		fprintf(f, "---\napiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\n"
+			   "metadata: {name: %s}\nspec: {syncMode: Push}\n"
+			   "status:\n  conditions: [{type: Ready, status: \"True\"}]\n"
+			   "  apiEnablements: [{groupVersion: apps/v1, resources: [{name: deployments, kind: Deployment}]}]\n"
+			   "  resourceSummary:\n    allocatable: {cpu: \"8\", memory: 32Gi, pods: \"110\"}\n"
+			   "    allocated: {cpu: \"%s\", memory: 4Gi, pods: \"%s\"}\n",
+			i ? "roomy" : "full", i ? "1" : "8", i ? "10" : "110");
+	fclose(f);
+	fs_buf_reset(&path);
+	fs_buf_printf(&path, "%s/bindings.yaml", dir);
+	f = fopen(path.data, "w");
+	assert_non_null(f);
+	fprintf(f, "apiVersion: work.karmada.io/v1alpha2\nkind: ResourceBinding\n"
+		   "metadata: {name: web, namespace: default,\n"
+		   "  labels: {propagationpolicy.karmada.io/permanent-id: p1}}\n"
+		   "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, namespace: default, name: web}\n"
+		   "  replicas: 2\n  replicaRequirements: {resourceRequest: {cpu: 500m}}\n"
+		   "  placement:\n    replicaScheduling: {replicaSchedulingType: Duplicated}\n");
+	fclose(f);
+	fs_buf_printf(&cmd, "'%s/bin/fedstate' simulate --config '%s/config/scheduler.yaml'"
+		      " --plugin-dir '%s/plugins' --clusters '%s/clusters.yaml'"
+		      " --bindings '%s/bindings.yaml' --output json", build, src, build, dir, dir);
+	assert_int_equal(run(cmd.data, &out, &err), 0);
+	cJSON *j = cJSON_Parse(out.data);
+	assert_non_null(j);
+	cJSON *with_config = demo_json;
+	demo_json = j;
+	expect_placement("web", "full:2 roomy:2");
+	demo_json = with_config;
+	cJSON_Delete(j);
+	fs_buf_reset(&cmd);
+	fs_buf_printf(&cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd.data), 0);
+	fs_buf_release(&path);
+	fs_buf_release(&cmd);
+	fs_buf_release(&out);
+	fs_buf_release(&err);
+}
+
 
 static void
 test_bench_reports_numbers(void **st)
@@ -414,6 +484,7 @@ main(void)
 		cmocka_unit_test(test_table_and_explain),
 		cmocka_unit_test(test_explain_json),
 		cmocka_unit_test(test_builtin_profile_is_karmada),
+		cmocka_unit_test(test_shipped_default_profile_keeps_full_clusters),
 		cmocka_unit_test(test_bench_reports_numbers),
 		cmocka_unit_test(test_bad_inputs_exit_codes),
 	};
