@@ -4,13 +4,13 @@
  */
 #include "ops/render.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ops/object.h"
 #include "util/jfield.h"
+#include "util/k8sname.h"
 
 enum fs_code
 fs_render_init(struct fs_render *r, const cJSON *owner, const cJSON *clusters,
@@ -36,6 +36,27 @@ fs_render_init(struct fs_render *r, const cJSON *owner, const cJSON *clusters,
 			 r->owner_api_version ? "" : "apiVersion ",
 			 r->owner_kind ? "" : "kind ",
 			 r->owner_name && *r->owner_name ? "" : "metadata.name ");
+		return FS_E_INVAL;
+	}
+	const char *rule = fs_k8s_subdomain_error(r->owner_name);
+	if (!rule && strlen(r->owner_name) > 63)
+		rule = "must be no more than 63 characters (FedState puts the name in "
+		       "label values and its children's names)";
+	if (!rule)
+		rule = fs_k8s_label_value_error(r->owner_name);
+	if (rule) {
+		snprintf(err, errlen,
+			 "federated object %s: metadata.name: Invalid value: \"%.64s%s\": %s",
+			 r->owner_kind, r->owner_name,
+			 strlen(r->owner_name) > 64 ? "..." : "", rule);
+		return FS_E_INVAL;
+	}
+	if ((rule = fs_k8s_label_error(r->ns)) != NULL) {
+		snprintf(err, errlen,
+			 "federated object %s \"%s\": metadata.namespace: Invalid value: "
+			 "\"%.64s%s\": %s",
+			 r->owner_kind, r->owner_name, r->ns, strlen(r->ns) > 64 ? "..." : "",
+			 rule);
 		return FS_E_INVAL;
 	}
 	r->clusters = cJSON_IsArray(clusters) ? clusters : NULL;
@@ -113,22 +134,6 @@ fs_render_need_pass(struct fs_render *r, const char *why)
 	fs_buf_adds(&r->why, why && *why ? why : "(no reason given)");
 }
 
-/* Kubernetes label value: at most 63 characters, [A-Za-z0-9._-], starting
- * and ending with an alphanumeric. */
-static bool
-label_value_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 63)
-		return false;
-	if (!isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
-}
-
 static cJSON *
 object_member(cJSON *parent, const char *key)
 {
@@ -199,9 +204,8 @@ stamp_labels(struct fs_render *r, cJSON *meta)
 	cJSON *labels = object_member(meta, "labels");
 	set_string(labels, FS_OPS_LABEL_MANAGED_BY, FS_OPS_MANAGER);
 	set_string(labels, FS_OPS_LABEL_OWNER_KIND, r->owner_kind);
-	if (label_value_ok(r->owner_name))
-		set_string(labels, FS_OPS_LABEL_OWNER_NAME, r->owner_name);
-	if (r->owner_uid && label_value_ok(r->owner_uid))
+	set_string(labels, FS_OPS_LABEL_OWNER_NAME, r->owner_name); /* checked in init */
+	if (r->owner_uid && *r->owner_uid && !fs_k8s_label_value_error(r->owner_uid))
 		set_string(labels, FS_OPS_LABEL_OWNER_UID, r->owner_uid);
 }
 
@@ -219,6 +223,17 @@ fs_render_emit(struct fs_render *r, struct fs_json *fobj)
 		return emit_fail(r, FS_E_INVAL,
 				 "render: emitted object lacks apiVersion, kind "
 				 "or metadata.name");
+	}
+	const char *rule = *ref.name ? fs_k8s_subdomain_error(ref.name)
+				     : "Required value: name is required";
+	if (rule) {
+		enum fs_code c = emit_fail(r, FS_E_INVAL,
+					   "render: %s: metadata.name: Invalid value: "
+					   "\"%.64s%s\": %s",
+					   ref.kind, ref.name, strlen(ref.name) > 64 ? "..." : "",
+					   rule);
+		cJSON_Delete(obj);
+		return c;
 	}
 	if (ref.ns && strcmp(ref.ns, r->ns) != 0) {
 		enum fs_code c = emit_fail(

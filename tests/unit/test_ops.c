@@ -206,6 +206,80 @@ emit_stamps_and_checks(void **state)
 	cJSON_Delete(o);
 }
 
+/* names a federated object gives its children are checked as the API
+ * server checks them (issue 15: "../../kube-system/secrets/x", "a%2Fb",
+ * 300 characters and "UPPER_case" were rendered), and so is every name a
+ * plugin emits (an empty one was accepted) */
+static void
+names_validated(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *ns, *want;
+	} bad[] = {
+		{"../../kube-system/secrets/x", "ns",
+		 "federated object MultiCloudMongoDB: metadata.name: Invalid value: "
+		 "\"../../kube-system/secrets/x\": a lowercase RFC 1123 subdomain must consist of"},
+		{"a%2Fb", "ns", "Invalid value: \"a%2Fb\": a lowercase RFC 1123 subdomain"},
+		{"UPPER_case", "ns", "Invalid value: \"UPPER_case\": a lowercase RFC 1123 subdomain"},
+		{"a..b", "ns", "a lowercase RFC 1123 subdomain"},
+		{"db", "Kube_System", "federated object MultiCloudMongoDB \"db\": metadata.namespace: "
+				      "Invalid value: \"Kube_System\": a lowercase RFC 1123 label"},
+		{"db", "a.b", "metadata.namespace: Invalid value: \"a.b\""},
+	};
+	char err[512];
+	struct fs_render r;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cJSON *o = owner();
+		cJSON *md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+		cJSON_ReplaceItemInObjectCaseSensitive(md, "name", cJSON_CreateString(bad[i].name));
+		cJSON_ReplaceItemInObjectCaseSensitive(md, "namespace", cJSON_CreateString(bad[i].ns));
+		err[0] = '\0';
+		assert_int_equal(fs_render_init(&r, o, NULL, NULL, err, sizeof err), FS_E_INVAL);
+		if (!strstr(err, bad[i].want))
+			fail_msg("%s/%s: got '%s'", bad[i].ns, bad[i].name, err);
+		cJSON_Delete(o);
+	}
+	/* 300 characters: over 253, and one of 100 is refused too, since
+	 * the name goes into label values */
+	char longname[301];
+	memset(longname, 'a', 300);
+	longname[300] = '\0';
+	for (size_t len = 300;; len = 100) {
+		longname[len] = '\0';
+		cJSON *o = owner();
+		cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "metadata"),
+						       "name", cJSON_CreateString(longname));
+		assert_int_equal(fs_render_init(&r, o, NULL, NULL, err, sizeof err), FS_E_INVAL);
+		assert_non_null(strstr(err, len == 300 ? "must be no more than 253 characters"
+						       : "must be no more than 63 characters"));
+		assert_non_null(strstr(err, "...\"")); /* the echo is cut */
+		cJSON_Delete(o);
+		if (len == 100)
+			break;
+	}
+	/* 63 characters with dots: valid */
+	longname[63] = '\0';
+	longname[10] = '.';
+	cJSON *o = owner();
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "metadata"),
+					       "name", cJSON_CreateString(longname));
+	assert_int_equal(fs_render_init(&r, o, NULL, NULL, err, sizeof err), FS_OK);
+	/* emitted names: empty and invalid refused with the rule */
+	cJSON *empty = cJSON_Parse("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"\"}}");
+	assert_int_equal(fs_render_emit(&r, FS_JSON(empty)), FS_E_INVAL);
+	assert_string_equal(r.emit_err.data, "render: Service: metadata.name: Invalid value: \"\": "
+					     "Required value: name is required");
+	r.emit_code = FS_OK;
+	cJSON *upper = cJSON_Parse("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"Db_0\"}}");
+	assert_int_equal(fs_render_emit(&r, FS_JSON(upper)), FS_E_INVAL);
+	assert_non_null(strstr(r.emit_err.data, "render: Service: metadata.name: Invalid value: \"Db_0\": "
+						"a lowercase RFC 1123 subdomain"));
+	assert_int_equal(cJSON_GetArraySize(r.emitted), 0);
+	fs_render_release(&r);
+	cJSON_Delete(o);
+}
+
 static void
 lookups(void **state)
 {
@@ -482,6 +556,7 @@ main(void)
 		cmocka_unit_test(config_good),
 		cmocka_unit_test(config_every_problem),
 		cmocka_unit_test(emit_stamps_and_checks),
+		cmocka_unit_test(names_validated),
 		cmocka_unit_test(lookups),
 		cmocka_unit_test(prune_set),
 		cmocka_unit_test(yaml_output),
