@@ -56,6 +56,7 @@ fs_kube_client_new(struct fs_net *net, const struct fs_kube_config *cfg,
 	c->qps = o.qps > 0 ? o.qps : 50;
 	c->burst = o.burst ? o.burst : 100;
 	c->timeout_ms = o.timeout_ms ? o.timeout_ms : 30000;
+	c->max_object_bytes = o.max_object_bytes ? o.max_object_bytes : FS_KUBE_MAX_OBJECT_BYTES;
 	c->max_retries = opts && opts->max_retries ? o.max_retries : 5;
 	c->backoff_base_ms = o.backoff_base_ms ? o.backoff_base_ms : 200;
 	c->backoff_max_ms = o.backoff_max_ms ? o.backoff_max_ms : 10000;
@@ -416,6 +417,8 @@ call_send(struct fs_kube_call *call)
 	};
 	struct fs_http_ex ex = {0};
 	fs_kube_fill_ex(c, &ex);
+	ex.max_body = call->max_body;
+	ex.max_body_what = call->max_body_what;
 	call->http = fs_http_start_ex(c->net, NULL, &req, &ex, call_on_http, call);
 	if (!call->http) /* an invalid request: fail from the loop */
 		call->timer = fs_timer_start(c->loop, NULL, 0, 0, fs_kube_call_fail_later, call);
@@ -466,10 +469,10 @@ has_dot_segment(const char *path)
 }
 
 struct fs_kube_call *
-fs_kube_call_start(struct fs_kube_client *c, const char *method,
-		   char *path, const char *query, char *body,
-		   const char *content_type, uint32_t flags,
-		   fs_kube_done_fn done, void *ud)
+fs_kube_call_new(struct fs_kube_client *c, const char *method,
+		 char *path, const char *query, char *body,
+		 const char *content_type, uint32_t flags,
+		 fs_kube_done_fn done, void *ud)
 {
 	struct fs_kube_call *call = fs_xcalloc(1, sizeof(*call));
 	call->client = c;
@@ -492,16 +495,36 @@ fs_kube_call_start(struct fs_kube_client *c, const char *method,
 	if (c->calls)
 		c->calls->prev = call;
 	c->calls = call;
-	if (dots) {
+	call->max_body = c->max_object_bytes;
+	call->max_body_what = "one object";
+	call->dots = dots;
+	return call;
+}
+
+struct fs_kube_call *
+fs_kube_call_go(struct fs_kube_call *call)
+{
+	struct fs_kube_client *c = call->client;
+	if (call->dots) {
 		call->timer = fs_timer_start(c->loop, NULL, 0, 0, call_on_dot_segment, call);
 		return call;
 	}
-	if ((flags & FS_KUBE_LEADER_ONLY) && c->fenced) {
+	if ((call->flags & FS_KUBE_LEADER_ONLY) && c->fenced) {
 		call->timer = fs_timer_start(c->loop, NULL, 0, 0, call_on_refused, call);
 		return call;
 	}
 	limiter_enqueue(call);
 	return call;
+}
+
+struct fs_kube_call *
+fs_kube_call_start(struct fs_kube_client *c, const char *method,
+		   char *path, const char *query, char *body,
+		   const char *content_type, uint32_t flags,
+		   fs_kube_done_fn done, void *ud)
+{
+	return fs_kube_call_go(fs_kube_call_new(c, method, path, query, body,
+						content_type, flags, done, ud));
 }
 
 void

@@ -49,7 +49,14 @@ struct fs_kube_client_opts {
 	uint32_t backoff_base_ms; /* default 200 */
 	uint32_t backoff_max_ms;  /* default 10000 */
 	const char *user_agent;   /* default "fedstate/<version>" */
+	/* the largest response body for one object (default 16 MiB: etcd keeps
+	 * at most 1.5 MiB per object, JSON of a protobuf-stored object can be a
+	 * few times that); a list page of limit L may be L times this, at most
+	 * 1 GiB (an unpaged list: 1 GiB) */
+	size_t max_object_bytes;
 };
+#define FS_KUBE_MAX_OBJECT_BYTES ((size_t)16 << 20)
+#define FS_KUBE_MAX_LIST_BYTES ((size_t)1 << 30)
 
 /* Copies what it needs from cfg. opts NULL: defaults. */
 /* Requests go through pool `net` (borrowed: it must outlive the client)

@@ -20,6 +20,9 @@ struct fs_kube_call {
 	bool reauth;   /* retried once after reloading a rotated token */
 	bool orphan;   /* its client is gone: free it when net lets go */
 	bool finished; /* (fs_kube_wait) result below is ready */
+	bool dots;     /* a . or .. segment: refused from the loop */
+	size_t max_body;             /* the largest response body accepted */
+	const char *max_body_what;   /* what that limit is for (static text) */
 	const char *cancel_reason; /* static text */
 	uint32_t attempt;
 	struct fs_http *http;
@@ -40,6 +43,7 @@ struct fs_kube_client {
 	char *ca_pem, *cert_pem, *key_pem, *token;
 	char *token_file; /* re-read on 401 (rotated service-account tokens) */
 	size_t ca_pem_len, cert_pem_len, key_pem_len;
+	size_t max_object_bytes; /* opts.max_object_bytes */
 	bool insecure;
 	bool fenced;
 	bool closing;
@@ -59,6 +63,13 @@ void fs_kube_escape(struct fs_buf *b, const char *s); /* percent-encode */
 uint32_t fs_kube_backoff_ms(const struct fs_kube_client *c, uint32_t attempt);
 void fs_kube_call_fail_later(void *ud);
 uint32_t fs_kube_http_flags(const struct fs_kube_client *c); /* FS_HTTP_H2 on https */
+/* fs_kube_call_start in two steps: _new makes the call (its max_body may
+ * then be changed), _go sends it or queues it for a token */
+struct fs_kube_call *fs_kube_call_new(struct fs_kube_client *c, const char *method,
+				      char *path, const char *query, char *body,
+				      const char *content_type, uint32_t flags,
+				      fs_kube_done_fn done, void *ud);
+struct fs_kube_call *fs_kube_call_go(struct fs_kube_call *call);
 /* start a call: takes path and body (free(3)), copies the rest */
 struct fs_kube_call *fs_kube_call_start(struct fs_kube_client *c, const char *method,
 					char *path, const char *query, char *body,

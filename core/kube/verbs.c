@@ -104,11 +104,17 @@ fs_kube_list(struct fs_kube_client *c,
 			fs_kube_escape(&q, lo->resource_version);
 		}
 	}
-	struct fs_kube_call *call = fs_kube_call_start(c, "GET",
+	struct fs_kube_call *call = fs_kube_call_new(c, "GET",
 					       fs_kube_path(r, ns_of(c, r, ns), NULL, NULL),
 					       q.data, NULL, NULL, 0, done, ud);
 	fs_buf_release(&q);
-	return call;
+	/* a page of `limit` objects, or an unpaged list: up to 1 GiB */
+	size_t most = FS_KUBE_MAX_LIST_BYTES;
+	if (lo && lo->limit && lo->limit < most / call->max_body)
+		most = (size_t)lo->limit * call->max_body + 65536;
+	call->max_body = most;
+	call->max_body_what = lo && lo->limit ? "one page of a list" : "one list";
+	return fs_kube_call_go(call);
 }
 
 static const char *

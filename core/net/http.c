@@ -124,9 +124,10 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
 			h->aborted = true;
 		return h->aborted || h->canceled ? 0 : n;
 	}
-	if (h->body.len + n > FS_HTTP_MAX_BODY) {
-		snprintf(h->errbuf, sizeof(h->errbuf),
-			 "response body exceeds %zu bytes", FS_HTTP_MAX_BODY);
+	size_t max = h->max_body ? h->max_body : FS_HTTP_MAX_BODY;
+	if (h->body.len + n > max) {
+		/* said in finish: curl writes its own text into errbuf */
+		h->too_big = true;
 		h->aborted = true;
 		return 0;
 	}
@@ -206,8 +207,14 @@ fs_http_finish(struct fs_http *h, CURLcode rc)
 		fs_buf_printf(&err, "%s %s: canceled", h->method, h->shown);
 	} else if (h->aborted) {
 		r.code = h->on_data ? FS_E_CANCELED : FS_E_RANGE;
-		fs_buf_printf(&err, "%s %s: %s", h->method, h->shown,
-			      h->on_data ? "aborted by the data callback" : h->errbuf);
+		if (h->too_big)
+			fs_buf_printf(&err, "%s %s: response body is larger than %zu bytes, "
+				      "the most accepted for %s", h->method, h->shown,
+				      h->max_body ? h->max_body : FS_HTTP_MAX_BODY,
+				      h->max_body_what ? h->max_body_what : "one response");
+		else
+			fs_buf_printf(&err, "%s %s: %s", h->method, h->shown,
+				      h->on_data ? "aborted by the data callback" : h->errbuf);
 	} else if (rc != CURLE_OK) {
 		r.code = fs_http_code(rc);
 		fs_buf_printf(&err, "%s %s: %s", h->method, h->shown,
@@ -372,6 +379,8 @@ fs_http_start_ex(struct fs_net *n, struct fs_owner *owner,
 	if (ex) {
 		h->on_data = ex->on_data;
 		h->on_head = ex->on_head;
+		h->max_body = ex->max_body;
+		h->max_body_what = ex->max_body_what;
 	}
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, h);

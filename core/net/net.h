@@ -138,6 +138,10 @@ struct fs_http_ex {
 	/* abort when slower than limit bytes/s for time s (streams/watches:
 	 * use this instead of timeout_ms, which caps the whole transfer) */
 	long low_speed_limit, low_speed_time;
+	/* buffered bodies: the most accepted (0: FS_HTTP_MAX_BODY, 1 GiB), and
+	 * what that limit is, for the error ("one object"; static text) */
+	size_t max_body;
+	const char *max_body_what;
 };
 
 /* fs_http_start with extensions; ex may be NULL. The callbacks in ex get

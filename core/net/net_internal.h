@@ -63,6 +63,9 @@ struct fs_http {
 	void *ud;
 	size_t (*on_data)(void *ud, const char *p, size_t n);
 	void (*on_head)(void *ud, long status, const struct fs_kv *h, uint32_t n);
+	size_t max_body;           /* buffered bodies: 0 = FS_HTTP_MAX_BODY */
+	const char *max_body_what; /* static text, or NULL */
+	bool too_big;              /* aborted at max_body */
 
 	char *url;          /* what curl is given; owned */
 	char *shown;        /* url for messages, userinfo redacted; owned */

@@ -459,6 +459,55 @@ test_fencing(void **state)
 /* "." and ".." as a name or namespace are refused before anything is
  * sent: in a path they would address another object (libcurl squashed
  * /namespaces/../configmaps/x onto the cluster-wide configmaps/x) */
+/* a response larger than an API server sends for what was asked stops at
+ * the client's limit with a message that names the limit (issue 15: a 3 GB
+ * body ran to 1 GiB and said only "Failure writing output to
+ * destination"); a list page may hold `limit` objects of that size */
+static void
+test_response_size_limit(void **state)
+{
+	struct fixture *f = *state;
+	char *big = malloc(100 * 1024 + 1);
+	assert_non_null(big);
+	memset(big, 'x', 100 * 1024);
+	big[100 * 1024] = '\0';
+	for (int i = 0; i < 2; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "big-%d", i);
+		cJSON *o = make_cm(name, big);
+		assert_int_equal(fs_kube_wait(fs_kube_create(f->c, &cm_res, NULL, o, 0, NULL, NULL),
+					      NULL, NULL), FS_OK);
+		cJSON_Delete(o);
+	}
+	free(big);
+	struct fs_kube_client_opts co = {.qps = 1000, .burst = 1000, .max_retries = 1,
+					 .max_object_bytes = 64 * 1024};
+	struct fs_kube_client *small = fs_kube_client_new(tl_net(), f->cfg, &co);
+	char *err = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_get(small, &cm_res, NULL, "big-0", NULL, NULL),
+				      NULL, &err), FS_E_RANGE);
+	assert_non_null(err);
+	if (!strstr(err, "/api/v1/namespaces/default/configmaps/big-0: response body is "
+			 "larger than 65536 bytes, the most accepted for one object"))
+		fail_msg("got '%s'", err);
+	free(err);
+	err = NULL;
+	/* a page of 2: room for 2 objects of 64 KiB, not for 2 of 100 KiB */
+	struct fs_kube_list_opts lo = {.limit = 2};
+	assert_int_equal(fs_kube_wait(fs_kube_list(small, &cm_res, NULL, &lo, NULL, NULL),
+				      NULL, &err), FS_E_RANGE);
+	assert_non_null(strstr(err, "larger than 196608 bytes, the most accepted for one page of a list"));
+	free(err);
+	/* a page of 1 from the default client: fine */
+	lo.limit = 1;
+	cJSON *page = NULL;
+	assert_int_equal(fs_kube_wait(fs_kube_list(f->c, &cm_res, NULL, &lo, NULL, NULL),
+				      &page, NULL), FS_OK);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(page, "items")), 1);
+	cJSON_Delete(page);
+	fs_kube_client_free(small);
+}
+
 static void
 test_dot_segments_refused(void **state)
 {
@@ -614,6 +663,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_watch_selector_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fencing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dot_segments_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_response_size_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_client_cert, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(test_token_rotation, setup_token, teardown),
 	};
