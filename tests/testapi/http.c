@@ -25,13 +25,27 @@
 #include "tls.h"
 
 #define MAX_HEAD (64u << 10)
-#define MAX_BODY (32u << 20)
+/* kube-apiserver's limit on a request body (MaxRequestBodyBytes) */
+#define MAX_BODY (3u << 20)
+/* Go's http.Server as kube-apiserver configures it: IdleTimeout 90 s,
+ * ReadHeaderTimeout 32 s; and a cap on open connections of our own */
+#define IDLE_MS 90000u
+#define HEADER_MS 32000u
+#define MAX_CONNS 4096u
+/* how long an answered connection whose request was not read in full
+ * drains input before it closes (so the client reads the answer, not
+ * a reset) */
+#define LINGER_MS 2000u
 
 struct ta_conn {
 	struct ta_server *srv;
 	int fd;
 	ev_io rio, wio;
 	ev_timer delay;
+	ev_timer idle;      /* idle, header or linger deadline (conn_arm) */
+	ev_tstamp head_at;  /* when the first byte of this request came */
+	size_t chunk_used;  /* body bytes decoded so far (chunked) */
+	struct fs_buf chunk_body;
 	struct ta_tls_conn *tls;
 	struct fs_buf in;
 	struct fs_buf out;
@@ -40,6 +54,8 @@ struct ta_conn {
 	bool streaming;
 	bool close_after; /* close once the output is flushed */
 	bool eof;
+	bool linger;  /* drain input after the answer: it was not all read */
+	bool draining;
 	ta_stream_gone_fn gone;
 	void *gone_ud;
 	struct ta_req req;
@@ -56,9 +72,13 @@ struct ta_server {
 	void *ud;
 	uint32_t latency_ms;
 	struct ta_conn *conns;
+	uint32_t n_conns, refused;
+	uint32_t idle_ms, header_ms, max_conns;
+	ev_timer resume; /* accepting again after running out of descriptors */
 };
 
-static void conn_process(struct ta_conn *c);
+static bool conn_process(struct ta_conn *c);
+static void conn_arm(struct ta_conn *c);
 
 static void
 req_clear(struct ta_req *r)
@@ -82,6 +102,8 @@ conn_free(struct ta_conn *c)
 	ev_io_stop(loop, &c->rio);
 	ev_io_stop(loop, &c->wio);
 	ev_timer_stop(loop, &c->delay);
+	ev_timer_stop(loop, &c->idle);
+	c->srv->n_conns--;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -95,6 +117,7 @@ conn_free(struct ta_conn *c)
 		ta_tls_conn_free(c->tls);
 	close(c->fd);
 	fs_buf_release(&c->in);
+	fs_buf_release(&c->chunk_body);
 	fs_buf_release(&c->out);
 	req_clear(&c->req);
 	free(c);
@@ -151,11 +174,52 @@ conn_on_write(struct ev_loop *loop, ev_io *w, int revents)
 	c->out_off = 0;
 	ev_io_stop(EV_DEFAULT, &c->wio);
 	if (c->close_after && !c->streaming) {
-		conn_free(c);
+		if (!c->linger || c->tls || c->eof) {
+			conn_free(c);
+			return;
+		}
+		/* the answer is out; read what the client still sends until it
+		 * closes or LINGER_MS pass, so it reads the answer */
+		shutdown(c->fd, SHUT_WR);
+		c->draining = true;
+		conn_arm(c);
 		return;
 	}
-	if (!c->busy)
-		conn_process(c);
+	if (!c->busy && !conn_process(c))
+		return;
+	conn_arm(c);
+}
+
+/* the connection's one deadline: idle between requests, the rest of the
+ * header once a request began, the linger after an error; none while a
+ * request is with the handler, a watch streams, or a body arrives */
+static void
+conn_arm(struct ta_conn *c)
+{
+	struct ev_loop *loop = EV_DEFAULT;
+	struct ta_server *s = c->srv;
+	ev_tstamp after;
+	ev_timer_stop(loop, &c->idle);
+	if (c->draining)
+		after = LINGER_MS / 1000.0;
+	else if (c->busy || c->streaming || c->close_after)
+		return;
+	else if (c->in.len == 0)
+		after = s->idle_ms / 1000.0;
+	else if (!memmem(c->in.data, c->in.len, "\r\n\r\n", 4))
+		after = s->header_ms / 1000.0 - (ev_now(loop) - c->head_at);
+	else
+		return;
+	ev_timer_set(&c->idle, after > 0 ? after : 0.001, 0.);
+	ev_timer_start(loop, &c->idle);
+}
+
+static void
+conn_on_idle(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)revents;
+	conn_free(t->data);
 }
 
 static void
@@ -184,68 +248,65 @@ hdr_dup(const char *v, size_t n)
 	return fs_xstrndup(v, n);
 }
 
-/* decode a chunked body in place; returns bytes consumed from `in` or 0
- * when incomplete, (size_t)-1 when malformed */
-static size_t
-chunked_decode(const char *in, size_t len, struct fs_buf *body)
-{
-	size_t i = 0;
-	for (;;) {
-		const char *crlf = memmem(in + i, len - i, "\r\n", 2);
-		if (!crlf)
-			return 0;
-		char *endp;
-		unsigned long sz = strtoul(in + i, &endp, 16);
-		if (endp == in + i)
-			return (size_t)-1;
-		i = (size_t)(crlf - in) + 2;
-		if (sz == 0) {
-			const char *fin = memmem(in + i - 2, len - i + 2, "\r\n\r\n", 4);
-			if (!fin)
-				return 0;
-			return (size_t)(fin - in) + 4;
-		}
-		if (sz > MAX_BODY || body->len + sz > MAX_BODY)
-			return (size_t)-1;
-		if (len - i < sz + 2)
-			return 0;
-		if (in[i + sz] != '\r' || in[i + sz + 1] != '\n')
-			return (size_t)-1; /* the chunk is not as long as it said */
-		fs_buf_add(body, in + i, sz);
-		i += sz + 2;
-	}
-}
-
 static void
 conn_bad(struct ta_conn *c, int status, const char *msg)
 {
 	c->close_after = true;
+	c->linger = true; /* the rest of the request may still be coming */
 	c->busy = true;
 	ta_respond(c, status, "text/plain", msg, strlen(msg), NULL);
 }
 
-/* parse one request from c->in if complete */
+/* kube-apiserver's answer to a body over MaxRequestBodyBytes */
 static void
+conn_too_large(struct ta_conn *c)
+{
+	char body[256];
+	int n = snprintf(body, sizeof body,
+			 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+			 "\"status\":\"Failure\",\"message\":\"Request entity too large: "
+			 "limit is %u\",\"reason\":\"RequestEntityTooLarge\",\"code\":413}\n",
+			 MAX_BODY);
+	c->close_after = true;
+	c->linger = true;
+	c->busy = true;
+	ta_respond(c, 413, "application/json", body, (size_t)n, NULL);
+}
+
+/* a request not complete yet: wait for more, unless the client is gone
+ * (then the connection is freed: false) */
+static bool
+conn_wait(struct ta_conn *c)
+{
+	if (!c->eof)
+		return true;
+	conn_free(c);
+	return false;
+}
+
+/* Parse one request from c->in if complete and hand it to the handler.
+ * false when c was freed. */
+static bool
 conn_process(struct ta_conn *c)
 {
 	if (c->busy || c->streaming || c->close_after)
-		return;
+		return true;
 	char *head_end = memmem(c->in.data, c->in.len, "\r\n\r\n", 4);
 	if (!head_end) {
 		if (c->in.len > MAX_HEAD)
 			conn_bad(c, 431, "request header too large\n");
-		else if (c->eof)
-			conn_free(c);
-		return;
+		else
+			return conn_wait(c);
+		return true;
 	}
 	size_t head_len = (size_t)(head_end - c->in.data) + 4;
 	if (head_len > MAX_HEAD) { /* it may all come in one read */
 		conn_bad(c, 431, "request header too large\n");
-		return;
+		return true;
 	}
 	if (memchr(c->in.data, '\0', head_len)) { /* as net/http: not HTTP */
 		conn_bad(c, 400, "malformed request: NUL byte in the header\n");
-		return;
+		return true;
 	}
 	struct ta_req *r = &c->req;
 	req_clear(r);
@@ -255,7 +316,7 @@ conn_process(struct ta_conn *c)
 	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
 	if (!sp1 || !sp2) {
 		conn_bad(c, 400, "malformed request line\n");
-		return;
+		return true;
 	}
 	r->method = fs_xstrndup(line, (size_t)(sp1 - line));
 	const char *target = sp1 + 1;
@@ -263,7 +324,7 @@ conn_process(struct ta_conn *c)
 	r->path = ta_pct_decode(target, (size_t)((q ? q : sp2) - target), false);
 	r->query = q ? fs_xstrndup(q + 1, (size_t)(sp2 - q - 1)) : fs_xstrdup("");
 	bool http10 = !strncmp(sp2 + 1, "HTTP/1.0", 8);
-	size_t clen = 0;
+	unsigned long long clen = 0;
 	bool chunked = false, conn_close = http10;
 	for (const char *h = eol + 2; h < head_end; ) {
 		const char *he = memmem(h, (size_t)(head_end + 2 - h), "\r\n", 2);
@@ -274,7 +335,7 @@ conn_process(struct ta_conn *c)
 			size_t vl = (size_t)(he - v);
 #define HDR(name) (nl == sizeof(name) - 1 && !strncasecmp(h, name, nl))
 			if (HDR("content-length"))
-				clen = strtoul(v, NULL, 10);
+				clen = strtoull(v, NULL, 10);
 			else if (HDR("transfer-encoding"))
 				chunked = strcasestr(v, "chunked") && (size_t)(strcasestr(v, "chunked") - v) < vl;
 			else if (HDR("connection")) {
@@ -304,50 +365,56 @@ conn_process(struct ta_conn *c)
 		r->auth = fs_xstrdup("");
 	if (!r->user_agent)
 		r->user_agent = fs_xstrdup("");
-	struct fs_buf body = FS_BUF_INIT;
 	size_t used;
 	if (chunked) {
-		size_t n = chunked_decode(c->in.data + head_len, c->in.len - head_len, &body);
-		if (n == (size_t)-1) {
-			fs_buf_release(&body);
+		/* decode what came since the last read, not all of it again */
+		size_t n;
+		int st = ta_chunked_step(c->in.data + head_len + c->chunk_used,
+					 c->in.len - head_len - c->chunk_used,
+					 &c->chunk_body, MAX_BODY, &n);
+		c->chunk_used += n;
+		if (st == TA_CHUNKED_BAD) {
 			conn_bad(c, 400, "malformed chunked body\n");
-			return;
+			return true;
 		}
-		if (n == 0) {
-			fs_buf_release(&body);
-			if (c->eof)
-				conn_free(c);
-			return; /* wait for more */
+		if (st == TA_CHUNKED_TOO_LARGE) {
+			conn_too_large(c);
+			return true;
 		}
-		used = head_len + n;
+		if (st == TA_CHUNKED_MORE)
+			return conn_wait(c);
+		used = head_len + c->chunk_used;
+		r->body_len = c->chunk_body.len;
+		r->body = fs_buf_detach(&c->chunk_body);
+		c->chunk_used = 0;
 	} else {
 		if (clen > MAX_BODY) {
-			conn_bad(c, 413, "request body too large\n");
-			return;
+			conn_too_large(c);
+			return true;
 		}
-		if (c->in.len - head_len < clen) {
-			if (c->eof)
-				conn_free(c);
-			return;
-		}
-		fs_buf_add(&body, c->in.data + head_len, clen);
-		used = head_len + clen;
+		if (c->in.len - head_len < clen)
+			return conn_wait(c);
+		struct fs_buf body = FS_BUF_INIT;
+		fs_buf_add(&body, c->in.data + head_len, (size_t)clen);
+		used = head_len + (size_t)clen;
+		r->body_len = body.len;
+		r->body = fs_buf_detach(&body);
 	}
-	r->body_len = body.len;
-	r->body = fs_buf_detach(&body);
 	if (c->tls)
 		r->peer_cn = ta_tls_peer_cn(c->tls);
 	memmove(c->in.data, c->in.data + used, c->in.len - used);
 	c->in.len -= used;
 	c->in.data[c->in.len] = '\0';
+	c->head_at = ev_now(EV_DEFAULT);
 	c->close_after = conn_close;
 	c->busy = true;
 	if (c->srv->latency_ms) {
 		ev_timer_set(&c->delay, c->srv->latency_ms / 1000.0, 0.);
 		ev_timer_start(EV_DEFAULT, &c->delay);
-		return;
+		return true;
 	}
 	conn_dispatch(c);
+	return true;
 }
 
 static void
@@ -362,7 +429,8 @@ conn_on_read(struct ev_loop *loop, ev_io *w, int revents)
 		if (r == -1)
 			break;
 		if (r <= 0) {
-			if (r == -2 || c->streaming || !c->busy) {
+			bool pending = c->out_off < c->out.len; /* an answer to send */
+			if (r == -2 || c->streaming || c->draining || (!c->busy && !pending)) {
 				conn_free(c);
 				return;
 			}
@@ -371,15 +439,34 @@ conn_on_read(struct ev_loop *loop, ev_io *w, int revents)
 			ev_io_stop(EV_DEFAULT, &c->rio);
 			break;
 		}
-		if (c->streaming)
-			continue; /* a watch client has nothing to say */
+		/* a watch client has nothing to say; after an error or
+		 * "Connection: close" the rest is not read */
+		if (c->streaming || c->close_after)
+			continue;
+		if (c->in.len == 0)
+			c->head_at = ev_now(EV_DEFAULT);
 		fs_buf_add(&c->in, chunk, (size_t)r);
-		if (c->in.len > MAX_HEAD + MAX_BODY) {
+		/* answer a request as soon as it is complete, and refuse an
+		 * oversized one before it is all buffered */
+		if (!c->busy && !conn_process(c))
+			return;
+		if (c->in.len > MAX_HEAD + MAX_BODY) { /* pipelined past a busy request */
 			conn_free(c);
 			return;
 		}
 	}
-	conn_process(c);
+	if (!c->busy && !conn_process(c))
+		return;
+	conn_arm(c);
+}
+
+static void
+srv_on_resume(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	(void)revents;
+	struct ta_server *s = t->data;
+	if (s->lfd >= 0)
+		ev_io_start(loop, &s->lio);
 }
 
 static void
@@ -389,8 +476,29 @@ srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	struct ta_server *s = w->data;
 	for (;;) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				/* the pending connection stays in the backlog and the
+				 * listener stays readable: stop watching it for a
+				 * while instead of spinning on accept */
+				if (!s->refused++)
+					fprintf(stderr, "fedstate-testapi: accept: %s; "
+						"not accepting for 100 ms\n", strerror(errno));
+				ev_io_stop(loop, &s->lio);
+				ev_timer_set(&s->resume, 0.1, 0.);
+				ev_timer_start(loop, &s->resume);
+			}
 			return;
+		}
+		if (s->n_conns >= s->max_conns) {
+			/* over the cap: closed at once, counted */
+			if (!s->refused++)
+				fprintf(stderr, "fedstate-testapi: %u connections open, the "
+					"most allowed: closing new ones\n", s->n_conns);
+			close(fd);
+			continue;
+		}
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		struct ta_conn *c = fs_xcalloc(1, sizeof(*c));
@@ -398,6 +506,7 @@ srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		c->fd = fd;
 		fs_buf_init(&c->in);
 		fs_buf_init(&c->out);
+		fs_buf_init(&c->chunk_body);
 		if (s->tls) {
 			c->tls = ta_tls_accept(s->tls, fd);
 			if (!c->tls) {
@@ -409,12 +518,15 @@ srv_on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_init(&c->rio, conn_on_read, fd, EV_READ);
 		ev_io_init(&c->wio, conn_on_write, fd, EV_WRITE);
 		ev_timer_init(&c->delay, conn_on_delay, 0., 0.);
-		c->rio.data = c->wio.data = c->delay.data = c;
+		ev_timer_init(&c->idle, conn_on_idle, 0., 0.);
+		c->rio.data = c->wio.data = c->delay.data = c->idle.data = c;
 		c->next = s->conns;
 		if (s->conns)
 			s->conns->prev = c;
 		s->conns = c;
+		s->n_conns++;
 		ev_io_start(loop, &c->rio);
+		conn_arm(c);
 	}
 }
 
@@ -462,6 +574,11 @@ ta_server_new(const char *host, uint16_t port,
 	s->fn = fn;
 	s->ud = ud;
 	s->lfd = -1;
+	s->idle_ms = IDLE_MS;
+	s->header_ms = HEADER_MS;
+	s->max_conns = MAX_CONNS;
+	ev_timer_init(&s->resume, srv_on_resume, 0., 0.);
+	s->resume.data = s;
 	if (!srv_listen(s, err)) {
 		free(s->host);
 		free(s);
@@ -475,8 +592,23 @@ void *ta_server_ud(const struct ta_server *s) { return s->ud; }
 void ta_server_set_latency(struct ta_server *s, uint32_t ms) { s->latency_ms = ms; }
 
 void
+ta_server_set_limits(struct ta_server *s, uint32_t idle_ms, uint32_t header_ms,
+		     uint32_t max_conns)
+{
+	if (idle_ms)
+		s->idle_ms = idle_ms;
+	if (header_ms)
+		s->header_ms = header_ms;
+	if (max_conns)
+		s->max_conns = max_conns;
+}
+
+uint32_t ta_server_refused(const struct ta_server *s) { return s->refused; }
+
+void
 ta_server_close_all(struct ta_server *s)
 {
+	ev_timer_stop(EV_DEFAULT, &s->resume);
 	if (s->lfd >= 0) {
 		ev_io_stop(EV_DEFAULT, &s->lio);
 		close(s->lfd);

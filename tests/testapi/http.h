@@ -49,6 +49,14 @@ bool ta_server_reopen(struct ta_server *s, char **err);
 void ta_server_free(struct ta_server *s);
 /* delay every request by ms before the handler sees it */
 void ta_server_set_latency(struct ta_server *s, uint32_t ms);
+/* connection limits (0 keeps the current value): idle_ms between
+ * requests (90 s), header_ms to send a whole request header once it began
+ * (32 s), max_conns open at once (4096; more are closed on accept) */
+void ta_server_set_limits(struct ta_server *s, uint32_t idle_ms, uint32_t header_ms,
+			  uint32_t max_conns);
+/* connections closed on accept (over the cap) or not accepted (out of
+ * descriptors) */
+uint32_t ta_server_refused(const struct ta_server *s);
 
 void ta_respond(struct ta_conn *c, int status, const char *content_type,
 		const char *body, size_t len, const char *extra_headers);
@@ -59,6 +67,15 @@ void ta_stream_begin(struct ta_conn *c, const char *content_type,
 void ta_stream_send(struct ta_conn *c, const char *data, size_t len);
 void ta_stream_end(struct ta_conn *c);   /* last chunk; keep-alive goes on */
 void ta_conn_abort(struct ta_conn *c);   /* drop the TCP connection now */
+
+/* Decode the complete chunks of a chunked body in[0..len) into body (at
+ * most max bytes in all). *used: bytes of in taken (whole chunks, or the
+ * whole body through its trailers when DONE); call again with the rest
+ * once more has arrived. */
+enum { TA_CHUNKED_DONE = 1, TA_CHUNKED_MORE = 0, TA_CHUNKED_BAD = -1,
+       TA_CHUNKED_TOO_LARGE = -2 };
+int ta_chunked_step(const char *in, size_t len, struct fs_buf *body, size_t max,
+		    size_t *used);
 
 /* percent-decode s[0..n) (plus_space: '+' is a space); caller frees */
 char *ta_pct_decode(const char *s, size_t n, bool plus_space);

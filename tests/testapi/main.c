@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/duration.h"
 #include "api.h"
 #include "namespace.h"
 #include "certs.h"
@@ -34,6 +35,8 @@ struct ta_opts {
 	const char *without;
 	long window;
 	double bookmark_interval;
+	double idle_timeout, read_header_timeout; /* seconds; 0: the default */
+	long max_connections;
 };
 
 static void
@@ -42,6 +45,7 @@ usage(FILE *f)
 	fputs("usage: fedstate-testapi [--listen HOST:PORT] [--kubeconfig-out FILE]\n"
 	      "         [--crd-dir PATH]... [--seed FILE]... [--tls] [--tls-dir DIR] [--token TOKEN]\n"
 	      "         [--window N] [--bookmark-interval SECONDS] [--without-group GROUP]\n"
+	      "         [--idle-timeout 90s] [--read-header-timeout 32s] [--max-connections 4096]\n"
 	      "PORT 0 picks a free port; the address is printed on stdout.\n"
 	      "Fault injection: POST /_testapi/{drop-watches,fail,latency,restart,compact,\n"
 	      "bookmark,stats,writes} (see tests/testapi/admin.c).\n", f);
@@ -93,6 +97,21 @@ parse_args(int argc, char **argv, struct ta_opts *o)
 			o->window = strtol(v, NULL, 10);
 		} else if (!strcmp(a, "--bookmark-interval")) {
 			o->bookmark_interval = strtod(v, NULL);
+		} else if (!strcmp(a, "--idle-timeout") || !strcmp(a, "--read-header-timeout")) {
+			double *d = a[2] == 'i' ? &o->idle_timeout : &o->read_header_timeout;
+			if (fs_duration_parse(v, d) != FS_OK || *d <= 0 || *d > 86400) {
+				fprintf(stderr, "fedstate-testapi: %s: expected a duration such as "
+					"\"90s\" or \"500ms\" (at most 24h), got \"%s\"\n", a, v);
+				return false;
+			}
+		} else if (!strcmp(a, "--max-connections")) {
+			char *end;
+			o->max_connections = strtol(v, &end, 10);
+			if (*end || o->max_connections < 1 || o->max_connections > 1000000) {
+				fprintf(stderr, "fedstate-testapi: --max-connections: expected "
+					"1..1000000, got \"%s\"\n", v);
+				return false;
+			}
 		} else if (!strcmp(a, "--tls")) {
 			o->tls = true;
 			continue;
@@ -209,6 +228,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "fedstate-testapi: %s\n", err);
 		return 1;
 	}
+	ta_server_set_limits(api.http, (uint32_t)(o.idle_timeout * 1000),
+				     (uint32_t)(o.read_header_timeout * 1000),
+				     (uint32_t)o.max_connections);
 	uint16_t port = ta_server_port(api.http);
 	if (o.kubeconfig_out && !write_kubeconfig(&o, port, tls_dir))
 		return 1;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -107,6 +108,165 @@ test_watch_from_the_future(void **state)
 	assert_serving(p);
 }
 
+/* read the whole answer (until the server closes or 5 s pass) */
+static size_t
+read_all(int fd, char *out, size_t outn)
+{
+	size_t got = 0;
+	out[0] = '\0';
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	while (got < outn - 1 && poll(&pf, 1, 5000) == 1) {
+		ssize_t r = read(fd, out + got, outn - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		out[got] = '\0';
+	}
+	return got;
+}
+
+/* a body over kube-apiserver's 3 MiB is a 413 with its Status, whether
+ * Content-Length says so or the chunks add up to it, and the client reads
+ * the answer (it was a reset at 40 MB, a 400 for chunks) */
+static void
+test_body_too_large(void **state)
+{
+	struct ta_proc *p = *state;
+	size_t n = 4u << 20;
+	char *req = malloc(n + 256);
+	assert_non_null(req);
+	int k = snprintf(req, 256, "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\n"
+			 "Host: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n", n);
+	memset(req + k, ' ', n);
+	char out[1024];
+	exchange(p, req, (size_t)k + n, out, sizeof out);
+	assert_non_null(strstr(out, "HTTP/1.1 413"));
+	int fd = dial(p);
+	assert_true(write(fd, req, (size_t)k + 1000) > 0);
+	read_all(fd, out, sizeof out);
+	close(fd);
+	assert_non_null(strstr(out, "HTTP/1.1 413"));
+	assert_non_null(strstr(out, "\"message\":\"Request entity too large: limit is 3145728\","
+				    "\"reason\":\"RequestEntityTooLarge\",\"code\":413"));
+	/* two chunks of 2 MiB */
+	k = snprintf(req, 256, "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\n"
+		     "Host: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+	for (int i = 0; i < 2; i++) {
+		k += snprintf(req + k, 16, "200000\r\n");
+		memset(req + k, ' ', 2u << 20);
+		k += 2 << 20;
+		memcpy(req + k, "\r\n", 2);
+		k += 2;
+	}
+	exchange(p, req, (size_t)k, out, sizeof out);
+	assert_non_null(strstr(out, "HTTP/1.1 413"));
+	free(req);
+	assert_serving(p);
+}
+
+/* a chunked body that arrives in many small pieces is decoded as it
+ * comes (it was decoded from the start on every read), and a chunk that
+ * is not as long as it says is a 400 */
+static void
+test_chunked_in_pieces(void **state)
+{
+	struct ta_proc *p = *state;
+	static const char obj[] = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
+				  "{\"name\":\"pieces\"},\"data\":{\"k\":\"split into small chunks\"}}";
+	int fd = dial(p);
+	static const char head[] = "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\n"
+				   "Host: x\r\nContent-Type: application/json\r\n"
+				   "Transfer-Encoding: chunked\r\n\r\n";
+	assert_true(write(fd, head, sizeof head - 1) > 0);
+	for (size_t i = 0; i < sizeof obj - 1; i += 3) {
+		char piece[32];
+		size_t len = sizeof obj - 1 - i < 3 ? sizeof obj - 1 - i : 3;
+		int m = snprintf(piece, sizeof piece, "%zx\r\n%.*s\r\n", len, (int)len, obj + i);
+		assert_true(write(fd, piece, (size_t)m) == m);
+		usleep(1000);
+	}
+	assert_true(write(fd, "0\r\nX-Trailer: t\r\n\r\n", 19) == 19);
+	char out[2048];
+	out[0] = '\0';
+	size_t got = 0;
+	while (!strstr(out, "split into small chunks") && got < sizeof out - 1) {
+		ssize_t r = read(fd, out + got, sizeof out - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		out[got] = '\0';
+	}
+	close(fd);
+	assert_non_null(strstr(out, "HTTP/1.1 201"));
+	long st = 0;
+	char *body = ta_proc_get(p, "/api/v1/namespaces/default/configmaps/pieces", &st);
+	assert_int_equal(st, 200);
+	assert_non_null(strstr(body, "split into small chunks"));
+	free(body);
+	static const char bad[] = "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\n"
+				  "Host: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdefgh\r\n0\r\n\r\n";
+	exchange(p, bad, sizeof bad - 1, out, sizeof out);
+	assert_non_null(strstr(out, "HTTP/1.1 400"));
+	assert_serving(p);
+}
+
+/* is fd closed by the server within ms? */
+static bool
+closed_within(int fd, int ms)
+{
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	char c;
+	return poll(&pf, 1, ms) == 1 && read(fd, &c, 1) <= 0;
+}
+
+static int
+setup_limits(void **state)
+{
+	struct ta_proc *p = calloc(1, sizeof *p);
+	static const char *const extra[] = {"--idle-timeout", "300ms", "--read-header-timeout",
+					    "300ms", "--max-connections", "8", NULL};
+	if (!p || !ta_proc_start(p, extra)) {
+		free(p);
+		return -1;
+	}
+	*state = p;
+	return 0;
+}
+
+/* idle connections and half-sent headers are closed (500 slow clients
+ * stayed open forever), a quiet watch is not; past the connection cap a
+ * new connection is closed at once and the server keeps serving */
+static void
+test_idle_header_and_cap(void **state)
+{
+	struct ta_proc *p = *state;
+	int idle = dial(p);
+	assert_true(closed_within(idle, 5000));
+	close(idle);
+	int slow = dial(p);
+	assert_true(write(slow, "GET /version HTTP/1.1\r\nHost:", 28) == 28);
+	assert_true(closed_within(slow, 5000));
+	close(slow);
+	int watch = dial(p);
+	static const char w[] = "GET /api/v1/configmaps?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+	assert_true(write(watch, w, sizeof w - 1) > 0);
+	char out[512];
+	assert_true(read(watch, out, sizeof out) > 0); /* the stream's head */
+	assert_false(closed_within(watch, 1000));
+	close(watch);
+
+	int fds[8];
+	for (int i = 0; i < 8; i++)
+		fds[i] = dial(p);
+	int over = dial(p);
+	assert_true(closed_within(over, 5000));
+	close(over);
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+	usleep(100000);
+	assert_serving(p);
+}
+
 int
 main(void)
 {
@@ -116,6 +276,9 @@ main(void)
 						ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_watch_from_the_future, ta_proc_setup,
 						ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_body_too_large, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_chunked_in_pieces, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_header_and_cap, setup_limits, ta_proc_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
