@@ -723,6 +723,69 @@ test_check_exit_codes(void **st)
 	fs_buf_release(&out);
 }
 
+/* `plugins check` warns (still LOADABLE) when the file name is not
+ * <declared name>.so: every config loader would refuse it by name */
+static void
+test_check_warns_on_file_name(void **st)
+{
+	(void)st;
+	struct fs_buf out = FS_BUF_INIT;
+	assert_int_equal(run_check(copy_fixture("good", "pg.so", 0755), "", &out), 0);
+	assert_non_null(strstr(out.data, "verdict  LOADABLE"));
+	assert_non_null(strstr(out.data,
+			       "warning  the file is named 'pg.so' but declares the plugin "
+			       "'fixture-good'; configs load plugins by name as <dir>/<name>.so, so "
+			       "no config can load this file\n  hint: install it as fixture-good.so"));
+	fs_buf_reset(&out);
+	assert_int_equal(run_check(copy_fixture("good", "pg.so", 0755), "--output json", &out), 0);
+	assert_non_null(strstr(out.data, "\"warnings\":\t[\"the file is named 'pg.so'"));
+	/* the right name: no warning */
+	fs_buf_reset(&out);
+	assert_int_equal(run_check(copy_fixture("good", "fixture-good.so", 0755), "", &out), 0);
+	assert_null(strstr(out.data, "warning"));
+	fs_buf_release(&out);
+	char p[1400];
+	snprintf(p, sizeof p, "%s/pg.so", tmpdir);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/fixture-good.so", tmpdir);
+	unlink(p);
+}
+
+/* `plugins list` has a HANDLES column: the federated kind of a middleware
+ * plugin, "-" for a scheduling plugin */
+static void
+test_list_shows_handled_kind(void **st)
+{
+	(void)st;
+	char real[4096], cmd[8192];
+	assert_non_null(realpath(ph_build_path("plugins"), real));
+	snprintf(cmd, sizeof cmd, "'%s' plugins list --dir '%s' 2>&1", ph_build_path("bin/fedstate"), real);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	struct fs_buf out = FS_BUF_INIT;
+	fs_buf_read(&out, f);
+	assert_int_equal(pclose(f), 0);
+	assert_non_null(strstr(out.data, "HANDLES"));
+	bool mongo = false, vip = false;
+	char *save = NULL;
+	for (char *l = strtok_r(out.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char name[64], version[32], abi[16], kind[32], handles[256];
+		if (sscanf(l, "%63s %31s %15s %31s %255s", name, version, abi, kind, handles) != 5)
+			continue;
+		if (strcmp(name, "mongodb") == 0) {
+			assert_string_equal(kind, "middleware");
+			assert_string_equal(handles, "middleware.fedstate.io/v1alpha1/MultiCloudMongoDB");
+			mongo = true;
+		} else if (strcmp(name, "vip") == 0) {
+			assert_string_equal(kind, "scheduling");
+			assert_string_equal(handles, "-");
+			vip = true;
+		}
+	}
+	assert_true(mongo && vip);
+	fs_buf_release(&out);
+}
+
 static int
 setup(void **st)
 {
@@ -772,6 +835,8 @@ main(void)
 		cmocka_unit_test(test_writable_directory_refused),
 		cmocka_unit_test(test_host_table_set_before_init),
 		cmocka_unit_test(test_check_exit_codes),
+		cmocka_unit_test(test_check_warns_on_file_name),
+		cmocka_unit_test(test_list_shows_handled_kind),
 	};
 	return cmocka_run_group_tests_name("loader", tests, setup, teardown);
 }
