@@ -2,7 +2,9 @@
  * test_install.c - a vendor's path: `make install` to a temporary prefix,
  * build plugins/example out of tree with nothing but
  * `pkg-config --cflags --libs fedstate-plugin`, and check the result with
- * the installed `fedstate plugins check`.
+ * the installed `fedstate plugins check`; then the same for the middleware
+ * skeleton plugins/example-middleware (its own Makefile), run through the
+ * installed `fedstate render`, `render --status` and `simulate`.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/plugin_harness.h"
+#include "util/buf.h"
 
 static char prefix[4096];
 
@@ -59,6 +62,97 @@ test_install_and_build_out_of_tree(void **st)
 			    "grep -v '^_' )\" = fs_plugin_entry", prefix), 0);
 }
 
+/* the output (stdout and stderr) and exit status of a shell command */
+static int
+sh_out(struct fs_buf *out, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	fs_buf_reset(out);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	fs_buf_read(out, f);
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+expect_in(const struct fs_buf *out, const char *want)
+{
+	if (!strstr(out->data ? out->data : "", want))
+		fail_msg("expected \"%s\" in:\n%s", want, out->data ? out->data : "");
+}
+
+/* plugins/example-middleware copied into an empty folder, built with its
+ * Makefile against the installed prefix only, then driven end to end with
+ * the installed binary: check, render (two passes), render --status (with
+ * interpret_health per member), simulate (interpret) */
+static void
+test_middleware_skeleton_out_of_tree(void **st)
+{
+	(void)st;
+	char build[4096];
+	if (!realpath(ph_build_path(""), build))
+		fail_msg("no build dir");
+	assert_int_equal(sh("make -s -C '%s' install PREFIX='%s' BUILD='%s' >/dev/null",
+			    ph_src_path(""), prefix, build), 0);
+	char vendor[4200];
+	snprintf(vendor, sizeof vendor, "%s/vendor-mw", prefix);
+	assert_int_equal(sh("mkdir -p '%s' && cp '%s'/* '%s/'", vendor,
+			    ph_src_path("plugins/example-middleware"), vendor), 0);
+	struct fs_buf out = FS_BUF_INIT;
+	const char *env = "PKG_CONFIG_PATH='%s/lib/pkgconfig' FEDSTATE='%s/bin/fedstate'";
+	char envs[9000];
+	snprintf(envs, sizeof envs, env, prefix, prefix);
+	if (sh_out(&out, "cd '%s' && %s make 2>&1", vendor, envs) != 0)
+		fail_msg("make in %s failed:\n%s", vendor, out.data);
+	assert_int_equal(sh("test -f '%s/example-middleware.so'", vendor), 0);
+	/* only the entry point is exported */
+	assert_int_equal(sh("test \"$(nm -D --defined-only '%s/example-middleware.so' | "
+			    "awk '{print $3}' | grep -v '^_' )\" = fs_plugin_entry", vendor), 0);
+
+	assert_int_equal(sh_out(&out, "cd '%s' && %s make -s check 2>&1", vendor, envs), 0);
+	expect_in(&out, "verdict  LOADABLE");
+	expect_in(&out, "handles  example.fedstate.io/v1alpha1/MultiCloudMemcached");
+	expect_in(&out, "caps     interpret,render,aggregate_status,interpret_health");
+
+	/* pass 1: no nodePort yet, so no client ConfigMap, and it says so */
+	assert_int_equal(sh_out(&out, "cd '%s' && '%s/bin/fedstate' render --config ops.yaml "
+				"--plugin-dir '%s' --object memcached.yaml --clusters clusters.yaml 2>&1",
+				vendor, prefix, vendor), 0);
+	expect_in(&out, "# MultiCloudMemcached shop/sessions: 3 desired, 0 to prune");
+	expect_in(&out, "pass 2 needed: Service sessions-memcached has no nodePort yet");
+	assert_null(strstr(out.data, "kind: ConfigMap"));
+	/* both passes: the endpoints of both clusters */
+	assert_int_equal(sh_out(&out, "cd '%s' && %s make -s render 2>&1", vendor, envs), 0);
+	expect_in(&out, "# MultiCloudMemcached shop/sessions: 4 desired, 0 to prune");
+	expect_in(&out, "kind: Deployment");
+	expect_in(&out, "kind: PropagationPolicy");
+	expect_in(&out, "  servers: 10.0.1.10:3");
+	expect_in(&out, ",10.0.2.10:3");
+	expect_in(&out, "        - targetCluster:\n            clusterNames:\n            - member2\n"
+		  "          weight: 2");
+
+	/* status: interpret_health judged each member (Karmada said Unknown) */
+	assert_int_equal(sh_out(&out, "cd '%s' && %s make -s status 2>&1", vendor, envs), 0);
+	expect_in(&out, "  - cluster: member1\n    health: Healthy\n    readyReplicas: 1\n"
+		  "    reason: every replica ready\n");
+	expect_in(&out, "  - cluster: member2\n    health: Unhealthy\n    readyReplicas: 1\n"
+		  "    reason: replicas not ready\n");
+	expect_in(&out, "  state: SubHealth");
+
+	/* the scheduler reads the kind through interpret (middlewares:) */
+	assert_int_equal(sh_out(&out, "cd '%s' && '%s/bin/fedstate' simulate --config scheduler.yaml "
+				"--plugin-dir '%s' --clusters clusters.yaml --bindings memcached.yaml 2>&1",
+				vendor, prefix, vendor), 0);
+	expect_in(&out, "MultiCloudMemcached");
+	expect_in(&out, "member1:1 member2:2");
+	fs_buf_release(&out);
+}
+
 static int
 setup(void **st)
 {
@@ -80,6 +174,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_install_and_build_out_of_tree),
+		cmocka_unit_test(test_middleware_skeleton_out_of_tree),
 	};
 	return cmocka_run_group_tests_name("install", tests, setup, teardown);
 }
