@@ -49,6 +49,30 @@ test_install_and_build_out_of_tree(void **st)
 			    "| grep -qx '1\\.0'", prefix), 0);
 	assert_int_equal(sh("PKG_CONFIG_PATH='%s/lib/pkgconfig' pkg-config --variable=plugindir fedstate-plugin "
 			    "| grep -qx '%s/lib/fedstate/plugins'", prefix, prefix), 0);
+	/* the documentation and the examples */
+	assert_int_equal(sh("cd '%s/share/doc/fedstate' && test -f README.md && test -f ARCHITECTURE.md && "
+			    "test -f plugin-guide.md && test -f ops.md && test -f plugins/mongodb.md",
+			    prefix), 0);
+	assert_int_equal(sh("cd '%s/share/fedstate/examples' && test -f config/scheduler.yaml && "
+			    "test -f config/ops.yaml && test -f samples/clusters.yaml && "
+			    "test -f samples/workloads.yaml && test -f ops/mcmongo-sample.yaml && "
+			    "test -f crd/middleware.fedstate.io_multicloudmongodbs.yaml && "
+			    "test -f plugins/example/example.c && "
+			    "test -f plugins/example-middleware/example_middleware.c && "
+			    "test -f plugins/example-middleware/Makefile && "
+			    "test -f plugins/example-middleware/memcached.yaml", prefix), 0);
+	/* the installed headers point only at installed files: no source-tree
+	 * path, and every guide they name is in share/doc/fedstate */
+	assert_int_equal(sh("! grep -n 'docs/' '%s'/include/fedstate/*.h", prefix), 0);
+	assert_int_equal(sh("cd '%s' && n=$(grep -ho '[A-Za-z_-]*\\.md' include/fedstate/*.h | sort -u | "
+			    "while read f; do test -f share/doc/fedstate/$f || echo \"$f\"; done); "
+			    "test -z \"$n\" || { echo \"headers name missing docs: $n\" >&2; exit 1; }",
+			    prefix), 0);
+	/* the installed example configs are valid: the sample runs offline */
+	assert_int_equal(sh("cd '%s/share/fedstate/examples' && '%s/bin/fedstate' simulate --config "
+			    "config/scheduler.yaml --plugin-dir '%s/lib/fedstate/plugins' --clusters "
+			    "samples/clusters.yaml --bindings samples/workloads.yaml >/dev/null",
+			    prefix, prefix, prefix), 0);
 	/* out of tree: a copy of the example in an empty folder */
 	assert_int_equal(sh("mkdir -p '%s/vendor' && cp '%s' '%s/vendor/' && cd '%s/vendor' && "
 			    "export PKG_CONFIG_PATH='%s/lib/pkgconfig' && "
