@@ -149,12 +149,29 @@ bench:
 	@sh tests/bench/run-bench.sh build-bench
 
 # ---------------------------------------------------------------- install
+# share/doc/fedstate: the guides (docs/*.md, docs/plugins/*.md), README;
+# share/fedstate/examples: configs, CRDs, sample objects and the two
+# plugin skeletons (plugins/example, plugins/example-middleware)
+DOCDIR   = $(DESTDIR)$(PREFIX)/share/doc/fedstate
+EXDIR    = $(DESTDIR)$(PREFIX)/share/fedstate/examples
+EX_OPS   := mcmongo-sample.yaml mcredis-sample.yaml clusters.yaml rb-healthy.yaml \
+            rb-degraded.yaml rb-redis.yaml rendered-sample.yaml
 install: $(FEDSTATE) $(PLUGINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/fedstate/plugins \
-	    $(DESTDIR)$(PREFIX)/include/fedstate $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	    $(DESTDIR)$(PREFIX)/include/fedstate $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DOCDIR)/plugins $(EXDIR)/config $(EXDIR)/crd $(EXDIR)/samples $(EXDIR)/ops \
+	    $(EXDIR)/plugins/example $(EXDIR)/plugins/example-middleware
 	install -m 755 $(FEDSTATE) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/fedstate/plugins/
 	install -m 644 api/fedstate/*.h $(DESTDIR)$(PREFIX)/include/fedstate/
+	install -m 644 README.md docs/*.md $(DOCDIR)/
+	install -m 644 docs/plugins/*.md $(DOCDIR)/plugins/
+	install -m 644 config/scheduler.yaml config/ops.yaml $(EXDIR)/config/
+	install -m 644 config/crd/*.yaml $(EXDIR)/crd/
+	install -m 644 config/samples/*.yaml $(EXDIR)/samples/
+	install -m 644 $(addprefix tests/data/ops/,$(EX_OPS)) $(EXDIR)/ops/
+	install -m 644 plugins/example/*.c $(EXDIR)/plugins/example/
+	install -m 644 plugins/example-middleware/* $(EXDIR)/plugins/example-middleware/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@ABI@|$(shell sed -n 's/^#define FS_ABI_MAJOR //p' api/fedstate/version.h).$(shell sed -n 's/^#define FS_ABI_MINOR //p' api/fedstate/version.h)|g' \
 	    -e 's|@VERSION@|$(shell sed -n 's/^#define FS_VERSION_STRING "\(.*\)"/\1/p' api/fedstate/version.h)|g' \
 	    api/fedstate-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fedstate-plugin.pc

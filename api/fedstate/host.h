@@ -233,7 +233,8 @@ struct fs_host {
 	bool (*affinity_matches)(const struct fs_cluster_affinity *aff,
 				 const struct fs_cluster *c);
 	/* Karmada's general estimate from status.resourceSummary and the
-	 * resource models (docs/model.md has the formula); never negative */
+	 * resource models (model.md in <prefix>/share/doc/fedstate/ has the
+	 * formula); never negative */
 	int32_t (*general_estimate)(const struct fs_cluster *c,
 				    const struct fs_binding *b);
 

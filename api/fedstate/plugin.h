@@ -17,7 +17,8 @@
  * The macro also defines `fs_host` (declared below), which the loader sets
  * to the host's service table before init() runs.
  *
- * Loading (docs/ARCHITECTURE.md has the full list of checks and messages):
+ * Loading (ARCHITECTURE.md in the installed documentation,
+ * <prefix>/share/doc/fedstate/, has the full list of checks and messages):
  * the host dlopen()s the file with RTLD_NOW|RTLD_LOCAL, calls the entry,
  * checks magic, ABI, struct size, required fields and that `caps` matches
  * the non-NULL callbacks, then calls init(). Plugins are never unloaded.

@@ -1,7 +1,8 @@
 /*
  * fedstate/version.h - versions of the FedState host and of the plugin ABI.
  *
- * ABI rule (checked by the loader, see docs/ARCHITECTURE.md):
+ * ABI rule (checked by the loader; ARCHITECTURE.md in the installed
+ * documentation, <prefix>/share/doc/fedstate/, lists its messages):
  *   a plugin built for ABI major.minor loads when major == FS_ABI_MAJOR and
  *   minor <= FS_ABI_MINOR. A minor bump only appends: a field at the end of a
  *   struct, a slot at the end of a table. Anything else is a major bump.

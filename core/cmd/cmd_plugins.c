@@ -85,13 +85,29 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* the file name differs from the declared name: configs load a plugin by
+ * name as <dir>/<name>.so, so this file would never be found. A new
+ * message (caller frees), NULL when they agree. */
+static char *
+name_mismatch(const char *path, const char *declared)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base), dl = strlen(declared);
+	if (n == dl + 3 && strncmp(base, declared, dl) == 0 && strcmp(base + dl, ".so") == 0)
+		return NULL;
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_printf(&b, "the file is named '%s' but declares the plugin '%s'; configs load "
+		      "plugins by name as <dir>/<name>.so, so no config can load this file\n"
+		      "  hint: install it as %s.so", base, declared, declared);
+	return fs_buf_detach(&b);
+}
+
 static int
 plugins_list(struct fs_registry *reg, bool json)
 {
 	int status = 0;
 	cJSON *arr = cJSON_CreateArray();
-	if (!json)
-		printf("%-18s %-9s %-4s %-11s %-50s %s\n", "NAME", "VERSION", "ABI", "KIND", "CAPABILITIES", "FILE");
 	for (size_t d = 0; d < reg->ndirs; d++) {
 		DIR *dir = opendir(reg->dirs[d]);
 		if (!dir) {
@@ -122,18 +138,12 @@ plugins_list(struct fs_registry *reg, bool json)
 				status = 1;
 				continue;
 			}
-			cJSON *o = describe(lp);
-			if (json) {
-				cJSON_AddItemToArray(arr, o);
-				continue;
-			}
-			printf("%-18s %-9s %-4s %-11s %-50s %s\n",
-			       cJSON_GetObjectItem(o, "name")->valuestring,
-			       cJSON_GetObjectItem(o, "version")->valuestring,
-			       cJSON_GetObjectItem(o, "abi")->valuestring,
-			       cJSON_GetObjectItem(o, "kind")->valuestring,
-			       cJSON_GetObjectItem(o, "capabilities")->valuestring, path);
-			cJSON_Delete(o);
+			char *warn = name_mismatch(path, lp->desc.name);
+			if (warn)
+				fprintf(stderr, "fedstate: warning: plugin '%s' (%s): %s\n",
+					lp->desc.name, path, warn);
+			free(warn);
+			cJSON_AddItemToArray(arr, describe(lp));
 		}
 		free(names);
 	}
@@ -141,6 +151,40 @@ plugins_list(struct fs_registry *reg, bool json)
 		char *s = cJSON_Print(arr);
 		puts(s);
 		free(s);
+		cJSON_Delete(arr);
+		return status;
+	}
+	/* a table sized to its content; HANDLES is the federated kind of a
+	 * middleware plugin ("-" for a scheduling plugin) */
+	static const char *const cols[] = {"name", "version", "abi", "kind", "handles",
+					   "capabilities", "file"};
+	static const char *const heads[] = {"NAME", "VERSION", "ABI", "KIND", "HANDLES",
+					    "CAPABILITIES", "FILE"};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	int w[NCOLS];
+	for (size_t c = 0; c < NCOLS; c++)
+		w[c] = (int)strlen(heads[c]);
+	const cJSON *o;
+	cJSON_ArrayForEach(o, arr) {
+		for (size_t c = 0; c < NCOLS; c++) {
+			const cJSON *v = cJSON_GetObjectItem(o, cols[c]);
+			int len = cJSON_IsString(v) ? (int)strlen(v->valuestring) : 1;
+			if (len > w[c])
+				w[c] = len;
+		}
+	}
+	for (size_t c = 0; c + 1 < NCOLS; c++)
+		printf("%-*s ", w[c], heads[c]);
+	printf("%s\n", heads[NCOLS - 1]);
+	cJSON_ArrayForEach(o, arr) {
+		for (size_t c = 0; c < NCOLS; c++) {
+			const cJSON *v = cJSON_GetObjectItem(o, cols[c]);
+			const char *t = cJSON_IsString(v) ? v->valuestring : "-";
+			if (c + 1 < NCOLS)
+				printf("%-*s ", w[c], t);
+			else
+				printf("%s\n", t);
+		}
 	}
 	cJSON_Delete(arr);
 	return status;
@@ -275,6 +319,7 @@ plugins_check(const char *path, const char *args_text, int timeout_ms, bool json
 	const char *name = load && cJSON_IsString(cJSON_GetObjectItem(load, "name"))
 				   ? cJSON_GetObjectItem(load, "name")->valuestring : NULL;
 	const char *label = name ? name : path;
+	char *warn = name ? name_mismatch(path, name) : NULL;
 	if (load && (m = cJSON_GetObjectItem(load, "message"))) {
 		code = (int)cJSON_GetObjectItem(load, "exit")->valuedouble;
 		snprintf(msg, sizeof msg, "%s", m->valuestring);
@@ -309,6 +354,8 @@ plugins_check(const char *path, const char *args_text, int timeout_ms, bool json
 		cJSON_AddNumberToObject(o, "exitCode", code);
 		if (*msg)
 			cJSON_AddStringToObject(o, "message", msg);
+		if (warn)
+			cJSON_AddItemToObject(o, "warnings", cJSON_CreateStringArray((const char *const[]){warn}, 1));
 		char *s = cJSON_Print(o);
 		puts(s);
 		free(s);
@@ -335,7 +382,10 @@ plugins_check(const char *path, const char *args_text, int timeout_ms, bool json
 		printf("verdict  %s\n", verdict_name(code));
 		if (*msg)
 			printf("error    %s\n", msg);
+		if (warn)
+			printf("warning  %s\n", warn);
 	}
+	free(warn);
 	cJSON_Delete(load);
 	cJSON_Delete(init);
 	return code;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/health.h"
 #include "ops/object.h"
 #include "model/schedresult.h"
 #include "ops/render.h"
@@ -155,13 +156,17 @@ fs_ops_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 		return code;
 	char msg[512] = "";
 	struct fs_json *status = NULL;
+	/* each member's health from interpret_health where Karmada had none */
+	cJSON *judged = fs_ops_member_health(mw, in->binding, in->existing);
+	const cJSON *binding = judged ? judged : in->binding;
 	struct fs_crash_call cc;
 	crash_enter(&cc, mw, "aggregate_status", in->object);
 	code = mw->ops->aggregate_status(
 		mw->state, &r, (const struct fs_json *)in->object,
-		(const struct fs_json *)pl, (const struct fs_json *)in->binding,
+		(const struct fs_json *)pl, (const struct fs_json *)binding,
 		&status, msg, sizeof msg);
 	fs_crash_leave(&cc);
+	cJSON_Delete(judged);
 	if (FS_IS_ERROR(code) || !status) {
 		cJSON_Delete((cJSON *)status);
 		prefix_err(&r, *msg ? msg : "aggregate_status gave no status",

@@ -26,27 +26,124 @@
 #include "util/buf.h"
 #include "util/sha256.h"
 
-/* group- or world-writable directories are refused unless sticky and
- * root-owned (like /tmp); *shared says it was such a directory */
+/* the private-copy base ($TMPDIR or /tmp): group- or world-writable is
+ * refused unless sticky and root-owned (our own 0700 directory is made in
+ * it); *shared says it was such a directory */
 static enum fs_code
-check_dir(int dfd, const char *dir, const char *label, const char *path,
-	  bool *shared, char *err, size_t errlen)
+check_copy_base(int dfd, const char *dir, const char *label, const char *path,
+		bool *shared, char *err, size_t errlen)
 {
 	struct stat st;
 	*shared = false;
 	if (fstat(dfd, &st) != 0)
 		return fs_plugin_fail(err, errlen, FS_E_IO, label, path,
-				      "cannot stat its directory %s: %s", dir, strerror(errno));
+				      "cannot stat %s: %s", dir, strerror(errno));
 	if (!(st.st_mode & (S_IWGRP | S_IWOTH)))
 		return FS_OK;
 	if ((st.st_mode & S_ISVTX) && st.st_uid == 0) {
 		*shared = true;
 		return FS_OK;
 	}
-	return fs_plugin_fail(err, errlen, FS_E_PERM, label, path,
-			      "refusing to load: its directory %s is group- or "
-			      "world-writable (mode %04o)\n  hint: chmod go-w %s", dir,
-			      (unsigned)(st.st_mode & 07777), dir);
+	return FS_E_PERM;
+}
+
+/* One directory of a plugin file's chain (st is its stat): nobody but its
+ * owner may write it, sticky or not (in a sticky directory anyone may
+ * create files), and the owner is root or this user. */
+static enum fs_code
+check_chain_dir(const struct stat *st, const char *dir, const char *label,
+		const char *path, char *err, size_t errlen)
+{
+	unsigned mode = (unsigned)(st->st_mode & 07777);
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && (st->st_mode & S_ISVTX))
+		return fs_plugin_fail(err, errlen, FS_E_PERM, label, path,
+				      "refusing to load: plugin directory %s is writable by "
+				      "others (mode %04o, sticky); expected no group/other write "
+				      "on the file and every directory above it\n  hint: any "
+				      "user can create files in a shared sticky directory such "
+				      "as /tmp; install plugins in a directory only root or this "
+				      "user can write, e.g. /usr/local/lib/fedstate/plugins",
+				      dir, mode);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return fs_plugin_fail(err, errlen, FS_E_PERM, label, path,
+				      "refusing to load: plugin directory %s is writable by "
+				      "others (mode %04o); expected no group/other write on the "
+				      "file and every directory above it\n  hint: chmod go-w %s",
+				      dir, mode, dir);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return fs_plugin_fail(err, errlen, FS_E_PERM, label, path,
+				      "refusing to load: plugin directory %s is owned by uid %u; "
+				      "expected root or the running user (uid %u)\n  hint: "
+				      "chown root %s", dir, (unsigned)st->st_uid,
+				      (unsigned)geteuid(), dir);
+	return FS_OK;
+}
+
+/* every directory from / down to `abs` (absolute, may hold "." or ".."
+ * or symbolic links: each prefix is what a lookup goes through, and
+ * stat() follows a link to the directory whose entries then count) */
+static enum fs_code
+check_chain(const char *abs, const char *label, const char *path, char *err,
+	    size_t errlen)
+{
+	size_t n = strlen(abs);
+	char *pre = fs_xstrdup(abs);
+	enum fs_code rc = FS_OK;
+	for (size_t i = 0; i <= n && rc == FS_OK; i++) {
+		if (i < n && abs[i] != '/')
+			continue;
+		if (i > 0 && abs[i - 1] == '/')
+			continue; /* "//": the same directory again */
+		size_t len = i == 0 ? 1 : i; /* "/" itself first */
+		memcpy(pre, abs, len);
+		pre[len] = '\0';
+		struct stat st;
+		if (stat(pre, &st) != 0)
+			rc = fs_plugin_fail(err, errlen, errno == ENOENT ? FS_E_NOTFOUND : FS_E_IO,
+					    label, path, "cannot stat its directory %s: %s", pre,
+					    strerror(errno));
+		else
+			rc = check_chain_dir(&st, pre, label, path, err, errlen);
+	}
+	free(pre);
+	return rc;
+}
+
+/* dir (the opened dfd) and each directory above it, as written and as
+ * resolved (realpath: a symbolic link in the path leads elsewhere) */
+static enum fs_code
+check_dirs(int dfd, const char *dir, const char *label, const char *path,
+	   char *err, size_t errlen)
+{
+	enum fs_code rc = FS_OK;
+	char *abs = NULL;
+	if (dir[0] == '/') {
+		abs = fs_xstrdup(dir);
+	} else {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof cwd))
+			return fs_plugin_fail(err, errlen, FS_E_IO, label, path,
+					      "cannot resolve its directory %s: %s", dir,
+					      strerror(errno));
+		if (asprintf(&abs, "%s/%s", cwd, dir) < 0)
+			abort();
+	}
+	rc = check_chain(abs, label, path, err, errlen);
+	char *real = rc == FS_OK ? realpath(abs, NULL) : NULL;
+	if (rc == FS_OK && !real)
+		rc = fs_plugin_fail(err, errlen, FS_E_IO, label, path,
+				    "cannot resolve its directory %s: %s", dir, strerror(errno));
+	if (rc == FS_OK && strcmp(real, abs) != 0)
+		rc = check_chain(real, label, path, err, errlen);
+	struct stat st;
+	if (rc == FS_OK && fstat(dfd, &st) != 0)
+		rc = fs_plugin_fail(err, errlen, FS_E_IO, label, path,
+				    "cannot stat its directory %s: %s", dir, strerror(errno));
+	else if (rc == FS_OK) /* the directory actually opened */
+		rc = check_chain_dir(&st, real, label, path, err, errlen);
+	free(real);
+	free(abs);
+	return rc;
 }
 
 /* split path into a new directory string and a pointer to the base name */
@@ -81,7 +178,6 @@ fs_plugin_file_open(struct fs_plugin_file *f, const char *label,
 	char *name = fs_xstrdup(base);
 	name[strcspn(name, "/")] = '\0';
 	enum fs_code rc = FS_OK;
-	bool shared = false;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		rc = fs_plugin_fail(err, errlen, errno == ENOENT ? FS_E_NOTFOUND : FS_E_IO,
@@ -89,7 +185,7 @@ fs_plugin_file_open(struct fs_plugin_file *f, const char *label,
 				    strerror(errno));
 		goto out;
 	}
-	rc = check_dir(dfd, dir, label, path, &shared, err, errlen);
+	rc = check_dirs(dfd, dir, label, path, err, errlen);
 	if (rc != FS_OK)
 		goto out;
 	/* O_NONBLOCK: a FIFO must not stall the open; harmless on files */
@@ -116,15 +212,12 @@ fs_plugin_file_open(struct fs_plugin_file *f, const char *label,
 				    "refusing to load: file is group- or world-writable "
 				    "(mode %04o)\n  hint: chmod go-w %s",
 				    (unsigned)(f->st.st_mode & 07777), path);
-	} else if (shared && f->st.st_uid != 0 && f->st.st_uid != geteuid()) {
-		/* anyone may create files in a sticky directory; their owner can
-		 * rewrite them */
+	} else if (f->st.st_uid != 0 && f->st.st_uid != geteuid()) {
+		/* its owner can rewrite it */
 		rc = fs_plugin_fail(err, errlen, FS_E_PERM, label, path,
-				    "refusing to load: the file belongs to uid %u in the "
-				    "shared directory %s (only root's and this user's files "
-				    "load from a world-writable sticky directory)\n  hint: "
-				    "install plugins in a directory only trusted users can "
-				    "write", (unsigned)f->st.st_uid, dir);
+				    "refusing to load: the file is owned by uid %u; expected "
+				    "root or the running user (uid %u)\n  hint: chown root %s",
+				    (unsigned)f->st.st_uid, (unsigned)geteuid(), path);
 	}
 	if (rc != FS_OK)
 		fs_plugin_file_close(f);
@@ -207,10 +300,14 @@ copies_dir(const char *label, const char *path, char *err, size_t errlen)
 				      "TMPDIR to a writable directory", base, strerror(errno));
 	bool shared;
 	char why[512];
-	enum fs_code rc = check_dir(bfd, base, label, path, &shared, why, sizeof why);
+	enum fs_code rc = check_copy_base(bfd, base, label, path, &shared, why, sizeof why);
 	struct statvfs vfs;
 	bool noexec = fstatvfs(bfd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC);
 	close(bfd);
+	if (rc == FS_E_IO) {
+		snprintf(err, errlen, "%s", why);
+		return rc;
+	}
 	if (rc != FS_OK)
 		return fs_plugin_fail(err, errlen, rc, label, path,
 				      "cannot make a private copy: %s is writable by others "

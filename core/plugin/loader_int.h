@@ -31,10 +31,11 @@ struct fs_plugin_file {
 	struct stat st; /* fstat(fd) */
 };
 
-/* Open `path` for loading: its directory must not be group- or
- * world-writable unless it is sticky and root-owned (like /tmp), and then
- * the file must belong to root or to this user; the file itself must not
- * be a symbolic link, must be regular and not group- or world-writable.
+/* Open `path` for loading. The file and every directory from / down to it
+ * (as written and as resolved, so a symbolic link in the path is followed
+ * and checked too) must not be group- or world-writable, sticky or not
+ * (anyone may create files in /tmp), and must be owned by root or this
+ * user; the file itself must not be a symbolic link and must be regular.
  * On failure f->fd is -1 and err holds the refusal. Close with
  * fs_plugin_file_close. */
 enum fs_code fs_plugin_file_open(struct fs_plugin_file *f, const char *label,

@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/sha256.h"
 
-static char tmpdir[256];
+static char tmpdir[1024];
 
 static const char *
 fixture(const char *name)
@@ -190,9 +190,9 @@ test_init_fails(void **st)
 static const char *
 copy_fixture(const char *fx, const char *name, mode_t mode)
 {
-	static char dst[512];
+	static char dst[1400];
 	snprintf(dst, sizeof dst, "%s/%s", tmpdir, name);
-	char cmd[2048];
+	char cmd[8600];
 	snprintf(cmd, sizeof cmd, "cp -f '%s' '%s.tmp' && mv -f '%s.tmp' '%s'", fixture(fx), dst, dst, dst);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(chmod(dst, mode), 0);
@@ -551,43 +551,109 @@ test_symlink_refused(void **st)
 	fs_registry_release(&reg);
 }
 
+/* load fixture-ver.so from dir (a fresh registry); the message in err */
+static enum fs_code
+load_from(const char *dir, char *err, size_t errlen)
+{
+	struct fs_registry reg;
+	reg_with_dir(&reg, dir);
+	struct fs_loaded_plugin *lp = NULL;
+	enum fs_code rc = fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, errlen);
+	fs_registry_release(&reg);
+	return rc;
+}
+
 static void
 test_writable_directory_refused(void **st)
 {
 	(void)st;
-	char dir[512], err[2048], want[2048], file[600];
+	char dir[1100], sub[1200], err[2048], want[4096], file[1300];
 	snprintf(dir, sizeof dir, "%s/shared", tmpdir);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(file, sizeof file, "%s/fixture-ver.so", dir);
-	char cmd[2048];
+	snprintf(sub, sizeof sub, "%s/plugins", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(file, sizeof file, "%s/fixture-ver.so", sub);
+	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", fixture("ver_a"), file);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(chmod(dir, 0777), 0);
-	struct fs_registry reg;
-	reg_with_dir(&reg, dir);
-	struct fs_loaded_plugin *lp = NULL;
-	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
+	assert_int_equal(chmod(file, 0755), 0);
+	assert_int_equal(load_from(sub, err, sizeof err), FS_OK);
+
+	/* the file's own directory */
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(load_from(sub, err, sizeof err), FS_E_PERM);
 	snprintf(want, sizeof want,
-		 "plugin 'fixture-ver' (%s): refusing to load: its directory %s is group- or "
-		 "world-writable (mode 0777)\n  hint: chmod go-w %s", file, dir, dir);
+		 "plugin 'fixture-ver' (%s): refusing to load: plugin directory %s is writable "
+		 "by others (mode 0777); expected no group/other write on the file and every "
+		 "directory above it\n  hint: chmod go-w %s", file, sub, sub);
 	assert_string_equal(err, want);
-	if (geteuid() == 0) {
-		/* sticky and root-owned (like /tmp): root's files load, another
-		 * user's do not (they could rewrite them) */
-		assert_int_equal(chmod(dir, 01777), 0);
-		assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_OK);
-		assert_int_equal(chown(file, 65534, 65534), 0);
-		assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
-		assert_non_null(strstr(err, "refusing to load: the file belongs to uid 65534 in the "
-					    "shared directory"));
-		/* sticky but not root's: refused */
-		assert_int_equal(chown(file, 0, 0), 0);
-		assert_int_equal(chown(dir, 65534, 65534), 0);
-		assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
-		assert_non_null(strstr(err, "is group- or world-writable (mode 1777)"));
-	}
+	assert_int_equal(chmod(sub, 0755), 0);
+
+	/* a directory above it, group-writable only */
+	assert_int_equal(chmod(dir, 0775), 0);
+	assert_int_equal(load_from(sub, err, sizeof err), FS_E_PERM);
+	snprintf(want, sizeof want,
+		 "plugin 'fixture-ver' (%s): refusing to load: plugin directory %s is writable "
+		 "by others (mode 0775); expected no group/other write on the file and every "
+		 "directory above it\n  hint: chmod go-w %s", file, dir, dir);
+	assert_string_equal(err, want);
+
+	/* sticky (like /tmp) is refused too: anyone may create files there */
+	assert_int_equal(chmod(dir, 01777), 0);
+	assert_int_equal(load_from(sub, err, sizeof err), FS_E_PERM);
+	snprintf(want, sizeof want,
+		 "plugin 'fixture-ver' (%s): refusing to load: plugin directory %s is writable "
+		 "by others (mode 1777, sticky); expected no group/other write on the file and "
+		 "every directory above it\n  hint: any user can create files in a shared "
+		 "sticky directory such as /tmp; install plugins in a directory only root or "
+		 "this user can write, e.g. /usr/local/lib/fedstate/plugins", file, dir);
+	assert_string_equal(err, want);
 	assert_int_equal(chmod(dir, 0755), 0);
-	fs_registry_release(&reg);
+
+	/* reached through a symbolic link: the link's target chain counts */
+	char link[1200];
+	snprintf(link, sizeof link, "%s/via-link", tmpdir);
+	assert_int_equal(symlink(sub, link), 0);
+	assert_int_equal(load_from(link, err, sizeof err), FS_OK);
+	assert_int_equal(chmod(dir, 0757), 0);
+	assert_int_equal(load_from(link, err, sizeof err), FS_E_PERM);
+	snprintf(want, sizeof want, "refusing to load: plugin directory %s is writable by "
+		 "others (mode 0757)", dir);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(unlink(link), 0);
+
+	if (geteuid() == 0) {
+		/* owned by another user: refused, the directory and the file */
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_int_equal(load_from(sub, err, sizeof err), FS_E_PERM);
+		snprintf(want, sizeof want,
+			 "plugin 'fixture-ver' (%s): refusing to load: plugin directory %s is "
+			 "owned by uid 65534; expected root or the running user (uid 0)\n  hint: "
+			 "chown root %s", file, dir, dir);
+		assert_string_equal(err, want);
+		assert_int_equal(chown(dir, 0, 0), 0);
+		assert_int_equal(chown(file, 65534, 65534), 0);
+		assert_int_equal(load_from(sub, err, sizeof err), FS_E_PERM);
+		snprintf(want, sizeof want,
+			 "plugin 'fixture-ver' (%s): refusing to load: the file is owned by uid "
+			 "65534; expected root or the running user (uid 0)\n  hint: chown root %s",
+			 file, file);
+		assert_string_equal(err, want);
+		assert_int_equal(chown(file, 0, 0), 0);
+	}
+	/* and /tmp itself, where a plugin used to be accepted */
+	char t[] = "/tmp/fs-loader-sticky-XXXXXX";
+	assert_non_null(mkdtemp(t));
+	assert_int_equal(chmod(t, 0755), 0);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s/fixture-ver.so'", fixture("ver_a"), t);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(load_from(t, err, sizeof err), FS_E_PERM);
+	assert_non_null(strstr(err, "refusing to load: plugin directory /tmp is writable by "
+				    "others (mode 1777, sticky)"));
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(load_from(sub, err, sizeof err), FS_OK);
 }
 
 static void
@@ -657,19 +723,83 @@ test_check_exit_codes(void **st)
 	fs_buf_release(&out);
 }
 
+/* `plugins check` warns (still LOADABLE) when the file name is not
+ * <declared name>.so: every config loader would refuse it by name */
+static void
+test_check_warns_on_file_name(void **st)
+{
+	(void)st;
+	struct fs_buf out = FS_BUF_INIT;
+	assert_int_equal(run_check(copy_fixture("good", "pg.so", 0755), "", &out), 0);
+	assert_non_null(strstr(out.data, "verdict  LOADABLE"));
+	assert_non_null(strstr(out.data,
+			       "warning  the file is named 'pg.so' but declares the plugin "
+			       "'fixture-good'; configs load plugins by name as <dir>/<name>.so, so "
+			       "no config can load this file\n  hint: install it as fixture-good.so"));
+	fs_buf_reset(&out);
+	assert_int_equal(run_check(copy_fixture("good", "pg.so", 0755), "--output json", &out), 0);
+	assert_non_null(strstr(out.data, "\"warnings\":\t[\"the file is named 'pg.so'"));
+	/* the right name: no warning */
+	fs_buf_reset(&out);
+	assert_int_equal(run_check(copy_fixture("good", "fixture-good.so", 0755), "", &out), 0);
+	assert_null(strstr(out.data, "warning"));
+	fs_buf_release(&out);
+	char p[1400];
+	snprintf(p, sizeof p, "%s/pg.so", tmpdir);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/fixture-good.so", tmpdir);
+	unlink(p);
+}
+
+/* `plugins list` has a HANDLES column: the federated kind of a middleware
+ * plugin, "-" for a scheduling plugin */
+static void
+test_list_shows_handled_kind(void **st)
+{
+	(void)st;
+	char real[4096], cmd[8192];
+	assert_non_null(realpath(ph_build_path("plugins"), real));
+	snprintf(cmd, sizeof cmd, "'%s' plugins list --dir '%s' 2>&1", ph_build_path("bin/fedstate"), real);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	struct fs_buf out = FS_BUF_INIT;
+	fs_buf_read(&out, f);
+	assert_int_equal(pclose(f), 0);
+	assert_non_null(strstr(out.data, "HANDLES"));
+	bool mongo = false, vip = false;
+	char *save = NULL;
+	for (char *l = strtok_r(out.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char name[64], version[32], abi[16], kind[32], handles[256];
+		if (sscanf(l, "%63s %31s %15s %31s %255s", name, version, abi, kind, handles) != 5)
+			continue;
+		if (strcmp(name, "mongodb") == 0) {
+			assert_string_equal(kind, "middleware");
+			assert_string_equal(handles, "middleware.fedstate.io/v1alpha1/MultiCloudMongoDB");
+			mongo = true;
+		} else if (strcmp(name, "vip") == 0) {
+			assert_string_equal(kind, "scheduling");
+			assert_string_equal(handles, "-");
+			vip = true;
+		}
+	}
+	assert_true(mongo && vip);
+	fs_buf_release(&out);
+}
+
 static int
 setup(void **st)
 {
 	(void)st;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/fedstate-test-loader-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	/* under the build tree, not /tmp: the loader refuses plugins below
+	 * a directory others can write, and /tmp is one */
+	return ph_plugin_tmpdir(tmpdir, sizeof tmpdir, "loader");
 }
 
 static int
 teardown(void **st)
 {
 	(void)st;
-	char cmd[512];
+	char cmd[1100];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -705,6 +835,8 @@ main(void)
 		cmocka_unit_test(test_writable_directory_refused),
 		cmocka_unit_test(test_host_table_set_before_init),
 		cmocka_unit_test(test_check_exit_codes),
+		cmocka_unit_test(test_check_warns_on_file_name),
+		cmocka_unit_test(test_list_shows_handled_kind),
 	};
 	return cmocka_run_group_tests_name("loader", tests, setup, teardown);
 }

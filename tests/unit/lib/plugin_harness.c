@@ -1,11 +1,13 @@
 /* plugin_harness.c - see plugin_harness.h */
 #include "plugin_harness.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -42,6 +44,24 @@ ph_src_path(const char *rel)
 	char *p = buf[at++ % 8];
 	snprintf(p, 4096, "%s/%s", env_or("FEDSTATE_SRC", "."), rel);
 	return p;
+}
+
+int
+ph_plugin_tmpdir(char *buf, size_t len, const char *tag)
+{
+	char real[4096];
+	const char *base = ph_build_path("tests");
+	if (!realpath(base, real))
+		return -1;
+	int n = snprintf(buf, len, "%s/tmp", real);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	if ((mkdir(buf, 0755) != 0 && errno != EEXIST) || chmod(buf, 0755) != 0)
+		return -1; /* 0755 whatever the umask: the loader checks it */
+	n = snprintf(buf, len, "%s/tmp/%s-XXXXXX", real, tag);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return mkdtemp(buf) ? 0 : -1;
 }
 
 struct fs_runtime *

@@ -28,6 +28,13 @@ const char *ph_build_path(const char *rel);
 /* path in the source tree: ph_src_path("config/samples/clusters.yaml") */
 const char *ph_src_path(const char *rel);
 
+/* Make a new private (0700) directory for plugin files under the build
+ * tree, $FEDSTATE_BUILD/tests/tmp/<tag>-XXXXXX, into buf (absolute). Not
+ * under /tmp: the loader refuses a plugin below a directory others can
+ * write, and /tmp is one (mode 1777). 0 on success, -1 otherwise. The
+ * caller removes it. */
+int ph_plugin_tmpdir(char *buf, size_t len, const char *tag);
+
 /* load + init; args_json may be NULL; fails the test on error */
 struct fs_plugin *ph_load(const char *name, const char *args_json);
 /* load + init; returns the code and the loader's message instead */
