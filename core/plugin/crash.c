@@ -71,6 +71,12 @@ on_crash(int sig)
 		line[n++] = '\n';
 		ssize_t w = write(STDERR_FILENO, line, n);
 		(void)w;
+		if (c->journal_fd >= 0) { /* poison.h: the entry ends with the signal */
+			const char *s = signame(sig);
+			w = write(c->journal_fd, s, strlen(s));
+			w = write(c->journal_fd, "\n", 1);
+			(void)w;
+		}
 		void *frames[32];
 		int nf = backtrace(frames, 32);
 		backtrace_symbols_fd(frames, nf, STDERR_FILENO);
@@ -125,4 +131,5 @@ fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst, const char 
 	c->version = lp ? lp->desc.version : NULL;
 	c->path = lp ? lp->path : NULL;
 	c->point = point;
+	c->journal_fd = -1;
 }
