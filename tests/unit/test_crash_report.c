@@ -213,6 +213,40 @@ test_isolated_interpret_goes_on(void **state)
 	free(err);
 }
 
+/* plugins check --object: a middleware plugin is run on real objects,
+ * each call isolated: the crashes and the hang are reported per call
+ * (exit 3), the healthy objects pass; a file of healthy objects exits 0 */
+static void
+test_check_runs_objects(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char args[4096];
+	snprintf(args, sizeof args, "plugins check '%s' --timeout 1 --object objs.yaml " PLACEMENT,
+		 ph_build_path("tests/plugins/crashmw.so"));
+	free(run(args, &sig));
+	assert_int_equal(sig, 0);
+	assert_int_equal(last_exit(), 3);
+	char *out = stdout_of_last();
+	assert_non_null(strstr(out, "verdict  LOADABLE\n"));
+	assert_non_null(strstr(out, "Boom default/fine\n  interpret         ok: 1 replicas\n"
+				"  render            ok: 1 object(s)\n"
+				"  aggregate_status  ok: a status object\n"));
+	assert_non_null(strstr(out, sanitized() ? "Boom default/boom\n  interpret         "
+						: "Boom default/boom\n  interpret         CRASHED with SIGSEGV\n"));
+	assert_non_null(strstr(out, "Boom default/hang\n  interpret         HUNG: no answer within "
+				"1000 ms (killed)\n"));
+	assert_non_null(strstr(out, "Boom default/later\n  interpret         ok"));
+	assert_non_null(strstr(out, "objects  4 checked, 6 call(s) failed\n"));
+	free(out);
+	write_file("fine.yaml", "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
+		   "metadata: {name: fine, namespace: default}\n");
+	snprintf(args, sizeof args, "plugins check '%s' --object fine.yaml " PLACEMENT,
+		 ph_build_path("tests/plugins/crashmw.so"));
+	free(run(args, &sig));
+	assert_int_equal(last_exit(), 0);
+}
+
 int
 main(void)
 {
@@ -222,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_interpret_crash_is_named),
 		cmocka_unit_test(test_isolated_render_goes_on),
 		cmocka_unit_test(test_isolated_interpret_goes_on),
+		cmocka_unit_test(test_check_runs_objects),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
