@@ -71,11 +71,16 @@ on_crash(int sig)
 		line[n++] = '\n';
 		ssize_t w = write(STDERR_FILENO, line, n);
 		(void)w;
-		if (c->journal_fd >= 0) { /* poison.h: the entry ends with the signal */
+		/* poison.h: the journal entry (held by this call or one it is
+		 * inside) ends with the signal */
+		for (const struct fs_crash_call *x = c; x; x = x->prev) {
+			if (x->journal_fd < 0)
+				continue;
 			const char *s = signame(sig);
-			w = write(c->journal_fd, s, strlen(s));
-			w = write(c->journal_fd, "\n", 1);
+			w = write(x->journal_fd, s, strlen(s));
+			w = write(x->journal_fd, "\n", 1);
 			(void)w;
+			break;
 		}
 		void *frames[32];
 		int nf = backtrace(frames, 32);

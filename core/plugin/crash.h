@@ -24,7 +24,8 @@ struct fs_crash_call {
 	const char *kind, *ns, *name;        /* the object, any may be NULL */
 	const struct fs_crash_call *prev;    /* the call this one is inside */
 	/* a poison journal (plugin/poison.h) to complete with the signal's name
-	 * when the call crashes: its descriptor, -1 for none (fs_crash_from) */
+	 * when this call, or one made inside it, crashes: its descriptor, -1 for
+	 * none (fs_crash_from) */
 	int journal_fd;
 };
 
