@@ -19,11 +19,15 @@ fs_cmd_scheduler(int argc, char **argv)
 	struct fs_daemon_flags flags;
 	struct fs_buf err = FS_BUF_INIT;
 	char *plugin_dir = NULL;
+	char *poison_dir = NULL;
 	bool protect = true;
 	int rc = 2;
 	const struct fs_flag extra[] = {
 		{"plugin-dir", FS_FLAG_STRING, &plugin_dir, "DIR",
 		 "An absolute plugin directory searched before the config's pluginDirs."},
+		{"poison-dir", FS_FLAG_STRING, &poison_dir, "DIR",
+		 "A directory that outlives the process (an emptyDir): an object whose plugin "
+		 "call crashed the last process is skipped until its spec changes or an hour passes."},
 		{"overcommit-protection", FS_FLAG_BOOL, &protect, NULL,
 		 "Subtract placements written but not yet in a cluster's summary from its "
 		 "free capacity (docs/scheduler.md)."},
@@ -55,6 +59,7 @@ fs_cmd_scheduler(int argc, char **argv)
 	struct fs_schedctl_opts so = {
 		.config = flags.config, .plugin_dir = plugin_dir,
 		.no_overcommit_protection = !protect,
+		.poison_dir = poison_dir && *poison_dir ? poison_dir : NULL,
 	};
 	if (fs_schedctl_new(&d, &so, &ctl, &err) != FS_OK) {
 		fprintf(stderr, "fedstate scheduler: %s\n", err.data);
@@ -67,6 +72,7 @@ fs_cmd_scheduler(int argc, char **argv)
 	fs_daemon_release(&d);
 out:
 	free(plugin_dir);
+	free(poison_dir);
 	fs_buf_release(&err);
 	fs_daemon_flags_release(&flags);
 	return rc;

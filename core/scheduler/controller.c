@@ -20,6 +20,7 @@
 #include "sched/framework.h"
 #include "sched/profile.h"
 #include "util/diag.h"
+#include "plugin/poison.h"
 #include "util/doc.h"
 #include "util/jfield.h"
 #include "util/log.h"
@@ -523,6 +524,13 @@ add_metrics(struct fs_schedctl *c)
 		"fedstate_scheduler_assumed_clusters",
 		"Clusters with placements written that their summary does not show yet", NULL),
 		NULL);
+	c->m_quarantined = fs_metric_series(fs_metrics_gauge(c->d->metrics,
+		"fedstate_scheduler_quarantined_objects",
+		"Objects skipped because a plugin call on them crashed the process.", NULL), NULL);
+	c->m_crashes = fs_metric_series(fs_metrics_counter(c->d->metrics,
+		"fedstate_scheduler_plugin_crashes_total",
+		"Plugin calls that crashed (or hung until killed) an earlier process, found at start.",
+		NULL), NULL);
 }
 
 enum fs_code
@@ -544,6 +552,15 @@ fs_schedctl_new(struct fs_daemon *d, const struct fs_schedctl_opts *o,
 		return FS_E_INVAL;
 	}
 	c->assume = fs_assume_new(0);
+	if (o->poison_dir) {
+		char *perr = NULL;
+		if (!(c->poison = fs_poison_open(o->poison_dir, 0, &perr))) {
+			fs_buf_printf(err, "--poison-dir: %s", perr);
+			free(perr);
+			fs_schedctl_free(c);
+			return FS_E_INVAL;
+		}
+	}
 	if (build_set(c, config, &c->set, &c->fws) != FS_OK) {
 		fs_buf_printf(err, "%s is not usable; check it with: fedstate config "
 			      "validate %s", config, config);
@@ -552,6 +569,16 @@ fs_schedctl_new(struct fs_daemon *d, const struct fs_schedctl_opts *o,
 	}
 	c->fleet = fs_fleet_new();
 	add_metrics(c);
+	for (size_t i = 0; i < fs_poison_count(c->poison); i++) {
+		const struct fs_poison_entry *e = fs_poison_at(c->poison, i);
+		if (!e->found_at_start)
+			continue;
+		fs_metric_add(c->m_crashes, 1);
+		fs_warn("scheduler", "%s: a plugin crashed the last process (%s in %s, plugin "
+			"'%s'); the object is skipped until its spec changes or an hour passes",
+			e->key, e->signal, e->point, e->plugin);
+	}
+	fs_metric_set(c->m_quarantined, (double)fs_poison_count(c->poison));
 	struct fs_kube_recorder_opts ro = {.component = d->component};
 	c->events = fs_kube_recorder_new(d->client, &ro);
 	sched_worker_init(c);
@@ -590,6 +617,7 @@ fs_schedctl_free(struct fs_schedctl *c)
 	fs_runtime_publish(c->d->rt, NULL);
 	fs_fleet_free(c->fleet);
 	free_set(c->set, c->fws);
+	fs_poison_close(c->poison);
 	fs_assume_free(c->assume);
 	fs_arena_release(&c->arena);
 	fs_arena_release(&c->scan);

@@ -40,6 +40,7 @@ struct fs_schedctl_opts {
 	const char *config;     /* the config file (required) */
 	const char *plugin_dir; /* searched before the config's pluginDirs; may be NULL */
 	bool no_overcommit_protection; /* --overcommit-protection=false */
+	const char *poison_dir; /* --poison-dir (plugin/poison.h); NULL: none */
 };
 
 /* Build the controller on daemon d (borrowed; outlives it); o is read

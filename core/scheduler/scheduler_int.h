@@ -44,6 +44,7 @@ struct fs_schedctl {
 	struct fs_fleet *fleet;
 	bool fleet_dirty;
 	struct fs_assume *assume;     /* over-commit protection (sched/assume.h) */
+	struct fs_poison *poison;     /* --poison-dir journal, or NULL */
 	bool overcommit_protection;
 	struct fs_kube_informer *clusters;
 	struct sched_kind kinds[2 + SCHED_MAX_MW]; /* rb, crb, middleware... */
@@ -59,6 +60,7 @@ struct fs_schedctl {
 	/* metrics */
 	struct fs_metric *m_attempts, *m_e2e, *m_incoming;
 	struct fs_metric_series *m_pending, *m_assumed;
+	struct fs_metric_series *m_quarantined, *m_crashes;
 };
 
 /* controller.c */

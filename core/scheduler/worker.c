@@ -11,6 +11,8 @@
 #include "kube/informer.h"
 #include "kube/queue.h"
 #include "model/schedresult.h"
+#include "plugin/crash.h"
+#include "plugin/poison.h"
 #include "net/net.h"
 #include "runtime/runtime.h"
 #include "sched/assume.h"
@@ -249,6 +251,44 @@ template_of(const cJSON *obj)
 	return t;
 }
 
+/* ------------------------------------------------------- poison objects */
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+generation_of(const cJSON *obj)
+{
+	const cJSON *g = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "generation");
+	return cJSON_IsNumber(g) ? (int64_t)g->valuedouble : 0;
+}
+
+/* an object whose plugin call crashed an earlier process: the text for
+ * its Warning Event and condition (into msg), or false: go ahead */
+static bool
+poisoned(struct fs_schedctl *c, const char *key, const cJSON *obj, char *msg, size_t n)
+{
+	if (!c->poison)
+		return false;
+	int64_t now = wall_ms();
+	const struct fs_poison_entry *e =
+		fs_poison_check(c->poison, key, generation_of(obj), now);
+	fs_metric_set(c->m_quarantined, (double)fs_poison_count(c->poison));
+	if (!e)
+		return false;
+	snprintf(msg, n, "PluginCrashed: plugin '%s' crashed the scheduler with %s in %s of "
+		 "this object (generation %lld); skipped until its spec changes or %lld s pass",
+		 e->plugin, e->signal, e->point, (long long)e->generation,
+		 (long long)((e->until_ms - now) / 1000));
+	return true;
+}
+
 static void
 set_event(struct op *o, const char *type, const char *reason, const char *msg)
 {
@@ -357,14 +397,35 @@ process(struct fs_schedctl *c, const char *key)
 	*op_list(c) = o;
 	c->in_flight++;
 
-	/* decode, with the strings held for this cycle only */
+	char pmsg[768];
+	cJSON *spec = NULL;
 	struct fs_intern_refs refs = {0};
 	struct fs_diags diags = FS_DIAGS_INIT;
+	if (k->middleware && poisoned(c, key, obj, pmsg, sizeof pmsg)) {
+		fs_warn("scheduler", "%s: skipped: %s", key, pmsg);
+		set_event(o, "Warning", "PluginCrashed", pmsg);
+		o->outcome = OUT_UNSCHEDULABLE; /* until the next change */
+		goto write;
+	}
+	/* decode, with the strings held for this cycle only */
 	struct fs_decode_ctx ctx = {.diags = &diags, .refs = &refs};
 	struct fs_intake in;
 	fs_arena_reset(&c->arena);
+	/* the journal notes the object while a plugin may run on it */
+	struct fs_crash_call cc;
+	const struct fs_mw_instance *mi = k->middleware
+		? fs_profile_set_middleware(c->set, fs_jstr(obj, "apiVersion"), fs_jstr(obj, "kind"))
+		: NULL;
+	fs_crash_from(&cc, mi ? mi->inst : NULL, "interpret");
+	if (mi) { /* a ResourceBinding is decoded by the host alone */
+		fs_crash_enter(&cc);
+		fs_poison_enter(c->poison, &cc, key, generation_of(obj));
+	}
 	enum fs_code rc = fs_intake_object(c->set, obj, &c->arena, &ctx, &in);
-	cJSON *spec = NULL;
+	if (mi) {
+		fs_poison_leave(c->poison, &cc);
+		fs_crash_leave(&cc);
+	}
 	if (rc != FS_OK) {
 		char *first = diags.n ? fs_diag_format(&diags.items[0]) : NULL;
 		fs_warn("scheduler", "%s: skipped: %s", key, first ? first : "cannot decode");
@@ -374,6 +435,15 @@ process(struct fs_schedctl *c, const char *key)
 		goto write;
 	}
 	struct fs_binding b = in.b;
+	if (!k->middleware && poisoned(c, key, obj, pmsg, sizeof pmsg)) {
+		struct fs_sched_result pr = {.code = FS_E_PLUGIN, .message = pmsg,
+					     .term_index = -1, .first_term = -1};
+		fs_warn("scheduler", "%s: skipped: %s", key, pmsg);
+		o->status = fs_writeback_status(obj, &b, &pr, (int64_t)time(NULL));
+		set_event(o, "Warning", "PluginCrashed", pmsg);
+		o->outcome = OUT_UNSCHEDULABLE;
+		goto write;
+	}
 	enum fs_sched_need need = fs_sched_decide(obj, &b, sched_cluster_deleting, c);
 	if (need == FS_NEED_NONE)
 		goto write;
@@ -393,7 +463,16 @@ process(struct fs_schedctl *c, const char *key)
 	fs_assume_expire(c->assume, fs_now_ms());
 	int64_t t0 = fs_now_ms();
 	struct fs_sched_result r;
+	fs_crash_from(&cc, NULL, "schedule");
+	cc.plugin = "(scheduling plugins)";
+	cc.kind = fs_jstr(obj, "kind");
+	cc.ns = ns;
+	cc.name = name;
+	fs_crash_enter(&cc);
+	fs_poison_enter(c->poison, &cc, key, generation_of(obj));
 	rc = fs_runtime_schedule(c->d->rt, c->fws[fi], &b, 0, &r);
+	fs_poison_leave(c->poison, &cc);
+	fs_crash_leave(&cc);
 	const char *type = fs_sched_need_type(need);
 	const char *result = rc == FS_OK ? "scheduled" : "error";
 	fs_metric_inc(fs_metric_series(c->m_attempts, (const char *const[]){result, type, NULL}));

@@ -27,16 +27,26 @@ static const struct fs_kube_resource r_crd = {"apiextensions.k8s.io", "v1",
 
 #define PLACED "{\"ClusterWithReplicaset\":[{\"cluster\":\"member1\",\"replicaset\":1}]}"
 
+static const char *
+of_annotation(const cJSON *o, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "metadata"),
+						 "annotations"), key));
+}
+
+/* placed: with a schedulerResult, for the ops controller */
 static void
-create_boom(struct of_fx *f, const char *name)
+create_boom(struct of_fx *f, const char *name, bool placed)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "apiVersion", "test.fedstate.io/v1");
 	cJSON_AddStringToObject(o, "kind", "Boom");
 	cJSON *md = cJSON_AddObjectToObject(o, "metadata");
 	cJSON_AddStringToObject(md, "name", name);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "annotations"), "schedulerResult",
-				PLACED);
+	if (placed)
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(md, "annotations"),
+					"schedulerResult", PLACED);
 	cJSON_AddObjectToObject(o, "spec");
 	assert_int_equal(of_kcreate(f, &r_boom, OF_NS, o), FS_OK);
 	cJSON_Delete(o);
@@ -53,9 +63,8 @@ start(struct of_fx *f, const char *poison)
 }
 
 static void
-test_crashing_object_is_quarantined(void **state)
+create_crd(struct of_fx *f)
 {
-	struct of_fx *f = *state;
 	char *build = realpath(getenv("FEDSTATE_BUILD"), NULL);
 	assert_non_null(build);
 	setenv("FEDSTATE_BUILD", build, 1);
@@ -70,8 +79,15 @@ test_crashing_object_is_quarantined(void **state)
 	assert_int_equal(of_kcreate(f, &r_crd, NULL, crd), FS_OK);
 	cJSON_Delete(crd);
 	of_nap(200);
-	create_boom(f, "fine");
-	create_boom(f, "boom");
+}
+
+static void
+test_crashing_object_is_quarantined(void **state)
+{
+	struct of_fx *f = *state;
+	create_crd(f);
+	create_boom(f, "fine", true);
+	create_boom(f, "boom", true);
 	char poison[256];
 	snprintf(poison, sizeof poison, "%s/poison", f->ta.dir);
 	assert_int_equal(mkdir(poison, 0700), 0);
@@ -120,6 +136,63 @@ test_crashing_object_is_quarantined(void **state)
 	free(log);
 }
 
+/* the same for `fedstate scheduler`: interpret crashes on "boom"; after
+ * the restart "boom" is skipped with a Warning Event and "fine" is
+ * scheduled */
+static void
+test_scheduler_quarantines_too(void **state)
+{
+	struct of_fx *f = *state;
+	create_crd(f);
+	create_boom(f, "fine", false);
+	create_boom(f, "boom", false);
+	char poison[256], conf[256], plugins[512], pdir[600], cflag[300];
+	snprintf(poison, sizeof poison, "%s/spoison", f->ta.dir);
+	assert_int_equal(mkdir(poison, 0700), 0);
+	snprintf(conf, sizeof conf, "%s/sched.yaml", f->ta.dir);
+	FILE *y = fopen(conf, "w");
+	assert_non_null(y);
+	fprintf(y, "apiVersion: config.fedstate.io/v1alpha1\nkind: SchedulerConfiguration\n"
+		   "pluginDirs: [%s/plugins]\nmiddlewares:\n  - name: crashmw\n"
+		   "profiles:\n  - schedulerName: multicloud-middleware-scheduler\n",
+		getenv("FEDSTATE_BUILD"));
+	fclose(y);
+	snprintf(plugins, sizeof plugins, "--plugin-dir=%s/tests/plugins", getenv("FEDSTATE_BUILD"));
+	snprintf(pdir, sizeof pdir, "--poison-dir=%s", poison);
+	snprintf(cflag, sizeof cflag, "--config=%s", conf);
+	const char *args[] = {"scheduler", cflag, "--kubeconfig", f->ta.kubeconfig,
+			      "--metrics-bind-address", "127.0.0.1:0",
+			      "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect=false",
+			      plugins, pdir, NULL};
+	struct dm_proc s = {0};
+	assert_true(dm_start(&s, &f->ta, "scheduler", args));
+	for (int i = 0; i < 100 && dm_alive(&s); i++)
+		of_nap(100);
+	assert_false(dm_alive(&s));
+	char *log = dm_log(&s);
+	assert_non_null(strstr(log, "crashed with SIGSEGV in interpret of Boom " OF_NS "/boom"));
+	free(log);
+	assert_true(dm_start(&s, &f->ta, "scheduler", args));
+	bool told = of_wait_event(f, "boom", "Warning", "PluginCrashed",
+				  "plugin 'crashmw' crashed the scheduler with SIGSEGV in interpret",
+				  10000);
+	if (!told)
+		dm_dump(&s);
+	assert_true(told);
+	cJSON *fine = NULL;
+	for (int i = 0; i < 100; i++) {
+		cJSON_Delete(fine);
+		fine = of_kget(f, &r_boom, OF_NS, "fine");
+		if (fine && of_annotation(fine, "schedulerResult"))
+			break;
+		of_nap(100);
+	}
+	assert_non_null(of_annotation(fine, "schedulerResult"));
+	cJSON_Delete(fine);
+	assert_true(dm_alive(&s));
+	dm_stop(&s, 5000);
+}
+
 static int
 setup(void **state)
 {
@@ -132,6 +205,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_crashing_object_is_quarantined, setup,
 						of_teardown),
+		cmocka_unit_test_setup_teardown(test_scheduler_quarantines_too, setup, of_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
