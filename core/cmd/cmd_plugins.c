@@ -274,7 +274,7 @@ read_child(int fd, struct fs_buf *out, int timeout_ms)
 
 static int
 plugins_check(const char *path, const char *args_text, int timeout_ms, bool json,
-	      char **name_out)
+	      char **name_out, bool *middleware)
 {
 	int pfd[2];
 	if (pipe(pfd) != 0) {
@@ -387,8 +387,10 @@ plugins_check(const char *path, const char *args_text, int timeout_ms, bool json
 		if (warn)
 			printf("warning  %s\n", warn);
 	}
-	if (name_out && name && code == EXIT_LOADABLE && cJSON_GetObjectItem(load, "handles"))
-		*name_out = fs_xstrdup(name); /* a middleware plugin: --object can run */
+	if (name_out && name && code == EXIT_LOADABLE) {
+		*name_out = fs_xstrdup(name); /* for --object or --bindings */
+		*middleware = cJSON_GetObjectItem(load, "handles") != NULL;
+	}
 	free(warn);
 	cJSON_Delete(load);
 	cJSON_Delete(init);
@@ -400,10 +402,13 @@ plugins_usage(FILE *f)
 {
 	fprintf(f, "usage: fedstate plugins list [--dir DIR]... [--output table|json]\n"
 		   "           [--object FILE [--clusters FILE] [--placement JSON]]\n"
+		   "           [--clusters FILE --bindings FILE]\n"
 		   "       fedstate plugins check FILE.so [--args JSON] [--timeout SECONDS] [--output text|json]\n"
 		   "\ncheck exits 0 loadable, 1 incompatible, 2 not a plugin, 3 load or init failure\n"
 		   "--object runs a middleware plugin's interpret, render and aggregate_status on\n"
-		   "each object of its kind, each call in a child process (exit 3 if one fails)\n");
+		   "each object of its kind, each call in a child process (exit 3 if one fails)\n"
+		   "--bindings runs a scheduling plugin, with Karmada's defaults, over the bindings\n"
+		   "and --clusters (fedstate simulate in a child process)\n");
 }
 
 int
@@ -415,7 +420,7 @@ fs_cmd_plugins(int argc, char **argv)
 	}
 	bool json = false;
 	const char *file = NULL, *args = NULL, *object = NULL, *clusters = NULL,
-		   *placement = NULL;
+		   *placement = NULL, *bindings = NULL;
 	int timeout_ms = 10000;
 	struct fs_registry reg;
 	fs_registry_init(&reg);
@@ -448,6 +453,9 @@ fs_cmd_plugins(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--clusters") == 0 && v && !is_list) {
 			clusters = v;
+			i++;
+		} else if (strcmp(a, "--bindings") == 0 && v && !is_list) {
+			bindings = v;
 			i++;
 		} else if (strcmp(a, "--placement") == 0 && v && !is_list) {
 			placement = v;
@@ -484,15 +492,29 @@ fs_cmd_plugins(int argc, char **argv)
 		rc = 2;
 	} else {
 		char *name = NULL;
-		rc = plugins_check(file, args, timeout_ms, json, object ? &name : NULL);
-		if (object && rc == EXIT_LOADABLE && !name) {
-			fprintf(stderr, "fedstate plugins check: --object: %s is not a middleware "
-				"plugin; --object runs interpret, render and aggregate_status\n", file);
+		bool mw = false;
+		bool more = object || bindings;
+		rc = plugins_check(file, args, timeout_ms, json, more ? &name : NULL, &mw);
+		fflush(stdout);
+		if (!name) {
+			/* not loadable: the verdict above says why */
+		} else if (object && !mw) {
+			fprintf(stderr, "fedstate plugins check: --object: %s is a scheduling "
+				"plugin; try --clusters FILE --bindings FILE\n", file);
 			rc = EXIT_FAILED;
-		} else if (name) {
-			fflush(stdout);
+		} else if (bindings && mw) {
+			fprintf(stderr, "fedstate plugins check: --bindings: %s is a middleware "
+				"plugin; try --object FILE\n", file);
+			rc = EXIT_FAILED;
+		} else if (bindings && !clusters) {
+			fprintf(stderr, "fedstate plugins check: --bindings needs --clusters FILE\n");
+			rc = 2;
+		} else if (object) {
 			rc = fs_cmd_plugins_check_objects(file, name, args, object, clusters,
 							  placement, (uint32_t)timeout_ms);
+		} else {
+			rc = fs_cmd_plugins_check_bindings(file, name, args, clusters, bindings,
+							   (uint32_t)timeout_ms);
 		}
 		free(name);
 	}

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "cmd/plugins_object.h"
 #include "model/schedresult.h"
 #include "ops/config.h"
@@ -197,5 +199,77 @@ out:
 	fs_ops_config_free(cfg);
 	fs_runtime_free(rt);
 	fs_buf_release(&conf);
+	return rc;
+}
+
+/* ------------------------------------------- scheduling plugins: simulate */
+
+struct sim_job {
+	int argc;
+	char **argv;
+};
+
+static void
+simulate_child(void *arg, struct fs_buf *reply)
+{
+	struct sim_job *j = arg;
+	int rc = fs_cmd_simulate(j->argc, j->argv);
+	fflush(stdout);
+	fs_buf_printf(reply, "%d", rc);
+}
+
+int
+fs_cmd_plugins_check_bindings(const char *path, const char *name, const char *args,
+			      const char *clusters, const char *bindings,
+			      uint32_t timeout_ms)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real)) {
+		fprintf(stderr, "fedstate plugins check: %s: no such file\n", path);
+		return 3;
+	}
+	*strrchr(real, '/') = '\0';
+	char conf[] = "/tmp/fedstate-check-XXXXXX";
+	int fd = mkstemp(conf);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		fprintf(stderr, "fedstate plugins check: cannot write a temporary config\n");
+		return 3;
+	}
+	/* Karmada's defaults plus this plugin at every point it implements */
+	fprintf(f, "apiVersion: config.fedstate.io/v1alpha1\nkind: SchedulerConfiguration\n"
+		   "pluginDirs: ['%s']\nplugins:\n  - name: '%s'\nprofiles:\n"
+		   "  - schedulerName: default-scheduler\n    plugins:\n      multiPoint:\n"
+		   "        enabled:\n          - name: '%s'\n", real, name, name);
+	if (args)
+		fprintf(f, "    pluginConfig:\n      - name: '%s'\n        args: %s\n", name, args);
+	fclose(f);
+	char *argv[] = {"simulate", "--config", conf, "--clusters", (char *)clusters,
+			"--bindings", (char *)bindings, NULL};
+	struct sim_job j = {7, argv};
+	struct fs_buf reply = FS_BUF_INIT;
+	int sig = 0;
+	char sigbuf[32];
+	printf("bindings %s (with Karmada's default plugins and '%s' at every point it "
+	       "implements)\n", bindings, name);
+	fflush(stdout);
+	enum fs_code run = fs_isolate_run(simulate_child, &j, timeout_ms, &reply, &sig);
+	unlink(conf);
+	int rc = 3;
+	if (run == FS_E_PLUGIN)
+		printf("verdict  CRASHED with %s while scheduling (see the report above)\n",
+		       fs_isolate_signame(sig, sigbuf, sizeof sigbuf));
+	else if (run == FS_E_TIMEOUT)
+		printf("verdict  HUNG: the bindings were not scheduled within %u ms (killed)\n",
+		       timeout_ms);
+	else if (run != FS_OK)
+		printf("verdict  FAILED: the scheduling child ended without a result\n");
+	else {
+		rc = atoi(reply.data ? reply.data : "3");
+		printf("verdict  %s\n", rc == 0 ? "every binding went through the cycle"
+						 : "simulate failed (see above)");
+		rc = rc ? 3 : 0;
+	}
+	fs_buf_release(&reply);
 	return rc;
 }

@@ -16,4 +16,12 @@ int fs_cmd_plugins_check_objects(const char *path, const char *name, const char 
 				 const char *objects, const char *clusters,
 				 const char *placement, uint32_t timeout_ms);
 
+/* Run the scheduling plugin at path on the bindings of `bindings` over
+ * the clusters of `clusters` (`fedstate simulate` with Karmada's defaults
+ * plus this plugin at every point it implements), in a child with
+ * timeout_ms. 0 when simulate succeeded, 3 if not (crash, hang, error). */
+int fs_cmd_plugins_check_bindings(const char *path, const char *name, const char *args,
+				  const char *clusters, const char *bindings,
+				  uint32_t timeout_ms);
+
 #endif

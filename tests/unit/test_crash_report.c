@@ -247,6 +247,39 @@ test_check_runs_objects(void **state)
 	assert_int_equal(last_exit(), 0);
 }
 
+/* plugins check --clusters --bindings: a scheduling plugin runs over real
+ * bindings in a child; its crash is the verdict (exit 3), a sound plugin
+ * passes (exit 0) */
+static void
+test_check_runs_bindings(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char args[4096];
+	snprintf(args, sizeof args, "plugins check '%s' --clusters '%s' --bindings '%s'",
+		 ph_build_path("tests/plugins/crashsched.so"),
+		 ph_src_path("config/samples/clusters.yaml"),
+		 ph_src_path("config/samples/workloads.yaml"));
+	char *err = run(args, &sig);
+	assert_int_equal(sig, 0);
+	assert_int_equal(last_exit(), 3);
+	char *out = stdout_of_last();
+	assert_non_null(strstr(out, "verdict  LOADABLE\n"));
+	assert_non_null(strstr(out, sanitized() ? "verdict  " :
+				"verdict  CRASHED with SIGSEGV while scheduling"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "plugins check '%s' --clusters '%s' --bindings '%s'",
+		 ph_build_path("plugins/vip.so"), ph_src_path("config/samples/clusters.yaml"),
+		 ph_src_path("config/samples/workloads.yaml"));
+	free(run(args, &sig));
+	assert_int_equal(last_exit(), 0);
+	out = stdout_of_last();
+	assert_non_null(strstr(out, "verdict  every binding went through the cycle\n"));
+	assert_non_null(strstr(out, "default/nginx-deployment"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -257,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_isolated_render_goes_on),
 		cmocka_unit_test(test_isolated_interpret_goes_on),
 		cmocka_unit_test(test_check_runs_objects),
+		cmocka_unit_test(test_check_runs_bindings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
