@@ -116,6 +116,15 @@ fs_crash_install(void)
 }
 
 void
+fs_crash_plain_death(void)
+{
+	for (size_t i = 0; i < N_CRASH_SIGNALS; i++) {
+		memset(&previous[i], 0, sizeof previous[i]);
+		previous[i].sa_handler = SIG_DFL;
+	}
+}
+
+void
 fs_crash_enter(struct fs_crash_call *c)
 {
 	c->prev = current;

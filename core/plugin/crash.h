@@ -31,6 +31,10 @@ struct fs_crash_call {
 
 /* once per process, before plugin code runs; idempotent */
 void fs_crash_install(void);
+/* after the report, die of the signal itself rather than hand it to the
+ * handler that was there before (a sanitizer's, which would exit): for
+ * the child of an isolated call, whose parent reads the signal */
+void fs_crash_plain_death(void);
 /* mark the call c (filled by the caller, or from inst with
  * fs_crash_from) as running until fs_crash_leave(c) */
 void fs_crash_enter(struct fs_crash_call *c);

@@ -3,6 +3,8 @@
  */
 #include "plugin/isolate.h"
 
+#include "plugin/crash.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,6 +26,7 @@ now_ms(void)
 static void
 child(int fd, fs_isolate_fn fn, void *arg)
 {
+	fs_crash_plain_death(); /* the parent reads the signal */
 	struct fs_buf out = FS_BUF_INIT;
 	fn(arg, &out);
 	size_t off = 0;
