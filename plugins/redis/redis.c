@@ -99,4 +99,4 @@ FS_PLUGIN_DEFINE(.kind = FS_PLUGIN_MIDDLEWARE, .name = "redis", .version = "0.1.
 			 FS_CAP_INTERPRET_HEALTH,
 		 .args_schema = "{\"type\":\"object\",\"properties\":{\"vipLabel\":"
 				"{\"type\":\"string\"}},\"additionalProperties\":false}",
-		 .init = rds_init, .fini = rds_fini, .mw = &rds_ops);
+		 .init = rds_init, .fini = rds_fini, .mw = &rds_ops)
