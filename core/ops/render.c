@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ops/object.h"
+#include "plugin/loader.h"
 #include "util/jfield.h"
 #include "util/k8sname.h"
 
@@ -164,14 +165,19 @@ static enum fs_code emit_fail(struct fs_render *r, enum fs_code code,
 static enum fs_code
 emit_fail(struct fs_render *r, enum fs_code code, const char *fmt, ...)
 {
+	struct fs_buf why = FS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fs_buf_vprintf(&why, fmt, ap);
+	va_end(ap);
+	fs_plugin_set_error(r->inst, "%s", why.data);
 	if (r->emit_code == FS_OK) {
-		va_list ap;
-		va_start(ap, fmt);
 		r->emit_code = code;
 		fs_buf_reset(&r->emit_err);
-		fs_buf_vprintf(&r->emit_err, fmt, ap);
-		va_end(ap);
+		fs_buf_adds(&r->emit_err, why.data);
 	}
+	fs_buf_release(&why);
 	return code;
 }
 
