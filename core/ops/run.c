@@ -52,9 +52,9 @@ json_kind(const cJSON *v)
 }
 
 /* The error of a failed plugin call `what` (returned `code`, wrote `msg`)
- * into err: the first refused emit when there was one (the plugin's own
- * words after it when they say something else), else the plugin's
- * message, else which code it returned without one. */
+ * into err: the first refused emit when there was one (with the plugin's
+ * words after it, or only those when they already quote it), else the
+ * plugin's message, else which code it returned without one. */
 static void
 fail_message(const struct fs_render *r, const char *what, enum fs_code code,
 	     const char *msg, char *err, size_t errlen)
@@ -64,9 +64,9 @@ fail_message(const struct fs_render *r, const char *what, enum fs_code code,
 
 	if (emit && *msg && !strstr(msg, emit))
 		snprintf(tmp, sizeof tmp, "%s (%s: %s)", emit, what, msg);
-	else if (emit)
+	else if (emit && !*msg)
 		snprintf(tmp, sizeof tmp, "%s", emit);
-	else if (*msg)
+	else if (*msg) /* the plugin's own words, the reason among them */
 		snprintf(tmp, sizeof tmp, "%s", msg);
 	else
 		snprintf(tmp, sizeof tmp, "%s returned %s (%s) without a message"
