@@ -216,9 +216,12 @@ test_metadata_and_spec_are_writable(void **st)
 	cJSON *out = cJSON_Parse(json);
 	assert_int_equal(cJSON_GetArraySize(out), 2);
 	/* the ConfigMap: an annotation added, and no owner (ownerReferences: []) */
-	cJSON *meta = cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0), "metadata");
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(meta, "annotations"), "a")->valuestring,
-			    "1");
+	cJSON *cm = cJSON_GetArrayItem(out, 1); /* sorted: policy.karmada.io first */
+	assert_string_equal(cJSON_GetObjectItem(cm, "kind")->valuestring, "ConfigMap");
+	cJSON *meta = cJSON_GetObjectItem(cm, "metadata");
+	cJSON *ann = cJSON_GetObjectItem(cJSON_GetObjectItem(meta, "annotations"), "a");
+	assert_true(cJSON_IsString(ann));
+	assert_string_equal(ann->valuestring, "1");
 	assert_null(cJSON_GetObjectItem(meta, "ownerReferences"));
 	assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(meta, "labels"), "fedstate.io/managed-by"));
 	cJSON_Delete(out);
