@@ -10,3 +10,8 @@ $(BUILD)/tests/plugins/unresolved.so: $(BUILD)/pobj/tests/plugins/unresolved.o
 $(BUILD)/pobj/tests/plugins/abi10mw.o: tests/plugins/abi10mw.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -Itests/abi-1.0 $(PLUGIN_CFLAGS) -c $< -o $@
+
+# Built with this host's headers for 1.0 hosts too (declares ABI 1.0).
+$(BUILD)/pobj/tests/plugins/target10.o: tests/plugins/target10.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(PLUGIN_CFLAGS) -DFS_PLUGIN_ABI_MINOR=0 -c $< -o $@

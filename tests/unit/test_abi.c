@@ -114,6 +114,31 @@ test_abi10_plugin_renders_in_this_host(void **st)
 	assert_null(fs_host_table()->last_error(mw->inst));
 }
 
+/* built with these headers for 1.0 hosts too (-DFS_PLUGIN_ABI_MINOR=0):
+ * declares 1.0, and finds the 1.1 service with FS_HAS_FIELD here */
+static void
+test_plugin_targeting_1_0_sees_1_1_services(void **st)
+{
+	(void)st;
+	char path[4096], err[1024];
+	assert_non_null(realpath(ph_build_path("tests/plugins/target10.so"), path));
+	struct fs_registry r;
+	fs_registry_init(&r);
+	struct fs_loaded_plugin *lp = NULL;
+	if (fs_plugin_load_path(&r, path, NULL, &lp, err, sizeof err) != FS_OK)
+		fail_msg("%s", err);
+	assert_int_equal(lp->desc.abi_minor, 0);
+	struct fs_plugin *inst = NULL;
+	if (fs_plugin_instantiate(lp, NULL, NULL, fs_runtime_env(ph_runtime()), &inst, err,
+				  sizeof err) != FS_OK)
+		fail_msg("%s", err);
+	const char *reason = NULL;
+	assert_int_equal(lp->sched.filter(inst->state, NULL, NULL, &reason), FS_OK);
+	assert_string_equal(reason, "1.1 host");
+	fs_plugin_retire(inst);
+	fs_registry_release(&r);
+}
+
 /* ------------------------------------------------- render_emit refusals */
 
 static void
@@ -439,6 +464,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_abi10_plugin_renders_in_this_host),
+		cmocka_unit_test(test_plugin_targeting_1_0_sees_1_1_services),
 		cmocka_unit_test(test_emit_refusal_is_the_render_error),
 		cmocka_unit_test(test_last_error_names_the_refusal),
 		cmocka_unit_test(test_status_must_be_an_object),
