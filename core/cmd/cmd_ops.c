@@ -27,9 +27,13 @@ fs_cmd_ops(int argc, char **argv)
 	int workers = 4;
 	double resync = 0;
 	char *plugin_dir = NULL;
+	char *poison_dir = NULL;
 	const struct fs_flag extra[] = {
 		{"plugin-dir", FS_FLAG_STRING, &plugin_dir, "DIR",
 		 "an absolute plugin directory searched before the config's pluginDirs"},
+		{"poison-dir", FS_FLAG_STRING, &poison_dir, "DIR",
+		 "a directory that outlives the process (an emptyDir): an object whose plugin "
+		 "call crashed the last process is skipped until its spec changes or an hour passes"},
 		{"concurrent-syncs", FS_FLAG_INT, &workers, "N",
 		 "federated objects reconciled at once", 1, 256, NULL},
 		{"resync-period", FS_FLAG_DURATION, &resync, "DURATION",
@@ -61,7 +65,8 @@ fs_cmd_ops(int argc, char **argv)
 	fs_registry_add_env_dirs(fs_runtime_registry(d.rt)); /* FEDSTATE_PLUGIN_PATH */
 	struct fs_opsd_opts oo = {.workers = (uint32_t)workers,
 				  .resync_ms = (uint32_t)(resync * 1000),
-				  .plugin_dir = plugin_dir};
+				  .plugin_dir = plugin_dir,
+				  .poison_dir = poison_dir && *poison_dir ? poison_dir : NULL};
 	struct fs_opsd *o = fs_opsd_new(&d, flags.config, &oo, &err);
 	if (!o) {
 		fprintf(stderr, "fedstate ops: %s\n", err.data);
@@ -74,6 +79,7 @@ fs_cmd_ops(int argc, char **argv)
 out:
 	fs_buf_release(&err);
 	free(plugin_dir);
+	free(poison_dir);
 	fs_daemon_flags_release(&flags);
 	return rc;
 }

@@ -23,6 +23,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/plugin_dirs.h"
+#include "cmd/plugins_object.h"
 #include "plugin/loader.h"
 #include "runtime/runtime.h"
 #include "util/buf.h"
@@ -277,7 +278,8 @@ read_child(int fd, struct fs_buf *out, int timeout_ms)
 }
 
 static int
-plugins_check(const char *path, const char *args_text, int timeout_ms, bool json)
+plugins_check(const char *path, const char *args_text, int timeout_ms, bool json,
+	      char **name_out)
 {
 	int pfd[2];
 	if (pipe(pfd) != 0) {
@@ -390,6 +392,8 @@ plugins_check(const char *path, const char *args_text, int timeout_ms, bool json
 		if (warn)
 			printf("warning  %s\n", warn);
 	}
+	if (name_out && name && code == EXIT_LOADABLE && cJSON_GetObjectItem(load, "handles"))
+		*name_out = fs_xstrdup(name); /* a middleware plugin: --object can run */
 	free(warn);
 	cJSON_Delete(load);
 	cJSON_Delete(init);
@@ -400,8 +404,11 @@ static void
 plugins_usage(FILE *f)
 {
 	fprintf(f, "usage: fedstate plugins list [--dir DIR]... [--output table|json]\n"
+		   "           [--object FILE [--clusters FILE] [--placement JSON]]\n"
 		   "       fedstate plugins check FILE.so [--args JSON] [--timeout SECONDS] [--output text|json]\n"
-		   "\ncheck exits 0 loadable, 1 incompatible, 2 not a plugin, 3 load or init failure\n");
+		   "\ncheck exits 0 loadable, 1 incompatible, 2 not a plugin, 3 load or init failure\n"
+		   "--object runs a middleware plugin's interpret, render and aggregate_status on\n"
+		   "each object of its kind, each call in a child process (exit 3 if one fails)\n");
 }
 
 int
@@ -412,7 +419,8 @@ fs_cmd_plugins(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	bool json = false;
-	const char *file = NULL, *args = NULL;
+	const char *file = NULL, *args = NULL, *object = NULL, *clusters = NULL,
+		   *placement = NULL;
 	int timeout_ms = 10000;
 	struct fs_registry reg;
 	fs_registry_init(&reg);
@@ -439,6 +447,15 @@ fs_cmd_plugins(int argc, char **argv)
 				return 2;
 			}
 			fs_registry_add_dir(&reg, real, err, sizeof err);
+			i++;
+		} else if (strcmp(a, "--object") == 0 && v && !is_list) {
+			object = v;
+			i++;
+		} else if (strcmp(a, "--clusters") == 0 && v && !is_list) {
+			clusters = v;
+			i++;
+		} else if (strcmp(a, "--placement") == 0 && v && !is_list) {
+			placement = v;
 			i++;
 		} else if (strcmp(a, "--args") == 0 && v && !is_list) {
 			args = v;
@@ -471,7 +488,18 @@ fs_cmd_plugins(int argc, char **argv)
 		plugins_usage(stderr);
 		rc = 2;
 	} else {
-		rc = plugins_check(file, args, timeout_ms, json);
+		char *name = NULL;
+		rc = plugins_check(file, args, timeout_ms, json, object ? &name : NULL);
+		if (object && rc == EXIT_LOADABLE && !name) {
+			fprintf(stderr, "fedstate plugins check: --object: %s is not a middleware "
+				"plugin; --object runs interpret, render and aggregate_status\n", file);
+			rc = EXIT_FAILED;
+		} else if (name) {
+			fflush(stdout);
+			rc = fs_cmd_plugins_check_objects(file, name, args, object, clusters,
+							  placement, (uint32_t)timeout_ms);
+		}
+		free(name);
 	}
 	fs_registry_release(&reg);
 	return rc;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "daemon/duration.h"
 #include "runtime/runtime.h"
 #include "model/schedresult.h"
 #include "ops/input.h"
@@ -31,14 +32,17 @@ struct opts {
 	const char *dirs[16];
 	size_t n_dirs;
 	bool json, status, allocate;
+	uint32_t isolate_ms; /* --isolate: each plugin call in a child; 0: in process */
 };
+
+#define ISOLATE_DEFAULT_MS 10000u
 
 static void
 usage(FILE *f)
 {
 	fputs("usage: fedstate render --config FILE --object FILE [--clusters FILE]\n"
 	      "           [--placement JSON] [--existing FILE] [--allocate-nodeports]\n"
-	      "           [--plugin-dir DIR]... [--output yaml|json]\n"
+	      "           [--plugin-dir DIR]... [--output yaml|json] [--isolate[=DURATION]]\n"
 	      "       fedstate render --status --config FILE --object FILE\n"
 	      "           --binding FILE [--clusters FILE] [--existing FILE] ...\n"
 	      "\n"
@@ -48,7 +52,10 @@ usage(FILE *f)
 	      "--placement takes the schedulerResult annotation's JSON; without it\n"
 	      "the object's own annotation is used. --allocate-nodeports stands in\n"
 	      "for the API server and gives new NodePort Services a port, so a\n"
-	      "second pass can complete the hostconf.\n",
+	      "second pass can complete the hostconf.\n"
+	      "--isolate runs each plugin call in a child process with a deadline\n"
+	      "(default 10s): a crash or hang is that object's error (exit 1), the\n"
+	      "other objects are still rendered.\n",
 	      f);
 }
 
@@ -66,6 +73,7 @@ parse(int argc, char **argv, struct opts *o)
 		{"output", required_argument, 0, 'o'},
 		{"status", no_argument, 0, 's'},
 		{"allocate-nodeports", no_argument, 0, 'a'},
+		{"isolate", optional_argument, 0, 'i'},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -78,6 +86,16 @@ parse(int argc, char **argv, struct opts *o)
 		case 'C': o->clusters = optarg; break;
 		case 'p': o->placement = optarg; break;
 		case 'e': o->existing = optarg; break;
+		case 'i': {
+			double s = ISOLATE_DEFAULT_MS / 1000.0;
+			if (optarg && (fs_duration_parse(optarg, &s) != FS_OK || s <= 0 || s > 3600)) {
+				fprintf(stderr, "fedstate render: --isolate: expected a duration "
+					"such as \"10s\" (at most 1h), got \"%s\"\n", optarg);
+				return 2;
+			}
+			o->isolate_ms = (uint32_t)(s * 1000);
+			break;
+		}
 		case 'b': o->binding = optarg; break;
 		case 's': o->status = true; break;
 		case 'a': o->allocate = true; break;
@@ -174,13 +192,15 @@ print_render(struct fs_buf *b, const cJSON *obj, const struct fs_ops_output *out
  * passes */
 static enum fs_code
 render_one(const struct fs_ops_mw *mw, struct fs_ops_input *in, bool allocate,
-	   struct fs_ops_output *out, char *err, size_t errlen)
+	   uint32_t isolate_ms, struct fs_ops_output *out, char *err, size_t errlen)
 {
 	cJSON *existing = cJSON_Duplicate(in->existing, 1);
 	in->existing = existing;
 	enum fs_code code = FS_OK;
 	for (int pass = 1; pass <= MAX_PASSES; pass++) {
-		code = fs_ops_render(mw, in, out, err, errlen);
+		code = isolate_ms
+			? fs_ops_render_isolated(mw, in, isolate_ms, out, err, errlen)
+			: fs_ops_render(mw, in, out, err, errlen);
 		if (code != FS_OK || !out->need_pass || !allocate || pass == MAX_PASSES)
 			break;
 		if (!fs_ops_allocate_nodeports(out->desired, existing))
@@ -227,8 +247,9 @@ run(const struct opts *o, struct fs_ops *ops, const cJSON *objects,
 		struct fs_ops_output out;
 		char err[1024];
 		enum fs_code code = o->status
-			? fs_ops_status(mw, &in, &out, err, sizeof err)
-			: render_one(mw, &in, o->allocate, &out, err, sizeof err);
+			? (o->isolate_ms ? fs_ops_status_isolated(mw, &in, o->isolate_ms, &out, err, sizeof err)
+					 : fs_ops_status(mw, &in, &out, err, sizeof err))
+			: render_one(mw, &in, o->allocate, o->isolate_ms, &out, err, sizeof err);
 		if (code != FS_OK) {
 			fprintf(stderr, "fedstate render: %s\n", err);
 			rc = 1;

@@ -22,6 +22,7 @@
 #include "plugin/loader.h"
 #include "runtime/runtime.h"
 #include "sched/config.h"
+#include "daemon/duration.h"
 #include "util/buf.h"
 
 static void
@@ -30,7 +31,7 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: fedstate simulate [--config FILE] --clusters FILE... --bindings FILE...\n"
 		"           [--plugin-dir DIR]... [--output table|json|yaml] [--explain]\n"
-		"           [--bench [--repeat N]]\n"
+		"           [--bench [--repeat N]] [--isolate[=DURATION]]\n"
 		"\n"
 		"Runs the scheduling cycle offline and prints, per workload, the strategy,\n"
 		"the replicas and the placement (member1:3 member2:2) or why it cannot be\n"
@@ -41,7 +42,10 @@ usage(FILE *f)
 		"  --output FORMAT   table (default), json or yaml (docs/simulate.md)\n"
 		"  --explain         each cluster's filter verdict and per-plugin scores\n"
 		"  --bench           time the decide-only cycle: p50/p99 per binding\n"
-		"  --repeat N        cycles per binding with --bench (default 100)\n");
+		"  --repeat N        cycles per binding with --bench (default 100)\n"
+		"  --isolate[=D]     each middleware interpret call in a child process with a\n"
+		"                    deadline (default 10s): a crash or hang is that object's\n"
+		"                    error, the others are still placed\n");
 }
 
 /* --clusters a.yaml b.yaml --bindings ...: every following non-option */
@@ -86,6 +90,14 @@ parse(struct sim *s, struct fs_registry *reg, int argc, char **argv)
 				fprintf(stderr, "fedstate simulate: --output: expected table, json or yaml, got '%s'\n", v);
 				return 2;
 			}
+		} else if (strcmp(a, "--isolate") == 0 || strncmp(a, "--isolate=", 10) == 0) {
+			double secs = 10;
+			if (a[9] == '=' && (fs_duration_parse(a + 10, &secs) != FS_OK ||
+					   secs <= 0 || secs > 3600)) {
+				fprintf(stderr, "fedstate simulate: --isolate: expected a duration such as \"10s\" (at most 1h), got '%s'\n", a + 10);
+				return 2;
+			}
+			s->isolate_ms = (uint32_t)(secs * 1000);
 		} else if (strcmp(a, "--explain") == 0) {
 			s->explain = true;
 		} else if (strcmp(a, "--bench") == 0) {

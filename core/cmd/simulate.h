@@ -54,6 +54,7 @@ struct sim {
 	uint32_t n_cluster_files, n_binding_files;
 	enum sim_output output;
 	bool explain, bench;
+	uint32_t isolate_ms; /* --isolate: interpret in a child; 0: in process */
 	uint32_t repeat;
 	/* state */
 	struct fs_diags diags;    /* problems in the input files */

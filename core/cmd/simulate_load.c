@@ -74,7 +74,7 @@ load_object(struct sim *s, const struct fs_docset *ds, const cJSON *obj,
 	}
 	struct fs_decode_ctx ctx = {.ds = ds, .diags = &s->diags, .keep_raw = true};
 	struct fs_intake in;
-	enum fs_code rc = fs_intake_object(s->set, obj, &s->arena, &ctx, &in);
+	enum fs_code rc = fs_intake_object_isolated(s->set, obj, &s->arena, &ctx, s->isolate_ms, &in);
 	if (rc == FS_E_NOTFOUND) {
 		note(s, ds, obj, FS_DIAG_WARNING,
 		     "skipped %s '%s': not a ResourceBinding, ClusterResourceBinding or a kind of a configured middleware",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kube/yaml.h"
+#include "util/doc.h"
 #include "util/log.h"
 #include "util/buf.h"
 
@@ -18,7 +19,9 @@
 #define MAX_FILES 32
 
 struct cfg_file {
-	cJSON *root; /* the kubeconfig document */
+	struct fs_docset *ds; /* the file, with positions for messages */
+	const cJSON *root;    /* its kubeconfig document (in ds, or empty) */
+	cJSON *empty;         /* root of an empty file */
 	char *path;  /* for messages */
 	char *dir;   /* base of relative paths, "" for the working directory */
 };
@@ -100,6 +103,27 @@ cfg_str(const cJSON *obj, const char *key)
 
 /* the entry named `name` in list `list` ("clusters") of the first file
  * that has it; *file gets that file */
+/* "path:line:col" of node in f (just "path" when its position is unknown) */
+static const char *
+cfg_at(const struct cfg_file *f, const cJSON *node, char *buf, size_t n)
+{
+	unsigned line, col;
+	if (fs_docset_pos(f->ds, node, &line, &col))
+		snprintf(buf, n, "%s:%u:%u", f->path, line, col);
+	else
+		snprintf(buf, n, "%s", f->path);
+	return buf;
+}
+
+/* cfg_at of member `key` of obj, or of obj itself when it has none */
+static const char *
+cfg_at_key(const struct cfg_file *f, const cJSON *obj, const char *key, char *buf,
+	   size_t n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cfg_at(f, v ? v : obj, buf, n);
+}
+
 static const cJSON *
 cfg_find(const struct cfg_set *s, const char *list,
 	 const char *name, const char *member,
@@ -139,13 +163,14 @@ cfg_blob(const struct cfg_file *f, const cJSON *obj,
 	 const char *data_key, char **out, size_t *out_len,
 	 char **err)
 {
+	char at[512];
 	const char *data = cfg_str(obj, data_key);
 	if (data) {
 		*out = fs_kube_base64_decode(data, out_len);
 		if (!*out)
-			return cfg_err(err, FS_E_CONFIG,
-				       "%s: %s.%s: not valid base64", f->path,
-				       what, data_key);
+			return cfg_err(err, FS_E_CONFIG, "%s: %s.%s: not valid base64",
+				       cfg_at_key(f, obj, data_key, at, sizeof at), what,
+				       data_key);
 		return FS_OK;
 	}
 	const char *file = cfg_str(obj, key);
@@ -156,8 +181,8 @@ cfg_blob(const struct cfg_file *f, const cJSON *obj,
 	*out = fs_kube_read_file(path, out_len, &rerr);
 	free(path);
 	if (!*out) {
-		enum fs_code c = cfg_err(err, FS_E_IO, "%s: %s.%s: %s", f->path,
-					 what, key, rerr);
+		enum fs_code c = cfg_err(err, FS_E_IO, "%s: %s.%s: %s",
+					 cfg_at_key(f, obj, key, at, sizeof at), what, key, rerr);
 		free(rerr);
 		return c;
 	}
@@ -198,6 +223,7 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 			       "%s: no current-context and no --context given",
 			       s->n ? s->f[0].path : "kubeconfig");
 	const struct cfg_file *cf = NULL, *kf = NULL, *uf = NULL;
+	char at[512];
 	const cJSON *ctx = cfg_find(s, "contexts", ctxname, "context", &cf);
 	if (!ctx)
 		return cfg_err(err, FS_E_NOTFOUND,
@@ -208,18 +234,18 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 	if (!clname)
 		return cfg_err(err, FS_E_CONFIG,
 			       "%s: context '%s': cluster: expected a name, got nothing",
-			       cf->path, ctxname);
+			       cfg_at(cf, ctx, at, sizeof at), ctxname);
 	const cJSON *cl = cfg_find(s, "clusters", clname, "cluster", &kf);
 	if (!cl)
 		return cfg_err(err, FS_E_NOTFOUND,
 			       "%s: context '%s': cluster '%s' not found",
-			       cf->path, ctxname, clname);
+			       cfg_at_key(cf, ctx, "cluster", at, sizeof at), ctxname, clname);
 	const char *server = cfg_str(cl, "server");
 	if (!server || strncmp(server, "http", 4) ||
 	    (strncmp(server, "https://", 8) && strncmp(server, "http://", 7)))
 		return cfg_err(err, FS_E_CONFIG,
 			       "%s: cluster '%s': server: expected an http(s):// URL, got %s%s%s",
-			       kf->path, clname, server ? "\"" : "",
+			       cfg_at_key(kf, cl, "server", at, sizeof at), clname, server ? "\"" : "",
 			       server ? server : "nothing", server ? "\"" : "");
 	struct fs_kube_config *c = fs_xcalloc(1, sizeof(*c));
 	c->context = fs_xstrdup(ctxname);
@@ -244,7 +270,7 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 		if (!us) {
 			rc = cfg_err(err, FS_E_NOTFOUND,
 				     "%s: context '%s': user '%s' not found",
-				     cf->path, ctxname, usname);
+				     cfg_at_key(cf, ctx, "user", at, sizeof at), ctxname, usname);
 			goto fail;
 		}
 		if ((rc = cfg_blob(uf, us, usname, "client-certificate",
@@ -256,7 +282,7 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 		if (!c->cert_pem != !c->key_pem) {
 			rc = cfg_err(err, FS_E_CONFIG,
 				     "%s: user '%s': client certificate and key must be given together, got only the %s",
-				     uf->path, usname, c->cert_pem ? "certificate" : "key");
+				     cfg_at(uf, us, at, sizeof at), usname, c->cert_pem ? "certificate" : "key");
 			goto fail;
 		}
 		const char *tok = cfg_str(us, "token");
@@ -269,7 +295,7 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 			c->token = fs_kube_read_file(c->token_file, NULL, &rerr);
 			if (!c->token) {
 				rc = cfg_err(err, FS_E_IO, "%s: user '%s': tokenFile: %s",
-					     uf->path, usname, rerr);
+					     cfg_at_key(uf, us, "tokenFile", at, sizeof at), usname, rerr);
 				free(rerr);
 				goto fail;
 			}
@@ -280,21 +306,22 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 			rc = cfg_err(err, FS_E_CONFIG,
 				     "%s: user '%s': %s: control character 0x%02x in the token, expected printable text; "
 				     "check the file for stray line breaks",
-				     uf->path, usname, c->token_file ? "tokenFile" : "token", ctl);
+				     cfg_at_key(uf, us, c->token_file ? "tokenFile" : "token", at, sizeof at),
+				     usname, c->token_file ? "tokenFile" : "token", ctl);
 			goto fail;
 		}
 		const char *un = cfg_str(us, "username");
 		if (un && !c->token && !c->cert_pem) {
 			rc = cfg_err(err, FS_E_NOTSUP,
 				     "%s: user '%s': basic authentication (username/password) is not supported",
-				     uf->path, usname);
+				     cfg_at_key(uf, us, "username", at, sizeof at), usname);
 			goto fail;
 		}
 		if (cJSON_GetObjectItemCaseSensitive(us, "exec") && !c->token &&
 		    !c->cert_pem) {
 			rc = cfg_err(err, FS_E_NOTSUP,
 				     "%s: user '%s': exec credential plugins are not supported",
-				     uf->path, usname);
+				     cfg_at_key(uf, us, "exec", at, sizeof at), usname);
 			goto fail;
 		}
 	}
@@ -302,7 +329,7 @@ cfg_resolve(const struct cfg_set *s, const char *context,
 		if (c->ca_pem) {
 			rc = cfg_err(err, FS_E_CONFIG,
 				     "%s: cluster '%s': insecure-skip-tls-verify and a certificate authority are both set",
-				     kf->path, clname);
+				     cfg_at_key(kf, cl, "insecure-skip-tls-verify", at, sizeof at), clname);
 			goto fail;
 		}
 		fs_warn("kube", "TLS VERIFICATION IS OFF for cluster '%s' (%s): "
@@ -320,7 +347,8 @@ static void
 cfg_set_release(struct cfg_set *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		cJSON_Delete(s->f[i].root);
+		fs_docset_free(s->f[i].ds);
+		cJSON_Delete(s->f[i].empty);
 		free(s->f[i].path);
 		free(s->f[i].dir);
 	}
@@ -331,50 +359,42 @@ static enum fs_code
 cfg_add_text(struct cfg_set *s, const char *text,
 	     size_t len, const char *name, char **err)
 {
-	char *yerr = NULL;
-	cJSON *docs = fs_kube_yaml_parse(text, len, name, &yerr);
-	if (!docs) {
-		enum fs_code c = cfg_err(err, FS_E_PARSE, "%s", yerr);
-		free(yerr);
-		return c;
-	}
-	cJSON *root = cJSON_DetachItemFromArray(docs, 0);
-	cJSON_Delete(docs);
-	if (!root)
-		root = cJSON_CreateObject(); /* an empty file is an empty config */
-	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
-		return cfg_err(err, FS_E_CONFIG,
-			       "%s: expected a kubeconfig mapping at the top level",
-			       name);
-	}
-	const char *kind = cfg_str(root, "kind");
-	if (kind && strcmp(kind, "Config")) {
-		enum fs_code c = cfg_err(err, FS_E_CONFIG,
-					 "%s: kind: expected Config, got \"%s\"", name, kind);
-		cJSON_Delete(root);
-		return c;
-	}
-	static const char *const lists[] = {"clusters", "contexts", "users"};
-	for (size_t i = 0; i < 3; i++) {
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, lists[i]);
-		if (l && !cJSON_IsArray(l) && !cJSON_IsNull(l)) {
-			cJSON_Delete(root);
-			return cfg_err(err, FS_E_CONFIG, "%s: %s: expected a list",
-				       name, lists[i]);
-		}
-	}
-	if (s->n == MAX_FILES) {
-		cJSON_Delete(root);
+	if (s->n == MAX_FILES)
 		return cfg_err(err, FS_E_RANGE, "%s: more than %d kubeconfig files",
 			       name, MAX_FILES);
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_docset *ds = NULL;
+	if (fs_docset_load_mem(&ds, name, text, len, &d) != FS_OK) {
+		*err = d.n ? fs_diag_format(&d.items[0]) : fs_xstrdup("cannot parse yaml");
+		fs_diags_release(&d);
+		return FS_E_PARSE;
 	}
-	struct cfg_file *f = &s->f[s->n++];
-	f->root = root;
-	f->path = fs_xstrdup(name);
+	fs_diags_release(&d);
+	struct cfg_file *f = &s->f[s->n];
+	*f = (struct cfg_file){.ds = ds, .root = fs_docset_doc(ds, 0), .path = fs_xstrdup(name)};
 	const char *slash = strrchr(name, '/');
 	f->dir = slash ? fs_xstrndup(name, (size_t)(slash - name + (slash == name)))
 		       : fs_xstrdup("");
+	s->n++; /* cfg_set_release frees it from here on */
+	if (!f->root)
+		f->root = f->empty = cJSON_CreateObject(); /* an empty file is an empty config */
+	char at[512];
+	if (!cJSON_IsObject(f->root))
+		return cfg_err(err, FS_E_CONFIG,
+			       "%s: expected a kubeconfig mapping at the top level, got %s",
+			       cfg_at(f, f->root, at, sizeof at), fs_doc_type_name(f->root));
+	const char *kind = cfg_str(f->root, "kind");
+	if (kind && strcmp(kind, "Config"))
+		return cfg_err(err, FS_E_CONFIG, "%s: kind: expected Config, got \"%.64s\"",
+			       cfg_at_key(f, f->root, "kind", at, sizeof at), kind);
+	static const char *const lists[] = {"clusters", "contexts", "users"};
+	for (size_t i = 0; i < 3; i++) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(f->root, lists[i]);
+		if (l && !cJSON_IsArray(l) && !cJSON_IsNull(l))
+			return cfg_err(err, FS_E_CONFIG, "%s: %s: expected a list, got %s",
+				       cfg_at(f, l, at, sizeof at), lists[i],
+				       fs_doc_type_name(l));
+	}
 	return FS_OK;
 }
 

@@ -100,6 +100,17 @@ enum fs_code fs_ops_status(const struct fs_ops_mw *mw,
 			   const struct fs_ops_input *in,
 			   struct fs_ops_output *out, char *err, size_t errlen);
 
+/* fs_ops_render and fs_ops_status in a forked child (plugin/isolate.h):
+ * a crash or a hang of the plugin past timeout_ms is this call's error
+ * (FS_E_PLUGIN / FS_E_TIMEOUT, err naming plugin, signal and object).
+ * Offline tools only (fork). */
+enum fs_code fs_ops_render_isolated(const struct fs_ops_mw *mw,
+				    const struct fs_ops_input *in, uint32_t timeout_ms,
+				    struct fs_ops_output *out, char *err, size_t errlen);
+enum fs_code fs_ops_status_isolated(const struct fs_ops_mw *mw,
+				    const struct fs_ops_input *in, uint32_t timeout_ms,
+				    struct fs_ops_output *out, char *err, size_t errlen);
+
 /* The objects of `existing` in ns that an earlier render for this owner
  * stamped (fedstate.io/managed-by + owner uid, or owner kind+name when the
  * owner has no uid) and that `desired` no longer holds. New sorted array of

@@ -11,6 +11,7 @@
 #include "util/jfield.h"
 #include "ops/object.h"
 #include "ops/render.h"
+#include "plugin/poison.h"
 #include "runtime/runtime.h"
 #include "util/log.h"
 
@@ -199,6 +200,42 @@ metrics_init(struct fs_opsd *o)
 		"Writes of a federated object's /status.", NULL), NULL);
 	o->m.api_calls = fs_metric_series(fs_metrics_counter(m, "fedstate_ops_api_calls_total",
 		"Write requests the controller sent (Events not counted).", NULL), NULL);
+	o->m.quarantined = fs_metric_series(fs_metrics_gauge(m, "fedstate_ops_quarantined_objects",
+		"Federated objects skipped because a plugin call on them crashed the process.",
+		NULL), NULL);
+	o->m.crashes = fs_metric_series(fs_metrics_counter(m, "fedstate_ops_plugin_crashes_total",
+		"Plugin calls that crashed (or hung until killed) an earlier process, found at start.",
+		NULL), NULL);
+}
+
+/* the poison journal: what crashed the last process is held back */
+static bool
+open_poison(struct fs_opsd *o, struct fs_buf *err)
+{
+	char *perr = NULL;
+	o->poison = fs_poison_open(o->opts.poison_dir, 0, &perr);
+	if (!o->poison) {
+		fs_buf_printf(err, "--poison-dir: %s", perr);
+		free(perr);
+		return false;
+	}
+	return true;
+}
+
+/* what the journal held back at this start: logged and counted */
+static void
+poison_report(struct fs_opsd *o)
+{
+	for (size_t i = 0; i < fs_poison_count(o->poison); i++) {
+		const struct fs_poison_entry *e = fs_poison_at(o->poison, i);
+		if (e->found_at_start) {
+			fs_metric_add(o->m.crashes, 1);
+			fs_warn("ops", "%s: plugin '%s' crashed the last process (%s in %s); "
+				"the object is skipped until its spec changes or an hour passes",
+				e->key, e->plugin, e->signal, e->point);
+		}
+	}
+	fs_metric_set(o->m.quarantined, (double)fs_poison_count(o->poison));
 }
 
 struct fs_opsd *
@@ -218,7 +255,15 @@ fs_opsd_new(struct fs_daemon *d, const char *config_path,
 	o->config_path = fs_xstrdup(config_path);
 	o->plugin_dir = o->opts.plugin_dir ? fs_xstrdup(o->opts.plugin_dir) : NULL;
 	o->opts.plugin_dir = NULL;
+	if (o->opts.poison_dir && !open_poison(o, err)) {
+		free(o->plugin_dir);
+		free(o->config_path);
+		free(o);
+		return NULL;
+	}
+	o->opts.poison_dir = NULL;
 	if (open_config(o, config_path, &o->cfg, &o->ops, err) != FS_OK) {
+		fs_poison_close(o->poison);
 		free(o->plugin_dir);
 		free(o->config_path);
 		free(o);
@@ -230,6 +275,7 @@ fs_opsd_new(struct fs_daemon *d, const char *config_path,
 	o->rec = fs_kube_recorder_new(o->client, &(struct fs_kube_recorder_opts){
 		.component = d->component});
 	metrics_init(o);
+	poison_report(o);
 	static const struct fs_kube_handlers ch = {
 		.on_add = on_cluster, .on_update = on_cluster_update, .on_delete = on_cluster};
 	o->clusters = fs_kube_informer_new(o->client, &(struct fs_kube_informer_opts){
@@ -261,6 +307,7 @@ fs_opsd_free(struct fs_opsd *o)
 	opsd_kinds_free(o->kids);
 	fs_kube_recorder_free(o->rec);
 	fs_kube_queue_free(o->q);
+	fs_poison_close(o->poison);
 	fs_ops_close(o->ops);
 	fs_ops_config_free(o->cfg);
 	free(o->config_path);

@@ -36,6 +36,9 @@ struct fs_opsd_opts {
 	uint32_t resync_ms; /* every object reconciled again after this; 0: never */
 	uint32_t settle_ms; /* re-check delay while a cache or a pass lags; default 200 */
 	const char *plugin_dir; /* absolute, searched before the config's pluginDirs; may be NULL (copied) */
+	/* where the poison journal lives (plugin/poison.h), a directory that
+	 * survives the process; NULL: none kept (borrowed during fs_opsd_new) */
+	const char *poison_dir;
 };
 
 struct fs_opsd;

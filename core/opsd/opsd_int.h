@@ -50,6 +50,8 @@ struct opsd_metrics {
 	struct fs_metric_series *depth;
 	struct fs_metric_series *created, *patched, *pruned, *status;
 	struct fs_metric_series *api_calls;
+	struct fs_metric_series *quarantined; /* poison objects held back now */
+	struct fs_metric_series *crashes;     /* plugin crashes found at start */
 };
 
 struct fs_opsd {
@@ -61,6 +63,7 @@ struct fs_opsd {
 	char *plugin_dir;        /* --plugin-dir, or NULL */
 	struct fs_ops_config *cfg;
 	struct fs_ops *ops;
+	struct fs_poison *poison; /* --poison-dir journal, or NULL */
 	struct opsd_kind *feds;  /* federated kinds */
 	struct opsd_kind *kids;  /* rendered kinds */
 	struct fs_kube_informer *clusters, *rbs;

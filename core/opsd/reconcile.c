@@ -13,10 +13,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "net/net.h"
 #include "opsd/apply.h"
 #include "opsd/opsd_int.h"
+#include "plugin/crash.h"
+#include "plugin/poison.h"
 #include "ops/object.h"
 #include "util/log.h"
 #include "util/jfield.h"
@@ -348,6 +351,82 @@ render_failed(struct opsd_job *j, const char *reason, const char *msg)
 	job_fail(j, "%s", msg);
 }
 
+/* ------------------------------------------------------- poison objects */
+
+/* the poison journal's key of obj ("MultiCloudMongoDB ns/name") */
+static void
+poison_key(const cJSON *obj, char *key, size_t n)
+{
+	const char *ns = fs_jmeta(obj, "namespace");
+	snprintf(key, n, "%s %s/%s", fs_jstr(obj, "kind") ? fs_jstr(obj, "kind") : "?",
+		 ns ? ns : "", fs_jmeta(obj, "name") ? fs_jmeta(obj, "name") : "?");
+}
+
+static int64_t
+poison_generation(const cJSON *obj)
+{
+	const cJSON *g = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "generation");
+	return cJSON_IsNumber(g) ? (int64_t)g->valuedouble : 0;
+}
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* an object whose plugin call crashed an earlier process: skipped, with
+ * a Warning Event and condition PluginCrashed; true when it is */
+static bool
+poisoned(struct opsd_job *j)
+{
+	struct fs_opsd *o = j->o;
+	if (!o->poison)
+		return false;
+	char key[512];
+	poison_key(j->obj, key, sizeof key);
+	int64_t now = wall_ms();
+	const struct fs_poison_entry *e =
+		fs_poison_check(o->poison, key, poison_generation(j->obj), now);
+	fs_metric_set(o->m.quarantined, (double)fs_poison_count(o->poison));
+	if (!e)
+		return false;
+	int64_t left = e->until_ms - now;
+	char msg[768];
+	snprintf(msg, sizeof msg, "plugin '%s' crashed the process with %s in %s of this "
+		 "object (generation %lld); skipped until its spec changes or %lld s pass",
+		 e->plugin, e->signal, e->point, (long long)e->generation,
+		 (long long)(left / 1000));
+	render_failed(j, "PluginCrashed", msg);
+	again(j, (uint32_t)(left < 3600000 ? left : 3600000));
+	return true;
+}
+
+/* mark a plugin call on j's object in the crash record and the journal */
+static void
+poison_enter(struct opsd_job *j, const struct fs_ops_mw *mw, const char *point,
+	     struct fs_crash_call *cc)
+{
+	char key[512];
+	fs_crash_from(cc, mw->inst, point);
+	cc->kind = fs_jstr(j->obj, "kind");
+	cc->ns = fs_jmeta(j->obj, "namespace");
+	cc->name = fs_jmeta(j->obj, "name");
+	fs_crash_enter(cc);
+	poison_key(j->obj, key, sizeof key);
+	fs_poison_enter(j->o->poison, cc, key, poison_generation(j->obj));
+}
+
+static void
+poison_leave(struct opsd_job *j, struct fs_crash_call *cc)
+{
+	fs_poison_leave(j->o->poison, cc);
+	fs_crash_leave(cc);
+}
+
 static void
 reconcile_live(struct opsd_job *j, struct opsd_kind *fed,
 	       const struct fs_ops_mw *mw)
@@ -357,6 +436,8 @@ reconcile_live(struct opsd_job *j, struct opsd_kind *fed,
 	if (!opsd_has_finalizer(obj))
 		opsd_issue(j, OPSD_FINALIZER, fed, fs_jmeta(obj, "namespace"),
 			   fs_jmeta(obj, "name"), NULL, opsd_finalizer_patch(obj, true));
+	if (poisoned(j))
+		return;
 	const char *sr = fs_jannotation(obj, "schedulerResult");
 	if (!sr) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(obj, "status");
@@ -372,7 +453,11 @@ reconcile_live(struct opsd_job *j, struct opsd_kind *fed,
 	struct fs_ops_input in = {.object = obj, .clusters = clusters, .existing = existing};
 	struct fs_ops_output out;
 	char err[1024];
-	if (fs_ops_render(mw, &in, &out, err, sizeof err) != FS_OK) {
+	struct fs_crash_call cc;
+	poison_enter(j, mw, "render", &cc);
+	enum fs_code rc = fs_ops_render(mw, &in, &out, err, sizeof err);
+	poison_leave(j, &cc);
+	if (rc != FS_OK) {
 		render_failed(j, "RenderFailed", err);
 		goto out;
 	}
@@ -387,7 +472,10 @@ reconcile_live(struct opsd_job *j, struct opsd_kind *fed,
 	}
 	in.binding = opsd_member_binding(o, out.desired);
 	struct fs_ops_output so;
-	if (fs_ops_status(mw, &in, &so, err, sizeof err) != FS_OK) {
+	poison_enter(j, mw, "aggregate_status", &cc);
+	rc = fs_ops_status(mw, &in, &so, err, sizeof err);
+	poison_leave(j, &cc);
+	if (rc != FS_OK) {
 		render_failed(j, "StatusFailed", err);
 	} else {
 		char why[600];

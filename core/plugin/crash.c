@@ -71,6 +71,17 @@ on_crash(int sig)
 		line[n++] = '\n';
 		ssize_t w = write(STDERR_FILENO, line, n);
 		(void)w;
+		/* poison.h: the journal entry (held by this call or one it is
+		 * inside) ends with the signal */
+		for (const struct fs_crash_call *x = c; x; x = x->prev) {
+			if (x->journal_fd < 0)
+				continue;
+			const char *s = signame(sig);
+			w = write(x->journal_fd, s, strlen(s));
+			w = write(x->journal_fd, "\n", 1);
+			(void)w;
+			break;
+		}
 		void *frames[32];
 		int nf = backtrace(frames, 32);
 		backtrace_symbols_fd(frames, nf, STDERR_FILENO);
@@ -125,4 +136,5 @@ fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst, const char 
 	c->version = lp ? lp->desc.version : NULL;
 	c->path = lp ? lp->path : NULL;
 	c->point = point;
+	c->journal_fd = -1;
 }

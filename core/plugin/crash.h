@@ -23,6 +23,10 @@ struct fs_crash_call {
 	const char *point;                   /* "render", "aggregate_status", ... */
 	const char *kind, *ns, *name;        /* the object, any may be NULL */
 	const struct fs_crash_call *prev;    /* the call this one is inside */
+	/* a poison journal (plugin/poison.h) to complete with the signal's name
+	 * when this call, or one made inside it, crashes: its descriptor, -1 for
+	 * none (fs_crash_from) */
+	int journal_fd;
 };
 
 /* once per process, before plugin code runs; idempotent */

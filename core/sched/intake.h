@@ -58,5 +58,12 @@ struct fs_intake {
 enum fs_code fs_intake_object(const struct fs_profile_set *set,
 			      const cJSON *obj, struct fs_arena *a,
 			      struct fs_decode_ctx *ctx, struct fs_intake *out);
+/* the same, with each middleware interpret call in a forked child with
+ * a deadline of isolate_ms (plugin/isolate.h; 0: in this process), so a
+ * crash or hang is this object's error. Offline tools only. */
+enum fs_code fs_intake_object_isolated(const struct fs_profile_set *set,
+				       const cJSON *obj, struct fs_arena *a,
+				       struct fs_decode_ctx *ctx, uint32_t isolate_ms,
+				       struct fs_intake *out);
 
 #endif

@@ -1,19 +1,24 @@
 /*
  * crashmw - a middleware plugin (kind Boom, test.fedstate.io/v1) that
- * crashes on an object named "boom": in interpret, render and
- * aggregate_status; any other object renders one ConfigMap and status
- * {state: Health}. For the crash-report tests.
+ * crashes on an object named "boom" and hangs on one named "hang": in
+ * interpret, render and aggregate_status; any other object renders one
+ * ConfigMap and status {state: Health}. For the crash-report tests.
  */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <fedstate/fedstate.h>
 #include <fedstate/objects.h>
 
+/* "boom" crashes; "hang" never returns (for --isolate's deadline) */
 static bool
 is_boom(const struct fs_json *obj)
 {
 	const char *name = fs_json_str_at(obj, "metadata.name");
+	if (name && !strcmp(name, "hang"))
+		for (;;)
+			sleep(1);
 	return name && !strcmp(name, "boom");
 }
 

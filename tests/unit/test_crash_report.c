@@ -49,12 +49,16 @@ setup(void **state)
 	write_file("ops.yaml", buf);
 	snprintf(buf, sizeof buf, "apiVersion: config.fedstate.io/v1alpha1\n"
 		 "kind: SchedulerConfiguration\npluginDirs: [%s]\nmiddlewares:\n  - name: crashmw\n"
-		 "profiles:\n  - schedulerName: default-scheduler\n", plugins);
+		 "profiles:\n  - schedulerName: multicloud-middleware-scheduler\n", plugins);
 	write_file("sched.yaml", buf);
 	write_file("objs.yaml", "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
 		   "metadata: {name: fine, namespace: default}\n---\n"
 		   "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
-		   "metadata: {name: boom, namespace: default}\n");
+		   "metadata: {name: boom, namespace: default}\n---\n"
+		   "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
+		   "metadata: {name: hang, namespace: default}\n---\n"
+		   "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
+		   "metadata: {name: later, namespace: default}\n");
 	return 0;
 }
 
@@ -77,6 +81,14 @@ sanitized(void)
 
 /* run `fedstate ARGS` (stdout to out.txt); its stderr; *sig the signal it
  * died of (11 for a sanitizer build that exited non-zero instead) */
+static int last_code; /* the exit status of the last run */
+
+static int
+last_exit(void)
+{
+	return last_code;
+}
+
 static char *
 run(const char *args, int *sig)
 {
@@ -85,6 +97,7 @@ run(const char *args, int *sig)
 		 ph_build_path("bin/fedstate"), args);
 	char *rc = dm_capture(cmd, NULL);
 	int code = atoi(rc);
+	last_code = code;
 	free(rc);
 	*sig = code > 128 ? code - 128 : sanitized() && code ? 11 : 0;
 	snprintf(cmd, sizeof cmd, "cat '%s/err.txt'", dir);
@@ -146,6 +159,94 @@ test_interpret_crash_is_named(void **state)
 	free(err);
 }
 
+/* --isolate: each plugin call in a child with a deadline; the crash and
+ * the hang are those objects' errors (exit 1, not a signal), the crash
+ * report still names the plugin, and the objects after them are done */
+static void
+test_isolated_render_goes_on(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char *err = run("render --isolate=1s --config ops.yaml --object objs.yaml " PLACEMENT,
+		&sig);
+	assert_int_equal(sig, 0);
+	assert_non_null(strstr(err, "crashed with SIGSEGV in render of Boom default/boom\n"));
+	assert_non_null(strstr(err, "fedstate render: Boom default/boom: plugin 'crashmw' "));
+	assert_non_null(strstr(err, "fedstate render: Boom default/hang: plugin 'crashmw' did not "
+				"return from render within 1000 ms (isolated: killed, the other "
+				"objects go on)"));
+	char *out = stdout_of_last();
+	assert_non_null(strstr(out, "# Boom default/fine: 1 desired"));
+	assert_non_null(strstr(out, "# Boom default/later: 1 desired"));
+	free(out);
+	free(err);
+	assert_int_equal(last_exit(), 1);
+	err = run("render --status --isolate=1s --config ops.yaml --object objs.yaml " PLACEMENT,
+		  &sig);
+	assert_int_equal(sig, 0);
+	assert_non_null(strstr(err, "fedstate render: Boom default/boom: plugin 'crashmw' "));
+	assert_non_null(strstr(err, "did not return from aggregate_status within 1000 ms"));
+	free(err);
+	assert_int_equal(last_exit(), 1);
+}
+
+static void
+test_isolated_interpret_goes_on(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char args[4096];
+	snprintf(args, sizeof args, "simulate --isolate=1s --config sched.yaml --clusters '%s' "
+		 "--bindings objs.yaml --output json", ph_src_path("config/samples/clusters.yaml"));
+	char *err = run(args, &sig);
+	assert_int_equal(sig, 0);
+	/* a sanitizer build's child exits instead of dying of the signal */
+	assert_non_null(strstr(err, sanitized() ? "Boom default/boom: " :
+				"Boom default/boom: crashed with SIGSEGV (isolated"));
+	assert_non_null(strstr(err, "Boom default/hang: did not return within 1000 ms"));
+	char *out = stdout_of_last();
+	/* fine and later are placed */
+	const char *later = strstr(out, "\"later\"");
+	assert_non_null(later);
+	assert_non_null(strstr(later, "\"scheduled\":\ttrue"));
+	free(out);
+	free(err);
+}
+
+/* plugins check --object: a middleware plugin is run on real objects,
+ * each call isolated: the crashes and the hang are reported per call
+ * (exit 3), the healthy objects pass; a file of healthy objects exits 0 */
+static void
+test_check_runs_objects(void **state)
+{
+	(void)state;
+	int sig = 0;
+	char args[4096];
+	snprintf(args, sizeof args, "plugins check '%s' --timeout 1 --object objs.yaml " PLACEMENT,
+		 ph_build_path("tests/plugins/crashmw.so"));
+	free(run(args, &sig));
+	assert_int_equal(sig, 0);
+	assert_int_equal(last_exit(), 3);
+	char *out = stdout_of_last();
+	assert_non_null(strstr(out, "verdict  LOADABLE\n"));
+	assert_non_null(strstr(out, "Boom default/fine\n  interpret         ok: 1 replicas\n"
+				"  render            ok: 1 object(s)\n"
+				"  aggregate_status  ok: a status object\n"));
+	assert_non_null(strstr(out, sanitized() ? "Boom default/boom\n  interpret         "
+						: "Boom default/boom\n  interpret         CRASHED with SIGSEGV\n"));
+	assert_non_null(strstr(out, "Boom default/hang\n  interpret         HUNG: no answer within "
+				"1000 ms (killed)\n"));
+	assert_non_null(strstr(out, "Boom default/later\n  interpret         ok"));
+	assert_non_null(strstr(out, "objects  4 checked, 6 call(s) failed\n"));
+	free(out);
+	write_file("fine.yaml", "apiVersion: test.fedstate.io/v1\nkind: Boom\n"
+		   "metadata: {name: fine, namespace: default}\n");
+	snprintf(args, sizeof args, "plugins check '%s' --object fine.yaml " PLACEMENT,
+		 ph_build_path("tests/plugins/crashmw.so"));
+	free(run(args, &sig));
+	assert_int_equal(last_exit(), 0);
+}
+
 int
 main(void)
 {
@@ -153,6 +254,9 @@ main(void)
 		cmocka_unit_test(test_render_crash_is_named),
 		cmocka_unit_test(test_status_crash_is_named),
 		cmocka_unit_test(test_interpret_crash_is_named),
+		cmocka_unit_test(test_isolated_render_goes_on),
+		cmocka_unit_test(test_isolated_interpret_goes_on),
+		cmocka_unit_test(test_check_runs_objects),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -154,30 +154,30 @@ test_errors(void **state)
 {
 	(void)state;
 	expect_error("kind: Config\nclusters: [\n", FS_E_PARSE, "bad.yaml:");
-	expect_error("- a\n- b\n", FS_E_CONFIG, "expected a kubeconfig mapping");
-	expect_error("kind: Pod\n", FS_E_CONFIG, "kind: expected Config, got \"Pod\"");
+	expect_error("- a\n- b\n", FS_E_CONFIG, "bad.yaml:1:1: expected a kubeconfig mapping at the top level, got array");
+	expect_error("kind: Pod\n", FS_E_CONFIG, "bad.yaml:1:7: kind: expected Config, got \"Pod\"");
 	expect_error("kind: Config\n", FS_E_CONFIG, "no current-context");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c}\n"
 		     "clusters:\n- name: c\n  cluster: {server: ftp://h}\n",
-		     FS_E_CONFIG, "server: expected an http(s):// URL, got \"ftp://h\"");
+		     FS_E_CONFIG, "bad.yaml:7:21: cluster 'c': server: expected an http(s):// URL, got \"ftp://h\"");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h', certificate-authority-data: '!!!'}\n",
-		     FS_E_CONFIG, "certificate-authority-data: not valid base64");
+		     FS_E_CONFIG, "bad.yaml:7:62: c.certificate-authority-data: not valid base64");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "users:\n- name: u\n  user: {client-certificate-data: QUJD}\n",
-		     FS_E_CONFIG, "client certificate and key must be given together");
+		     FS_E_CONFIG, "bad.yaml:10:9: user 'u': client certificate and key must be given together");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "users:\n- name: u\n  user: {exec: {command: aws}}\n",
-		     FS_E_NOTSUP, "exec credential plugins are not supported");
+		     FS_E_NOTSUP, "bad.yaml:10:16: user 'u': exec credential plugins are not supported");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n",
-		     FS_E_NOTFOUND, "user 'u' not found");
+		     FS_E_NOTFOUND, "bad.yaml:4:31: context 'x': user 'u' not found");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h', insecure-skip-tls-verify: true,"
 		     " certificate-authority-data: QUJD}\n",
-		     FS_E_CONFIG, "insecure-skip-tls-verify and a certificate authority are both set");
+		     FS_E_CONFIG, "bad.yaml:7:60: cluster 'c': insecure-skip-tls-verify and a certificate authority are both set");
 }
 
 /* issue 15: a CR/LF in a token would inject headers; refused at load */
@@ -188,7 +188,7 @@ test_token_control_chars(void **state)
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "users:\n- name: u\n  user: {token: \"abc\\r\\nX-Evil: 1\"}\n",
-		     FS_E_CONFIG, "token: control character 0x0d in the token");
+		     FS_E_CONFIG, "bad.yaml:10:17: user 'u': token: control character 0x0d in the token");
 	expect_error("current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
 		     "clusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "users:\n- name: u\n  user: {token: \"a\\tb\"}\n",

@@ -178,6 +178,19 @@ of_start_ops(struct of_fx *f, const char *extra)
 	return dm_start(&f->ops, &f->ta, "ops", args);
 }
 
+bool
+of_start_ops_with(struct of_fx *f, const char *const *extra)
+{
+	const char *args[24] = {"ops", "--config", f->opsyaml, "--kubeconfig", f->ta.kubeconfig,
+				"--metrics-bind-address", "127.0.0.1:0",
+				"--health-probe-bind-address", "127.0.0.1:0", "-v", "2"};
+	size_t n = 11;
+	for (size_t i = 0; extra && extra[i] && n < 23; i++)
+		args[n++] = extra[i];
+	args[n] = NULL;
+	return dm_start(&f->ops, &f->ta, "ops", args);
+}
+
 int
 of_setup_with(void **state, const char *middlewares)
 {

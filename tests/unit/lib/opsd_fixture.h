@@ -72,6 +72,8 @@ cJSON *of_sample_mcm(const char *name, const char *sched);
 void of_ensure_ns(struct of_fx *f, const char *ns);
 /* start `fedstate ops` (extra: one more flag; NULL: --leader-elect=false) */
 bool of_start_ops(struct of_fx *f, const char *extra);
+/* the same with several flags (NULL-terminated) in place of the default */
+bool of_start_ops_with(struct of_fx *f, const char *const *extra);
 
 /* every object in ns the server holds rendered for owner uid */
 cJSON *of_live_owned(struct of_fx *f, const char *ns, const char *uid);
