@@ -117,6 +117,20 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(call obj,$(TESTLIB_SRC
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) -o $@ $< $(call obj,$(TESTLIB_SRCS)) $(CORE_LIB) $(LIBS) $(TESTLIBS)
 
+# test_abi_host10 runs the loader as a 1.0 host: core/plugin/check.c built
+# again with FS_ABI_MINOR_OVERRIDE=0, linked ahead of the core library so
+# its fs_plugin_check_desc is the one used (the archive's check.o, which
+# defines nothing else, is then never pulled in)
+HOST10_OBJ := $(BUILD)/obj-host10/core/plugin/check.o
+$(HOST10_OBJ): core/plugin/check.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -DFS_ABI_MINOR_OVERRIDE=0 -c $< -o $@
+$(BUILD)/tests/test_abi_host10: $(BUILD)/obj/tests/unit/test_abi_host10.o $(HOST10_OBJ) \
+		$(call obj,$(TESTLIB_SRCS)) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) -o $@ $< $(HOST10_OBJ) $(call obj,$(TESTLIB_SRCS)) $(CORE_LIB) \
+	    $(LIBS) $(TESTLIBS)
+
 # ---------------------------------------------------------------- run/test
 run: all
 	@sh tests/demo/run.sh $(BUILD)

@@ -34,8 +34,13 @@
  *   - `state` is what the plugin's init() stored in *state. The host hands
  *     the same pointer to every callback of that instance and never frees
  *     or moves it: it stays valid until fini(state), after which no
- *     callback of the instance runs. It is the plugin's own (there is no
- *     other `self` handle on these callbacks); the plugin frees it in fini.
+ *     callback of the instance runs. It is the plugin's own; the plugin
+ *     frees it in fini.
+ *   - these callbacks get no `self`: the `self` init() received is the
+ *     instance's handle and stays valid, and the same, until fini returns
+ *     (host.h). Keep it in `state` to log, start requests or read
+ *     host->last_error(self) from a callback (plugins/example-middleware
+ *     does). One rule for both, rather than a second set of callbacks.
  *   - every `const struct fs_json *` argument (obj, placement, binding,
  *     member) is borrowed for the call only: copy (host->json_dup) what
  *     you keep, and keep no pointer into it after returning.

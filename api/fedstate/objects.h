@@ -6,7 +6,9 @@
  * Optional: include it after <fedstate/fedstate.h> when you want it. It
  * adds nothing to the ABI: every function is `static inline` over the
  * `fs_host` table that FS_PLUGIN_DEFINE defines, so it compiles into your
- * plugin, links no host symbol and works with any host of this ABI major.
+ * plugin and links no host symbol. fs_obj_child(), fs_obj_metadata() and
+ * fs_obj_spec() use host->json_get_mut (ABI 1.1); the rest works with any
+ * host of this ABI major.
  * It is for plugin code only (the host itself has no `fs_host`).
  *
  * Ownership, in the words of json.h:
@@ -19,8 +21,9 @@
  *     selector, overriders, value) is taken, also when the call fails; the
  *     parent a setter writes into (o, a, list, placement) stays the
  *     caller's; const arguments are only read;
- *   - fs_obj_set_obj(), fs_obj_set_arr() and fs_obj_static_weights()
- *     return a child that its parent owns: borrowed, valid as long as the
+ *   - fs_obj_set_obj(), fs_obj_set_arr(), fs_obj_static_weights(),
+ *     fs_obj_child(), fs_obj_metadata() and fs_obj_spec() return a child
+ *     that its parent owns: borrowed, writable, valid as long as the
  *     parent is;
  *   - strings passed in are copied; strings returned are borrowed from the
  *     value they were read from.
@@ -257,6 +260,42 @@ fs_obj_new(const char *api_version, const char *kind, const char *name,
 	if (labels)
 		fs_obj_set(meta, "labels", labels);
 	return o;
+}
+
+/*
+ * The object member `key` of o, writable and borrowed from o (ABI 1.1,
+ * host->json_get_mut): the one o has, or a new {} added when o has none.
+ * NULL when o is not an object, or its `key` holds something else than an
+ * object (an array, a string: nothing is replaced). For adding to what a
+ * builder made without rebuilding it by hand:
+ *     struct fs_json *sts = fs_obj_new("apps/v1", "StatefulSet", name, labels);
+ *     fs_obj_set_arr(fs_obj_metadata(sts), "ownerReferences"); // [] : no owner
+ *     fs_obj_set_int(fs_obj_spec(sts), "replicas", 3);
+ */
+static inline struct fs_json *
+fs_obj_child(struct fs_json *o, const char *key)
+{
+	struct fs_json *c = fs_host->json_get_mut(o, key);
+
+	if (c)
+		return fs_host->json_type(c) == FS_JSON_OBJECT ? c : NULL;
+	return fs_obj_set_obj(o, key);
+}
+
+/* metadata of o, writable (fs_obj_child); NULL as there */
+static inline struct fs_json *
+fs_obj_metadata(struct fs_json *o)
+{
+	return fs_obj_child(o, "metadata");
+}
+
+/* spec of o, writable, added when missing (fs_obj_child); NULL as there.
+ * For what fs_obj_propagation_policy() made: its spec, to add a second
+ * resourceSelector or spec.priority. */
+static inline struct fs_json *
+fs_obj_spec(struct fs_json *o)
+{
+	return fs_obj_child(o, "spec");
 }
 
 /* {apiVersion, kind, name[, namespace]}: a reference to one object, as in

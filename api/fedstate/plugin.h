@@ -12,7 +12,10 @@
  *         .name = "vip", .version = "1.2.0",
  *         .description = "filters clusters without a usable VIP",
  *         .kind = FS_PLUGIN_SCHED, .caps = FS_CAP_FILTER,
- *         .init = vip_init, .fini = vip_fini, .sched = &vip_ops);
+ *         .init = vip_init, .fini = vip_fini, .sched = &vip_ops)
+ *
+ * (no ';' after it: the macro ends with a function body, and ISO C refuses
+ * the empty declaration a ';' adds under -std=c11 -pedantic-errors)
  *
  * The macro also defines `fs_host` (declared below), which the loader sets
  * to the host's service table before init() runs.
@@ -35,6 +38,14 @@
 #include "mw.h"
 
 #define FS_PLUGIN_MAGIC 0x46535047u /* "FSPG" */
+
+/* The ABI minor the plugin declares (see version.h): the headers' own,
+ * unless the build asks for an older one to load in older hosts too
+ * (-DFS_PLUGIN_ABI_MINOR=0); services newer than that are then tested with
+ * FS_HAS_FIELD(fs_host, <service>) before use. */
+#ifndef FS_PLUGIN_ABI_MINOR
+#define FS_PLUGIN_ABI_MINOR FS_ABI_MINOR
+#endif
 #define FS_PLUGIN_ENTRY_SYMBOL "fs_plugin_entry"
 
 /* A readable build signature: a plugin built for another data model is
@@ -120,7 +131,7 @@ extern const struct fs_host *fs_host;
 	static const struct fs_plugin_desc fs_plugin_desc_ = {                 \
 		.magic = FS_PLUGIN_MAGIC,                                      \
 		.abi_major = FS_ABI_MAJOR,                                     \
-		.abi_minor = FS_ABI_MINOR,                                     \
+		.abi_minor = FS_PLUGIN_ABI_MINOR,                              \
 		.struct_size = sizeof(struct fs_plugin_desc),                  \
 		.build = FS_BUILD_SIG,                                         \
 		.host_slot = &fs_host,                                         \

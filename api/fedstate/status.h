@@ -14,6 +14,19 @@
  *                      assign/bind
  *   FS_UNSCHEDULABLE   the cluster does not fit now; may change later
  *   FS_UNRESOLVABLE    the cluster can never fit this binding as it is
+ *
+ * One meaning per code. The loader's (core/plugin) are:
+ *   FS_E_NOT_PLUGIN  the file is not a FedState plugin: not a shared
+ *                    object, no fs_plugin_entry, the entry returned NULL,
+ *                    bad magic (ABI 1.1; 1.0 hosts said FS_E_PARSE)
+ *   FS_E_ABI         a FedState plugin this host cannot use: ABI version,
+ *                    build signature, descriptor or table too small or
+ *                    incomplete, capabilities not matching the callbacks
+ *   FS_E_KIND        a valid plugin of the other kind (a middleware plugin
+ *                    listed as a scheduling one) (ABI 1.1; was FS_E_ABI)
+ *   FS_E_NAME        the file declares another name than the one it was
+ *                    loaded by (ABI 1.1; was FS_E_ABI)
+ * `fedstate plugins check` turns them into exit statuses (plugin-guide.md).
  */
 #ifndef FEDSTATE_STATUS_H
 #define FEDSTATE_STATUS_H
@@ -44,7 +57,10 @@
 	X(FS_E_PLUGIN, 34, "plugin error")                                     \
 	X(FS_E_CONFIG, 35, "invalid configuration")                            \
 	X(FS_E_CANCELED, 36, "canceled")                                       \
-	X(FS_E_INTERNAL, 37, "internal error")
+	X(FS_E_INTERNAL, 37, "internal error")                                 \
+	X(FS_E_NOT_PLUGIN, 38, "not a fedstate plugin")                        \
+	X(FS_E_KIND, 39, "wrong plugin kind")                                  \
+	X(FS_E_NAME, 40, "plugin name mismatch")
 
 enum fs_code {
 #define FS_CODE_ENUM_(name, num, text) name = num,

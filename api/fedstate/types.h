@@ -21,6 +21,24 @@
  *
  * ABI: every struct that a plugin may receive a pointer to starts with
  * struct_size; test new fields with FS_HAS_FIELD() before reading them.
+ * The host fills views at its own size; a struct a plugin hands in is
+ * accepted at any size from ABI 1.0's up, and read as zero past what the
+ * plugin gave.
+ *
+ * FROZEN for ABI 1.x: the structs without struct_size (fs_kv,
+ * fs_resource, fs_taint, fs_resource_model, fs_selector_req,
+ * fs_label_selector, fs_cluster_affinity, fs_affinity_term,
+ * fs_toleration, fs_spread_constraint, fs_static_weight,
+ * fs_replica_scheduling, fs_target, fs_object_ref, fs_candidate,
+ * fs_assignment, fs_cluster_score). They travel as elements of arrays
+ * indexed by a 1.0 plugin with its own sizeof (no element size crosses
+ * the boundary), or embedded by value in another struct
+ * (fs_cluster_affinity in fs_affinity_term and fs_static_weight,
+ * fs_object_ref in fs_binding), so one more field would move every
+ * element or member after it for a plugin built against older headers.
+ * They change only with the ABI major. What a later minor adds to them
+ * comes beside them: a new field of the struct_size-led parent, or a new
+ * host service keyed by the element (for example by cluster index).
  */
 #ifndef FEDSTATE_TYPES_H
 #define FEDSTATE_TYPES_H
@@ -29,11 +47,23 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/* true when the struct that p points to is large enough to hold field f */
+/*
+ * True when the struct that p points to is large enough to hold field f:
+ * its struct_size (what its builder compiled) covers f's end. Plain C11
+ * (no __typeof__): the offset is taken from p itself, and neither the
+ * subtraction nor sizeof reads memory, so p may point at an older, smaller
+ * struct. p is evaluated more than once. FS_HAS_FIELD_T is the same for a
+ * named type, an integer constant expression but for struct_size:
+ *     if (FS_HAS_FIELD(fs_host, last_error)) ...
+ *     if (FS_HAS_FIELD_T(struct fs_host, fs_host, last_error)) ...
+ */
 #define FS_HAS_FIELD(p, f)                                                     \
-	((p)->struct_size >= offsetof(__typeof__(*(p)), f) + sizeof((p)->f))
+	((size_t)(p)->struct_size >=                                           \
+	 (size_t)((const char *)&(p)->f - (const char *)(p)) + sizeof((p)->f))
+#define FS_HAS_FIELD_T(T, p, f)                                                \
+	((size_t)(p)->struct_size >= offsetof(T, f) + sizeof(((T *)0)->f))
 
-/* A key/value pair: labels, annotations, node selectors. */
+/* A key/value pair: labels, annotations, node selectors. Frozen (above). */
 struct fs_kv {
 	const char *key;
 	const char *value;
@@ -68,9 +98,12 @@ enum fs_cluster_flag {
 	FS_CLUSTER_COMPLETE_APIS = 1u << 2,  /* CompleteAPIEnablements=True */
 	FS_CLUSTER_PULL = 1u << 3,           /* spec.syncMode == Pull */
 	FS_CLUSTER_HAS_SUMMARY = 1u << 4,    /* status.resourceSummary present */
-	/* bits 24..31 are the host's own bookkeeping: plugins ignore them */
-	FS_CLUSTER_HOST_BITS = 0xffu << 24,
 };
+/* bits 24..31 are the host's own bookkeeping: plugins ignore them. A
+ * macro, not an enumerator: ISO C11 limits enumerators to int, and
+ * 0xff000000 is not one (-pedantic-errors refused it). The flags field is
+ * a uint32_t, so nothing changes in the ABI. */
+#define FS_CLUSTER_HOST_BITS 0xff000000u
 
 /* One grade of status.resourceSummary.allocatableModelings joined with
  * the matching spec.resourceModels entry. */
@@ -168,7 +201,10 @@ struct fs_label_selector {
 	uint32_t n_match_expressions;
 };
 
-/* ClusterAffinity. A NULL selector pointer means the selector is unset. */
+/* ClusterAffinity. A NULL selector pointer means the selector is unset.
+ * Frozen (above): embedded by value in fs_affinity_term and
+ * fs_static_weight, and an array element of fs_affinity_term.overflow, so
+ * its size is part of both parents' layout. */
 struct fs_cluster_affinity {
 	const struct fs_label_selector *label_selector;
 	const struct fs_selector_req *field_exprs; /* keys provider/region/zone */
@@ -323,7 +359,8 @@ struct fs_binding {
 /* Scheduling results and scores                                       */
 /* ------------------------------------------------------------------ */
 
-/* A candidate handed to the assign phase, in Karmada's cluster order. */
+/* A candidate handed to the assign phase, in Karmada's cluster order.
+ * Frozen (above): assign gets an array of them with no element size. */
 struct fs_candidate {
 	const struct fs_cluster *cluster;
 	int64_t score;      /* weighted sum of normalized scores */
@@ -331,13 +368,16 @@ struct fs_candidate {
 	int32_t previous;   /* replicas in spec.clusters before this cycle */
 };
 
-/* An assignment of one cluster; `arbiter` marks where the arbiter goes. */
+/* An assignment of one cluster; `arbiter` marks where the arbiter goes.
+ * Frozen (above): assign fills an out[] array the host sized, bind reads
+ * one; neither carries an element size. */
 struct fs_assignment {
 	const struct fs_cluster *cluster;
 	int32_t replicas;
 	bool arbiter;
 };
 
+/* Frozen (above): normalize rewrites an array of them in place. */
 struct fs_cluster_score {
 	const struct fs_cluster *cluster;
 	int64_t score;

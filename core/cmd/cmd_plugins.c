@@ -3,7 +3,9 @@
  *
  * check loads the file and runs init() in a forked child under a timeout,
  * so a plugin that crashes or hangs cannot take the tool down. Exit codes:
- * 0 loadable, 1 incompatible, 2 not a plugin, 3 load or init failure.
+ * 0 loadable, 1 incompatible (FS_E_ABI, FS_E_KIND, FS_E_NAME), 2 not a
+ * plugin (FS_E_NOT_PLUGIN), 3 load or init failure (anything else: the
+ * file's permissions, FS_E_IO, init, a crash or hang).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,8 +35,11 @@ exit_for(enum fs_code rc)
 {
 	switch (rc) {
 	case FS_OK: return EXIT_LOADABLE;
-	case FS_E_ABI: return EXIT_INCOMPATIBLE;
-	case FS_E_PARSE: return EXIT_NOT_PLUGIN;
+	case FS_E_ABI: /* a plugin, for another ABI or build */
+	case FS_E_KIND: /* a plugin of the other kind */
+	case FS_E_NAME: /* a plugin declaring another name than its file's */
+		return EXIT_INCOMPATIBLE;
+	case FS_E_NOT_PLUGIN: return EXIT_NOT_PLUGIN;
 	default: return EXIT_FAILED;
 	}
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ops/object.h"
+#include "plugin/loader.h"
 #include "util/jfield.h"
 #include "util/k8sname.h"
 
@@ -164,14 +165,19 @@ static enum fs_code emit_fail(struct fs_render *r, enum fs_code code,
 static enum fs_code
 emit_fail(struct fs_render *r, enum fs_code code, const char *fmt, ...)
 {
+	struct fs_buf why = FS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fs_buf_vprintf(&why, fmt, ap);
+	va_end(ap);
+	fs_plugin_set_error(r->inst, "%s", why.data);
 	if (r->emit_code == FS_OK) {
-		va_list ap;
-		va_start(ap, fmt);
 		r->emit_code = code;
 		fs_buf_reset(&r->emit_err);
-		fs_buf_vprintf(&r->emit_err, fmt, ap);
-		va_end(ap);
+		fs_buf_adds(&r->emit_err, why.data);
 	}
+	fs_buf_release(&why);
 	return code;
 }
 
@@ -218,11 +224,30 @@ fs_render_emit(struct fs_render *r, struct fs_json *fobj)
 		return FS_E_INVAL;
 	}
 	struct fs_ops_ref ref;
-	if (!cJSON_IsObject(obj) || !fs_ops_ref_of(obj, &ref)) {
+	if (!cJSON_IsObject(obj)) {
+		const char *what = !obj ? "nothing (NULL)" : cJSON_IsArray(obj) ? "an array"
+				   : cJSON_IsString(obj) ? "a string" : "a scalar";
 		cJSON_Delete(obj);
 		return emit_fail(r, FS_E_INVAL,
-				 "render: emitted object lacks apiVersion, kind "
-				 "or metadata.name");
+				 "render: emitted %s; expected a Kubernetes object "
+				 "({apiVersion, kind, metadata: {name}})", what);
+	}
+	if (!fs_ops_ref_of(obj, &ref)) {
+		char lacks[64] = "";
+		const char *const miss[] = {ref.api_version ? NULL : "apiVersion",
+					    ref.kind ? NULL : "kind",
+					    ref.name ? NULL : "metadata.name"};
+		for (size_t i = 0; i < 3; i++)
+			if (miss[i])
+				snprintf(lacks + strlen(lacks), sizeof lacks - strlen(lacks),
+					 "%s%s", *lacks ? ", " : "", miss[i]);
+		enum fs_code c = emit_fail(
+			r, FS_E_INVAL,
+			"render: emitted object%s%s lacks %s; expected apiVersion, kind "
+			"and metadata.name strings",
+			ref.kind ? " " : "", ref.kind ? ref.kind : "", lacks);
+		cJSON_Delete(obj);
+		return c;
 	}
 	const char *rule = *ref.name ? fs_k8s_subdomain_error(ref.name)
 				     : "Required value: name is required";

@@ -51,6 +51,9 @@ struct fs_render {
 	const char *ns;        /* owner's metadata.namespace ("default" if unset) */
 	const cJSON *clusters; /* array of Cluster objects; NULL: none known */
 	const cJSON *existing; /* array of current objects; NULL: none */
+	/* the instance rendering: each emit refusal is also its last_error
+	 * (host.h, ABI 1.1); NULL when none is known */
+	struct fs_plugin *inst;
 
 	/* outputs */
 	cJSON *emitted;        /* array of stamped desired objects (owned) */
@@ -83,10 +86,11 @@ const struct fs_json *fs_render_lookup(struct fs_render *r,
 const char *fs_render_cluster_label(struct fs_render *r, const char *cluster,
 				    const char *key);
 /* Stamp and keep obj (takes it). FS_E_INVAL for an object without
- * apiVersion/kind/metadata.name or with another namespace, FS_E_EXISTS for a
- * second object of the same apiVersion/kind/name. The first failure is also
- * remembered in r->emit_code/emit_err, so a plugin that ignores the code
- * still fails the render. */
+ * apiVersion/kind/metadata.name, with a name that is not an RFC 1123
+ * subdomain or with another namespace, FS_E_EXISTS for a second object of
+ * the same apiVersion/kind/name. The first failure is also remembered in
+ * r->emit_code/emit_err, so a plugin that ignores the code still fails the
+ * render (with that reason), and every failure is r->inst's last_error. */
 enum fs_code fs_render_emit(struct fs_render *r, struct fs_json *obj);
 /* Record that another pass is needed; `why` is copied. */
 void fs_render_need_pass(struct fs_render *r, const char *why);

@@ -14,6 +14,7 @@
 #include "plugin/crash.h"
 #include "util/buf.h"
 #include "util/jfield.h"
+#include "util/status.h"
 
 void
 fs_ops_output_release(struct fs_ops_output *out)
@@ -33,6 +34,45 @@ prefix_err(const struct fs_render *r, const char *msg, char *err, size_t errlen)
 	snprintf(tmp, sizeof tmp, "%s", msg);
 	snprintf(err, errlen, "%s %s/%s: %s", r->owner_kind, r->ns,
 		 r->owner_name, tmp);
+}
+
+/* "an array", "a string", ... for what a plugin handed back */
+static const char *
+json_kind(const cJSON *v)
+{
+	if (cJSON_IsArray(v))
+		return "with an array as status";
+	if (cJSON_IsString(v))
+		return "with a string as status";
+	if (cJSON_IsNumber(v) || cJSON_IsRaw(v))
+		return "with a number as status";
+	if (cJSON_IsBool(v))
+		return "with a boolean as status";
+	return "with null as status";
+}
+
+/* The error of a failed plugin call `what` (returned `code`, wrote `msg`)
+ * into err: the first refused emit when there was one (with the plugin's
+ * words after it, or only those when they already quote it), else the
+ * plugin's message, else which code it returned without one. */
+static void
+fail_message(const struct fs_render *r, const char *what, enum fs_code code,
+	     const char *msg, char *err, size_t errlen)
+{
+	char tmp[1024];
+	const char *emit = r->emit_code != FS_OK ? r->emit_err.data : NULL;
+
+	if (emit && *msg && !strstr(msg, emit))
+		snprintf(tmp, sizeof tmp, "%s (%s: %s)", emit, what, msg);
+	else if (emit && !*msg)
+		snprintf(tmp, sizeof tmp, "%s", emit);
+	else if (*msg) /* the plugin's own words, the reason among them */
+		snprintf(tmp, sizeof tmp, "%s", msg);
+	else
+		snprintf(tmp, sizeof tmp, "%s returned %s (%s) without a message"
+			 "\n  hint: write the reason to err", what,
+			 fs_code_name(code), fs_strerror(code));
+	prefix_err(r, tmp, err, errlen);
 }
 
 /* placement from the input or the annotation; *owned is set when we made it */
@@ -73,6 +113,7 @@ start(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 					   in->existing, err, errlen);
 	if (code != FS_OK)
 		return code;
+	r->inst = mw->inst; /* its emit refusals become its last_error */
 	code = get_placement(in, r, pl, owned, err, errlen);
 	if (code == FS_OK && !has_cb) {
 		char msg[96];
@@ -115,13 +156,11 @@ fs_ops_render(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 	code = mw->ops->render(mw->state, &r, (const struct fs_json *)in->object,
 			       (const struct fs_json *)pl, msg, sizeof msg);
 	fs_crash_leave(&cc);
-	if (code == FS_OK && r.emit_code != FS_OK) {
-		code = r.emit_code;
-		snprintf(msg, sizeof msg, "%s", r.emit_err.data);
-	}
-	if (FS_IS_ERROR(code)) {
-		prefix_err(&r, *msg ? msg : "render failed without a message",
-			   err, errlen);
+	if (FS_IS_ERROR(code) || r.emit_code != FS_OK) {
+		/* a refused emit is the reason, whether the plugin passed the
+		 * code on, ignored it, or said something of its own */
+		fail_message(&r, "render", code, msg, err, errlen);
+		code = FS_IS_ERROR(code) ? code : r.emit_code;
 		goto done;
 	}
 	code = FS_OK;
@@ -167,11 +206,23 @@ fs_ops_status(const struct fs_ops_mw *mw, const struct fs_ops_input *in,
 		&status, msg, sizeof msg);
 	fs_crash_leave(&cc);
 	cJSON_Delete(judged);
-	if (FS_IS_ERROR(code) || !status) {
+	if (FS_IS_ERROR(code)) {
 		cJSON_Delete((cJSON *)status);
-		prefix_err(&r, *msg ? msg : "aggregate_status gave no status",
-			   err, errlen);
-		code = FS_IS_ERROR(code) ? code : FS_E_PLUGIN;
+		fail_message(&r, "aggregate_status", code, msg, err, errlen);
+		goto done;
+	}
+	if (!cJSON_IsObject((cJSON *)status)) {
+		/* .status of a Kubernetes object is an object: an array or a
+		 * string would be written as status: [] or refused by the
+		 * API server */
+		snprintf(msg, sizeof msg, "aggregate_status returned %s %s; expected "
+			 "a status object ({...})\n  hint: set *status to an object "
+			 "built with fs_json_object()",
+			 fs_code_name(code), status ? json_kind((cJSON *)status)
+						    : "and no status (NULL)");
+		cJSON_Delete((cJSON *)status);
+		prefix_err(&r, msg, err, errlen);
+		code = FS_E_PLUGIN;
 		goto done;
 	}
 	code = FS_OK;

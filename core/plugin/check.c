@@ -9,6 +9,15 @@
 #include "plugin/loader.h"
 #include "plugin/loader_int.h"
 
+/* The minor this host accepts up to. A test builds this file a second
+ * time with -DFS_ABI_MINOR_OVERRIDE=0 to be a 1.0 host (test_abi_host10):
+ * the same checks, an older ABI. */
+#ifdef FS_ABI_MINOR_OVERRIDE
+#define HOST_ABI_MINOR FS_ABI_MINOR_OVERRIDE
+#else
+#define HOST_ABI_MINOR FS_ABI_MINOR
+#endif
+
 /* the ABI 1.0 sizes: anything smaller cannot be a 1.x plugin */
 #define DESC_MIN_SIZE                                                          \
 	(offsetof(struct fs_plugin_desc, host_slot) + sizeof(void *))
@@ -94,17 +103,28 @@ fs_plugin_check_desc(struct fs_loaded_plugin *lp, const struct fs_plugin_desc *d
 	   const char *label, const char *path, char *err, size_t errlen)
 {
 	if (d->magic != FS_PLUGIN_MAGIC)
-		return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+		return fs_plugin_fail(err, errlen, FS_E_NOT_PLUGIN, label, path,
 				      "bad magic 0x%08x (expected 0x%08x)", d->magic,
 				      FS_PLUGIN_MAGIC);
-	if (d->abi_major != FS_ABI_MAJOR || d->abi_minor > FS_ABI_MINOR)
+	if (d->abi_major != FS_ABI_MAJOR)
 		return fs_plugin_fail(err, errlen, FS_E_ABI, label, path,
 				      "incompatible ABI: plugin built for %u.%u, host "
 				      "supports %u.0-%u.%u\n  hint: rebuild against the "
 				      "fedstate-plugin %u.x headers (pkg-config --variable=abi "
 				      "fedstate-plugin)",
 				      d->abi_major, d->abi_minor, FS_ABI_MAJOR, FS_ABI_MAJOR,
-				      FS_ABI_MINOR, FS_ABI_MAJOR);
+				      HOST_ABI_MINOR, FS_ABI_MAJOR);
+	if (d->abi_minor > HOST_ABI_MINOR)
+		return fs_plugin_fail(err, errlen, FS_E_ABI, label, path,
+				      "incompatible ABI: plugin built for %u.%u, host "
+				      "supports %u.0-%u.%u\n  hint: upgrade fedstate to a "
+				      "release with ABI %u.%u, or rebuild the plugin against "
+				      "this host's headers (pkg-config --variable=abi "
+				      "fedstate-plugin prints %u.%u) or for an older host "
+				      "with -DFS_PLUGIN_ABI_MINOR=%u",
+				      d->abi_major, d->abi_minor, FS_ABI_MAJOR, FS_ABI_MAJOR,
+				      HOST_ABI_MINOR, d->abi_major, d->abi_minor, FS_ABI_MAJOR,
+				      HOST_ABI_MINOR, HOST_ABI_MINOR);
 	if (d->struct_size < DESC_MIN_SIZE)
 		return fs_plugin_fail(err, errlen, FS_E_ABI, label, path,
 				      "descriptor too small: %u bytes (ABI %u.0 minimum is %zu)",

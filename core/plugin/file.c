@@ -466,7 +466,7 @@ fs_plugin_file_map(const struct fs_plugin_file *f, const char *hex,
 		dl_message(e, sizeof e, copy, path);
 		free(copy);
 		if (!elf)
-			return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+			return fs_plugin_fail(err, errlen, FS_E_NOT_PLUGIN, label, path,
 					      "not a shared object: %s", e);
 		return fs_plugin_fail(err, errlen, FS_E_IO, label, path,
 				      "cannot open shared object: %s\n  hint: run 'fedstate "

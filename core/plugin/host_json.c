@@ -268,3 +268,12 @@ fs_hjson_equal(const struct fs_json *a, const struct fs_json *b)
 		return a == b;
 	return cJSON_Compare(FS_CCJSON(a), FS_CCJSON(b), 1);
 }
+
+struct fs_json *
+fs_hjson_get_mut(struct fs_json *v, const char *key)
+{
+	cJSON *c = FS_CJSON(v);
+	if (!cJSON_IsObject(c) || !key)
+		return NULL;
+	return FS_JSON(cJSON_GetObjectItemCaseSensitive(c, key));
+}

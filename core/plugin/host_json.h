@@ -21,6 +21,9 @@ char *fs_hjson_print(const struct fs_json *v, bool pretty);
 void fs_hjson_free(struct fs_json *v);
 enum fs_json_type fs_hjson_type(const struct fs_json *v);
 const struct fs_json *fs_hjson_get(const struct fs_json *v, const char *key);
+/* member `key` of object v, writable (borrowed from v); NULL when v is no
+ * object, key is NULL or absent (host->json_get_mut, ABI 1.1) */
+struct fs_json *fs_hjson_get_mut(struct fs_json *v, const char *key);
 const struct fs_json *fs_hjson_path(const struct fs_json *v, const char *path);
 const char *fs_hjson_string(const struct fs_json *v);
 bool fs_hjson_int(const struct fs_json *v, int64_t *out);

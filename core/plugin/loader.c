@@ -209,14 +209,14 @@ describe(void *h, const char *label, const char *path,
 	dlerror();
 	void *sym = dlsym(h, FS_PLUGIN_ENTRY_SYMBOL);
 	if (!sym)
-		return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+		return fs_plugin_fail(err, errlen, FS_E_NOT_PLUGIN, label, path,
 				      "not a fedstate plugin: no symbol '%s'\n  hint: define "
 				      "the plugin with FS_PLUGIN_DEFINE", FS_PLUGIN_ENTRY_SYMBOL);
 	const struct fs_plugin_desc *(*entry)(void);
 	*(void **)&entry = sym;
 	const struct fs_plugin_desc *d = entry();
 	if (!d)
-		return fs_plugin_fail(err, errlen, FS_E_PARSE, label, path,
+		return fs_plugin_fail(err, errlen, FS_E_NOT_PLUGIN, label, path,
 				      "not a fedstate plugin: %s() returned NULL",
 				      FS_PLUGIN_ENTRY_SYMBOL);
 	struct fs_loaded_plugin *lp = fs_xcalloc(1, sizeof *lp);
@@ -302,7 +302,7 @@ load_file(struct fs_registry *reg, const char *label, const char *want_name,
 	const char *name = lp->desc.name;
 	struct fs_loaded_plugin *dup = NULL;
 	if (want_name && strcmp(name, want_name) != 0)
-		rc = fs_plugin_fail(err, errlen, FS_E_ABI, want_name, path,
+		rc = fs_plugin_fail(err, errlen, FS_E_NAME, want_name, path,
 				    "file declares the name '%s' (expected '%s')", name,
 				    want_name);
 	else if ((dup = other_file_named(reg, name, path)))
@@ -324,7 +324,7 @@ load_file(struct fs_registry *reg, const char *label, const char *want_name,
 	loaded_all = lp;
 kind:
 	if (expect_kind && lp->desc.kind != expect_kind) {
-		rc = fs_plugin_fail(err, errlen, FS_E_ABI, lp->desc.name, path,
+		rc = fs_plugin_fail(err, errlen, FS_E_KIND, lp->desc.name, path,
 				    "kind mismatch: a %s plugin listed where a %s plugin "
 				    "is expected", fs_plugin_kind_name(lp->desc.kind),
 				    fs_plugin_kind_name(expect_kind));
@@ -429,6 +429,24 @@ fs_plugin_retire(struct fs_plugin *inst)
 	free(inst->profile);
 	free(inst->log_prefix);
 	free(inst);
+}
+
+void
+fs_plugin_set_error(struct fs_plugin *inst, const char *fmt, ...)
+{
+	if (!inst)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(inst->last_error, sizeof inst->last_error, fmt, ap);
+	va_end(ap);
+	inst->has_error = true;
+}
+
+const char *
+fs_plugin_last_error(const struct fs_plugin *inst)
+{
+	return inst && inst->has_error ? inst->last_error : NULL;
 }
 
 const char *

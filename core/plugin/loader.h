@@ -89,6 +89,10 @@ struct fs_plugin {
 	/* the timers, requests and probes this instance started: closed by
 	 * fs_plugin_retire before fini, so none can call back after it */
 	struct fs_owner owner;
+	/* why the host refused this instance's latest refused call
+	 * (host->last_error, ABI 1.1); has_error false until one was */
+	bool has_error;
+	char last_error[512];
 };
 
 /* The set of plugin files a runtime loaded from. */
@@ -128,9 +132,13 @@ enum fs_code fs_plugin_resolve(const struct fs_registry *reg, const char *name,
  * that digest, whatever is loaded already. `expect_kind` 0 accepts any
  * kind. On failure *out is NULL, err holds the one-line message
  * "plugin 'vip' (/x/vip.so): ..." and the code says which check failed:
- * FS_E_NOTFOUND, FS_E_PERM (file, directory, link, owner or pin), FS_E_IO,
- * FS_E_PARSE, FS_E_ABI (incl. a file declaring another name, wrong kind),
- * FS_E_EXISTS (another file of reg already declared that name). */
+ * FS_E_NOTFOUND, FS_E_PERM (file, directory, link, owner or pin), FS_E_IO
+ * (unreadable, or a shared object dlopen refuses), FS_E_NOT_PLUGIN (not a
+ * shared object, no entry, NULL descriptor, bad magic), FS_E_ABI (version,
+ * build, sizes, fields, capabilities), FS_E_NAME (the file declares
+ * another name), FS_E_KIND (a plugin of the other kind), FS_E_EXISTS
+ * (another file of reg already declared that name). One meaning each
+ * (status.h). */
 enum fs_code fs_plugin_load(struct fs_registry *reg, const char *name,
 			    const char *sha256_pin, uint32_t expect_kind,
 			    struct fs_loaded_plugin **out, char *err,
@@ -173,6 +181,15 @@ void fs_plugin_retire(struct fs_plugin *inst);
  * Mapped plugins keep running. Call it before _exit in a child that loaded
  * plugins; later loads make a new directory. */
 void fs_plugin_copies_remove(void);
+
+/* Record why the host refused a call of inst (one line, printf-style;
+ * longer text is cut): what host->last_error(inst) answers until the next
+ * refusal. NULL inst is ignored. */
+void fs_plugin_set_error(struct fs_plugin *inst, const char *fmt, ...)
+	FS_PRINTF(2, 3);
+/* that reason, borrowed from inst; NULL when nothing was refused yet or
+ * inst is NULL */
+const char *fs_plugin_last_error(const struct fs_plugin *inst);
 
 /* "pre_filter,filter,score" for a caps mask; static buffer per call site
  * is not used: writes into buf */

@@ -11,6 +11,7 @@
  */
 #include "runtime/runtime_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,10 +75,20 @@ runtime_for(struct fs_plugin *self, const char *service)
 {
 	struct fs_runtime *rt = fs_runtime_of(self);
 
-	if (!rt)
+	if (!rt) {
 		fs_error(prefix(self), "%s: this instance has no runtime to run it "
 			 "in; refused", service);
+		fs_plugin_set_error(self, "%s: refused: this instance has no runtime "
+				    "to run it in (a bare loader, no daemon or command)",
+				    service);
+	}
 	return rt;
+}
+
+static const char *
+h_last_error(struct fs_plugin *self)
+{
+	return fs_plugin_last_error(self);
 }
 
 static struct fs_timer *
@@ -85,9 +96,46 @@ h_timer_start(struct fs_plugin *self, uint64_t after_ms, uint64_t repeat_ms,
 	      fs_timer_fn cb, void *ud)
 {
 	struct fs_runtime *rt = runtime_for(self, "timer_start");
+	struct fs_timer *t;
 
-	return rt ? fs_timer_start(rt->loop, &self->owner, after_ms, repeat_ms,
-				   cb, ud) : NULL;
+	if (!rt)
+		return NULL;
+	if (!cb) {
+		fs_plugin_set_error(self, "timer_start: refused: no callback given");
+		return NULL;
+	}
+	t = fs_timer_start(rt->loop, &self->owner, after_ms, repeat_ms, cb, ud);
+	if (!t)
+		fs_plugin_set_error(self, "timer_start: refused: the instance is "
+				    "being retired");
+	return t;
+}
+
+/* the ABI 1.0 size of a request: smaller ones are refused, larger ones
+ * read as zero past what the plugin gave (core/net/http.c) */
+#define HTTP_REQ_1_0                                                           \
+	(offsetof(struct fs_http_request, key_file) + sizeof(const char *))
+
+/* why fs_http_start refused req, for last_error (the net layer logs it) */
+static void
+http_refused(struct fs_plugin *self, const struct fs_http_request *req,
+	     fs_http_done_fn done)
+{
+	if (!req)
+		fs_plugin_set_error(self, "http_start: refused: no request given");
+	else if (req->struct_size < HTTP_REQ_1_0)
+		fs_plugin_set_error(self, "http_start: refused: struct_size %u is "
+				    "smaller than ABI 1.0's %zu", req->struct_size,
+				    (size_t)HTTP_REQ_1_0);
+	else if (!req->url)
+		fs_plugin_set_error(self, "http_start: refused: no url");
+	else if (!done)
+		fs_plugin_set_error(self, "http_start: refused: no done callback");
+	else
+		fs_plugin_set_error(self, "http_start: %.200s: refused (a header "
+				    "that is not one \"Name: value\" line, no API "
+				    "server for FS_HTTP_API_SERVER, or the pool could "
+				    "not start it; the log says which)", req->url);
 }
 
 static struct fs_http *
@@ -96,10 +144,15 @@ h_http_start(struct fs_plugin *self, const struct fs_http_request *req,
 {
 	struct fs_runtime *rt = runtime_for(self, "http_start");
 
+	struct fs_http *h;
+
 	if (!rt)
 		return NULL;
-	return fs_http_start(rt->in_cycle ? rt->cycle_net : rt->net,
-			     &self->owner, req, done, ud);
+	h = fs_http_start(rt->in_cycle ? rt->cycle_net : rt->net, &self->owner,
+			  req, done, ud);
+	if (!h)
+		http_refused(self, req, done);
+	return h;
 }
 
 static void
@@ -113,9 +166,13 @@ h_http_wait(struct fs_plugin *self, struct fs_http *const *reqs, size_t n,
 	if (!rt->in_cycle) {
 		/* outside a cycle requests run on the process loop, which must
 		 * not be run from inside one of its own callbacks */
-		if (fs_http_wait(rt->net, reqs, n, deadline_ms) != FS_OK)
+		if (fs_http_wait(rt->net, reqs, n, deadline_ms) != FS_OK) {
 			fs_warn(prefix(self), "http_wait outside a scheduling cycle "
 				"cannot wait here; the requests go on in the background");
+			fs_plugin_set_error(self, "http_wait: refused: called from a "
+					    "callback of the loop it would run; the "
+					    "requests go on in the background");
+		}
 		return;
 	}
 	fs_http_wait(rt->cycle_net, reqs, n, deadline_ms);
@@ -126,9 +183,16 @@ h_tcp_probe(struct fs_plugin *self, const char *host, uint16_t port,
 	    uint32_t timeout_ms, fs_probe_fn done, void *ud)
 {
 	struct fs_runtime *rt = runtime_for(self, "tcp_probe");
+	struct fs_probe *p;
 
-	return rt ? fs_tcp_probe(rt->net, &self->owner, host, port, timeout_ms,
-				 done, ud) : NULL;
+	if (!rt)
+		return NULL;
+	p = fs_tcp_probe(rt->net, &self->owner, host, port, timeout_ms, done, ud);
+	if (!p)
+		fs_plugin_set_error(self, "tcp_probe: %.100s:%u: refused (expected a "
+				    "host name or address, a port 1-65535 and a done "
+				    "callback)", host ? host : "(null)", (unsigned)port);
+	return p;
 }
 
 /* the clusters the caller sees now (runtime.h); all NULL without one */
@@ -257,6 +321,10 @@ static const struct fs_host host_table = {
 	.render_cluster_label = fs_render_cluster_label,
 	.render_emit = fs_render_emit,
 	.render_need_pass = fs_render_need_pass,
+
+	/* ABI 1.1 */
+	.last_error = h_last_error,
+	.json_get_mut = fs_hjson_get_mut,
 };
 
 const struct fs_host *

@@ -65,6 +65,10 @@
 /* One instance per configured use (args may differ between configs). */
 struct conf {
 	const char *vip_label; /* Cluster label holding the member's VIP; interned */
+	/* our instance handle: init() gets it, and it stays valid until fini,
+	 * so later callbacks use it for services that take self (logging,
+	 * host->last_error) */
+	struct fs_plugin *self;
 };
 
 static const struct fs_arg conf_args[] = {
@@ -75,10 +79,10 @@ static enum fs_code
 mc_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	char *err, size_t errlen)
 {
-	(void)self;
 	struct conf *c = fs_host->calloc(1, sizeof *c);
 	if (!c)
 		return FS_E_NOMEM;
+	c->self = self;
 	c->vip_label = fs_host->intern("vip", (size_t)-1); /* defaults first */
 	enum fs_code rc = fs_args_parse(args, conf_args, sizeof conf_args / sizeof conf_args[0],
 					c, err, errlen);
@@ -168,14 +172,11 @@ static struct fs_json *
 member_object(const char *api_version, const char *kind, const char *name,
 	      const char *self, struct fs_json **spec)
 {
-	struct fs_json *o = fs_json_object();
-	fs_obj_set_str(o, "apiVersion", api_version);
-	fs_obj_set_str(o, "kind", kind);
-	struct fs_json *meta = fs_obj_set_obj(o, "metadata");
-	fs_obj_set_str(meta, "name", name);
-	fs_obj_set(meta, "labels", pod_labels(self));
-	fs_obj_set_arr(meta, "ownerReferences"); /* [] : no owner */
-	*spec = fs_obj_set_obj(o, "spec");
+	struct fs_json *o = fs_obj_new(api_version, kind, name, pod_labels(self));
+	/* fs_obj_metadata / fs_obj_spec: writable handles on what fs_obj_new
+	 * built (ABI 1.1), so nothing is rebuilt by hand */
+	fs_obj_set_arr(fs_obj_metadata(o), "ownerReferences"); /* [] : no owner */
+	*spec = fs_obj_spec(o);
 	return o;
 }
 
@@ -270,7 +271,12 @@ mc_render(void *state, struct fs_render *r, const struct fs_json *obj,
 		rc = fs_host->render_emit(r, service(name, self));
 	if (rc != FS_OK) {
 		fs_host->json_free(names);
-		return rc; /* the host has the reason: it names the object */
+		/* the host puts its reason into the render error itself;
+		 * last_error(self) has it too, for a plugin that wants to say
+		 * more or go on */
+		FS_LOG(conf->self, FS_LOG_DEBUG, "render_emit refused: %s",
+		       fs_host->last_error(conf->self));
+		return rc;
 	}
 
 	/* The policy sending both, one static weight per cluster = the

@@ -70,4 +70,4 @@ FS_PLUGIN_DEFINE(.kind = FS_PLUGIN_MIDDLEWARE, .name = "mongodb",
 				"\"vipLabel\":{\"type\":\"string\"},"
 				"\"port\":{\"type\":\"integer\",\"minimum\":1,"
 				"\"maximum\":65535}},\"additionalProperties\":false}",
-		 .init = mdb_init, .fini = mdb_fini, .mw = &mdb_ops);
+		 .init = mdb_init, .fini = mdb_fini, .mw = &mdb_ops)

@@ -285,9 +285,7 @@ mdb_render(void *state, struct fs_render *r, const struct fs_json *obj,
 	emit(&c, mdb_member_cr(&c.p));
 	render_overrides(&c);
 	render_member_policy(&c);
-	if (c.code != FS_OK)
-		snprintf(err, errlen, "render: the host refused an object (%s)",
-			 fs_host->strerror(c.code));
+	/* a refused object: the host puts its reason in the render error */
 	fs_host->free(c.ports);
 	mdb_plan_free(&c.p);
 	return c.code;

@@ -18,6 +18,9 @@
 
 struct rds_conf {
 	const char *vip_label; /* "vip" */
+	/* the instance handle init() got: valid until fini (mw.h), for
+	 * host->last_error */
+	struct fs_plugin *self;
 };
 
 /* ---- plan.c: object + placement ---- */

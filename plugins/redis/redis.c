@@ -58,11 +58,11 @@ static enum fs_code
 rds_init(struct fs_plugin *self, const struct fs_json *args, void **state,
 	 char *err, size_t errlen)
 {
-	(void)self;
 	struct rds_conf *c = fs_host->calloc(1, sizeof *c);
 	if (!c)
 		return FS_E_NOMEM;
 	c->vip_label = "vip";
+	c->self = self;
 	enum fs_code rc = fs_args_parse(args, rds_args,
 					sizeof rds_args / sizeof rds_args[0], c, err,
 					errlen);
@@ -99,4 +99,4 @@ FS_PLUGIN_DEFINE(.kind = FS_PLUGIN_MIDDLEWARE, .name = "redis", .version = "0.1.
 			 FS_CAP_INTERPRET_HEALTH,
 		 .args_schema = "{\"type\":\"object\",\"properties\":{\"vipLabel\":"
 				"{\"type\":\"string\"}},\"additionalProperties\":false}",
-		 .init = rds_init, .fini = rds_fini, .mw = &rds_ops);
+		 .init = rds_init, .fini = rds_fini, .mw = &rds_ops)

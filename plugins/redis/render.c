@@ -148,16 +148,11 @@ render_statefulset(struct ctx *c)
 	struct fs_json *pod_labels = fs_json_object();
 	fs_obj_set_str(pod_labels, RDS_INSTANCE, p->name);
 	fs_obj_set_str(pod_labels, "app", name);
-	struct fs_json *sts = fs_json_object();
-	fs_obj_set_str(sts, "apiVersion", "apps/v1");
-	fs_obj_set_str(sts, "kind", "StatefulSet");
-	struct fs_json *meta = fs_obj_set_obj(sts, "metadata");
-	fs_obj_set_str(meta, "name", name);
-	fs_obj_set(meta, "labels", rds_labels(p));
+	struct fs_json *sts = fs_obj_new("apps/v1", "StatefulSet", name, rds_labels(p));
 	/* no owner: like every workload Karmada propagates, it must not carry a
 	 * reference to an object that does not exist in member clusters */
-	fs_obj_set_arr(meta, "ownerReferences");
-	struct fs_json *spec = fs_obj_set_obj(sts, "spec");
+	fs_obj_set_arr(fs_obj_metadata(sts), "ownerReferences");
+	struct fs_json *spec = fs_obj_spec(sts);
 	fs_obj_set_int(spec, "replicas", p->replicas);
 	fs_obj_set_str(spec, "serviceName", name);
 	fs_obj_set(fs_obj_set_obj(spec, "selector"), "matchLabels", fs_host->json_dup(pod_labels));
@@ -220,9 +215,10 @@ rds_render(void *state, struct fs_render *r, const struct fs_json *obj,
 		render_statefulset(&c);
 		render_primary(&c);
 		code = c.code;
-		if (code != FS_OK)
-			snprintf(err, errlen, "render: the host refused an object (%s)",
-				 fs_host->strerror(code));
+		/* the host's reason for the refused object (ABI 1.1) */
+		const char *why = fs_host->last_error(((const struct rds_conf *)state)->self);
+		if (code != FS_OK && why)
+			snprintf(err, errlen, "%s", why);
 	}
 	rds_plan_free(&c.p);
 	return code;

@@ -46,7 +46,7 @@ test_install_and_build_out_of_tree(void **st)
 			    "test -f '%s/lib/pkgconfig/fedstate-plugin.pc'", prefix, prefix, prefix), 0);
 	/* the pc file carries the ABI and the plugin directory */
 	assert_int_equal(sh("PKG_CONFIG_PATH='%s/lib/pkgconfig' pkg-config --variable=abi fedstate-plugin "
-			    "| grep -qx '1\\.0'", prefix), 0);
+			    "| grep -qx '1\\.1'", prefix), 0);
 	assert_int_equal(sh("PKG_CONFIG_PATH='%s/lib/pkgconfig' pkg-config --variable=plugindir fedstate-plugin "
 			    "| grep -qx '%s/lib/fedstate/plugins'", prefix, prefix), 0);
 	/* the documentation and the examples */

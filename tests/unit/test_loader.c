@@ -83,7 +83,7 @@ test_abi_major(void **st)
 {
 	(void)st;
 	expect_refusal("abi_major", FS_E_ABI, "abi_major",
-		       "incompatible ABI: plugin built for 2.0, host supports 1.0-1.0\n"
+		       "incompatible ABI: plugin built for 2.0, host supports 1.0-1.1\n"
 		       "  hint: rebuild against the fedstate-plugin 1.x headers "
 		       "(pkg-config --variable=abi fedstate-plugin)");
 }
@@ -92,17 +92,20 @@ static void
 test_abi_minor_newer(void **st)
 {
 	(void)st;
+	/* the fixture declares this host's minor + 1 */
 	expect_refusal("abi_minor", FS_E_ABI, "abi_minor",
-		       "incompatible ABI: plugin built for 1.1, host supports 1.0-1.0\n"
-		       "  hint: rebuild against the fedstate-plugin 1.x headers "
-		       "(pkg-config --variable=abi fedstate-plugin)");
+		       "incompatible ABI: plugin built for 1.2, host supports 1.0-1.1\n"
+		       "  hint: upgrade fedstate to a release with ABI 1.2, or rebuild "
+		       "the plugin against this host's headers (pkg-config "
+		       "--variable=abi fedstate-plugin prints 1.1) or for an older "
+		       "host with -DFS_PLUGIN_ABI_MINOR=1");
 }
 
 static void
 test_bad_magic(void **st)
 {
 	(void)st;
-	expect_refusal("bad_magic", FS_E_PARSE, "bad_magic",
+	expect_refusal("bad_magic", FS_E_NOT_PLUGIN, "bad_magic",
 		       "bad magic 0xdeadbeef (expected 0x46535047)");
 }
 
@@ -110,7 +113,7 @@ static void
 test_no_entry(void **st)
 {
 	(void)st;
-	expect_refusal("no_entry", FS_E_PARSE, "no_entry",
+	expect_refusal("no_entry", FS_E_NOT_PLUGIN, "no_entry",
 		       "not a fedstate plugin: no symbol 'fs_plugin_entry'\n"
 		       "  hint: define the plugin with FS_PLUGIN_DEFINE");
 }
@@ -269,7 +272,7 @@ test_resolve_by_name(void **st)
 	assert_int_equal(fs_plugin_load(&reg, "fixture-good", NULL, FS_PLUGIN_SCHED, &lp, err, sizeof err), FS_OK);
 	assert_string_equal(lp->desc.name, "fixture-good");
 	assert_int_equal(fs_plugin_load(&reg, "fixture-good", NULL, FS_PLUGIN_MIDDLEWARE, &lp, err, sizeof err),
-			 FS_E_ABI);
+			 FS_E_KIND);
 	assert_non_null(strstr(err, "kind mismatch: a scheduling plugin listed where a middleware plugin is expected"));
 	fs_registry_release(&reg);
 }
@@ -696,7 +699,7 @@ test_check_exit_codes(void **st)
 	} cases[] = {
 		{"good", 0, "verdict  LOADABLE"},
 		{"abi_major", 1, "incompatible ABI: plugin built for 2.0"},
-		{"abi_minor", 1, "incompatible ABI: plugin built for 1.1"},
+		{"abi_minor", 1, "incompatible ABI: plugin built for 1.2"},
 		{"missing_callback", 1, "capability 'score' declared but its callback is missing"},
 		{"no_entry", 2, "no symbol 'fs_plugin_entry'"},
 		{"bad_magic", 2, "bad magic 0xdeadbeef"},
