@@ -23,6 +23,7 @@
 #include "runtime/runtime.h"
 #include "sched/config.h"
 #include "daemon/duration.h"
+#include "plugin/isolate.h"
 #include "util/buf.h"
 
 static void
@@ -43,9 +44,9 @@ usage(FILE *f)
 		"  --explain         each cluster's filter verdict and per-plugin scores\n"
 		"  --bench           time the decide-only cycle: p50/p99 per binding\n"
 		"  --repeat N        cycles per binding with --bench (default 100)\n"
-		"  --isolate[=D]     each middleware interpret call in a child process with a\n"
-		"                    deadline (default 10s): a crash or hang is that object's\n"
-		"                    error, the others are still placed\n");
+		"  --isolate[=D]     each plugin call (interpret, and each binding's cycle) in a\n"
+		"                    child process with a deadline (default 10s): a crash or\n"
+		"                    hang is that workload's error, the others are still placed\n");
 }
 
 /* --clusters a.yaml b.yaml --bindings ...: every following non-option */
@@ -165,6 +166,51 @@ schedule_one(struct sim *s, struct sim_item *it, unsigned flags,
 	fs_runtime_cycle_end(s->rt);
 }
 
+/* --isolate: the cycle first runs in a child with the deadline; only a
+ * cycle that came back there runs here (cycles are deterministic, so the
+ * answer is the same), and a crash or hang is that workload's error */
+struct probe {
+	struct sim *s;
+	struct sim_item *it;
+	unsigned flags;
+};
+
+static void
+probe_child(void *arg, struct fs_buf *reply)
+{
+	struct probe *p = arg;
+	struct fs_sched_result r;
+	schedule_one(p->s, p->it, p->flags, &r);
+	fs_buf_adds(reply, "done");
+}
+
+static bool
+probe_survives(struct sim *s, struct sim_item *it, unsigned flags)
+{
+	struct probe p = {s, it, flags};
+	struct fs_buf reply = FS_BUF_INIT;
+	int sig = 0;
+	char sigbuf[32];
+	enum fs_code rc = fs_isolate_run(probe_child, &p, s->isolate_ms, &reply, &sig);
+	fs_buf_release(&reply);
+	if (rc == FS_OK)
+		return true;
+	it->ok = false;
+	if (rc == FS_E_PLUGIN)
+		it->error = fs_arena_printf(&s->arena, "scheduling: a plugin crashed with %s "
+					    "(isolated: the other workloads go on)",
+					    fs_isolate_signame(sig, sigbuf, sizeof sigbuf));
+	else if (rc == FS_E_TIMEOUT)
+		it->error = fs_arena_printf(&s->arena, "scheduling: the cycle did not end "
+					    "within %u ms (isolated: killed, the other workloads "
+					    "go on)", s->isolate_ms);
+	else
+		it->error = "scheduling: the isolated cycle ended without a result";
+	fprintf(stderr, "fedstate simulate: %s %s/%s: %s\n", it->kind,
+		it->namespace_ ? it->namespace_ : "", it->name ? it->name : "", it->error);
+	return false;
+}
+
 static int
 schedule_all(struct sim *s)
 {
@@ -179,6 +225,10 @@ schedule_all(struct sim *s)
 		it->fw = framework_for(s, it->profile);
 		struct fs_sched_result r;
 		unsigned flags = FS_SCHED_NO_BIND | (s->explain ? FS_SCHED_EXPLAIN : 0);
+		if (s->isolate_ms && !probe_survives(s, it, flags)) {
+			failures++;
+			continue;
+		}
 		schedule_one(s, it, flags, &r);
 		keep_result(s, it, &r);
 		if (FS_IS_ERROR(r.code) && r.code != FS_E_NOTFOUND && r.code != FS_E_NOTSUP)

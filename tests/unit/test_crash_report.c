@@ -280,6 +280,38 @@ test_check_runs_bindings(void **state)
 	free(out);
 }
 
+/* simulate --isolate: a scheduling plugin that crashes in filter fails
+ * the workloads whose cycle reaches it, the others are placed */
+static void
+test_isolated_cycles_go_on(void **state)
+{
+	(void)state;
+	char plugins[4096], buf[8192];
+	assert_non_null(realpath(ph_build_path("tests/plugins"), plugins));
+	snprintf(buf, sizeof buf, "apiVersion: config.fedstate.io/v1alpha1\n"
+		 "kind: SchedulerConfiguration\npluginDirs: [%s]\nplugins:\n  - name: crashsched\n"
+		 "profiles:\n  - schedulerName: default-scheduler\n    plugins:\n      multiPoint:\n"
+		 "        enabled:\n          - name: crashsched\n", plugins);
+	write_file("crashsched.yaml", buf);
+	int sig = 0;
+	char args[8192];
+	snprintf(args, sizeof args, "simulate --isolate --config crashsched.yaml --clusters '%s' "
+		 "--bindings '%s'", ph_src_path("config/samples/clusters.yaml"),
+		 ph_src_path("config/samples/workloads.yaml"));
+	char *err = run(args, &sig);
+	assert_int_equal(sig, 0);
+	assert_int_equal(last_exit(), 1);
+	assert_non_null(strstr(err, "fedstate simulate: ResourceBinding default/nginx-deployment: "
+				"scheduling: a plugin crashed with SIGSEGV (isolated: the other "
+				"workloads go on)"));
+	char *out = stdout_of_last();
+	const char *agent = strstr(out, "default/middleware-agent-deployment");
+	assert_non_null(agent);
+	assert_non_null(strstr(agent, "sh-3:1 sh-2:1"));
+	free(out);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -291,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_isolated_interpret_goes_on),
 		cmocka_unit_test(test_check_runs_objects),
 		cmocka_unit_test(test_check_runs_bindings),
+		cmocka_unit_test(test_isolated_cycles_go_on),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
