@@ -90,6 +90,7 @@ dm_alive(struct dm_proc *d)
 	if (d->pid <= 0)
 		return false;
 	if (waitpid(d->pid, &st, WNOHANG) == d->pid) {
+		track(d, false); /* gone by itself: nothing left to stop */
 		d->pid = 0;
 		return false;
 	}
