@@ -22,6 +22,7 @@
 #include "plugin/poison.h"
 #include "ops/object.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 #include "util/jfield.h"
 
 
@@ -370,14 +371,6 @@ poison_generation(const cJSON *obj)
 	return cJSON_IsNumber(g) ? (int64_t)g->valuedouble : 0;
 }
 
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* an object whose plugin call crashed an earlier process: skipped, with
  * a Warning Event and condition PluginCrashed; true when it is */
 static bool
@@ -388,7 +381,7 @@ poisoned(struct opsd_job *j)
 		return false;
 	char key[512];
 	poison_key(j->obj, key, sizeof key);
-	int64_t now = wall_ms();
+	int64_t now = fs_wall_ms();
 	const struct fs_poison_entry *e =
 		fs_poison_check(o->poison, key, poison_generation(j->obj), now);
 	fs_metric_set(o->m.quarantined, (double)fs_poison_count(o->poison));

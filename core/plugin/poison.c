@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/timefmt.h"
 
 #define DEFAULT_BACKOFF_MS (3600 * 1000)
 
@@ -110,14 +111,6 @@ load(struct fs_poison *p)
 	fclose(f);
 }
 
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* a note left by the previous process: quarantine its object */
 static void
 take_journal(struct fs_poison *p)
@@ -132,7 +125,7 @@ take_journal(struct fs_poison *p)
 		buf[strcspn(buf, "\n")] = '\0';
 		char *fl[5] = {0};
 		if (split(buf, fl, 5) >= 4) {
-			add(p, fl, strtoll(fl[1], NULL, 10), wall_ms() + p->backoff_ms, 1);
+			add(p, fl, strtoll(fl[1], NULL, 10), fs_wall_ms() + p->backoff_ms, 1);
 			save(p);
 		}
 	}

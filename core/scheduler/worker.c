@@ -22,6 +22,7 @@
 #include "sched/profile.h"
 #include "sched/writeback.h"
 #include "util/buf.h"
+#include "util/timefmt.h"
 #include "util/intern.h"
 #include "util/jfield.h"
 #include "util/log.h"
@@ -254,14 +255,6 @@ template_of(const cJSON *obj)
 /* ------------------------------------------------------- poison objects */
 
 static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
 generation_of(const cJSON *obj)
 {
 	const cJSON *g = cJSON_GetObjectItemCaseSensitive(
@@ -276,7 +269,7 @@ poisoned(struct fs_schedctl *c, const char *key, const cJSON *obj, char *msg, si
 {
 	if (!c->poison)
 		return false;
-	int64_t now = wall_ms();
+	int64_t now = fs_wall_ms();
 	const struct fs_poison_entry *e =
 		fs_poison_check(c->poison, key, generation_of(obj), now);
 	fs_metric_set(c->m_quarantined, (double)fs_poison_count(c->poison));

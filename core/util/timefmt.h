@@ -11,4 +11,8 @@
  * buf needs 21 bytes */
 void fs_time_rfc3339(int64_t t, char *buf, size_t len);
 
+/* the wall clock in ms since the epoch (CLOCK_REALTIME): for times that
+ * outlive the process; fs_now_ms (net/net.h) for intervals */
+int64_t fs_wall_ms(void);
+
 #endif
