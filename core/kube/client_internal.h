@@ -42,6 +42,7 @@ struct fs_kube_client {
 	size_t ca_pem_len, cert_pem_len, key_pem_len;
 	bool insecure;
 	bool fenced;
+	int64_t fence_at_ms; /* leader-only calls refused from then on (0: never) */
 	bool closing;
 	char *ua_header;
 	double qps;
