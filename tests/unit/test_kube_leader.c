@@ -202,6 +202,41 @@ test_takeover_and_fencing(void **state)
 	assert_int_equal(cJSON_GetObjectItem(spec, "leaseDurationSeconds")->valueint, 1);
 	cJSON_Delete(lease);
 
+	/* the write log records what the chaos checker replays: outcome,
+	 * precondition, versions, and a Lease's holder */
+	long hs;
+	char *wl = ta_proc_get(&f->proc, "/_testapi/writes", &hs);
+	cJSON *arr = cJSON_Parse(wl);
+	free(wl);
+	int lease_by_b = 0, cm_by_b = 0;
+	const cJSON *w;
+	cJSON_ArrayForEach(w, arr)
+	{
+		const char *agent = cJSON_GetObjectItem(w, "agent")->valuestring;
+		const cJSON *st = cJSON_GetObjectItem(w, "status");
+		if (strcmp(agent, "cand-b") || !cJSON_IsNumber(st))
+			continue;
+		if (strstr(cJSON_GetObjectItem(w, "path")->valuestring, "/leases") &&
+		    st->valueint == 200 && !strcmp(cJSON_GetObjectItem(w, "method")->valuestring, "PUT")) {
+			assert_string_equal(cJSON_GetObjectItem(w, "holder")->valuestring, "b");
+			assert_string_equal(cJSON_GetObjectItem(w, "name")->valuestring, "fedstate-test");
+			/* an update carries the version it read, and it was current */
+			assert_string_equal(cJSON_GetObjectItem(w, "base_rv")->valuestring,
+					    cJSON_GetObjectItem(w, "prev_rv")->valuestring);
+			assert_true(strtoull(cJSON_GetObjectItem(w, "rv")->valuestring, NULL, 10) >
+				    strtoull(cJSON_GetObjectItem(w, "prev_rv")->valuestring, NULL, 10));
+			lease_by_b++;
+		}
+		if (strstr(cJSON_GetObjectItem(w, "path")->valuestring, "/configmaps")) {
+			assert_int_equal(st->valueint, 201);
+			assert_string_equal(cJSON_GetObjectItem(w, "name")->valuestring, "by-b");
+			cm_by_b++;
+		}
+	}
+	cJSON_Delete(arr);
+	assert_true(lease_by_b > 0);
+	assert_int_equal(cm_by_b, 1);
+
 	/* a (reachable again) follows b; b stops cleanly and releases: a takes over */
 	fs_kube_leader_stop(f->b.le); /* returns at once; the release goes on */
 	f->b.le = NULL;
