@@ -137,7 +137,11 @@ settled(const cJSON *rb)
 {
 	double g = num(sub(rb, "metadata"), "generation");
 	double o = num(sub(rb, "status"), "schedulerObservedGeneration");
-	return g == o && (scheduled(rb) || cJSON_GetArraySize(sub(sub(rb, "spec"), "clusters")) > 0);
+	const char *cond = scheduled(rb);
+	bool placed = cJSON_GetArraySize(sub(sub(rb, "spec"), "clusters")) > 0;
+	/* a failure (NoClusterFit, ...) records no observed generation, as in
+	 * Karmada: unplaced with Scheduled=False is settled, it says why */
+	return (g == o && (cond || placed)) || (!placed && cond && !strcmp(cond, "False"));
 }
 
 static bool
