@@ -117,7 +117,8 @@ replica() {
 		[ -f "$TMP/stop" ] || sleep 0.3
 	done
 }
-for c in scheduler ops; do for n in 0 1; do replica "$c" "$n" & done; done
+# (the supervisors' own stderr, the shell's "Killed" notes, to a file)
+for c in scheduler ops; do for n in 0 1; do replica "$c" "$n" 2>>"$TMP/supervisors.log" & done; done
 pid_of() { cat "$TMP/pid.$1" 2>/dev/null || echo 0; }
 admin() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/_testapi/$1" || true; }
 rand() { # rand N: R = 0..N-1 from the seeded stream (no subshell: STATE moves on)
