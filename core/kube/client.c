@@ -174,14 +174,16 @@ static void
 limiter_kick(struct fs_kube_client *c)
 {
 	limiter_refill(c);
-	while (c->waiting && c->tokens >= 1.0) {
+	while (c->waiting &&
+	       (c->tokens >= 1.0 || (c->waiting->flags & FS_KUBE_UNLIMITED))) {
 		struct fs_kube_call *call = c->waiting;
 		c->waiting = call->wnext;
 		if (!c->waiting)
 			c->waiting_tail = NULL;
 		call->wnext = NULL;
 		call->queued = false;
-		c->tokens -= 1.0;
+		if (!(call->flags & FS_KUBE_UNLIMITED))
+			c->tokens -= 1.0;
 		call_send(call);
 	}
 	if (c->waiting && !c->limiter_timer) {
@@ -195,11 +197,19 @@ limiter_enqueue(struct fs_kube_call *call)
 {
 	struct fs_kube_client *c = call->client;
 	call->queued = true;
-	if (c->waiting_tail)
-		c->waiting_tail->wnext = call;
-	else
+	if (call->flags & FS_KUBE_UNLIMITED) { /* first, and sent at once */
+		call->wnext = c->waiting;
 		c->waiting = call;
-	c->waiting_tail = call;
+		if (!c->waiting_tail)
+			c->waiting_tail = call;
+		fs_timer_stop(c->limiter_timer);
+		c->limiter_timer = NULL;
+	} else if (c->waiting_tail) {
+		c->waiting_tail->wnext = call;
+		c->waiting_tail = call;
+	} else {
+		c->waiting = c->waiting_tail = call;
+	}
 	if (!c->limiter_timer)
 		c->limiter_timer = fs_timer_start(c->loop, NULL, 0, 0, limiter_on_timer, c);
 }
@@ -391,10 +401,18 @@ call_on_http(void *ud, const struct fs_http_response *r)
 	free(msg);
 }
 
+static void call_on_refused(void *ud);
+
 static void
 call_send(struct fs_kube_call *call)
 {
 	struct fs_kube_client *c = call->client;
+	if ((call->flags & FS_KUBE_LEADER_ONLY) &&
+	    (c->fenced || (c->fence_at_ms && fs_now_ms() >= c->fence_at_ms))) {
+		/* queued (or retried) while we led; the lease lapsed since */
+		call->timer = fs_timer_start(c->loop, NULL, 0, 0, call_on_refused, call);
+		return;
+	}
 	char ct[128];
 	const char *headers[4];
 	size_t nh = 0;
@@ -536,6 +554,12 @@ fs_kube_call_cancel(struct fs_kube_call *call)
 	}
 	call_finish(call, FS_E_CANCELED, 0,
 		    call->cancel_reason ? call->cancel_reason : "canceled", NULL);
+}
+
+void
+fs_kube_client_fence_at(struct fs_kube_client *c, int64_t until_ms)
+{
+	c->fence_at_ms = until_ms;
 }
 
 void

@@ -73,6 +73,12 @@ struct ev_loop *fs_kube_client_loop(const struct fs_kube_client *c); /* its pool
 /* Fence (true) or unfence leader-only writes; fencing cancels those in
  * flight. */
 void fs_kube_client_fence(struct fs_kube_client *c, bool fenced);
+/* Leader-only calls are refused when they would be sent at or after
+ * until_ms (fs_now_ms() clock; 0: no limit). The leader sets it at each
+ * renewal to the renewal's send time + the renew deadline, so a process
+ * that wakes up (SIGSTOP, a stalled loop) after its lease lapsed sends
+ * nothing even before its own timers run. */
+void fs_kube_client_fence_at(struct fs_kube_client *c, int64_t until_ms);
 
 /* A resource type: group "" for the core group. Borrowed by every call. */
 struct fs_kube_resource {
@@ -86,6 +92,10 @@ struct fs_kube_resource {
 enum fs_kube_flag {
 	FS_KUBE_STATUS = 1u << 0,      /* the /status subresource */
 	FS_KUBE_LEADER_ONLY = 1u << 1, /* refused while fenced */
+	FS_KUBE_UNLIMITED = 1u << 2,   /* not rate-limited: the leader's Lease
+					* (Karmada elects with a client of its
+					* own), so renewals never queue behind
+					* a backlog of writes */
 };
 
 enum fs_kube_patch {
@@ -119,6 +129,11 @@ struct fs_kube_call *fs_kube_get(struct fs_kube_client *c,
 				 const struct fs_kube_resource *r,
 				 const char *ns, const char *name,
 				 fs_kube_done_fn done, void *ud);
+/* the same with flags (FS_KUBE_UNLIMITED) */
+struct fs_kube_call *fs_kube_get_ex(struct fs_kube_client *c,
+				    const struct fs_kube_resource *r,
+				    const char *ns, const char *name,
+				    uint32_t flags, fs_kube_done_fn done, void *ud);
 struct fs_kube_call *fs_kube_list(struct fs_kube_client *c,
 				  const struct fs_kube_resource *r,
 				  const char *ns,

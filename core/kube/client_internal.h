@@ -46,6 +46,7 @@ struct fs_kube_client {
 	size_t max_object_bytes; /* opts.max_object_bytes */
 	bool insecure;
 	bool fenced;
+	int64_t fence_at_ms; /* leader-only calls refused from then on (0: never) */
 	bool closing;
 	char *ua_header;
 	double qps;

@@ -27,15 +27,18 @@ struct fs_kube_leader {
 	struct fs_kube_leader_opts o;
 	bool leading;
 	bool stopping;
-	int64_t last_renew_ms;   /* our last successful acquire/renew */
+	int64_t last_renew_ms;   /* when our last successful acquire/renew was sent */
+	int64_t sent_ms;         /* when the acquire/renew in flight was sent */
 	char *observed;          /* the lease's holder+renewTime when it last changed */
 	int64_t observed_ms;
 	char *holder;
 	struct fs_kube_call *call;
 	struct fs_timer *timer;
+	struct fs_timer *deadline; /* leading: the renew deadline, on its own */
 };
 
 static void le_tick(void *ud);
+static void le_arm_deadline(struct fs_kube_leader *le);
 
 static void
 micro_time(char *buf, size_t n)
@@ -71,20 +74,59 @@ le_lose(struct fs_kube_leader *le, const char *why)
 		return;
 	le->leading = false;
 	fs_kube_client_fence(le->client, true); /* first: no write slips out */
+	fs_timer_stop(le->deadline);
+	le->deadline = NULL;
 	fs_warn("kube", "leader election %s/%s: %s lost the lease: %s", le->ns, le->name,
 		le->identity, why);
 	if (le->o.on_stopped)
 		le->o.on_stopped(le->o.ud);
 }
 
+/* the renew deadline is measured from when the renewal was sent (the
+ * renewTime it wrote), not from when its answer arrived: a slow answer or a
+ * stopped process must not stretch it past what a candidate waits */
+static void
+le_on_deadline(void *ud)
+{
+	struct fs_kube_leader *le = ud;
+	fs_timer_stop(le->deadline);
+	le->deadline = NULL;
+	if (!le->leading || le->stopping)
+		return;
+	if (fs_now_ms() - le->last_renew_ms >= (int64_t)le->renew_deadline_ms) {
+		/* the renewal in flight (queued, retried, slow) cannot save us */
+		le_lose(le, "no renewal succeeded within the renew deadline");
+		return;
+	}
+	le_arm_deadline(le);
+}
+
+static void
+le_arm_deadline(struct fs_kube_leader *le)
+{
+	int64_t left = le->last_renew_ms + (int64_t)le->renew_deadline_ms - fs_now_ms();
+	fs_timer_stop(le->deadline);
+	le->deadline = fs_timer_start(fs_kube_client_loop(le->client), NULL,
+				      left > 0 ? (uint64_t)left : 0, 0, le_on_deadline, le);
+}
+
 static void
 le_win(struct fs_kube_leader *le)
 {
-	le->last_renew_ms = fs_now_ms();
-	if (le->leading)
+	le->last_renew_ms = le->sent_ms;
+	fs_kube_client_fence_at(le->client, le->last_renew_ms + (int64_t)le->renew_deadline_ms);
+	if (le->leading) {
+		le_arm_deadline(le);
 		return;
+	}
+	if (fs_now_ms() - le->last_renew_ms >= (int64_t)le->renew_deadline_ms) {
+		/* won, but the answer came too late to lead on it */
+		fs_kube_client_fence_at(le->client, 0);
+		return;
+	}
 	le->leading = true;
 	fs_kube_client_fence(le->client, false);
+	le_arm_deadline(le);
 	fs_info("kube", "leader election %s/%s: %s is the leader", le->ns, le->name,
 		le->identity);
 	if (le->o.on_started)
@@ -162,7 +204,9 @@ le_on_get(void *ud, struct fs_kube_result *res)
 		cJSON_AddStringToObject(md, "name", le->name);
 		cJSON_AddStringToObject(md, "namespace", le->ns);
 		lease_spec(le, cJSON_AddObjectToObject(lease, "spec"), true, "");
-		le->call = fs_kube_create(le->client, &lease_res, le->ns, lease, 0, le_on_write, le);
+		le->sent_ms = fs_now_ms();
+		le->call = fs_kube_create(le->client, &lease_res, le->ns, lease, FS_KUBE_UNLIMITED,
+					  le_on_write, le);
 		cJSON_Delete(lease);
 		return;
 	}
@@ -200,7 +244,9 @@ le_on_get(void *ud, struct fs_kube_result *res)
 	snprintf(prev, sizeof(prev), "%s", holder);
 	lease_spec(le, spec, !mine, prev);
 	/* the update carries the resourceVersion we read: a race is a 409 */
-	le->call = fs_kube_update(le->client, &lease_res, le->ns, lease, 0, le_on_write, le);
+	le->sent_ms = fs_now_ms();
+	le->call = fs_kube_update(le->client, &lease_res, le->ns, lease, FS_KUBE_UNLIMITED,
+				  le_on_write, le);
 }
 
 static void
@@ -214,7 +260,8 @@ le_tick(void *ud)
 	if (le->leading && fs_now_ms() - le->last_renew_ms >= le->renew_deadline_ms) {
 		le_lose(le, "no renewal succeeded within the renew deadline");
 	}
-	le->call = fs_kube_get(le->client, &lease_res, le->ns, le->name, le_on_get, le);
+	le->call = fs_kube_get_ex(le->client, &lease_res, le->ns, le->name, FS_KUBE_UNLIMITED,
+				  le_on_get, le);
 }
 
 struct fs_kube_leader *
@@ -249,6 +296,7 @@ static void
 le_free(struct fs_kube_leader *le)
 {
 	fs_timer_stop(le->timer);
+	fs_timer_stop(le->deadline);
 	free(le->ns);
 	free(le->name);
 	free(le->identity);
@@ -302,13 +350,15 @@ fs_kube_leader_stop(struct fs_kube_leader *le)
 		return;
 	}
 	le->leading = false;
+	fs_timer_stop(le->deadline);
+	le->deadline = NULL;
 	/* no write from us from now on, even before the release lands */
 	fs_kube_client_fence(le->client, true);
 	/* release: an empty holder lets a successor take over at once */
 	static const char patch[] =
 		"{\"spec\":{\"holderIdentity\":\"\",\"leaseDurationSeconds\":1}}";
 	le->call = fs_kube_patch(le->client, &lease_res, le->ns, le->name,
-				 FS_KUBE_MERGE_PATCH, patch, 0, le_on_release, le);
+				 FS_KUBE_MERGE_PATCH, patch, FS_KUBE_UNLIMITED, le_on_release, le);
 	if (!le->call) /* le_on_release ran (a refused call) or nothing to wait for */
 		return;
 	le->timer = fs_timer_start(fs_kube_client_loop(le->client), NULL, le->retry_ms, 0,

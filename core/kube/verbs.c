@@ -66,8 +66,17 @@ fs_kube_get(struct fs_kube_client *c,
 	    const char *ns, const char *name,
 	    fs_kube_done_fn done, void *ud)
 {
+	return fs_kube_get_ex(c, r, ns, name, 0, done, ud);
+}
+
+struct fs_kube_call *
+fs_kube_get_ex(struct fs_kube_client *c,
+	       const struct fs_kube_resource *r,
+	       const char *ns, const char *name,
+	       uint32_t flags, fs_kube_done_fn done, void *ud)
+{
 	return fs_kube_call_start(c, "GET", fs_kube_path(r, ns_of(c, r, ns), name, NULL),
-			  NULL, NULL, NULL, 0, done, ud);
+			  NULL, NULL, NULL, flags & ~FS_KUBE_STATUS, done, ud);
 }
 
 struct fs_kube_call *

@@ -106,13 +106,24 @@ on_rb_update(void *ud, const cJSON *old, const cJSON *obj)
 
 /* ---------------------------------------------------------------- pump */
 
+enum { PUMP_BATCH = 8 }; /* reconciles per turn of the loop */
+
 static void
 pump(void *ud)
 {
 	struct fs_opsd *o = ud;
 	fs_timer_stop(o->pump);
 	o->pump = NULL;
+	/* a reconcile that finishes at once frees its worker slot: without a
+	 * bound this loop ran through the whole queue (200 objects x 1000
+	 * clusters: seconds) and the Lease renewal waited, so the leader lost
+	 * it. A batch, then back to the loop (timers, I/O) and on. */
+	int batch = 0;
 	while (o->leading && !o->draining && o->inflight < o->opts.workers) {
+		if (batch++ == PUMP_BATCH) {
+			o->pump = fs_timer_start(o->loop, NULL, 0, 0, pump, o);
+			break;
+		}
 		const char *key = fs_kube_queue_get(o->q);
 		if (!key)
 			break;

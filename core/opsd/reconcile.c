@@ -286,7 +286,11 @@ static void
 add_cluster(void *ud, const char *key, const cJSON *obj)
 {
 	(void)key;
-	cJSON_AddItemToArray(ud, cJSON_Duplicate(obj, true));
+	/* a reference to the cache's object, not a copy: the render reads the
+	 * clusters only (fs_ops_input.clusters is const), and copying 1000 of
+	 * them (with their status) for every reconcile kept the loop busy for
+	 * seconds, past the Lease's renew deadline */
+	cJSON_AddItemToArray(ud, cJSON_CreateObjectReference(obj->child));
 }
 
 static struct opsd_kind *

@@ -2,21 +2,24 @@
 # tests/chaos/run-chaos.sh BUILD - the chaos campaign behind `make chaos`.
 #
 # Starts fedstate-testapi seeded with a fleetgen fleet, two `fedstate
-# scheduler` and two `fedstate ops` (leader election on; each process picks
-# its own identity), then runs a seeded load (merge-patches of replicas on
-# random bindings, deletes) interleaved with a seeded fault schedule:
-# testapi restart keep=1, compact (410 relists), drop-watches, 500 and
-# 429+Retry-After bursts, latency, kill -9 of a scheduler / ops replica
-# (restarted), SIGSTOP past the lease then SIGCONT. Every fault is counted
-# by kind. At the end the checker asserts: every process that should be
-# alive is, no crash / sanitizer report in any log, every remaining binding
-# carries a Scheduled condition. Figures go to stdout and CHAOS_OUT.
+# scheduler` and two `fedstate ops` replicas (leader election on), each
+# under its own supervisor loop that restarts it when it exits (as a
+# Deployment does), then runs the load driver (tests/chaos/chaos_load.c, in
+# the background, paced over CHAOS_SECONDS) while a seeded fault schedule
+# runs. After the last fault it waits for every binding to settle, then the
+# checker (tests/chaos/chaos_check.c) replays the server's write log and
+# compares placements with `fedstate simulate` on the final objects. The
+# fault kinds and the checker's rules are listed in docs/reliability.md.
+# Figures go to stdout and CHAOS_OUT.
 #
 # Environment: CHAOS_SEED (default: from the clock, printed), CHAOS_CLUSTERS
 # (1000), CHAOS_BINDINGS (10000), CHAOS_MONGODBS (200), CHAOS_OPS (load
-# operations, 2000), CHAOS_FAULTS (faults, 40), CHAOS_MINUTES (soak: run
-# the load for N minutes instead of CHAOS_OPS operations),
-# CHAOS_OUT (tests/chaos/results.json). Traffic stays on 127.0.0.1.
+# operations, 2000), CHAOS_FAULTS (faults, 40), CHAOS_SECONDS (the load's
+# duration, 240), CHAOS_MINUTES (soak: the load at the same rate for N
+# minutes, faults spread over them), CHAOS_QPS (the daemons'
+# --kube-api-qps, 400), CHAOS_LEASE (lease seconds, 6; renew deadline and
+# retry period follow), CHAOS_OUT (tests/chaos/results.json), CHAOS_KEEP=1
+# (keep the logs). Traffic stays on 127.0.0.1.
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,32 +32,57 @@ NB=${CHAOS_BINDINGS:-10000}
 NM=${CHAOS_MONGODBS:-200}
 NOPS=${CHAOS_OPS:-2000}
 NF=${CHAOS_FAULTS:-40}
+SECS=${CHAOS_SECONDS:-240}
 MINUTES=${CHAOS_MINUTES:-0}
+QPS=${CHAOS_QPS:-400}
+LEASE=${CHAOS_LEASE:-6}
 OUT=${CHAOS_OUT:-tests/chaos/results.json}
+if [ "$MINUTES" -gt 0 ]; then # soak: the same rate, for longer
+	NOPS=$((NOPS * MINUTES * 60 / SECS)); SECS=$((MINUTES * 60))
+fi
+RENEW=$((LEASE * 2 / 3)); [ "$RENEW" -ge 1 ] || RENEW=1
+RETRY_MS=$((LEASE * 1000 / 6))
 TMP=$(mktemp -d /tmp/fedstate-chaos-XXXXXX)
-PIDS=""
-echo "chaos: seed $SEED ($NC clusters, $NB bindings, $NM MultiCloudMongoDBs; logs in $TMP)"
+T_START=$(date +%s)
+echo "chaos: seed $SEED ($NC clusters, $NB bindings, $NM MultiCloudMongoDBs, $NOPS operations over ${SECS}s, $NF faults; logs in $TMP)"
 
+LOADPID="" TAPID=""
 cleanup() {
 	trap - EXIT INT TERM
-	for p in $PIDS; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	: >"$TMP/stop"
+	# twice: a supervisor may have started a replica just before it saw stop
+	for round in 1 2; do
+		for f in "$TMP"/pid.*; do
+			[ -f "$f" ] || continue
+			p=$(cat "$f"); kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true
+		done
+		[ $round = 2 ] || sleep 0.5
+	done
+	[ -z "$LOADPID" ] || kill "$LOADPID" 2>/dev/null || true
+	[ -z "$TAPID" ] || kill "$TAPID" 2>/dev/null || true
+	wait 2>/dev/null || true
 	[ "${CHAOS_KEEP:-0}" = 1 ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 die() { echo "chaos: $*" >&2; CHAOS_KEEP=1; exit 1; }
 
-# ------------------------------------------------------------ fleet
+# ------------------------------------------------------------ fleet, helper
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$TMP/fleetgen" tests/bench/fleetgen.c ||
 	die "fleetgen does not compile"
-mkdir -p "$TMP/fleet"
+cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o "$TMP/chaos" tests/chaos/chaos.c \
+	tests/chaos/chaos_http.c tests/chaos/chaos_load.c tests/chaos/chaos_check.c -lcurl -lcjson ||
+	die "the chaos helper does not compile (it needs libcurl and cJSON headers)"
+CH="$TMP/chaos"
+mkdir -p "$TMP/fleet" "$TMP/final"
 "$TMP/fleetgen" -c "$NC" -b "$NB" -m "$NM" -s "$SEED" -o "$TMP/fleet" >/dev/null ||
 	die "fleetgen failed"
 # bindings a PropagationPolicy made (Karmada's scheduler, and ours, take
 # only those: the policy's permanent-id label), not yet scheduled
 sed -e 's/"kind":"ResourceBinding","metadata":{\([^}]*\)"labels":{/"kind":"ResourceBinding","metadata":{\1"labels":{"propagationpolicy.karmada.io\/permanent-id":"chaos",/' \
 	"$TMP/fleet/bindings.json" >"$TMP/fleet/bindings.tmp" && mv "$TMP/fleet/bindings.tmp" "$TMP/fleet/bindings.json"
+# the daemons read copies: the bad-config fault overwrites them
+cp config/scheduler.yaml "$TMP/scheduler.yaml"; cp config/ops.yaml "$TMP/ops.yaml"
 
 # ------------------------------------------------------------ processes
 export KUBECONFIG="$TMP/kubeconfig"
@@ -63,138 +91,212 @@ export KUBECONFIG="$TMP/kubeconfig"
 	--seed "$TMP/fleet/clusters.json" --seed "$TMP/fleet/bindings.json" \
 	--seed "$TMP/fleet/mongodbs.json" >"$TMP/testapi.log" 2>&1 &
 TAPID=$!
-PIDS="$PIDS $TAPID"
 i=0
 until grep -q '^listening on' "$TMP/testapi.log" 2>/dev/null; do
 	i=$((i + 1)); [ $i -lt 600 ] || die "the test API server did not start: $(tail -5 "$TMP/testapi.log")"
+	kill -0 "$TAPID" 2>/dev/null || die "the test API server exited: $(tail -5 "$TMP/testapi.log")"
 	sleep 0.1
 done
 URL=$(sed -n 's/^listening on //p' "$TMP/testapi.log")
 
-# start NAME INDEX: replica INDEX of component NAME; its pid in P_NAME_INDEX
-start() {
-	"$BIN/fedstate" "$1" --kubeconfig "$KUBECONFIG" --config "config/$1.yaml" \
-		--plugin-dir "$PLUGINS" --leader-elect \
-		--leader-elect-lease-duration 3s --leader-elect-renew-deadline 2s --leader-elect-retry-period 500ms \
-		--metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 \
-		>>"$TMP/$1-$2.log" 2>&1 &
-	eval "P_$1_$2=$!"
-	PIDS="$PIDS $!"
+# replica C N under its own supervisor: started again whenever it exits
+# (exit 1 after a lost Lease is by design); every exit is recorded in
+# $TMP/exits as "C-N PID STATUS", the pid in $TMP/pid.C-N
+replica() {
+	while [ ! -f "$TMP/stop" ]; do
+		"$BIN/fedstate" "$1" --kubeconfig "$KUBECONFIG" --config "$TMP/$1.yaml" \
+			--plugin-dir "$PLUGINS" --leader-elect --kube-api-qps "$QPS" --kube-api-burst "$((QPS * 2))" \
+			--leader-elect-lease-duration "${LEASE}s" --leader-elect-renew-deadline "${RENEW}s" \
+			--leader-elect-retry-period "${RETRY_MS}ms" \
+			--metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 \
+			>>"$TMP/$1-$2.log" 2>&1 &
+		p=$!
+		echo "$p" >"$TMP/pid.$1-$2"
+		st=0; wait "$p" || st=$?
+		echo "$1-$2 $p $st" >>"$TMP/exits"
+		[ -f "$TMP/stop" ] || sleep 0.3
+	done
 }
-start scheduler 0; start scheduler 1; start ops 0; start ops 1
-
+# (the supervisors' own stderr, the shell's "Killed" notes, to a file)
+for c in scheduler ops; do for n in 0 1; do replica "$c" "$n" 2>>"$TMP/supervisors.log" & done; done
+pid_of() { cat "$TMP/pid.$1" 2>/dev/null || echo 0; }
 admin() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/_testapi/$1" || true; }
 rand() { # rand N: R = 0..N-1 from the seeded stream (no subshell: STATE moves on)
 	STATE=$(( (STATE * 1103515245 + 12345) % 2147483648 ))
 	R=$(( STATE / 65536 % $1 ))
 }
 STATE=$SEED
+rss() { awk "/^$2:/ {print \$2}" "/proc/$1/status" 2>/dev/null || echo 0; }
+# the replica (C-N) holding component C's Lease, from the Lease and the logs
+leader_of() {
+	h=$(curl -s --max-time 5 "$URL/apis/coordination.k8s.io/v1/namespaces/karmada-system/leases/fedstate-$1" |
+		sed -n 's/.*"holderIdentity":"\([^"]*\)".*/\1/p')
+	L=""
+	[ -n "$h" ] || return 0
+	for n in 0 1; do grep -q "leading ($h)" "$TMP/$1-$n.log" 2>/dev/null && L="$1-$n"; done
+	return 0
+}
+pending() { P=$("$CH" pending "$URL" 2>/dev/null | cut -d' ' -f1) || P=""; [ -n "$P" ] || P=-1; }
 
-# the bindings, for the load driver
-kubectl get rb -A --no-headers -o custom-columns=N:.metadata.namespace,M:.metadata.name >"$TMP/rbs" ||
-	die "cannot list the bindings"
-NRB=$(wc -l <"$TMP/rbs")
-[ "$NRB" -gt 0 ] || die "no bindings in the fleet"
+# ------------------------------------------------------------ warm-up
+i=0; pending
+while [ "$P" != 0 ] && [ $i -lt 120 ]; do sleep 2; i=$((i + 2)); pending; done
+WARM_S=$(( $(date +%s) - T_START ))
+echo "chaos: warm-up ${WARM_S}s (bindings pending: $P)"
+for c in scheduler-0 scheduler-1 ops-0 ops-1; do
+	eval "W_$(echo $c | tr - _)=\"$(pid_of $c) $(rss "$(pid_of $c)" VmRSS)\""
+done
+W_testapi=$(rss "$TAPID" VmRSS)
 
-F_restart=0 F_compact=0 F_drop=0 F_500=0 F_429=0 F_latency=0 F_kill=0 F_stop=0
-OPS_DONE=0 DELETES=0
+# ------------------------------------------------------------ load + faults
+"$CH" load "$URL" "$SEED" "$NOPS" "$SECS" "$TMP/load.json" >"$TMP/load.log" 2>&1 &
+LOADPID=$!
+KINDS="restart_keep restart_window compact drop_watches burst_500 burst_429 latency kill9_scheduler kill9_ops sigstop_scheduler sigstop_ops bad_config cluster_notready cluster_labels restart_keep cluster_delete kill9_scheduler sigstop_scheduler"
+NK=$(echo $KINDS | wc -w)
+: >"$TMP/faults"; : >"$TMP/faulted-clusters"; : >"$TMP/killed"
+cluster() { rand "$NC"; CL=$(printf 'member-%05d' "$R"); echo "$CL" >>"$TMP/faulted-clusters"; }
+clpatch() { # clpatch NAME [status] BODY
+	sfx=""; [ $# = 3 ] && { sfx=/status; shift; }
+	curl -s -o /dev/null --max-time 10 -X PATCH -H 'Content-Type: application/merge-patch+json' \
+		-d "$2" "$URL/apis/cluster.karmada.io/v1alpha1/clusters/$1$sfx" || true
+}
 fault() {
-	rand 8; case $R in
-	0) admin 'restart?keep=1&down-ms=300' >/dev/null; F_restart=$((F_restart + 1)) ;;
-	1) admin compact >/dev/null; F_compact=$((F_compact + 1)) ;;
-	2) admin drop-watches >/dev/null; F_drop=$((F_drop + 1)) ;;
-	3) admin 'fail?status=500&count=20' >/dev/null; F_500=$((F_500 + 1)) ;;
-	4) admin 'fail?status=429&count=20&retry-after=1' >/dev/null; F_429=$((F_429 + 1)) ;;
-	5) admin 'latency?ms=200' >/dev/null; sleep 1; admin 'latency?ms=0' >/dev/null
-	   F_latency=$((F_latency + 1)) ;;
-	6) c=scheduler; rand 2; [ $R = 0 ] || c=ops; rand 2; n=$R
-	   eval "p=\$P_${c}_$n"; kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true
-	   echo "chaos: kill -9 $c-$n" >>"$TMP/$c-$n.log"; start "$c" "$n"; F_kill=$((F_kill + 1)) ;;
-	7) c=scheduler; rand 2; [ $R = 0 ] || c=ops; rand 2; n=$R
-	   eval "p=\$P_${c}_$n"; kill -STOP "$p" 2>/dev/null || true; sleep 4; kill -CONT "$p" 2>/dev/null || true; F_stop=$((F_stop + 1)) ;;
+	echo "$(date +%s) $1" >>"$TMP/faults"
+	case $1 in
+	restart_keep) admin 'restart?keep=1&down-ms=300' >/dev/null ;;
+	restart_window) # the watch window is gone when the server is back: 410, relists
+		admin compact >/dev/null; admin 'restart?keep=1&down-ms=300' >/dev/null ;;
+	compact) admin compact >/dev/null ;;
+	drop_watches) admin drop-watches >/dev/null ;;
+	burst_500) admin 'fail?status=500&count=50' >/dev/null ;;
+	burst_429) admin 'fail?status=429&count=50&retry-after=1' >/dev/null ;;
+	latency) admin 'latency?ms=200' >/dev/null; sleep 3; admin 'latency?ms=0' >/dev/null ;;
+	kill9_*) c=${1#kill9_}; leader_of "$c"; [ -n "$L" ] || { rand 2; L="$c-$R"; }
+		p=$(pid_of "$L"); echo "$p" >>"$TMP/killed"; echo "chaos: kill -9 $L ($p)" >>"$TMP/$L.log"
+		kill -9 "$p" 2>/dev/null || true ;;
+	sigstop_*) c=${1#sigstop_}; leader_of "$c"; [ -n "$L" ] || { rand 2; L="$c-$R"; }
+		p=$(pid_of "$L"); echo "chaos: SIGSTOP $L ($p) for $((LEASE + 3))s" >>"$TMP/$L.log"
+		kill -STOP "$p" 2>/dev/null || true; sleep $((LEASE + 3)); kill -CONT "$p" 2>/dev/null || true ;;
+	bad_config) # a broken file over the one the daemons read, SIGHUP; then the good one again
+		for c in scheduler ops; do printf 'apiVersion: [broken\n  kind: {\n' >"$TMP/$c.yaml"; done
+		for f in "$TMP"/pid.*; do kill -HUP "$(cat "$f")" 2>/dev/null || true; done
+		sleep 2
+		cp config/scheduler.yaml "$TMP/scheduler.yaml"; cp config/ops.yaml "$TMP/ops.yaml"
+		for f in "$TMP"/pid.*; do kill -HUP "$(cat "$f")" 2>/dev/null || true; done ;;
+	cluster_notready) cluster; now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+		clpatch "$CL" status "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"reason\":\"ClusterNotReachable\",\"lastTransitionTime\":\"$now\"}]}}"
+		sleep 5; now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+		clpatch "$CL" status "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"ClusterReady\",\"lastTransitionTime\":\"$now\"}]}}" ;;
+	cluster_labels) cluster; rand 2; env=prod; [ $R = 0 ] || env=staging
+		clpatch "$CL" "{\"metadata\":{\"labels\":{\"env\":\"$env\",\"chaos\":\"relabeled\"}}}" ;;
+	cluster_delete) cluster
+		curl -s -o /dev/null --max-time 10 -X DELETE "$URL/apis/cluster.karmada.io/v1alpha1/clusters/$CL" || true ;;
 	esac
 }
-EXITS=0 CRASHES=""
-supervise() { # as a Deployment does: a replica that exited (lost its Lease) starts again
-	for c in scheduler ops; do for n in 0 1; do
-		eval "p=\$P_${c}_$n"
-		kill -0 "$p" 2>/dev/null && continue
-		st=0; wait "$p" 2>/dev/null || st=$?
-		# exit 1 after a lost Lease is by design; a signal is a crash
-		[ "$st" -lt 128 ] || { CRASHES="$CRASHES $c-$n:$st"; }
-		echo "chaos: $c-$n exited ($st); restarting" >>"$TMP/$c-$n.log"
-		EXITS=$((EXITS + 1)); start "$c" "$n"
-	done; done
-}
-load() {
-	rand "$NRB"; line=$(sed -n "$((R + 1))p" "$TMP/rbs")
-	ns=${line%% *}; name=${line##* }
-	path="/apis/work.karmada.io/v1alpha2/namespaces/$ns/resourcebindings/$name"
-	rand 50; if [ $R = 0 ]; then
-		curl -s -o /dev/null --max-time 10 -X DELETE "$URL$path" || true
-		DELETES=$((DELETES + 1))
-	else
-		curl -s -o /dev/null --max-time 10 -X PATCH -H 'Content-Type: application/merge-patch+json' \
-			-d "{\"spec\":{\"replicas\":$((R % 5 + 1))}}" "$URL$path" || true
-	fi
-	OPS_DONE=$((OPS_DONE + 1))
-}
-
-T0=$(date +%s)
-sleep 3 # warm-up: the first leaders take their Leases
-every=$(( NOPS / (NF + 1) )); [ "$every" -gt 0 ] || every=1
-while :; do
-	if [ "$MINUTES" -gt 0 ]; then
-		[ $(( $(date +%s) - T0 )) -lt $(( MINUTES * 60 )) ] || break
-	else
-		[ "$OPS_DONE" -lt "$NOPS" ] || break
-	fi
-	load
-	[ $((OPS_DONE % every)) != 0 ] || { supervise; fault; }
+T_LOAD=$(date +%s)
+rand "$NK"; off=$R
+k=0
+while [ $k -lt "$NF" ]; do
+	due=$(( T_LOAD + SECS * (k + 1) / (NF + 1) ))
+	while [ "$(date +%s)" -lt "$due" ]; do sleep 0.5; done
+	set -- $KINDS; shift $(( (k + off) % NK )); fault "$1"
+	k=$((k + 1))
 done
-supervise
 TLAST=$(date +%s)
+st=0; wait "$LOADPID" || st=$?
+LOADPID=""
+[ "$st" = 0 ] || die "the load driver failed ($st): $(tail -3 "$TMP/load.log")"
+TLOAD_END=$(date +%s)
+[ "$TLOAD_END" -lt "$TLAST" ] || TLAST=$TLOAD_END
 
 # ------------------------------------------------------------ converge + check
 FAIL=0
-# a binding is settled when the scheduler observed its generation and it
-# is placed (spec.clusters) or says why not (a Scheduled condition). As in
-# Karmada, a placement whose condition write was lost is not rescheduled:
-# the next leader only records the observed generation.
-pending() {
-	kubectl get rb -A --no-headers -o custom-columns=G:.metadata.generation,O:.status.schedulerObservedGeneration,S:'.status.conditions[?(@.type=="Scheduled")].status',C:'.spec.clusters[*].name' 2>/dev/null |
-		awk '$1 != $2 || ($3 == "<none>" && $4 == "<none>") { n++ } END { print n + 0 }'
-}
-i=0 P=$(pending)
-while [ "$P" != 0 ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); supervise; P=$(pending); done
+fail() { echo "chaos: FAIL $*" >&2; FAIL=1; }
+i=0; pending
+while [ "$P" != 0 ] && [ $i -lt 300 ]; do sleep 2; i=$((i + 2)); pending; done
 CONVERGE=$(( $(date +%s) - TLAST ))
-[ "$P" = 0 ] || { echo "chaos: FAIL $P bindings not settled (generation not observed, or neither placed nor a Scheduled condition) ${CONVERGE}s after the last fault" >&2; FAIL=1; }
-supervise
-[ -z "$CRASHES" ] || { echo "chaos: FAIL replicas died of a signal:$CRASHES" >&2; FAIL=1; }
+[ "$P" = 0 ] || fail "$P bindings not settled (generation not observed, or neither placed nor a Scheduled condition) ${CONVERGE}s after the last fault and the load"
 
-for c in scheduler ops; do for n in 0 1; do
-	eval "p=\$P_${c}_$n"
-	kill -0 "$p" 2>/dev/null || { echo "chaos: FAIL $c-$n (pid $p) died: $(tail -3 "$TMP/$c-$n.log")" >&2; FAIL=1; }
-done; done
-kill -0 "$TAPID" 2>/dev/null || { echo "chaos: FAIL the test API server died" >&2; FAIL=1; }
-if grep -lE 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentation fault|Assertion .* failed' "$TMP"/*.log >/dev/null 2>&1; then
-	echo "chaos: FAIL sanitizer or crash report in: $(grep -lE 'AddressSanitizer|runtime error:|LeakSanitizer|Assertion .* failed' "$TMP"/*.log)" >&2
-	FAIL=1
+# queue depth once settled: from each leader's /metrics
+depth() { # depth C-N METRIC: the gauge's value on the replica's metrics port
+	D=""
+	for port in $(ss -ltnpH 2>/dev/null | grep "pid=$(pid_of "$1")," | sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p'); do
+		v=$(curl -s --max-time 3 "http://127.0.0.1:$port/metrics" | grep "^$2" | head -1 | awk '{print $2}')
+		[ -z "$v" ] || D=$v
+	done
+	[ -n "$D" ] || D=null
+}
+leader_of scheduler; QS=null; [ -z "$L" ] || { depth "$L" scheduler_pending_bindings; QS=$D; }
+leader_of ops; QO=null; [ -z "$L" ] || { depth "$L" fedstate_ops_queue_depth; QO=$D; }
+
+CHECK=$("$CH" check "$URL" "$TMP/final" 2>"$TMP/check.err") || fail "the checker could not read the final state: $(tail -3 "$TMP/check.err")"
+[ ! -s "$TMP/check.err" ] || sed 's/^/  /' "$TMP/check.err" | head -20 >&2
+field() { echo "$CHECK" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+for f in lost double_bound stale_writes non_leader_writes unguarded_spec_writes; do
+	v=$(field $f); [ "${v:-1}" = 0 ] || fail "$f = ${v:-unknown}"
+done
+SIMCMP='{"compared": 0, "differ": 0}'
+if "$BIN/fedstate" simulate --config "$TMP/scheduler.yaml" --plugin-dir "$PLUGINS" \
+	--clusters "$TMP/final/final-clusters.json" --bindings "$TMP/final/final-bindings.json" \
+	--output json >"$TMP/final/sim.json" 2>"$TMP/sim.err"; then
+	SIMCMP=$("$CH" simcmp "$TMP/final" "$TMP/final/sim.json" "$TMP/faulted-clusters" 2>"$TMP/simcmp.err") ||
+		fail "simcmp failed: $(tail -3 "$TMP/simcmp.err")"
+	[ ! -s "$TMP/simcmp.err" ] || sed 's/^/  /' "$TMP/simcmp.err" | head -10 >&2
+	d=$(echo "$SIMCMP" | sed -n 's/.*"differ": \([0-9]*\).*/\1/p')
+	[ "${d:-1}" = 0 ] || fail "$d Duplicated bindings placed otherwise than simulate on the final objects"
+else
+	fail "fedstate simulate on the final objects failed: $(tail -3 "$TMP/sim.err")"
 fi
-rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-WRITES=$(curl -s --max-time 20 "$URL/_testapi/writes" | grep -o '"method"' | wc -l || echo 0)
+
+# crashes: a replica that died of a signal the schedule did not send
+CRASHES="" EXITS=0
+while read -r who p st; do
+	EXITS=$((EXITS + 1))
+	if [ "$st" -ge 128 ] && ! grep -qx "$p" "$TMP/killed"; then CRASHES="$CRASHES $who:$st"; fi
+	if [ "$st" -gt 1 ] && [ "$st" -lt 128 ]; then CRASHES="$CRASHES $who:exit$st"; fi
+done <"$TMP/exits" 2>/dev/null || true
+[ -z "$CRASHES" ] || fail "replicas died without being killed:$CRASHES"
+for c in scheduler-0 scheduler-1 ops-0 ops-1; do
+	kill -0 "$(pid_of $c)" 2>/dev/null || fail "$c is not running at the end: $(tail -3 "$TMP/$c.log")"
+done
+kill -0 "$TAPID" 2>/dev/null || fail "the test API server died: $(tail -3 "$TMP/testapi.log")"
+if grep -lE 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentation fault|Assertion .* failed' "$TMP"/*.log >/dev/null 2>&1; then
+	fail "sanitizer or crash report in: $(grep -lE 'AddressSanitizer|runtime error:|LeakSanitizer|Segmentation fault|Assertion .* failed' "$TMP"/*.log | tr '\n' ' ')"
+fi
+REFUSED=$(cat "$TMP"/scheduler-*.log "$TMP"/ops-*.log | grep -c 'new configuration was refused' || true)
+grep -q bad_config "$TMP/faults" && [ "$REFUSED" = 0 ] && fail "the bad configuration was not refused by any replica"
+
+# memory: a replica that ran from the warm-up to the end must not grow
+# without bound (RSS at the end at most 2x + 64 MB of its RSS after warm-up)
+GROWTH=""
+for c in scheduler_0 scheduler_1 ops_0 ops_1; do
+	eval "set -- \$W_$c"
+	[ "$1" = "$(pid_of "$(echo $c | tr _ -)")" ] || continue
+	now=$(rss "$1" VmRSS)
+	GROWTH="$GROWTH\"$c\": [$2, $now], "
+	[ "$now" -le $(( $2 * 2 + 65536 )) ] || fail "$c grew from $2 kB after warm-up to $now kB"
+done
+cnt() { grep -c " $1\$" "$TMP/faults" || true; }
+FAULTS=""
+for k in $(echo $KINDS | tr ' ' '\n' | sort -u); do FAULTS="$FAULTS\"$k\": $(cnt $k), "; done
+TOTAL_S=$(( $(date +%s) - T_START ))
 
 cat >"$OUT" <<JSON
 {"seed": $SEED, "clusters": $NC, "bindings": $NB, "mongodbs": $NM,
- "operations": $OPS_DONE, "deletes": $DELETES, "api_writes": $WRITES,
- "faults": {"restart_keep": $F_restart, "compact": $F_compact, "drop_watches": $F_drop,
-            "burst_500": $F_500, "burst_429": $F_429, "latency": $F_latency,
-            "kill9": $F_kill, "sigstop": $F_stop}, "replica_exits_restarted": $EXITS,
- "converge_s_after_last_fault": $CONVERGE, "unscheduled_at_end": $P,
- "max_rss_kb": {"testapi": $(rss "$TAPID"), "scheduler0": $(rss "$P_scheduler_0"), "scheduler1": $(rss "$P_scheduler_1"),
-                "ops0": $(rss "$P_ops_0"), "ops1": $(rss "$P_ops_1")},
+ "load": $(cat "$TMP/load.json"),
+ "faults": {${FAULTS%, }}, "faults_total": $(wc -l <"$TMP/faults"),
+ "replica_exits_restarted": $EXITS, "config_reloads_refused": $REFUSED,
+ "warmup_s": $WARM_S, "converge_s_after_last_fault": $CONVERGE, "unsettled_at_end": $P,
+ "check": $CHECK,
+ "simulate_equality": $SIMCMP,
+ "queue_depth_after_settle": {"scheduler": $QS, "ops": $QO},
+ "rss_kb_warmup_end": {${GROWTH%, }},
+ "max_rss_kb": {"testapi": $(rss "$TAPID" VmHWM), "scheduler0": $(rss "$(pid_of scheduler-0)" VmHWM), "scheduler1": $(rss "$(pid_of scheduler-1)" VmHWM),
+                "ops0": $(rss "$(pid_of ops-0)" VmHWM), "ops1": $(rss "$(pid_of ops-1)" VmHWM)},
+ "testapi_rss_kb_warmup": $W_testapi,
+ "total_s": $TOTAL_S,
  "passed": $([ $FAIL = 0 ] && echo true || echo false)}
 JSON
 cat "$OUT"
 [ $FAIL = 0 ] || die "the campaign failed (seed $SEED; logs kept in $TMP)"
-echo "chaos: passed (seed $SEED)"
+echo "chaos: passed (seed $SEED) in ${TOTAL_S}s"

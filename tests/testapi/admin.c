@@ -17,7 +17,9 @@
  *   bookmark-interval?seconds=S      period of bookmarks (0: never)
  *   stats                            {"requests","watches","rv","compacted"}
  *   writes[?clear=1]                 every write request seen (method, path,
- *                                    agent), oldest first
+ *                                    agent; status, base_rv, prev_rv/prev_gen,
+ *                                    rv/gen, name, t, a Lease's holder: see
+ *                                    write.c), oldest first
  */
 #include <stdio.h>
 #include <stdlib.h>

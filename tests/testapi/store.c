@@ -592,7 +592,10 @@ ta_store_list_at(struct ta_store *s, struct ta_resource *r, uint64_t rv,
 	*n = 0;
 	if (rv < s->compacted_rv || rv > s->rv)
 		return NULL;
-	/* start from now and undo, newest first, what came after rv */
+	/* start from now and undo, newest first, what came after rv: slot i
+	 * of v is the key of r->objs[i] (found by binary search; NULL: it did
+	 * not exist at rv), keys gone since rv are appended after r->n (found
+	 * by a scan of those only) */
 	size_t cap = r->n + 16, cnt = r->n;
 	const cJSON **v = fs_xcalloc(cap, sizeof(*v));
 	for (size_t i = 0; i < r->n; i++)
@@ -606,13 +609,17 @@ ta_store_list_at(struct ta_store *s, struct ta_resource *r, uint64_t rv,
 		const cJSON *md = cJSON_GetObjectItemCaseSensitive(ev->obj, "metadata");
 		const char *ns = md_str(md, "namespace");
 		const char *name = md_str(md, "name");
-		size_t at = cnt;
-		for (size_t i = 0; i < cnt; i++)
-			if (obj_named(v[i], ns ? ns : "", name))
-				at = i;
+		bool found;
+		size_t at = obj_index(r, ns ? ns : "", name, &found);
+		if (!found) {
+			at = cnt;
+			for (size_t i = r->n; i < cnt; i++)
+				if (v[i] && obj_named(v[i], ns ? ns : "", name))
+					at = i;
+		}
 		if (ev->type == TA_ADDED) {
 			if (at < cnt)
-				v[at] = v[--cnt];
+				v[at] = NULL;
 			continue;
 		}
 		if (at == cnt) {
@@ -622,8 +629,12 @@ ta_store_list_at(struct ta_store *s, struct ta_resource *r, uint64_t rv,
 		}
 		v[at] = ev->prev;
 	}
-	qsort(v, cnt, sizeof(*v), obj_key_cmp);
-	*n = cnt;
+	size_t live = 0;
+	for (size_t i = 0; i < cnt; i++)
+		if (v[i])
+			v[live++] = v[i];
+	qsort(v, live, sizeof(*v), obj_key_cmp);
+	*n = live;
 	return v;
 }
 

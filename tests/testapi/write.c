@@ -6,10 +6,20 @@
  * checks and status, the patch types each kind accepts (415 for
  * strategic merge on custom resources), and a new CRD served at once
  * (see api.h).
+ *
+ * Each write also completes its entry in the write log (/_testapi/writes,
+ * started by api.c): "status" (the answer), "base_rv" (the precondition
+ * the client sent: metadata.resourceVersion of a PUT or of a merge patch,
+ * "" for none), "prev_rv"/"prev_gen" (the stored object before), "rv"/
+ * "gen" and "name" (after), "t" (unix ms) and, for a Lease, "holder" (its
+ * spec.holderIdentity after the write). The chaos checker replays the log
+ * with them: stale writes, writes by a process that did not hold the
+ * Lease.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "api.h"
 #include "crd.h"
@@ -24,6 +34,74 @@ struct write_opts {
 	const char *validation; /* "Strict", "Warn", "Ignore" */
 	char warnings[2048];    /* extra response headers */
 };
+
+/* the write log's entry of this request (api.c adds it just before) */
+static cJSON *
+wlog_entry(struct ta_api *a)
+{
+	return a->writes && a->writes->child ? a->writes->child->prev : NULL;
+}
+
+static void
+wlog_str(cJSON *w, const char *key, const char *v)
+{
+	if (w && !cJSON_GetObjectItemCaseSensitive(w, key))
+		cJSON_AddStringToObject(w, key, v ? v : "");
+}
+
+static void
+wlog_num(cJSON *w, const char *key, double v)
+{
+	if (w && !cJSON_GetObjectItemCaseSensitive(w, key))
+		cJSON_AddNumberToObject(w, key, v);
+}
+
+static const char *
+meta_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double
+meta_num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* the outcome of a write: status, the object before (may be NULL) and
+ * after (NULL when refused) */
+static void
+wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
+	  const cJSON *before, const cJSON *after, bool dry_run)
+{
+	cJSON *w = wlog_entry(a);
+	if (!w)
+		return;
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	wlog_num(w, "status", status);
+	wlog_num(w, "t", (double)tv.tv_sec * 1000.0 + (double)(tv.tv_usec / 1000));
+	if (dry_run)
+		cJSON_AddTrueToObject(w, "dry_run");
+	if (before) {
+		wlog_str(w, "prev_rv", meta_str(before, "resourceVersion"));
+		wlog_num(w, "prev_gen", meta_num(before, "generation"));
+	}
+	if (after) {
+		wlog_str(w, "name", meta_str(after, "name"));
+		wlog_str(w, "rv", meta_str(after, "resourceVersion"));
+		wlog_num(w, "gen", meta_num(after, "generation"));
+		if (!strcmp(r->group, "coordination.k8s.io") && !strcmp(r->plural, "leases")) {
+			const cJSON *h = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(after, "spec"), "holderIdentity");
+			wlog_str(w, "holder", cJSON_IsString(h) ? h->valuestring : "");
+		}
+	}
+}
 
 static bool
 is_crds(const struct ta_resource *r)
@@ -253,8 +331,10 @@ ta_api_create(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 		return;
 	}
 	a->store.dry_run = w.dry_run;
+	wlog_str(wlog_entry(a), "base_rv", "");
 	const cJSON *res = ta_store_create(&a->store, r, rt->ns ? rt->ns : "", obj, &e);
 	a->store.dry_run = false;
+	wlog_done(a, r, res ? 201 : e.code, NULL, res, w.dry_run);
 	if (!res) {
 		ta_api_error(c, &e, r, NULL);
 		return;
@@ -280,9 +360,17 @@ write_update(struct ta_api *a, struct ta_conn *c, struct ta_route *rt,
 		return;
 	}
 	a->store.dry_run = w->dry_run;
+	/* the object before: the store replaces it (and frees it) */
+	cJSON *before = was ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(was->obj, "metadata"), true)
+			    : NULL;
+	cJSON *bwrap = cJSON_CreateObject();
+	if (before)
+		cJSON_AddItemToObject(bwrap, "metadata", before);
 	const cJSON *res = ta_store_update(&a->store, rt->res, ns, rt->name, obj,
 					   rt->sub != NULL, &e);
 	a->store.dry_run = false;
+	wlog_done(a, rt->res, res ? 200 : e.code, was ? bwrap : NULL, res, w->dry_run);
+	cJSON_Delete(bwrap);
 	if (!res) {
 		ta_api_error(c, &e, rt->res, rt->name);
 		return;
@@ -305,6 +393,7 @@ ta_api_update(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 		cJSON_Delete(obj);
 		return;
 	}
+	wlog_str(wlog_entry(a), "base_rv", meta_str(obj, "resourceVersion"));
 	write_update(a, c, rt, ns, obj, &w);
 }
 
@@ -342,6 +431,7 @@ ta_api_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 		ta_api_error(c, &e, NULL, NULL);
 		return;
 	}
+	wlog_str(wlog_entry(a), "base_rv", cJSON_IsObject(patch) ? meta_str(patch, "resourceVersion") : NULL);
 	cJSON *doc = cJSON_Duplicate(o->obj, true);
 	char *perr = NULL;
 	if (smp)

@@ -1,7 +1,10 @@
 /*
  * test_kube_leader - leader election between two candidates on a Lease in
  * fedstate-testapi (takeover after the holder stops renewing, no write by
- * the one that lost, release on a clean stop), and the Event recorder
+ * the one that lost, release on a clean stop; a leader whose renewal is
+ * stuck in retries gives up at its renew deadline, before a rival can take
+ * over; renewals do not queue behind a backlog of rate-limited writes),
+ * and the Event recorder
  * (de-duplication, per-object rate limit, core/v1 fallback).
  */
 #include <stdarg.h>
@@ -41,7 +44,18 @@ struct fixture {
 	struct fs_kube_client *admin;
 };
 
-static void on_started(void *ud) { ((struct cand *)ud)->started++; }
+/* set when a candidate started leading while the other still did */
+static int overlaps;
+static struct cand *cands[2];
+
+static void
+on_started(void *ud)
+{
+	struct cand *c = ud, *other = cands[0] == c ? cands[1] : cands[0];
+	c->started++;
+	if (other && other->le && fs_kube_leader_is_leader(other->le))
+		overlaps++;
+}
 static void on_stopped(void *ud) { ((struct cand *)ud)->stopped++; }
 static void
 on_new_leader(void *ud, const char *id)
@@ -73,6 +87,9 @@ setup_with(void **state, const char *const *extra)
 	f->a.c = new_client(f, "cand-a", 0);
 	f->b.c = new_client(f, "cand-b", 0);
 	f->admin = new_client(f, "admin", 5);
+	cands[0] = &f->a;
+	cands[1] = &f->b;
+	overlaps = 0;
 	*state = f;
 	return 0;
 }
@@ -185,6 +202,41 @@ test_takeover_and_fencing(void **state)
 	assert_int_equal(cJSON_GetObjectItem(spec, "leaseDurationSeconds")->valueint, 1);
 	cJSON_Delete(lease);
 
+	/* the write log records what the chaos checker replays: outcome,
+	 * precondition, versions, and a Lease's holder */
+	long hs;
+	char *wl = ta_proc_get(&f->proc, "/_testapi/writes", &hs);
+	cJSON *arr = cJSON_Parse(wl);
+	free(wl);
+	int lease_by_b = 0, cm_by_b = 0;
+	const cJSON *w;
+	cJSON_ArrayForEach(w, arr)
+	{
+		const char *agent = cJSON_GetObjectItem(w, "agent")->valuestring;
+		const cJSON *st = cJSON_GetObjectItem(w, "status");
+		if (strcmp(agent, "cand-b") || !cJSON_IsNumber(st))
+			continue;
+		if (strstr(cJSON_GetObjectItem(w, "path")->valuestring, "/leases") &&
+		    st->valueint == 200 && !strcmp(cJSON_GetObjectItem(w, "method")->valuestring, "PUT")) {
+			assert_string_equal(cJSON_GetObjectItem(w, "holder")->valuestring, "b");
+			assert_string_equal(cJSON_GetObjectItem(w, "name")->valuestring, "fedstate-test");
+			/* an update carries the version it read, and it was current */
+			assert_string_equal(cJSON_GetObjectItem(w, "base_rv")->valuestring,
+					    cJSON_GetObjectItem(w, "prev_rv")->valuestring);
+			assert_true(strtoull(cJSON_GetObjectItem(w, "rv")->valuestring, NULL, 10) >
+				    strtoull(cJSON_GetObjectItem(w, "prev_rv")->valuestring, NULL, 10));
+			lease_by_b++;
+		}
+		if (strstr(cJSON_GetObjectItem(w, "path")->valuestring, "/configmaps")) {
+			assert_int_equal(st->valueint, 201);
+			assert_string_equal(cJSON_GetObjectItem(w, "name")->valuestring, "by-b");
+			cm_by_b++;
+		}
+	}
+	cJSON_Delete(arr);
+	assert_true(lease_by_b > 0);
+	assert_int_equal(cm_by_b, 1);
+
 	/* a (reachable again) follows b; b stops cleanly and releases: a takes over */
 	fs_kube_leader_stop(f->b.le); /* returns at once; the release goes on */
 	f->b.le = NULL;
@@ -192,6 +244,69 @@ test_takeover_and_fencing(void **state)
 	spin_until(&f->a.started, 2);
 	assert_true(fs_kube_leader_is_leader(f->a.le));
 	assert_int_equal(leader_write(&f->a, "by-a-again"), FS_OK);
+}
+
+/* a's renewal is answered 429 with Retry-After: 3, so its client keeps it
+ * in flight (retrying) far past the 700 ms renew deadline. a must give up
+ * at the deadline on its own clock, before b may take the 1 s lease; it
+ * used to wait for the stuck renewal and lead (and write) alongside b. */
+static void
+test_deadline_while_renewal_stuck(void **state)
+{
+	struct fixture *f = *state;
+	fs_kube_client_free(f->a.c);
+	f->a.c = new_client(f, "cand-a", 5);
+	start(&f->a, "a");
+	spin_until(&f->a.started, 1);
+	start(&f->b, "b");
+	assert_int_equal(ta_proc_admin(&f->proc,
+				       "fail?status=429&count=1000000&retry-after=3&agent=cand-a"), 200);
+	spin_until(&f->a.stopped, 1);
+	assert_int_equal(f->b.started, 0); /* a stopped first */
+	assert_int_equal(leader_write(&f->a, "by-a-late"), FS_E_PERM);
+	spin_until(&f->b.started, 1);
+	assert_int_equal(overlaps, 0);
+	assert_int_equal(ta_proc_admin(&f->proc, "fail?count=0"), 200);
+}
+
+static int backlog_done;
+static void on_backlog(void *ud, struct fs_kube_result *res) { (void)ud; (void)res; backlog_done++; }
+
+/* a leads with a client limited to 2 requests/s and 60 leader-only writes
+ * queued behind the limiter (30 s of backlog): its renewals must not wait
+ * in that queue. For 3 s (three lease durations) b must not take over. */
+static void
+test_renewal_skips_backlog(void **state)
+{
+	struct fixture *f = *state;
+	fs_kube_client_free(f->a.c);
+	struct fs_kube_client_opts o = {.user_agent = "cand-a", .qps = 2, .burst = 1,
+					.timeout_ms = 2000};
+	f->a.c = fs_kube_client_new(tl_net(), f->cfg, &o);
+	start(&f->a, "a");
+	spin_until(&f->a.started, 1);
+	backlog_done = 0;
+	for (int i = 0; i < 60; i++) {
+		char body[160];
+		snprintf(body, sizeof(body),
+			 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"q%d\"}}", i);
+		cJSON *obj = cJSON_Parse(body);
+		assert_non_null(fs_kube_create(f->a.c, &cm_res, NULL, obj, FS_KUBE_LEADER_ONLY,
+					       on_backlog, NULL));
+		cJSON_Delete(obj);
+	}
+	start(&f->b, "b");
+	int64_t until = fs_now_ms() + 3000;
+	while (fs_now_ms() < until && !f->b.started && !f->a.stopped)
+		ev_run(tl_loop(), EVRUN_ONCE);
+	assert_int_equal(f->a.stopped, 0);
+	assert_int_equal(f->b.started, 0);
+	assert_true(fs_kube_leader_is_leader(f->a.le));
+	assert_true(backlog_done < 60); /* the backlog was still there */
+	fs_kube_leader_stop(f->a.le);   /* fences: the rest is canceled */
+	f->a.le = NULL;
+	assert_int_equal(backlog_done, 60);
+	assert_int_equal(overlaps, 0);
 }
 
 static const cJSON *
@@ -294,6 +409,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_takeover_and_fencing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_while_renewal_stuck, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renewal_skips_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_recorder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_recorder_falls_back, setup_no_events_v1,
 						teardown),

@@ -476,10 +476,18 @@ test_pages_are_a_snapshot(void **state)
 	cJSON *page3 = call(p, "GET", path, NULL, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(page3, "items")), 1);
 	assert_string_equal(str(page3, "items.0.metadata.name"), "c");
-	/* Exact reads of the past, the same way */
+	/* Exact reads of the past, the same way; also across a delete and a
+	 * create of the same name, and an object created and deleted since */
+	call_ok(p, "DELETE", CMS "/a", NULL, NULL, 200);
+	call_ok(p, "POST", CMS, CT_JSON, "{\"metadata\":{\"name\":\"a\"},\"data\":{\"v\":\"9\"}}", 201);
+	call_ok(p, "DELETE", CMS "/bb", NULL, NULL, 200);
 	snprintf(path, sizeof(path), CMS "?resourceVersion=%s&resourceVersionMatch=Exact", rv);
 	cJSON *exact = call(p, "GET", path, NULL, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(exact, "items")), 3);
+	assert_string_equal(str(exact, "items.0.metadata.name"), "a");
+	assert_string_equal(str(exact, "items.0.data.v"), "1");
+	assert_string_equal(str(exact, "items.1.data.v"), "1");
+	assert_string_equal(str(exact, "items.2.metadata.name"), "c");
 	/* once compacted: 410 */
 	assert_int_equal(ta_proc_admin(p, "compact"), 200);
 	cJSON *gone = call(p, "GET", path, NULL, NULL, 410);

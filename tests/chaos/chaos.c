@@ -1,0 +1,40 @@
+/*
+ * tests/chaos/chaos.c - the helper's entry point:
+ *
+ *   chaos load URL SEED OPS SECONDS OUT.json
+ *   chaos pending URL
+ *   chaos check URL DIR
+ *   chaos simcmp DIR SIM.json FAULTED-CLUSTERS
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chaos.h"
+
+const char *
+ch_meta(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	if (!strcmp(cmd, "load") && argc == 7)
+		return ch_load(argv[2], strtoull(argv[3], NULL, 10),
+			       (unsigned)strtoul(argv[4], NULL, 10), strtod(argv[5], NULL), argv[6]);
+	if (!strcmp(cmd, "pending") && argc == 3)
+		return ch_pending(argv[2]);
+	if (!strcmp(cmd, "check") && argc == 4)
+		return ch_check(argv[2], argv[3]);
+	if (!strcmp(cmd, "simcmp") && argc == 5)
+		return ch_simcmp(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "chaos: unknown command or wrong arguments: '%s' with %d argument(s)\n"
+			"usage: chaos load URL SEED OPS SECONDS OUT | pending URL | check URL DIR |\n"
+			"       simcmp DIR SIM.json FAULTED\n", cmd, argc - 2);
+	return 2;
+}
