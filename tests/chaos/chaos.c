@@ -5,6 +5,8 @@
  *   chaos pending URL
  *   chaos check URL DIR
  *   chaos simcmp DIR SIM.json FAULTED-CLUSTERS
+ *   chaos render-export URL DIR MAX
+ *   chaos render-compare DIR N FAULTED-CLUSTERS
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,10 @@ main(int argc, char **argv)
 		return ch_check(argv[2], argv[3]);
 	if (!strcmp(cmd, "simcmp") && argc == 5)
 		return ch_simcmp(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "render-export") && argc == 5)
+		return ch_render_export(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 10));
+	if (!strcmp(cmd, "render-compare") && argc == 5)
+		return ch_render_compare(argv[2], (unsigned)strtoul(argv[3], NULL, 10), argv[4]);
 	fprintf(stderr, "chaos: unknown command or wrong arguments: '%s' with %d argument(s)\n"
 			"usage: chaos load URL SEED OPS SECONDS OUT | pending URL | check URL DIR |\n"
 			"       simcmp DIR SIM.json FAULTED\n", cmd, argc - 2);

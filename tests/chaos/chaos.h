@@ -23,5 +23,9 @@ int ch_pending(const char *url);
 int ch_check(const char *url, const char *dir);
 /* chaos simcmp DIR SIM.json FAULTED: final spec.clusters against simulate */
 int ch_simcmp(const char *dir, const char *sim, const char *faulted);
+/* chaos render-export URL DIR MAX / render-compare DIR N: live children
+ * against the offline render (chaos_render.c) */
+int ch_render_export(const char *url, const char *dir, unsigned max);
+int ch_render_compare(const char *dir, unsigned n, const char *faulted);
 
 #endif

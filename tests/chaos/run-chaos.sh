@@ -1,4 +1,5 @@
-#!/bin/sh
+	tests/chaos/chaos_http.c tests/chaos/chaos_load.c tests/chaos/chaos_check.c \
+	tests/chaos/chaos_render.c -lcurl -lcjson ||#!/bin/sh
 # tests/chaos/run-chaos.sh BUILD - the chaos campaign behind `make chaos`.
 #
 # Starts fedstate-testapi seeded with a fleetgen fleet, two `fedstate
@@ -71,7 +72,8 @@ die() { echo "chaos: $*" >&2; CHAOS_KEEP=1; exit 1; }
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$TMP/fleetgen" tests/bench/fleetgen.c ||
 	die "fleetgen does not compile"
 cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o "$TMP/chaos" tests/chaos/chaos.c \
-	tests/chaos/chaos_http.c tests/chaos/chaos_load.c tests/chaos/chaos_check.c -lcurl -lcjson ||
+	tests/chaos/chaos_http.c tests/chaos/chaos_load.c tests/chaos/chaos_check.c \
+	tests/chaos/chaos_render.c -lcurl -lcjson ||
 	die "the chaos helper does not compile (it needs libcurl and cJSON headers)"
 CH="$TMP/chaos"
 mkdir -p "$TMP/fleet" "$TMP/final"
@@ -248,6 +250,26 @@ else
 	fail "fedstate simulate on the final objects failed: $(tail -3 "$TMP/sim.err")"
 fi
 
+# live children against the offline render of each (sampled, settled)
+# MultiCloudMongoDB's final state, with its live children as --existing
+RENDER='{"compared": 0, "differ": 0, "incomplete": 0, "skipped": 0}'
+NR=$("$CH" render-export "$URL" "$TMP/final" "${CHAOS_RENDER_MAX:-40}" 2>"$TMP/render.err") ||
+	fail "render-export failed: $(tail -3 "$TMP/render.err")"
+i=0
+while [ "$i" -lt "${NR:-0}" ]; do
+	"$BIN/fedstate" render --config "$TMP/ops.yaml" --plugin-dir "$PLUGINS" \
+		--object "$TMP/final/render-$i-obj.json" --clusters "$TMP/final/final-clusters.json" \
+		--existing "$TMP/final/render-$i-live.json" --output json \
+		>"$TMP/final/render-$i-want.json" 2>>"$TMP/render.err" ||
+		fail "fedstate render of a final MultiCloudMongoDB failed: $(tail -3 "$TMP/render.err")"
+	i=$((i + 1))
+done
+RENDER=$("$CH" render-compare "$TMP/final" "${NR:-0}" "$TMP/faulted-clusters" 2>"$TMP/rendercmp.err") ||
+	fail "render-compare failed"
+[ ! -s "$TMP/rendercmp.err" ] || sed 's/^/  /' "$TMP/rendercmp.err" | head -10 >&2
+d=$(echo "$RENDER" | sed -n 's/.*"differ": \([0-9]*\).*/\1/p')
+[ "${d:-1}" = 0 ] || fail "$d MultiCloudMongoDBs whose live children differ from the offline render"
+
 # crashes: a replica that died of a signal the schedule did not send
 CRASHES="" EXITS=0
 while read -r who p st; do
@@ -289,6 +311,7 @@ cat >"$OUT" <<JSON
  "warmup_s": $WARM_S, "converge_s_after_last_fault": $CONVERGE, "unsettled_at_end": $P,
  "check": $CHECK,
  "simulate_equality": $SIMCMP,
+ "render_equality": $RENDER,
  "queue_depth_after_settle": {"scheduler": $QS, "ops": $QO},
  "rss_kb_warmup_end": {${GROWTH%, }},
  "max_rss_kb": {"testapi": $(rss "$TAPID" VmHWM), "scheduler0": $(rss "$(pid_of scheduler-0)" VmHWM), "scheduler1": $(rss "$(pid_of scheduler-1)" VmHWM),
