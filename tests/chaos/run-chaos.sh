@@ -27,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 BIN=$(cd "$BUILD/bin" && pwd)
 PLUGINS=$(cd "$BUILD/plugins" && pwd)
-SEED=${CHAOS_SEED:-$(date +%s)}
+SEED=${CHAOS_SEED:-$(( $(date +%s) % 1000000 ))} # fleetgen takes seeds up to 10^7
 NC=${CHAOS_CLUSTERS:-1000}
 NB=${CHAOS_BINDINGS:-10000}
 NM=${CHAOS_MONGODBS:-200}
