@@ -1,5 +1,4 @@
-	tests/chaos/chaos_http.c tests/chaos/chaos_load.c tests/chaos/chaos_check.c \
-	tests/chaos/chaos_render.c -lcurl -lcjson ||#!/bin/sh
+#!/bin/sh
 # tests/chaos/run-chaos.sh BUILD - the chaos campaign behind `make chaos`.
 #
 # Starts fedstate-testapi seeded with a fleetgen fleet, two `fedstate
