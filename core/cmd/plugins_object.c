@@ -40,10 +40,7 @@ interpret_child(void *arg, struct fs_buf *reply)
 	struct fs_mw_workload w = {.struct_size = sizeof w};
 	char err[512] = "";
 	struct fs_crash_call cc;
-	fs_crash_from(&cc, j->mw->inst, "interpret");
-	cc.kind = fs_jstr(j->obj, "kind");
-	cc.ns = fs_jmeta(j->obj, "namespace");
-	cc.name = fs_jmeta(j->obj, "name");
+	fs_crash_about(&cc, j->mw->inst, "interpret", j->obj);
 	fs_crash_enter(&cc);
 	enum fs_code rc = j->mw->ops->interpret(j->mw->state, (const struct fs_json *)j->obj,
 						&w, err, sizeof err);

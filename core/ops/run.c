@@ -132,10 +132,7 @@ static void
 crash_enter(struct fs_crash_call *cc, const struct fs_ops_mw *mw, const char *point,
 	    const cJSON *obj)
 {
-	fs_crash_from(cc, mw->inst, point);
-	cc->kind = fs_jstr(obj, "kind");
-	cc->ns = fs_jmeta(obj, "namespace");
-	cc->name = fs_jmeta(obj, "name");
+	fs_crash_about(cc, mw->inst, point, obj);
 	fs_crash_enter(cc);
 }
 

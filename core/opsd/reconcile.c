@@ -408,10 +408,7 @@ poison_enter(struct opsd_job *j, const struct fs_ops_mw *mw, const char *point,
 	     struct fs_crash_call *cc)
 {
 	char key[512];
-	fs_crash_from(cc, mw->inst, point);
-	cc->kind = fs_jstr(j->obj, "kind");
-	cc->ns = fs_jmeta(j->obj, "namespace");
-	cc->name = fs_jmeta(j->obj, "name");
+	fs_crash_about(cc, mw->inst, point, j->obj);
 	fs_crash_enter(cc);
 	poison_key(j->obj, key, sizeof key);
 	fs_poison_enter(j->o->poison, cc, key, poison_generation(j->obj));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "plugin/loader.h"
+#include "util/jfield.h"
 
 static _Thread_local const struct fs_crash_call *current;
 static volatile sig_atomic_t installed;
@@ -146,4 +147,14 @@ fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst, const char 
 	c->path = lp ? lp->path : NULL;
 	c->point = point;
 	c->journal_fd = -1;
+}
+
+void
+fs_crash_about(struct fs_crash_call *c, const struct fs_plugin *inst, const char *point,
+	       const cJSON *obj)
+{
+	fs_crash_from(c, inst, point);
+	c->kind = fs_jstr(obj, "kind");
+	c->ns = fs_jmeta(obj, "namespace");
+	c->name = fs_jmeta(obj, "name");
 }

@@ -42,5 +42,10 @@ void fs_crash_leave(struct fs_crash_call *c);
 /* c's plugin fields from a loaded instance (borrowed strings) */
 void fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst,
 		   const char *point);
+/* fs_crash_from, and the object fields from obj, a Kubernetes object
+ * (kind, metadata.namespace, metadata.name; borrowed, may be NULL) */
+struct cJSON;
+void fs_crash_about(struct fs_crash_call *c, const struct fs_plugin *inst,
+		    const char *point, const struct cJSON *obj);
 
 #endif

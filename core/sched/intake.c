@@ -50,10 +50,7 @@ interpret_child(void *arg, struct fs_buf *reply)
 	struct fs_mw_workload w = {.struct_size = sizeof w};
 	char err[512] = "";
 	struct fs_crash_call cc;
-	fs_crash_from(&cc, j->m->inst, "interpret");
-	cc.kind = fs_jstr(j->obj, "kind");
-	cc.ns = fs_jmeta(j->obj, "namespace");
-	cc.name = fs_jmeta(j->obj, "name");
+	fs_crash_about(&cc, j->m->inst, "interpret", j->obj);
 	fs_crash_enter(&cc);
 	enum fs_code rc = j->m->ops->interpret(j->m->inst->state, FS_JSON(j->obj), &w, err,
 					       sizeof err);
@@ -152,10 +149,7 @@ interpret(const struct fs_mw_instance *m, const cJSON *obj, const char *kind,
 		rc = interpret_isolated(m, obj, isolate_ms, &w, err, sizeof err);
 	} else {
 		struct fs_crash_call cc;
-		fs_crash_from(&cc, m->inst, "interpret");
-		cc.kind = kind;
-		cc.ns = fs_jmeta(obj, "namespace");
-		cc.name = fs_jmeta(obj, "name");
+		fs_crash_about(&cc, m->inst, "interpret", obj);
 		fs_crash_enter(&cc);
 		rc = m->ops->interpret(m->inst->state, FS_JSON(obj), &w, err, sizeof err);
 		fs_crash_leave(&cc);

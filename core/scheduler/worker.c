@@ -456,11 +456,8 @@ process(struct fs_schedctl *c, const char *key)
 	fs_assume_expire(c->assume, fs_now_ms());
 	int64_t t0 = fs_now_ms();
 	struct fs_sched_result r;
-	fs_crash_from(&cc, NULL, "schedule");
+	fs_crash_about(&cc, NULL, "schedule", obj);
 	cc.plugin = "(scheduling plugins)";
-	cc.kind = fs_jstr(obj, "kind");
-	cc.ns = ns;
-	cc.name = name;
 	fs_crash_enter(&cc);
 	fs_poison_enter(c->poison, &cc, key, generation_of(obj));
 	rc = fs_runtime_schedule(c->d->rt, c->fws[fi], &b, 0, &r);
