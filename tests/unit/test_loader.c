@@ -1,7 +1,6 @@
 /*
- * test_loader.c - the plugin loader's refusals, each with its exact message,
- * and `fedstate plugins check` exit codes for the same fixtures (including
- * a plugin that crashes and one that hangs in init).
+ * test_loader.c - the plugin loader's refusals, each with its exact message
+ * (`fedstate plugins check` on the same fixtures: test_plugins_cli.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,19 +22,6 @@
 
 static char tmpdir[1024];
 
-static const char *
-fixture(const char *name)
-{
-	static char buf[4][4096];
-	static int at;
-	char *p = buf[at++ % 4];
-	char rel[256];
-	snprintf(rel, sizeof rel, "tests/plugins/%s.so", name);
-	if (!realpath(ph_build_path(rel), p))
-		fail_msg("fixture %s not built (%s)", name, ph_build_path(rel));
-	return p;
-}
-
 /* load a fixture in a fresh registry; returns the code, message in err */
 static enum fs_code
 load_fixture(const char *name, char *err, size_t errlen)
@@ -43,7 +29,7 @@ load_fixture(const char *name, char *err, size_t errlen)
 	struct fs_registry reg;
 	fs_registry_init(&reg);
 	struct fs_loaded_plugin *lp = NULL;
-	enum fs_code rc = fs_plugin_load_path(&reg, fixture(name), NULL, &lp, err, errlen);
+	enum fs_code rc = fs_plugin_load_path(&reg, ph_fixture(name), NULL, &lp, err, errlen);
 	fs_registry_release(&reg);
 	return rc;
 }
@@ -53,7 +39,7 @@ expect_refusal(const char *name, enum fs_code code, const char *label, const cha
 {
 	char err[2048], want[2048];
 	assert_int_equal(load_fixture(name, err, sizeof err), code);
-	snprintf(want, sizeof want, "plugin '%s' (%s): %s", label, fixture(name), msg);
+	snprintf(want, sizeof want, "plugin '%s' (%s): %s", label, ph_fixture(name), msg);
 	assert_string_equal(err, want);
 }
 
@@ -65,7 +51,7 @@ test_good_loads(void **st)
 	fs_registry_init(&reg);
 	struct fs_loaded_plugin *lp = NULL;
 	char err[1024];
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), NULL, &lp, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("good"), NULL, &lp, err, sizeof err), FS_OK);
 	assert_string_equal(lp->desc.name, "fixture-good");
 	assert_int_equal(lp->desc.kind, FS_PLUGIN_SCHED);
 	assert_non_null(lp->sched.filter);
@@ -73,7 +59,7 @@ test_good_loads(void **st)
 	assert_int_equal(strlen(lp->sha256), 64);
 	/* the same file again is shared, not mapped twice */
 	struct fs_loaded_plugin *again = NULL;
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), NULL, &again, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("good"), NULL, &again, err, sizeof err), FS_OK);
 	assert_ptr_equal(lp, again);
 	fs_registry_release(&reg);
 }
@@ -163,10 +149,10 @@ test_duplicate_name(void **st)
 	fs_registry_init(&reg);
 	struct fs_loaded_plugin *lp = NULL;
 	char err[2048], want[2048];
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("dup_a"), NULL, &lp, err, sizeof err), FS_OK);
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("dup_b"), NULL, &lp, err, sizeof err), FS_E_EXISTS);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("dup_a"), NULL, &lp, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("dup_b"), NULL, &lp, err, sizeof err), FS_E_EXISTS);
 	snprintf(want, sizeof want, "plugin 'fixture-dup' (%s): duplicate plugin name: already loaded from %s",
-		 fixture("dup_b"), fixture("dup_a"));
+		 ph_fixture("dup_b"), ph_fixture("dup_a"));
 	assert_string_equal(err, want);
 	fs_registry_release(&reg);
 }
@@ -180,33 +166,20 @@ test_init_fails(void **st)
 	struct fs_loaded_plugin *lp = NULL;
 	struct fs_plugin *inst = NULL;
 	char err[2048], want[2048];
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("init_fails"), NULL, &lp, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("init_fails"), NULL, &lp, err, sizeof err), FS_OK);
 	assert_int_equal(fs_plugin_instantiate(lp, NULL, NULL, fs_runtime_env(ph_runtime()), &inst, err, sizeof err), FS_E_PLUGIN);
 	assert_null(inst);
 	snprintf(want, sizeof want, "plugin 'fixture-init-fails' (%s): initialization failed: "
-		 "port: 70000 is out of range (1-65535)", fixture("init_fails"));
+		 "port: 70000 is out of range (1-65535)", ph_fixture("init_fails"));
 	assert_string_equal(err, want);
 	fs_registry_release(&reg);
-}
-
-/* copy a fixture into tmpdir under `name`, with `mode` */
-static const char *
-copy_fixture(const char *fx, const char *name, mode_t mode)
-{
-	static char dst[1400];
-	snprintf(dst, sizeof dst, "%s/%s", tmpdir, name);
-	char cmd[8600];
-	snprintf(cmd, sizeof cmd, "cp -f '%s' '%s.tmp' && mv -f '%s.tmp' '%s'", fixture(fx), dst, dst, dst);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(chmod(dst, mode), 0);
-	return dst;
 }
 
 static void
 test_world_writable_refused(void **st)
 {
 	(void)st;
-	const char *p = copy_fixture("good", "writable.so", 0666);
+	const char *p = ph_copy_fixture(tmpdir, "good", "writable.so", 0666);
 	struct fs_registry reg;
 	fs_registry_init(&reg);
 	struct fs_loaded_plugin *lp = NULL;
@@ -240,16 +213,16 @@ test_sha256_pin(void **st)
 	struct fs_loaded_plugin *lp = NULL;
 	char err[2048];
 	const char *pin = "0000000000000000000000000000000000000000000000000000000000000000";
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), pin, &lp, err, sizeof err), FS_E_PERM);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("good"), pin, &lp, err, sizeof err), FS_E_PERM);
 	assert_non_null(strstr(err, "checksum mismatch: the file has sha256 "));
 	assert_non_null(strstr(err, "the config pins 0000000000000000000000000000000000000000000000000000000000000000\n  hint: "));
 	/* the right pin loads */
 	char hex[65];
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), NULL, &lp, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("good"), NULL, &lp, err, sizeof err), FS_OK);
 	memcpy(hex, lp->sha256, 65);
 	fs_registry_release(&reg);
 	fs_registry_init(&reg);
-	assert_int_equal(fs_plugin_load_path(&reg, fixture("good"), hex, &lp, err, sizeof err), FS_OK);
+	assert_int_equal(fs_plugin_load_path(&reg, ph_fixture("good"), hex, &lp, err, sizeof err), FS_OK);
 	fs_registry_release(&reg);
 }
 
@@ -268,7 +241,7 @@ test_resolve_by_name(void **st)
 	assert_non_null(strstr(err, "plugin names cannot contain '/'"));
 	assert_int_equal(fs_plugin_load(&reg, "absent", NULL, 0, &lp, err, sizeof err), FS_E_NOTFOUND);
 	assert_non_null(strstr(err, "plugin 'absent' (-): not found (looked for "));
-	copy_fixture("good", "fixture-good.so", 0755);
+	ph_copy_fixture(tmpdir, "good", "fixture-good.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-good", NULL, FS_PLUGIN_SCHED, &lp, err, sizeof err), FS_OK);
 	assert_string_equal(lp->desc.name, "fixture-good");
 	assert_int_equal(fs_plugin_load(&reg, "fixture-good", NULL, FS_PLUGIN_MIDDLEWARE, &lp, err, sizeof err),
@@ -284,7 +257,7 @@ test_reload_maps_new_file(void **st)
 	struct fs_registry reg;
 	fs_registry_init(&reg);
 	char err[2048];
-	const char *p = copy_fixture("dup_a", "reload.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "dup_a", "reload.so", 0755);
 	struct fs_loaded_plugin *v1 = NULL, *v2 = NULL;
 	assert_int_equal(fs_plugin_load_path(&reg, p, NULL, &v1, err, sizeof err), FS_OK);
 	assert_string_equal(v1->desc.version, "1.0.a");
@@ -292,7 +265,7 @@ test_reload_maps_new_file(void **st)
 	assert_int_equal(fs_plugin_reload(&reg, v1, &v2, err, sizeof err), FS_OK);
 	assert_ptr_equal(v1, v2);
 	/* a newly installed version at the same path is mapped beside the old */
-	copy_fixture("dup_b", "reload.so", 0755);
+	ph_copy_fixture(tmpdir, "dup_b", "reload.so", 0755);
 	assert_int_equal(fs_plugin_reload(&reg, v1, &v2, err, sizeof err), FS_OK);
 	assert_ptr_not_equal(v1, v2);
 	assert_string_equal(v2->desc.version, "1.0.b");
@@ -327,7 +300,7 @@ code_of(const struct fs_loaded_plugin *lp)
 static void
 hex_of(const char *fx, char hex[65])
 {
-	assert_int_equal(fs_sha256_file(fixture(fx), hex), FS_OK);
+	assert_int_equal(fs_sha256_file(ph_fixture(fx), hex), FS_OK);
 }
 
 /* overwrite dst with fixture fx in place: same inode, no truncation, and
@@ -337,7 +310,7 @@ rewrite_in_place(const char *fx, const char *dst)
 {
 	struct stat st;
 	assert_int_equal(stat(dst, &st), 0);
-	FILE *in = fopen(fixture(fx), "rb");
+	FILE *in = fopen(ph_fixture(fx), "rb");
 	assert_non_null(in);
 	struct fs_buf b = FS_BUF_INIT;
 	fs_buf_read(&b, in);
@@ -364,21 +337,21 @@ test_changed_file_without_pin_loads_new_code(void **st)
 	reg_with_dir(&reg, tmpdir);
 	char err[2048];
 	struct fs_loaded_plugin *a = NULL, *b = NULL, *again = NULL;
-	copy_fixture("ver_a", "fixture-ver.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &a, err, sizeof err), FS_OK);
 	assert_string_equal(code_of(a), "code a");
 	/* unchanged: the loaded plugin is reused */
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &again, err, sizeof err), FS_OK);
 	assert_ptr_equal(again, a);
 	/* a new file installed (new inode): new loads get the new code */
-	copy_fixture("ver_b", "fixture-ver.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_b", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &b, err, sizeof err), FS_OK);
 	assert_ptr_not_equal(a, b);
 	assert_string_equal(b->desc.version, "1.0.b");
 	assert_string_equal(code_of(b), "code b");
 	assert_string_equal(code_of(a), "code a");
 	/* and back to the first content: the plugin that has it is reused */
-	copy_fixture("ver_a", "fixture-ver.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, FS_PLUGIN_SCHED, &again, err, sizeof err), FS_OK);
 	assert_ptr_equal(again, a);
 	fs_registry_release(&reg);
@@ -392,7 +365,7 @@ test_rewritten_in_place_is_detected(void **st)
 	reg_with_dir(&reg, tmpdir);
 	char err[2048];
 	struct fs_loaded_plugin *a = NULL, *b = NULL;
-	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
 	/* same inode, size and mtime: only the content (and ctime) differ */
 	rewrite_in_place("ver_b", p);
@@ -410,7 +383,7 @@ test_unchanged_file_not_rehashed(void **st)
 	reg_with_dir(&reg, tmpdir);
 	char err[2048], real[65];
 	struct fs_loaded_plugin *a = NULL, *again = NULL;
-	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
 	/* as if hashed long after its last change; then a digest the file
 	 * does not have shows whether the next load read the file */
@@ -440,7 +413,7 @@ test_old_instance_keeps_old_code(void **st)
 	char err[2048];
 	struct fs_loaded_plugin *a = NULL, *b = NULL;
 	struct fs_plugin *ia = NULL, *ib = NULL;
-	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &a, err, sizeof err), FS_OK);
 	assert_int_equal(fs_plugin_instantiate(a, NULL, "old", fs_runtime_env(ph_runtime()), &ia, err, sizeof err), FS_OK);
 	/* the admin's file is rewritten under the running instance: the
@@ -468,10 +441,10 @@ test_new_pin_follows_config(void **st)
 	hex_of("ver_a", ha);
 	hex_of("ver_b", hb);
 	struct fs_loaded_plugin *a = NULL, *b = NULL;
-	copy_fixture("ver_a", "fixture-ver.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", ha, FS_PLUGIN_SCHED, &a, err, sizeof err), FS_OK);
 	/* the new file with a config pinning it: loads, no "duplicate name" */
-	copy_fixture("ver_b", "fixture-ver.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_b", "fixture-ver.so", 0755);
 	if (fs_plugin_load(&reg, "fixture-ver", hb, FS_PLUGIN_SCHED, &b, err, sizeof err) != FS_OK)
 		fail_msg("new pin refused: %s", err);
 	assert_string_equal(code_of(b), "code b");
@@ -492,7 +465,7 @@ test_wrong_pin_names_both_digests(void **st)
 	hex_of("ver_a", ha);
 	hex_of("ver_b", hb);
 	struct fs_loaded_plugin *lp = NULL;
-	const char *p = copy_fixture("ver_b", "fixture-ver.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "ver_b", "fixture-ver.so", 0755);
 	/* upper-case pins are the same digest */
 	char upper[65];
 	for (int i = 0; i < 65; i++)
@@ -515,17 +488,17 @@ test_reload_keeps_pin(void **st)
 	fs_registry_init(&reg);
 	char err[2048], ha[65];
 	hex_of("ver_a", ha);
-	const char *p = copy_fixture("ver_a", "pinned.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "ver_a", "pinned.so", 0755);
 	struct fs_loaded_plugin *v1 = NULL, *v2 = NULL;
 	assert_int_equal(fs_plugin_load_path(&reg, p, ha, &v1, err, sizeof err), FS_OK);
-	copy_fixture("ver_b", "pinned.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_b", "pinned.so", 0755);
 	/* the pin v1 was loaded under still holds: the changed file is refused
 	 * and the running plugin stays */
 	assert_int_equal(fs_plugin_reload(&reg, v1, &v2, err, sizeof err), FS_E_PERM);
 	assert_ptr_equal(v2, v1);
 	assert_non_null(strstr(err, "checksum mismatch: the file has sha256 "));
 	/* the pinned content back: reload is a no-op */
-	copy_fixture("ver_a", "pinned.so", 0755);
+	ph_copy_fixture(tmpdir, "ver_a", "pinned.so", 0755);
 	assert_int_equal(fs_plugin_reload(&reg, v1, &v2, err, sizeof err), FS_OK);
 	assert_ptr_equal(v2, v1);
 	fs_registry_release(&reg);
@@ -539,12 +512,12 @@ test_symlink_refused(void **st)
 	reg_with_dir(&reg, tmpdir);
 	char err[2048], want[2048], link[512];
 	struct fs_loaded_plugin *lp = NULL;
-	const char *p = copy_fixture("ver_a", "fixture-ver.so", 0755);
+	const char *p = ph_copy_fixture(tmpdir, "ver_a", "fixture-ver.so", 0755);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_OK);
 	/* the file is swapped for a link to another build */
 	snprintf(link, sizeof link, "%s", p);
 	assert_int_equal(unlink(link), 0);
-	assert_int_equal(symlink(fixture("ver_b"), link), 0);
+	assert_int_equal(symlink(ph_fixture("ver_b"), link), 0);
 	assert_int_equal(fs_plugin_load(&reg, "fixture-ver", NULL, 0, &lp, err, sizeof err), FS_E_PERM);
 	snprintf(want, sizeof want,
 		 "plugin 'fixture-ver' (%s): refusing to load: the file is a symbolic link\n"
@@ -577,7 +550,7 @@ test_writable_directory_refused(void **st)
 	assert_int_equal(mkdir(sub, 0755), 0);
 	snprintf(file, sizeof file, "%s/fixture-ver.so", sub);
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", fixture("ver_a"), file);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ph_fixture("ver_a"), file);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(chmod(file, 0755), 0);
 	assert_int_equal(load_from(sub, err, sizeof err), FS_OK);
@@ -649,7 +622,7 @@ test_writable_directory_refused(void **st)
 	char t[] = "/tmp/fs-loader-sticky-XXXXXX";
 	assert_non_null(mkdtemp(t));
 	assert_int_equal(chmod(t, 0755), 0);
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s/fixture-ver.so'", fixture("ver_a"), t);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s/fixture-ver.so'", ph_fixture("ver_a"), t);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(load_from(t, err, sizeof err), FS_E_PERM);
 	assert_non_null(strstr(err, "refusing to load: plugin directory /tmp is writable by "
@@ -671,122 +644,6 @@ test_host_table_set_before_init(void **st)
 	assert_int_equal(ph_try_load("example", "{\"labelKy\": \"x\"}", &bad, err, sizeof err), FS_E_PLUGIN);
 	assert_non_null(strstr(err, "initialization failed: unknown key 'labelKy' (did you mean 'labelKey'?)"));
 	ph_retire_all();
-}
-
-/* `fedstate plugins check` exit code and last output line */
-static int
-run_check(const char *file, const char *extra, struct fs_buf *out)
-{
-	char cmd[4096];
-	/* under ASan the crash must stay a signal, not a sanitizer report */
-	snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:detect_leaks=0\" "
-		 "'%s' plugins check %s '%s' 2>&1", ph_build_path("bin/fedstate"), extra, file);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	fs_buf_read(out, f);
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void
-test_check_exit_codes(void **st)
-{
-	(void)st;
-	static const struct {
-		const char *fx;
-		int code;
-		const char *says;
-	} cases[] = {
-		{"good", 0, "verdict  LOADABLE"},
-		{"abi_major", 1, "incompatible ABI: plugin built for 2.0"},
-		{"abi_minor", 1, "incompatible ABI: plugin built for 1.2"},
-		{"missing_callback", 1, "capability 'score' declared but its callback is missing"},
-		{"no_entry", 2, "no symbol 'fs_plugin_entry'"},
-		{"bad_magic", 2, "bad magic 0xdeadbeef"},
-		{"unresolved", 3, "undefined symbol: fs_symbol_that_does_not_exist"},
-		{"init_fails", 3, "initialization failed: port: 70000 is out of range (1-65535)"},
-		{"init_crash", 3, "initialization crashed: signal 11 (Segmentation fault)"},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct fs_buf out = FS_BUF_INIT;
-		int code = run_check(fixture(cases[i].fx), "", &out);
-		if (code != cases[i].code || !strstr(out.data, cases[i].says))
-			fail_msg("%s: exit %d (want %d), output:\n%s", cases[i].fx, code, cases[i].code, out.data);
-		fs_buf_release(&out);
-	}
-	struct fs_buf out = FS_BUF_INIT;
-	assert_int_equal(run_check(fixture("init_hang"), "--timeout 0.5", &out), 3);
-	assert_non_null(strstr(out.data, "initialization timed out after 500 ms and was killed"));
-	fs_buf_reset(&out);
-	assert_int_equal(run_check(copy_fixture("good", "ww.so", 0646), "", &out), 3);
-	assert_non_null(strstr(out.data, "world-writable"));
-	fs_buf_reset(&out);
-	assert_int_equal(run_check("/etc/hostname", "--output json", &out), 2);
-	assert_non_null(strstr(out.data, "\"verdict\":\t\"NOT A PLUGIN\""));
-	fs_buf_release(&out);
-}
-
-/* `plugins check` warns (still LOADABLE) when the file name is not
- * <declared name>.so: every config loader would refuse it by name */
-static void
-test_check_warns_on_file_name(void **st)
-{
-	(void)st;
-	struct fs_buf out = FS_BUF_INIT;
-	assert_int_equal(run_check(copy_fixture("good", "pg.so", 0755), "", &out), 0);
-	assert_non_null(strstr(out.data, "verdict  LOADABLE"));
-	assert_non_null(strstr(out.data,
-			       "warning  the file is named 'pg.so' but declares the plugin "
-			       "'fixture-good'; configs load plugins by name as <dir>/<name>.so, so "
-			       "no config can load this file\n  hint: install it as fixture-good.so"));
-	fs_buf_reset(&out);
-	assert_int_equal(run_check(copy_fixture("good", "pg.so", 0755), "--output json", &out), 0);
-	assert_non_null(strstr(out.data, "\"warnings\":\t[\"the file is named 'pg.so'"));
-	/* the right name: no warning */
-	fs_buf_reset(&out);
-	assert_int_equal(run_check(copy_fixture("good", "fixture-good.so", 0755), "", &out), 0);
-	assert_null(strstr(out.data, "warning"));
-	fs_buf_release(&out);
-	char p[1400];
-	snprintf(p, sizeof p, "%s/pg.so", tmpdir);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/fixture-good.so", tmpdir);
-	unlink(p);
-}
-
-/* `plugins list` has a HANDLES column: the federated kind of a middleware
- * plugin, "-" for a scheduling plugin */
-static void
-test_list_shows_handled_kind(void **st)
-{
-	(void)st;
-	char real[4096], cmd[8192];
-	assert_non_null(realpath(ph_build_path("plugins"), real));
-	snprintf(cmd, sizeof cmd, "'%s' plugins list --dir '%s' 2>&1", ph_build_path("bin/fedstate"), real);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	struct fs_buf out = FS_BUF_INIT;
-	fs_buf_read(&out, f);
-	assert_int_equal(pclose(f), 0);
-	assert_non_null(strstr(out.data, "HANDLES"));
-	bool mongo = false, vip = false;
-	char *save = NULL;
-	for (char *l = strtok_r(out.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char name[64], version[32], abi[16], kind[32], handles[256];
-		if (sscanf(l, "%63s %31s %15s %31s %255s", name, version, abi, kind, handles) != 5)
-			continue;
-		if (strcmp(name, "mongodb") == 0) {
-			assert_string_equal(kind, "middleware");
-			assert_string_equal(handles, "middleware.fedstate.io/v1alpha1/MultiCloudMongoDB");
-			mongo = true;
-		} else if (strcmp(name, "vip") == 0) {
-			assert_string_equal(kind, "scheduling");
-			assert_string_equal(handles, "-");
-			vip = true;
-		}
-	}
-	assert_true(mongo && vip);
-	fs_buf_release(&out);
 }
 
 static int
@@ -837,9 +694,6 @@ main(void)
 		cmocka_unit_test(test_symlink_refused),
 		cmocka_unit_test(test_writable_directory_refused),
 		cmocka_unit_test(test_host_table_set_before_init),
-		cmocka_unit_test(test_check_exit_codes),
-		cmocka_unit_test(test_check_warns_on_file_name),
-		cmocka_unit_test(test_list_shows_handled_kind),
 	};
 	return cmocka_run_group_tests_name("loader", tests, setup, teardown);
 }

@@ -145,3 +145,29 @@ ph_retire_all(void)
 	while (n_instances)
 		fs_plugin_retire(instances[--n_instances]);
 }
+
+const char *
+ph_fixture(const char *name)
+{
+	static char buf[4][4096];
+	static int at;
+	char *p = buf[at++ % 4];
+	char rel[256];
+	snprintf(rel, sizeof rel, "tests/plugins/%s.so", name);
+	if (!realpath(ph_build_path(rel), p))
+		fail_msg("fixture %s not built (%s)", name, ph_build_path(rel));
+	return p;
+}
+
+const char *
+ph_copy_fixture(const char *dir, const char *fx, const char *name, unsigned mode)
+{
+	static char dst[1400];
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	char cmd[8600];
+	snprintf(cmd, sizeof cmd, "cp -f '%s' '%s.tmp' && mv -f '%s.tmp' '%s'", ph_fixture(fx),
+		 dst, dst, dst);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(chmod(dst, (mode_t)mode), 0);
+	return dst;
+}

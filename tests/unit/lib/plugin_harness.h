@@ -35,6 +35,14 @@ const char *ph_src_path(const char *rel);
  * caller removes it. */
 int ph_plugin_tmpdir(char *buf, size_t len, const char *tag);
 
+/* the absolute path of loader fixture tests/plugins/<name>.so (fails the
+ * test when it is not built); four results stay valid at a time */
+const char *ph_fixture(const char *name);
+/* copy fixture fx into dir as `name` with `mode`; the copy's path (valid
+ * until the next call) */
+const char *ph_copy_fixture(const char *dir, const char *fx, const char *name,
+			    unsigned mode);
+
 /* load + init; args_json may be NULL; fails the test on error */
 struct fs_plugin *ph_load(const char *name, const char *args_json);
 /* load + init; returns the code and the loader's message instead */
