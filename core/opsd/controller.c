@@ -121,7 +121,10 @@ pump(void *ud)
 	int batch = 0;
 	while (o->leading && !o->draining && o->inflight < o->opts.workers) {
 		if (batch++ == PUMP_BATCH) {
-			o->pump = fs_timer_start(o->loop, NULL, 0, 0, pump, o);
+			/* a reconcile that finished in this batch may have asked
+			 * for the next turn already (on_ready) */
+			if (!o->pump)
+				o->pump = fs_timer_start(o->loop, NULL, 0, 0, pump, o);
 			break;
 		}
 		const char *key = fs_kube_queue_get(o->q);
