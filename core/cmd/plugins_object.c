@@ -39,12 +39,8 @@ interpret_child(void *arg, struct fs_buf *reply)
 	struct interpret_job *j = arg;
 	struct fs_mw_workload w = {.struct_size = sizeof w};
 	char err[512] = "";
-	struct fs_crash_call cc;
-	fs_crash_about(&cc, j->mw->inst, "interpret", j->obj);
-	fs_crash_enter(&cc);
-	enum fs_code rc = j->mw->ops->interpret(j->mw->state, (const struct fs_json *)j->obj,
-						&w, err, sizeof err);
-	fs_crash_leave(&cc);
+	enum fs_code rc = fs_crash_interpret(j->mw->inst, j->mw->ops, j->mw->state, j->obj, &w,
+					     err, sizeof err);
 	fs_buf_printf(reply, "%d\t%s\t%d", (int)rc, err, w.replicas);
 	fs_hjson_free(w.requests);
 	fs_hjson_free(w.placement);

@@ -9,6 +9,8 @@
 #include "plugin/loader.h"
 #include "util/jfield.h"
 
+#include <fedstate/mw.h>
+
 static _Thread_local const struct fs_crash_call *current;
 static volatile sig_atomic_t installed;
 
@@ -157,4 +159,16 @@ fs_crash_about(struct fs_crash_call *c, const struct fs_plugin *inst, const char
 	c->kind = fs_jstr(obj, "kind");
 	c->ns = fs_jmeta(obj, "namespace");
 	c->name = fs_jmeta(obj, "name");
+}
+
+enum fs_code
+fs_crash_interpret(const struct fs_plugin *inst, const struct fs_mw_ops *ops, void *state,
+		   const cJSON *obj, struct fs_mw_workload *w, char *err, size_t errlen)
+{
+	struct fs_crash_call cc;
+	fs_crash_about(&cc, inst, "interpret", obj);
+	fs_crash_enter(&cc);
+	enum fs_code rc = ops->interpret(state, (const struct fs_json *)obj, w, err, errlen);
+	fs_crash_leave(&cc);
+	return rc;
 }

@@ -16,6 +16,10 @@
 #ifndef FS_PLUGIN_CRASH_H
 #define FS_PLUGIN_CRASH_H
 
+#include <stddef.h>
+
+#include <fedstate/status.h>
+
 struct fs_plugin;
 
 struct fs_crash_call {
@@ -47,5 +51,12 @@ void fs_crash_from(struct fs_crash_call *c, const struct fs_plugin *inst,
 struct cJSON;
 void fs_crash_about(struct fs_crash_call *c, const struct fs_plugin *inst,
 		    const char *point, const struct cJSON *obj);
+/* ops->interpret(state, obj, w, err) of plugin inst, marked for the crash
+ * report; ops->interpret must be set */
+struct fs_mw_ops;
+struct fs_mw_workload;
+enum fs_code fs_crash_interpret(const struct fs_plugin *inst, const struct fs_mw_ops *ops,
+				void *state, const struct cJSON *obj,
+				struct fs_mw_workload *w, char *err, size_t errlen);
 
 #endif

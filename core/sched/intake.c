@@ -49,12 +49,8 @@ interpret_child(void *arg, struct fs_buf *reply)
 	struct interpret_job *j = arg;
 	struct fs_mw_workload w = {.struct_size = sizeof w};
 	char err[512] = "";
-	struct fs_crash_call cc;
-	fs_crash_about(&cc, j->m->inst, "interpret", j->obj);
-	fs_crash_enter(&cc);
-	enum fs_code rc = j->m->ops->interpret(j->m->inst->state, FS_JSON(j->obj), &w, err,
-					       sizeof err);
-	fs_crash_leave(&cc);
+	enum fs_code rc = fs_crash_interpret(j->m->inst, j->m->ops, j->m->inst->state, j->obj,
+					     &w, err, sizeof err);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "rc", rc);
 	cJSON_AddStringToObject(o, "err", err);
@@ -148,11 +144,7 @@ interpret(const struct fs_mw_instance *m, const cJSON *obj, const char *kind,
 	} else if (isolate_ms) {
 		rc = interpret_isolated(m, obj, isolate_ms, &w, err, sizeof err);
 	} else {
-		struct fs_crash_call cc;
-		fs_crash_about(&cc, m->inst, "interpret", obj);
-		fs_crash_enter(&cc);
-		rc = m->ops->interpret(m->inst->state, FS_JSON(obj), &w, err, sizeof err);
-		fs_crash_leave(&cc);
+		rc = fs_crash_interpret(m->inst, m->ops, m->inst->state, obj, &w, err, sizeof err);
 	}
 	if (rc != FS_OK) {
 		const char *ns = fs_jmeta(obj, "namespace"), *name = fs_jmeta(obj, "name");
