@@ -63,10 +63,23 @@ struct est_failures {
 	} examples[EST_MAX_EXAMPLES];
 };
 
-/* cluster name -> URL of its estimator (built once per cluster) */
-struct est_url {
+/* Back-off after a call that cost the cycle a wait and got no answer (no
+ * connection, or no reply within the deadline): the cluster's estimator is
+ * not called again before down_until_ms, and the general estimate stands
+ * in. The cycle blocks its process's loop while it waits (est_ask_services),
+ * so a silent estimator must cost one deadline per back-off period, not one
+ * per binding. As a gRPC channel reconnects: 1 s, then x1.6, at most 30 s;
+ * an answer (even an error status) ends it. */
+#define EST_BACKOFF_FIRST_MS 1000
+#define EST_BACKOFF_MAX_MS 30000
+
+/* cluster name -> its estimator: the URL (built once) and the back-off */
+struct est_peer {
 	const char *cluster; /* interned; NULL = empty slot */
 	char *url;
+	int64_t down_until_ms; /* 0: not backing off */
+	uint32_t backoff_ms;   /* the last back-off; 0 after an answer */
+	char down_why[96];     /* the failure that started it */
 };
 
 struct est {
@@ -74,8 +87,8 @@ struct est {
 	struct est_conf conf;
 	const char *i_cpu;
 	struct est_cache *cache;
-	struct est_url *urls;
-	uint32_t urls_cap, urls_n;
+	struct est_peer *peers;
+	uint32_t peers_cap, peers_n;
 	struct est_failures fails;
 	struct pb_buf req;   /* ReplicaRequirements of the current binding */
 	struct pb_buf frame; /* the request frame being sent */
@@ -91,9 +104,9 @@ void est_conf_release(struct est_conf *conf);
 void est_ask_services(struct est *st, const struct fs_binding *b,
 		      const struct fs_cluster *const *clusters, uint32_t n,
 		      int32_t *out);
-/* service.c: the URL of a cluster's estimator (owned by st); NULL: OOM */
-const char *est_url_of(struct est *st, const char *cluster);
-void est_urls_release(struct est *st);
+/* service.c: a cluster's estimator (owned by st, its URL built); NULL: OOM */
+struct est_peer *est_peer_of(struct est *st, const char *cluster);
+void est_peers_release(struct est *st);
 
 /* estimator.c: note a failed call; logged in a summary once per interval */
 void est_fail(struct est *st, const char *cluster, const char *fmt, ...)

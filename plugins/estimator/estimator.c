@@ -176,7 +176,7 @@ est_fini(void *state)
 		return;
 	fs_host->timer_stop(st->fails.flush);
 	est_cache_free(st->cache);
-	est_urls_release(st);
+	est_peers_release(st);
 	est_conf_release(&st->conf);
 	pb_release(&st->req, fs_host->free);
 	pb_release(&st->frame, fs_host->free);

@@ -25,8 +25,8 @@ hash_ptr(const char *p)
 	return (uint32_t)(v >> 32);
 }
 
-static struct est_url *
-url_slot(struct est_url *t, uint32_t cap, const char *cluster)
+static struct est_peer *
+peer_slot(struct est_peer *t, uint32_t cap, const char *cluster)
 {
 	for (uint32_t i = hash_ptr(cluster) & (cap - 1);; i = (i + 1) & (cap - 1))
 		if (t[i].cluster == cluster || !t[i].cluster)
@@ -34,36 +34,36 @@ url_slot(struct est_url *t, uint32_t cap, const char *cluster)
 }
 
 static bool
-urls_grow(struct est *st)
+peers_grow(struct est *st)
 {
-	uint32_t cap = st->urls_cap ? st->urls_cap * 2 : 64;
-	struct est_url *t = fs_host->calloc(cap, sizeof(*t));
+	uint32_t cap = st->peers_cap ? st->peers_cap * 2 : 64;
+	struct est_peer *t = fs_host->calloc(cap, sizeof(*t));
 
 	if (!t)
 		return false;
-	for (uint32_t i = 0; i < st->urls_cap; i++)
-		if (st->urls[i].cluster)
-			*url_slot(t, cap, st->urls[i].cluster) = st->urls[i];
-	fs_host->free(st->urls);
-	st->urls = t;
-	st->urls_cap = cap;
+	for (uint32_t i = 0; i < st->peers_cap; i++)
+		if (st->peers[i].cluster)
+			*peer_slot(t, cap, st->peers[i].cluster) = st->peers[i];
+	fs_host->free(st->peers);
+	st->peers = t;
+	st->peers_cap = cap;
 	return true;
 }
 
-const char *
-est_url_of(struct est *st, const char *cluster)
+struct est_peer *
+est_peer_of(struct est *st, const char *cluster)
 {
 	const struct est_conf *cf = &st->conf;
-	struct est_url *e;
+	struct est_peer *e;
 	const char *hostport = NULL;
 	char buf[512];
 
-	if (st->urls_cap) {
-		e = url_slot(st->urls, st->urls_cap, cluster);
+	if (st->peers_cap) {
+		e = peer_slot(st->peers, st->peers_cap, cluster);
 		if (e->cluster)
-			return e->url;
+			return e;
 	}
-	if ((st->urls_n + 1) * 4 > st->urls_cap * 3 && !urls_grow(st))
+	if ((st->peers_n + 1) * 4 > st->peers_cap * 3 && !peers_grow(st))
 		return NULL;
 	for (uint32_t i = 0; i < cf->n_addrs; i++)
 		if (cf->addrs[i].cluster == cluster)
@@ -71,22 +71,39 @@ est_url_of(struct est *st, const char *cluster)
 	if (!est_format_url(buf, sizeof(buf), cf->tls, hostport, cf->prefix, cluster,
 			    cf->namespace_, (long long)cf->port))
 		return NULL;
-	e = url_slot(st->urls, st->urls_cap, cluster);
+	e = peer_slot(st->peers, st->peers_cap, cluster);
 	if (!(e->url = fs_host->strdup(buf)))
 		return NULL;
 	e->cluster = cluster;
-	st->urls_n++;
-	return e->url;
+	st->peers_n++;
+	return e;
 }
 
 void
-est_urls_release(struct est *st)
+est_peers_release(struct est *st)
 {
-	for (uint32_t i = 0; i < st->urls_cap; i++)
-		fs_host->free(st->urls[i].url);
-	fs_host->free(st->urls);
-	st->urls = NULL;
-	st->urls_cap = st->urls_n = 0;
+	for (uint32_t i = 0; i < st->peers_cap; i++)
+		fs_host->free(st->peers[i].url);
+	fs_host->free(st->peers);
+	st->peers = NULL;
+	st->peers_cap = st->peers_n = 0;
+}
+
+/* the call got no answer and the cycle waited for it: back off (est.h).
+ * The peer is looked up again: the table may have grown since the call
+ * started. */
+static void
+back_off(struct est *st, const char *cluster, const char *why)
+{
+	struct est_peer *e = est_peer_of(st, cluster);
+	uint64_t next;
+
+	if (!e)
+		return;
+	next = e->backoff_ms ? (uint64_t)e->backoff_ms * 8 / 5 : EST_BACKOFF_FIRST_MS;
+	e->backoff_ms = (uint32_t)(next < EST_BACKOFF_MAX_MS ? next : EST_BACKOFF_MAX_MS);
+	e->down_until_ms = fs_host->now_ms() + e->backoff_ms;
+	snprintf(e->down_why, sizeof(e->down_why), "%s", why);
 }
 
 static void
@@ -94,23 +111,32 @@ call_done(void *ud, const struct fs_http_response *r)
 {
 	struct call *c = ud;
 	struct est *st = c->st;
+	struct est_peer *e;
 	char msg[160], why[200];
 	int32_t max = 0;
 	int gs;
 
 	if (r->code == FS_E_TIMEOUT || r->code == FS_E_CANCELED) {
-		est_fail(st, c->cluster, "no answer within the deadline (%llu ms)",
+		snprintf(why, sizeof(why), "no answer within the deadline (%llu ms)",
 			 (unsigned long long)st->conf.timeout_ms);
+		est_fail(st, c->cluster, "%s", why);
+		back_off(st, c->cluster, why);
 		return;
 	}
 	if (r->code != FS_OK) {
 		/* the host's text starts with "POST <url>: "; the cluster says
 		 * enough, keep what went wrong */
-		const char *e = r->error ? r->error : fs_host->strerror(r->code);
-		const char *tail = strstr(e, EST_METHOD_PATH ": ");
-		est_fail(st, c->cluster, "%s", tail ? tail + strlen(EST_METHOD_PATH ": ") : e);
+		const char *text = r->error ? r->error : fs_host->strerror(r->code);
+		const char *tail = strstr(text, EST_METHOD_PATH ": ");
+
+		text = tail ? tail + strlen(EST_METHOD_PATH ": ") : text;
+		est_fail(st, c->cluster, "%s", text);
+		back_off(st, c->cluster, text);
 		return;
 	}
+	/* an answer, even an error status: the estimator is reachable */
+	if ((e = est_peer_of(st, c->cluster)))
+		e->backoff_ms = 0, e->down_until_ms = 0;
 	gs = est_grpc_status(r->headers, r->n_headers, msg, sizeof(msg));
 	if (gs > 0) {
 		est_fail(st, c->cluster, "grpc status %d %s: %s", gs,
@@ -192,12 +218,19 @@ est_ask_services(struct est *st, const struct fs_binding *b,
 		set = est_cache_set(st->cache, st->req.data, st->req.len, now);
 	for (uint32_t i = 0; i < n; i++) {
 		const char *name = clusters[i]->name;
+		struct est_peer *e;
 		struct fs_http *h;
 
 		if (est_cache_get(set, name, now, &out[i]))
 			continue;
+		if ((e = est_peer_of(st, name)) && now < e->down_until_ms) {
+			est_fail(st, name, "not called for %lld ms more: backing off "
+				 "after %s", (long long)(e->down_until_ms - now),
+				 e->down_why);
+			continue;
+		}
 		calls[i] = (struct call){.st = st, .cluster = name, .out = &out[i]};
-		req.url = est_url_of(st, name);
+		req.url = e ? e->url : NULL;
 		est_encode_request(&st->frame, name, st->req.data, st->req.len);
 		if (!req.url || st->req.failed || st->frame.failed) {
 			est_fail(st, name, "out of memory building the request");

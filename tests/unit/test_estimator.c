@@ -39,6 +39,7 @@
 #include "../grpc/grpc_server.h"
 
 #define GENERAL 50
+#define BACKOFF_FIRST_MS 1000 /* plugins/estimator/est.h */
 /* generous under valgrind (make valgrind sets VALGRIND=1), where the
  * first calls are many times slower */
 #define DEADLINE_MS (getenv("VALGRIND") ? 4000 : 600)
@@ -360,6 +361,65 @@ test_cache_answers_within_ttl(void **state)
 	assert_int_equal(served("member1") - before, 1);
 }
 
+/* one pre_filter over every cluster; *slow_avail: what "slow" got */
+static void
+estimate_round(struct fs_plugin *p, int64_t *slow_avail)
+{
+	struct fs_cycle *cyc = ph_cycle(&t.b, NCLUSTERS);
+	const char *reason = NULL;
+
+	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS,
+						  &reason), FS_OK);
+	*slow_avail = fs_cycle_available(cyc, SLOW);
+	fs_cycle_destroy(cyc);
+}
+
+static void
+wait_ms(int ms)
+{
+	struct fs_timer *tm = fs_timer_start(tl_loop(), NULL, (uint64_t)ms, 0,
+					     stop_loop, NULL);
+	ev_run(tl_loop(), 0);
+	fs_timer_stop(tm);
+}
+
+/* The cycle blocks the daemon's loop while it waits, so an estimator that
+ * cost a wait and gave no answer (slow: past the deadline; gone: no
+ * connection) is not called again until its back-off ends (1 s, then
+ * x1.6): a silent estimator costs one deadline per back-off, not one per
+ * binding, and the Lease keeps being renewed. An estimator that answers,
+ * even with an error status (broken), is called every time. */
+static void
+test_silent_estimator_backs_off(void **state)
+{
+	struct fs_plugin *p = load_service("\"cacheTTL\":0,\"failureLogInterval\":1000,");
+	int slow0 = served("slow"), broken0 = served("broken");
+	int64_t avail;
+	char *log;
+
+	(void)state;
+	estimate_round(p, &avail);
+	assert_int_equal(served("slow") - slow0, 1);
+	/* within the back-off: no call, the general estimate, no wait */
+	estimate_round(p, &avail);
+	assert_int_equal(avail, GENERAL);
+	assert_int_equal(served("slow") - slow0, 1);
+	assert_int_equal(served("broken") - broken0, 2);
+	/* past it, one new try each */
+	wait_ms(BACKOFF_FIRST_MS + 200);
+	estimate_round(p, &avail);
+	assert_int_equal(served("slow") - slow0, 2);
+	estimate_round(p, &avail);
+	assert_int_equal(served("slow") - slow0, 2);
+	assert_int_equal(served("broken") - broken0, 4);
+	assert_int_equal(avail, GENERAL);
+	/* the summary (round two's, at the interval's end) says why the
+	 * skipped ones were not called */
+	log = slurp(t.our_log);
+	assert_non_null(strstr(log, "backing off after no answer within the deadline"));
+	free(log);
+}
+
 /* a hundred estimators (all answering after 200 ms) cost one round trip:
  * the server saw all hundred calls in flight at once, over one connection */
 static void
@@ -594,6 +654,7 @@ main(void)
 		cmocka_unit_test(test_server_saw_both_encodings),
 		cmocka_unit_test(test_failures_logged_once_per_interval),
 		cmocka_unit_test(test_cache_answers_within_ttl),
+		cmocka_unit_test(test_silent_estimator_backs_off),
 		cmocka_unit_test(test_hundred_estimators_at_once),
 		cmocka_unit_test(test_non_workload_makes_no_calls),
 		cmocka_unit_test(test_general_only_and_pre_score),
