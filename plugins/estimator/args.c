@@ -25,6 +25,7 @@ static const struct fs_arg est_args[] = {
 	EST_ARG("serviceNamespace", FS_ARG_STRING, namespace_, 0, 0, NULL, NULL),
 	EST_ARG("port", FS_ARG_INT, port, 1, 65535, NULL, NULL),
 	EST_ARG("addresses", FS_ARG_CUSTOM, addrs, 0, 0, NULL, parse_addresses),
+	EST_ARG("addressesOnly", FS_ARG_BOOL, addresses_only, 0, 0, NULL, NULL),
 	EST_ARG("tls", FS_ARG_BOOL, tls, 0, 0, NULL, NULL),
 	EST_ARG("caFile", FS_ARG_STRING, ca_file, 0, 0, NULL, NULL),
 	EST_ARG("certFile", FS_ARG_STRING, cert_file, 0, 0, NULL, NULL),
@@ -122,6 +123,11 @@ est_conf_parse(struct est_conf *conf, const struct fs_json *args, char *err,
 	if (!conf->general && !conf->service) {
 		snprintf(err, errlen, "generalEstimator and schedulerEstimator are "
 			 "both false: nothing to estimate with (enable one)");
+		return FS_E_CONFIG;
+	}
+	if (conf->addresses_only && !conf->service) {
+		snprintf(err, errlen, "addressesOnly: set schedulerEstimator: true too "
+			 "(without it no estimator is called)");
 		return FS_E_CONFIG;
 	}
 	if (!conf->cert_file != !conf->key_file) {

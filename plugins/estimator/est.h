@@ -41,6 +41,7 @@ struct est_conf {
 	int64_t port;          /* port */
 	struct est_addr *addrs; /* addresses (host memory) */
 	uint32_t n_addrs;
+	bool addresses_only;   /* addressesOnly: call only the clusters listed */
 	bool tls;              /* tls (implied by caFile/certFile/insecure...) */
 	const char *ca_file, *cert_file, *key_file;
 	bool insecure;         /* insecureSkipVerify */
@@ -77,6 +78,7 @@ struct est_failures {
 struct est_peer {
 	const char *cluster; /* interned; NULL = empty slot */
 	char *url;
+	bool listed;           /* named in `addresses` */
 	int64_t down_until_ms; /* 0: not backing off */
 	uint32_t backoff_ms;   /* the last back-off; 0 after an answer */
 	char down_why[96];     /* the failure that started it */

@@ -75,6 +75,7 @@ est_peer_of(struct est *st, const char *cluster)
 	if (!(e->url = fs_host->strdup(buf)))
 		return NULL;
 	e->cluster = cluster;
+	e->listed = hostport != NULL;
 	st->peers_n++;
 	return e;
 }
@@ -223,7 +224,11 @@ est_ask_services(struct est *st, const struct fs_binding *b,
 
 		if (est_cache_get(set, name, now, &out[i]))
 			continue;
-		if ((e = est_peer_of(st, name)) && now < e->down_until_ms) {
+		e = est_peer_of(st, name);
+		/* a cluster that runs no estimator: the general estimate alone */
+		if (e && cf->addresses_only && !e->listed)
+			continue;
+		if (e && now < e->down_until_ms) {
 			est_fail(st, name, "not called for %lld ms more: backing off "
 				 "after %s", (long long)(e->down_until_ms - now),
 				 e->down_why);

@@ -420,6 +420,40 @@ test_silent_estimator_backs_off(void **state)
 	free(log);
 }
 
+/* addressesOnly: the clusters not in `addresses` run no estimator (as
+ * in Karmada, where a cluster without an estimator Service is not
+ * asked): no call, no failure, the general estimate */
+static void
+test_addresses_only(void **state)
+{
+	struct fs_plugin *p;
+	struct fs_cycle *cyc;
+	const char *reason = NULL;
+	int m1 = served("member1"), m2 = served("member2");
+	char *log;
+
+	(void)state;
+	if (t.port <= 0)
+		skip();
+	lseek(t.log_fd, 0, SEEK_SET);
+	if (ftruncate(t.log_fd, 0) != 0)
+		fail();
+	p = load("{\"schedulerEstimator\":true,\"addressesOnly\":true,\"timeout\":\"%dms\","
+		 "\"addresses\":{\"member1\":\"127.0.0.1:%d\"}}", DEADLINE_MS, t.port);
+	cyc = ph_cycle(&t.b, NCLUSTERS);
+	assert_int_equal(p->lp->sched.pre_filter(p->state, cyc, t.ptr, NCLUSTERS,
+						  &reason), FS_OK);
+	assert_int_equal(fs_cycle_available(cyc, MEMBER1), 7);
+	assert_int_equal(fs_cycle_available(cyc, MEMBER2), GENERAL);
+	assert_int_equal(fs_cycle_available(cyc, SLOW), GENERAL);
+	assert_int_equal(served("member1") - m1, 1);
+	assert_int_equal(served("member2") - m2, 0);
+	fs_cycle_destroy(cyc);
+	log = slurp(t.our_log);
+	assert_null(strstr(log, "estimator call(s) failed"));
+	free(log);
+}
+
 /* a hundred estimators (all answering after 200 ms) cost one round trip:
  * the server saw all hundred calls in flight at once, over one connection */
 static void
@@ -542,6 +576,8 @@ test_args_validated(void **state)
 	expect_refused("{\"caFile\":\"/nonexistent/ca.pem\"}",
 		       "caFile: cannot read /nonexistent/ca.pem");
 	expect_refused("{\"generalEstimator\":false}", "nothing to estimate with");
+	expect_refused("{\"addressesOnly\":true}",
+		       "addressesOnly: set schedulerEstimator: true too");
 }
 
 /* ------------------------------------------------ TLS and mutual TLS */
@@ -655,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_failures_logged_once_per_interval),
 		cmocka_unit_test(test_cache_answers_within_ttl),
 		cmocka_unit_test(test_silent_estimator_backs_off),
+		cmocka_unit_test(test_addresses_only),
 		cmocka_unit_test(test_hundred_estimators_at_once),
 		cmocka_unit_test(test_non_workload_makes_no_calls),
 		cmocka_unit_test(test_general_only_and_pre_score),
