@@ -18,9 +18,11 @@ const char *ch_meta(const cJSON *obj, const char *key);
 int ch_load(const char *url, uint64_t seed, unsigned nops, double secs, const char *out);
 /* chaos pending URL: prints "PENDING TOTAL" of the ResourceBindings */
 int ch_pending(const char *url);
-/* chaos check URL DIR: replays the write log, dumps the final objects in
- * DIR for `fedstate simulate`, prints the figures as JSON */
-int ch_check(const char *url, const char *dir);
+/* chaos check URL DIR T_LAST_MS FAULTED: replays the write log, dumps the
+ * final objects in DIR for `fedstate simulate`, prints the figures as
+ * JSON; T_LAST_MS: the last fault (unix ms), FAULTED: the clusters the
+ * schedule changed, one per line */
+int ch_check(const char *url, const char *dir, long long t_last_ms, const char *faulted);
 /* chaos simcmp DIR SIM.json FAULTED: final spec.clusters against simulate */
 int ch_simcmp(const char *dir, const char *sim, const char *faulted);
 /* chaos render-export URL DIR MAX / render-compare DIR N: live children

@@ -22,6 +22,15 @@
  *    the same generation by different identities, or a final spec.clusters
  *    naming a cluster twice;
  *  - lost: bindings not settled;
+ *  - pruned while desired: an accepted DELETE by fedstate-ops of a child
+ *    (a kind the mongodb plugin renders) that exists again at the end,
+ *    owned (fedstate.io/owner-uid) by a MultiCloudMongoDB that had no
+ *    accepted write after that DELETE (so what it asked for then is what
+ *    it asks for at the end) and that is not placed on a cluster the fault
+ *    schedule changed;
+ * the time each object took to settle after the last fault (or after its
+ * own last change by the load, when later): its last daemon write minus
+ * that, as p50/p99/max over the objects written after it;
  * and dumps the final clusters and bindings as kind: List files in DIR for
  * `fedstate simulate`.
  *
@@ -239,27 +248,117 @@ example(int *n, const char *what, const cJSON *w)
 	}
 }
 
+/* the kinds the mongodb plugin renders (chaos_render.c lists them too) */
+static const char *const child_lists[] = {
+	"/api/v1/services", "/api/v1/configmaps",
+	"/apis/policy.karmada.io/v1alpha1/propagationpolicies",
+	"/apis/policy.karmada.io/v1alpha1/overridepolicies",
+	"/apis/middleware.fedstate.io/v1alpha1/mongodbs",
+};
+static const char *const child_kinds[] = {
+	"/services/", "/configmaps/", "/propagationpolicies/", "/overridepolicies/",
+	"/mongodbs/",
+};
+#define MCM_LIST "/apis/middleware.fedstate.io/v1alpha1/multicloudmongodbs"
+
+static bool
+is_child(const char *path)
+{
+	for (size_t k = 0; k < sizeof child_kinds / sizeof *child_kinds; k++)
+		if (strstr(path, child_kinds[k]))
+			return true;
+	return false;
+}
+
+/* an object's path from its list's: /api/v1/PLURAL or /apis/G/V/PLURAL
+ * -> .../namespaces/NS/PLURAL/NAME, as the write log has it */
+static void
+obj_path(const char *list, const cJSON *o, char *buf, size_t n)
+{
+	const char *ns = ch_meta(o, "namespace"), *name = ch_meta(o, "name");
+	const char *plural = strrchr(list, '/') + 1;
+	snprintf(buf, n, "%.*snamespaces/%s/%s/%s", (int)(plural - list), list,
+		 ns ? ns : "", plural, name ? name : "");
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+static struct map
+read_lines(const char *file)
+{
+	struct map m = {0};
+	FILE *f = file ? fopen(file, "r") : NULL;
+	char line[256];
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0])
+			map_at(&m, line)->v = 1;
+	}
+	if (f)
+		fclose(f);
+	return m;
+}
+
+/* does a MultiCloudMongoDB's schedulerResult name a faulted cluster? */
+static bool
+placed_on_faulted(const cJSON *mdb, struct map *faulted)
+{
+	const cJSON *a = sub(sub(sub(mdb, "metadata"), "annotations"), "schedulerResult");
+	if (!cJSON_IsString(a))
+		return false;
+	for (size_t i = 0; i < faulted->cap; i++)
+		if (faulted->t[i].key && strstr(a->valuestring, faulted->t[i].key))
+			return true;
+	return false;
+}
+
 int
-ch_check(const char *url, const char *dir)
+ch_check(const char *url, const char *dir, long long t_last_ms, const char *faultfile)
 {
 	ch_http_init(url);
 	cJSON *writes = ch_get_json("/_testapi/writes");
 	cJSON *rbs = ch_get_json(RB_LIST);
 	cJSON *cls = ch_get_json(CL_LIST);
-	if (!writes || !rbs || !cls)
+	cJSON *mdbs = ch_get_json(MCM_LIST);
+	if (!writes || !rbs || !cls || !mdbs)
 		return 1;
 	struct map holders = {0}, spec_rv = {0}, bound = {0}, rb_writes = {0};
+	/* per object: index of its last accepted non-status write; time of its
+	 * last change by the load; time of its last daemon write */
+	struct map last_write = {0}, load_t = {0}, daemon_t = {0}, prunes = {0};
+	long idx = 0, ops_deletes = 0;
 	int non_leader = 0, stale = 0, unguarded = 0, double_bound = 0, lease_changes = 0;
 	long daemon_writes = 0, rb_daemon_writes = 0, total = 0;
 	const cJSON *w;
 	cJSON_ArrayForEach(w, writes)
 	{
 		total++;
+		idx++;
 		const char *path = str(w, "path"), *method = str(w, "method");
 		double status = num(w, "status");
 		bool accepted = status >= 200 && status < 300 && !sub(w, "dry_run");
 		char key[1024];
 		obj_key(path, key, sizeof key);
+		char comp0[64], id0[128];
+		bool by_daemon = agent_split(str(w, "agent"), comp0, sizeof comp0, id0, sizeof id0);
+		long long t = (long long)num(w, "t");
+		if (accepted && strcmp(key, path) == 0)
+			map_at(&last_write, key)->v = idx;
+		if (accepted && !strstr(path, "/events") && !strstr(path, "/leases")) {
+			struct slot *ts = map_at(by_daemon ? &daemon_t : &load_t, key);
+			if (t > ts->v)
+				ts->v = t;
+		}
+		if (accepted && by_daemon && !strcmp(method, "DELETE") &&
+		    !strcmp(comp0, "fedstate-ops") && is_child(path)) {
+			ops_deletes++;
+			map_at(&prunes, key)->v = idx; /* the last one */
+		}
 		if (strstr(path, "/leases")) {
 			if (accepted && sub(w, "holder")) {
 				struct slot *h = map_at(&holders, str(w, "name"));
@@ -334,16 +433,83 @@ ch_check(const char *url, const char *dir)
 		}
 	}
 	double_bound += dup_clusters;
+
+	/* pruned while still desired */
+	struct map faulted = read_lines(faultfile), owners = {0};
+	int pruned_desired = 0, prunes_checked = 0;
+	const cJSON *m;
+	cJSON_ArrayForEach(m, sub(mdbs, "items"))
+	{
+		const char *uid = ch_meta(m, "uid");
+		char p[1024];
+		if (!uid || deleting(m) || placed_on_faulted(m, &faulted))
+			continue;
+		obj_path(MCM_LIST, m, p, sizeof p);
+		map_at(&owners, uid)->s = strdup(p);
+	}
+	for (size_t k = 0; k < sizeof child_lists / sizeof *child_lists; k++) {
+		char lp[512];
+		snprintf(lp, sizeof lp, "%s?labelSelector=fedstate.io/owner-uid", child_lists[k]);
+		cJSON *l = ch_get_json(lp);
+		const cJSON *c;
+		cJSON_ArrayForEach(c, sub(l, "items"))
+		{
+			char p[1024];
+			obj_path(child_lists[k], c, p, sizeof p);
+			struct slot *del = map_at(&prunes, p);
+			const cJSON *uid = sub(sub(sub(c, "metadata"), "labels"), "fedstate.io/owner-uid");
+			if (!del->v || !cJSON_IsString(uid))
+				continue;
+			struct slot *o = map_at(&owners, uid->valuestring);
+			if (!o->s)
+				continue;
+			prunes_checked++;
+			if (map_at(&last_write, o->s)->v < del->v && ++pruned_desired <= 5)
+				fprintf(stderr, "chaos: pruned while still desired: %s (write %lld), "
+					"recreated; its owner %s did not change after it\n", p,
+					del->v, o->s);
+		}
+		cJSON_Delete(l);
+	}
+
+	/* settle times after the last fault, per object */
+	long long *lat = calloc(daemon_t.n + 1, sizeof *lat);
+	size_t nl = 0;
+	for (size_t i = 0; i < daemon_t.cap; i++) {
+		if (!daemon_t.t[i].key)
+			continue;
+		long long ref = map_at(&load_t, daemon_t.t[i].key)->v;
+		if (ref < t_last_ms)
+			ref = t_last_ms;
+		if (daemon_t.t[i].v > ref)
+			lat[nl++] = daemon_t.t[i].v - ref;
+	}
+	qsort(lat, nl, sizeof *lat, cmp_ll);
+	double p50 = nl ? (double)lat[nl / 2] / 1000.0 : 0, p99 = nl ? (double)lat[nl * 99 / 100] / 1000.0 : 0,
+	       pmax = nl ? (double)lat[nl - 1] / 1000.0 : 0;
+	free(lat);
+
 	bool ok = write_list(dir, "final-clusters.json", cls, "cluster.karmada.io/v1alpha1", "Cluster") &&
 		  write_list(dir, "final-bindings.json", rbs, "work.karmada.io/v1alpha2",
 			     "ResourceBinding");
 	printf("{\"bindings\": %d, \"lost\": %d, \"double_bound\": %d, \"stale_writes\": %d, "
 	       "\"non_leader_writes\": %d, \"unguarded_spec_writes\": %d, \"api_writes\": %ld, "
 	       "\"daemon_writes\": %ld, \"binding_writes\": %ld, \"bindings_written\": %zu, "
-	       "\"writes_per_binding\": %.2f, \"lease_changes\": %d}\n",
+	       "\"writes_per_binding\": %.2f, \"lease_changes\": %d, \"ops_deletes\": %ld, "
+	       "\"prunes_recreated_checked\": %d, \"pruned_while_desired\": %d, "
+	       "\"settled_after_last_fault\": {\"objects\": %zu, \"p50_s\": %.2f, \"p99_s\": %.2f, "
+	       "\"max_s\": %.2f}}\n",
 	       bindings, lost, double_bound, stale, non_leader, unguarded, total, daemon_writes,
 	       rb_daemon_writes, rb_writes.n,
-	       rb_writes.n ? (double)rb_daemon_writes / (double)rb_writes.n : 0.0, lease_changes);
+	       rb_writes.n ? (double)rb_daemon_writes / (double)rb_writes.n : 0.0, lease_changes,
+	       ops_deletes, prunes_checked, pruned_desired, nl, p50, p99, pmax);
+	map_free(&last_write);
+	map_free(&load_t);
+	map_free(&daemon_t);
+	map_free(&prunes);
+	map_free(&faulted);
+	map_free(&owners);
+	cJSON_Delete(mdbs);
 	map_free(&holders);
 	map_free(&spec_rv);
 	map_free(&bound);

@@ -9,6 +9,9 @@
 # runs. After the last fault it waits for every binding to settle, then the
 # checker (tests/chaos/chaos_check.c) replays the server's write log and
 # compares placements with `fedstate simulate` on the final objects. The
+# estimator is the Node stand-in of karmada-scheduler-estimator
+# (tests/grpc/server.js), serving CHAOS_ESTIMATED clusters (50) of the
+# fleet for both schedulers (addressesOnly). The
 # fault kinds and the checker's rules are listed in docs/reliability.md.
 # Figures go to stdout and CHAOS_OUT.
 #
@@ -18,7 +21,8 @@
 # duration, 240), CHAOS_MINUTES (soak: the load at the same rate for N
 # minutes, faults spread over them), CHAOS_QPS (the daemons'
 # --kube-api-qps, 400), CHAOS_LEASE (lease seconds, 6; renew deadline and
-# retry period follow), CHAOS_OUT (tests/chaos/results.json), CHAOS_KEEP=1
+# retry period follow), CHAOS_ESTIMATED (clusters with an estimator, 50),
+# CHAOS_RSS_EVERY (seconds between RSS samples, 10), CHAOS_OUT (tests/chaos/results.json), CHAOS_KEEP=1
 # (keep the logs). Traffic stays on 127.0.0.1.
 set -eu
 BUILD=${1:-build}
@@ -31,12 +35,14 @@ NC=${CHAOS_CLUSTERS:-1000}
 NB=${CHAOS_BINDINGS:-10000}
 NM=${CHAOS_MONGODBS:-200}
 NOPS=${CHAOS_OPS:-2000}
-NF=${CHAOS_FAULTS:-40}
+NF=${CHAOS_FAULTS:-48}
 SECS=${CHAOS_SECONDS:-240}
 MINUTES=${CHAOS_MINUTES:-0}
 QPS=${CHAOS_QPS:-400}
 LEASE=${CHAOS_LEASE:-6}
 OUT=${CHAOS_OUT:-tests/chaos/results.json}
+NEST=${CHAOS_ESTIMATED:-50}; [ "$NEST" -le "$NC" ] || NEST=$NC
+RSS_EVERY=${CHAOS_RSS_EVERY:-10}
 if [ "$MINUTES" -gt 0 ]; then # soak: the same rate, for longer
 	NOPS=$((NOPS * MINUTES * 60 / SECS)); SECS=$((MINUTES * 60))
 fi
@@ -46,7 +52,7 @@ TMP=$(mktemp -d /tmp/fedstate-chaos-XXXXXX)
 T_START=$(date +%s)
 echo "chaos: seed $SEED ($NC clusters, $NB bindings, $NM MultiCloudMongoDBs, $NOPS operations over ${SECS}s, $NF faults; logs in $TMP)"
 
-LOADPID="" TAPID=""
+LOADPID="" TAPID="" ESTPID="" RSSPID=""
 cleanup() {
 	trap - EXIT INT TERM
 	: >"$TMP/stop"
@@ -60,6 +66,9 @@ cleanup() {
 	done
 	[ -z "$LOADPID" ] || kill "$LOADPID" 2>/dev/null || true
 	[ -z "$TAPID" ] || kill "$TAPID" 2>/dev/null || true
+	[ -z "$ESTPID" ] || kill "$ESTPID" 2>/dev/null || true
+	[ -z "$RSSPID" ] || kill "$RSSPID" 2>/dev/null || true
+	exec 9>&- 2>/dev/null || true
 	wait 2>/dev/null || true
 	[ "${CHAOS_KEEP:-0}" = 1 ] || rm -rf "$TMP"
 }
@@ -82,8 +91,7 @@ mkdir -p "$TMP/fleet" "$TMP/final"
 # only those: the policy's permanent-id label), not yet scheduled
 sed -e 's/"kind":"ResourceBinding","metadata":{\([^}]*\)"labels":{/"kind":"ResourceBinding","metadata":{\1"labels":{"propagationpolicy.karmada.io\/permanent-id":"chaos",/' \
 	"$TMP/fleet/bindings.json" >"$TMP/fleet/bindings.tmp" && mv "$TMP/fleet/bindings.tmp" "$TMP/fleet/bindings.json"
-# the daemons read copies: the bad-config fault overwrites them
-cp config/scheduler.yaml "$TMP/scheduler.yaml"; cp config/ops.yaml "$TMP/ops.yaml"
+sh tests/grpc/ensure-npm.sh || die "the estimator test server needs node and npm (make deps)"
 
 # ------------------------------------------------------------ processes
 export KUBECONFIG="$TMP/kubeconfig"
@@ -99,6 +107,42 @@ until grep -q '^listening on' "$TMP/testapi.log" 2>/dev/null; do
 	sleep 0.1
 done
 URL=$(sed -n 's/^listening on //p' "$TMP/testapi.log")
+
+# the estimator: CHAOS_ESTIMATED clusters spread over the fleet, one
+# server (it tells them apart by the request's cluster field); it answers
+# more than any cluster holds, so min(general, estimator) is the general
+# estimate and the placements do not depend on it. Its stdin is a FIFO the
+# runner holds open (it exits when stdin closes); SIGHUP rereads its
+# config (the slow and refusing faults), kill -9 is the gone fault.
+EST_OK='{"*": {"answer": 1000000}}'
+echo "$EST_OK" >"$TMP/estimator.json"
+mkfifo "$TMP/estimator.in"
+estimator_start() { # estimator_start PORT (0: any)
+	node tests/grpc/server.js --config-file "$TMP/estimator.json" --log "$TMP/estimator-calls.log" \
+		--port "$1" <"$TMP/estimator.in" >"$TMP/estimator.out" 2>>"$TMP/estimator.log" &
+	ESTPID=$!
+}
+estimator_start 0
+exec 9>"$TMP/estimator.in"
+i=0
+until [ -s "$TMP/estimator.out" ]; do
+	i=$((i + 1)); [ $i -lt 300 ] || die "the estimator test server did not start: $(tail -3 "$TMP/estimator.log")"
+	kill -0 "$ESTPID" 2>/dev/null || die "the estimator test server exited: $(tail -3 "$TMP/estimator.log")"
+	sleep 0.1
+done
+EPORT=$(head -1 "$TMP/estimator.out")
+ADDRS=$(awk -v n="$NEST" -v nc="$NC" -v p="$EPORT" 'BEGIN {
+	for (i = 0; i < n; i++) printf "%smember-%05d: \"127.0.0.1:%d\"", i ? ", " : "", int(i * nc / n), p }')
+# the daemons read copies (the bad-config fault overwrites them): every
+# estimator plugin asks the estimators of those clusters, 1 s deadline
+sed -e "s|^\( *\)schedulerEstimator: false.*|\1schedulerEstimator: true\\
+\1addressesOnly: true\\
+\1timeout: 1s\\
+\1addresses: {$ADDRS}|" config/scheduler.yaml >"$TMP/scheduler.good.yaml"
+grep -q 'addressesOnly: true' "$TMP/scheduler.good.yaml" ||
+	die "config/scheduler.yaml has no 'schedulerEstimator: false' line to turn on"
+cp config/ops.yaml "$TMP/ops.good.yaml"
+cp "$TMP/scheduler.good.yaml" "$TMP/scheduler.yaml"; cp "$TMP/ops.good.yaml" "$TMP/ops.yaml"
 
 # replica C N under its own supervisor: started again whenever it exits
 # (exit 1 after a lost Lease is by design); every exit is recorded in
@@ -120,6 +164,17 @@ replica() {
 }
 # (the supervisors' own stderr, the shell's "Killed" notes, to a file)
 for c in scheduler ops; do for n in 0 1; do replica "$c" "$n" 2>>"$TMP/supervisors.log" & done; done
+# every replica's RSS every RSS_EVERY seconds: "unix-time C-N PID kB"
+(while [ ! -f "$TMP/stop" ]; do
+	now=$(date +%s)
+	for c in scheduler-0 scheduler-1 ops-0 ops-1; do
+		p=$(cat "$TMP/pid.$c" 2>/dev/null) || continue
+		kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || continue
+		[ -z "$kb" ] || echo "$now $c $p $kb"
+	done >>"$TMP/rss"
+	sleep "$RSS_EVERY"
+done) &
+RSSPID=$!
 pid_of() { cat "$TMP/pid.$1" 2>/dev/null || echo 0; }
 admin() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/_testapi/$1" || true; }
 rand() { # rand N: R = 0..N-1 from the seeded stream (no subshell: STATE moves on)
@@ -152,7 +207,9 @@ W_testapi=$(rss "$TAPID" VmRSS)
 # ------------------------------------------------------------ load + faults
 "$CH" load "$URL" "$SEED" "$NOPS" "$SECS" "$TMP/load.json" >"$TMP/load.log" 2>&1 &
 LOADPID=$!
-KINDS="restart_keep restart_window compact drop_watches burst_500 burst_429 latency kill9_scheduler kill9_ops sigstop_scheduler sigstop_ops bad_config cluster_notready cluster_labels restart_keep cluster_delete kill9_scheduler sigstop_scheduler"
+# 24 entries, 18 kinds: 48 faults (the default) are two full cycles, so 10
+# restarts keeping state, 4 kill -9 and 4 SIGSTOP of the leading scheduler
+KINDS="restart_keep restart_window compact drop_watches burst_500 kill9_scheduler restart_keep estimator_slow burst_429 latency sigstop_scheduler restart_keep kill9_ops estimator_refusing bad_config cluster_notready restart_keep sigstop_ops kill9_scheduler estimator_gone cluster_labels restart_keep cluster_delete sigstop_scheduler"
 NK=$(echo $KINDS | wc -w)
 : >"$TMP/faults"; : >"$TMP/faulted-clusters"; : >"$TMP/killed"
 cluster() { rand "$NC"; CL=$(printf 'member-%05d' "$R"); echo "$CL" >>"$TMP/faulted-clusters"; }
@@ -182,8 +239,19 @@ fault() {
 		for c in scheduler ops; do printf 'apiVersion: [broken\n  kind: {\n' >"$TMP/$c.yaml"; done
 		for f in "$TMP"/pid.*; do kill -HUP "$(cat "$f")" 2>/dev/null || true; done
 		sleep 2
-		cp config/scheduler.yaml "$TMP/scheduler.yaml"; cp config/ops.yaml "$TMP/ops.yaml"
+		cp "$TMP/scheduler.good.yaml" "$TMP/scheduler.yaml"; cp "$TMP/ops.good.yaml" "$TMP/ops.yaml"
 		for f in "$TMP"/pid.*; do kill -HUP "$(cat "$f")" 2>/dev/null || true; done ;;
+	estimator_slow) # every answer 1.5 s late, past the 1 s deadline, for a lease
+		echo '{"*": {"answer": 1000000, "sleepMs": 1500}}' >"$TMP/estimator.json"
+		kill -HUP "$ESTPID" 2>/dev/null || true; sleep "$LEASE"
+		echo "$EST_OK" >"$TMP/estimator.json"; kill -HUP "$ESTPID" 2>/dev/null || true ;;
+	estimator_refusing) # UNAVAILABLE to every call for a lease
+		echo '{"*": {"error": {"code": 14, "message": "chaos: estimator refusing"}}}' >"$TMP/estimator.json"
+		kill -HUP "$ESTPID" 2>/dev/null || true; sleep "$LEASE"
+		echo "$EST_OK" >"$TMP/estimator.json"; kill -HUP "$ESTPID" 2>/dev/null || true ;;
+	estimator_gone) # kill -9, back on the same port a lease later
+		kill -9 "$ESTPID" 2>/dev/null || true; wait "$ESTPID" 2>/dev/null || true
+		sleep "$LEASE"; estimator_start "$EPORT" ;;
 	cluster_notready) cluster; now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		clpatch "$CL" status "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"reason\":\"ClusterNotReachable\",\"lastTransitionTime\":\"$now\"}]}}"
 		sleep 5; now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -203,7 +271,7 @@ while [ $k -lt "$NF" ]; do
 	set -- $KINDS; shift $(( (k + off) % NK )); fault "$1"
 	k=$((k + 1))
 done
-TLAST=$(date +%s)
+TLAST=$(date +%s); TLAST_MS=$(date +%s%3N)
 st=0; wait "$LOADPID" || st=$?
 LOADPID=""
 [ "$st" = 0 ] || die "the load driver failed ($st): $(tail -3 "$TMP/load.log")"
@@ -227,13 +295,24 @@ depth() { # depth C-N METRIC: the gauge's value on the replica's metrics port
 	done
 	[ -n "$D" ] || D=null
 }
-leader_of scheduler; QS=null; [ -z "$L" ] || { depth "$L" scheduler_pending_bindings; QS=$D; }
-leader_of ops; QO=null; [ -z "$L" ] || { depth "$L" fedstate_ops_queue_depth; QO=$D; }
+# (again for up to 10 s while a Lease changes hands)
+QS=null QO=null LS="" LO=""; i=0
+while { [ "$QS" = null ] || [ "$QO" = null ]; } && [ $i -lt 10 ]; do
+	[ $i = 0 ] || sleep 1; i=$((i + 1))
+	leader_of scheduler; LS=$L; [ -z "$L" ] || { depth "$L" scheduler_pending_bindings; QS=$D; }
+	leader_of ops; LO=$L; [ -z "$L" ] || { depth "$L" fedstate_ops_queue_depth; QO=$D; }
+done
+# settled means nothing left to do: a queue that still holds keys grows
+for q in "scheduler $QS" "ops $QO"; do
+	set -- $q
+	case $2 in 0|0.0) ;; null) fail "the $1 leader's queue depth could not be read (leaders: '$LS' '$LO')" ;;
+	*) fail "the $1 leader's queue still holds $2 keys after settling" ;; esac
+done
 
-CHECK=$("$CH" check "$URL" "$TMP/final" 2>"$TMP/check.err") || fail "the checker could not read the final state: $(tail -3 "$TMP/check.err")"
+CHECK=$("$CH" check "$URL" "$TMP/final" "$TLAST_MS" "$TMP/faulted-clusters" 2>"$TMP/check.err") || fail "the checker could not read the final state: $(tail -3 "$TMP/check.err")"
 [ ! -s "$TMP/check.err" ] || sed 's/^/  /' "$TMP/check.err" | head -20 >&2
 field() { echo "$CHECK" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
-for f in lost double_bound stale_writes non_leader_writes unguarded_spec_writes; do
+for f in lost double_bound stale_writes non_leader_writes unguarded_spec_writes pruned_while_desired; do
 	v=$(field $f); [ "${v:-1}" = 0 ] || fail "$f = ${v:-unknown}"
 done
 SIMCMP='{"compared": 0, "differ": 0}'
@@ -287,16 +366,31 @@ fi
 REFUSED=$(cat "$TMP"/scheduler-*.log "$TMP"/ops-*.log | grep -c 'new configuration was refused' || true)
 grep -q bad_config "$TMP/faults" && [ "$REFUSED" = 0 ] && fail "the bad configuration was not refused by any replica"
 
-# memory: a replica that ran from the warm-up to the end must not grow
-# without bound (RSS at the end at most 2x + 64 MB of its RSS after warm-up)
-GROWTH=""
-for c in scheduler_0 scheduler_1 ops_0 ops_1; do
-	eval "set -- \$W_$c"
-	[ "$1" = "$(pid_of "$(echo $c | tr _ -)")" ] || continue
-	now=$(rss "$1" VmRSS)
-	GROWTH="$GROWTH\"$c\": [$2, $now], "
-	[ "$now" -le $(( $2 * 2 + 65536 )) ] || fail "$c grew from $2 kB after warm-up to $now kB"
-done
+# memory: every replica's RSS, sampled, from RSS_WARM seconds after it
+# started (its lists and first reconciles done) to its last sample: a
+# replica that lived RSS_SPAN seconds past that must end at most at 2x +
+# 64 MB of where it was. The longest-lived replica of each component is
+# reported (kB at warm, kB at the end, seconds between).
+RSS_WARM=${CHAOS_RSS_WARM:-60}; RSS_SPAN=${CHAOS_RSS_SPAN:-120}
+GROWTH=$(awk -v warm="$RSS_WARM" -v span="$RSS_SPAN" '
+	{ k = $2 " " $3; if (!(k in t0)) t0[k] = $1
+	  if ($1 - t0[k] >= warm && !(k in tw)) { tw[k] = $1; rw[k] = $4 }
+	  tl[k] = $1; rl[k] = $4 }
+	END {
+		for (k in tw) {
+			split(k, a, " "); c = a[1]; sub(/-[0-9]+$/, "", c); life = tl[k] - tw[k]
+			if (life >= span) { n[c]++; if (rl[k] > rw[k] * 2 + 65536) bad = bad " " k ":" rw[k] "->" rl[k] }
+			if (life > best[c]) { best[c] = life; desc[c] = "[" rw[k] ", " rl[k] ", " life "]" }
+		}
+		printf "{\"scheduler\": %s, \"ops\": %s, \"replicas_compared\": {\"scheduler\": %d, \"ops\": %d}, \"grew\": \"%s\"}",
+			desc["scheduler"] ? desc["scheduler"] : "null", desc["ops"] ? desc["ops"] : "null",
+			n["scheduler"], n["ops"], bad
+	}' "$TMP/rss" 2>/dev/null)
+[ -n "$GROWTH" ] || GROWTH='{"grew": "no samples"}'
+g=$(echo "$GROWTH" | sed -n 's/.*"grew": "\([^"]*\)".*/\1/p')
+[ -z "$g" ] || fail "replicas grew past 2x + 64 MB of their RSS after warm-up (C-N PID: kB -> kB):$g"
+ESTCALLS=$(wc -l <"$TMP/estimator-calls.log" 2>/dev/null || echo 0)
+[ "$ESTCALLS" -gt 0 ] || fail "the schedulers never called the estimator"
 cnt() { grep -c " $1\$" "$TMP/faults" || true; }
 FAULTS=""
 for k in $(echo $KINDS | tr ' ' '\n' | sort -u); do FAULTS="$FAULTS\"$k\": $(cnt $k), "; done
@@ -312,7 +406,8 @@ cat >"$OUT" <<JSON
  "simulate_equality": $SIMCMP,
  "render_equality": $RENDER,
  "queue_depth_after_settle": {"scheduler": $QS, "ops": $QO},
- "rss_kb_warmup_end": {${GROWTH%, }},
+ "rss_kb_longest_lived": $GROWTH,
+ "estimator_calls": $ESTCALLS,
  "max_rss_kb": {"testapi": $(rss "$TAPID" VmHWM), "scheduler0": $(rss "$(pid_of scheduler-0)" VmHWM), "scheduler1": $(rss "$(pid_of scheduler-1)" VmHWM),
                 "ops0": $(rss "$(pid_of ops-0)" VmHWM), "ops1": $(rss "$(pid_of ops-1)" VmHWM)},
  "testapi_rss_kb_warmup": $W_testapi,

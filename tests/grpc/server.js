@@ -19,8 +19,10 @@
 // (resourceRequestBytes, whose values are decoded as Quantity bytes), the
 // node selector, namespace, priority class, the `object` metadata, the
 // deadline the client sent, how many calls were in flight when it arrived
-// (itself included) and the client's address (one per connection). When listening, the server prints its port on
-// stdout, alone on a line. It exits when stdin closes or on SIGTERM.
+// (itself included) and the client's address (one per connection). When
+// listening, the server prints its port on stdout, alone on a line. SIGHUP
+// reads --config-file again (the chaos campaign makes the estimator slow or
+// refusing that way). It exits when stdin closes or on SIGTERM.
 'use strict';
 
 const fs = require('fs');
@@ -36,6 +38,14 @@ function arg(name) {
 let config = {};
 if (arg('--config')) config = JSON.parse(arg('--config'));
 if (arg('--config-file')) config = JSON.parse(fs.readFileSync(arg('--config-file'), 'utf8'));
+process.on('SIGHUP', () => {
+  if (!arg('--config-file')) return;
+  try {
+    config = JSON.parse(fs.readFileSync(arg('--config-file'), 'utf8'));
+  } catch (e) {
+    console.error(`estimator test server: ${arg('--config-file')}: ${e.message}; config kept`);
+  }
+});
 const logFile = arg('--log');
 const port = Number(arg('--port') || 0);
 const tlsDir = arg('--tls');

@@ -7,8 +7,8 @@
  * strategic merge on custom resources), and a new CRD served at once
  * (see api.h).
  *
- * Each write also completes its entry in the write log (/_testapi/writes,
- * started by api.c): "status" (the answer), "base_rv" (the precondition
+ * Each write (and each DELETE, api.c) also completes its entry in the
+ * write log (/_testapi/writes, started by api.c): "status" (the answer), "base_rv" (the precondition
  * the client sent: metadata.resourceVersion of a PUT or of a merge patch,
  * "" for none), "prev_rv"/"prev_gen" (the stored object before), "rv"/
  * "gen" and "name" (after), "t" (unix ms) and, for a Lease, "holder" (its
@@ -73,9 +73,9 @@ meta_num(const cJSON *obj, const char *key)
 }
 
 /* the outcome of a write: status, the object before (may be NULL) and
- * after (NULL when refused) */
-static void
-wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
+ * after (NULL when refused or deleted) */
+void
+ta_api_wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
 	  const cJSON *before, const cJSON *after, bool dry_run)
 {
 	cJSON *w = wlog_entry(a);
@@ -91,6 +91,8 @@ wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
 		wlog_str(w, "prev_rv", meta_str(before, "resourceVersion"));
 		wlog_num(w, "prev_gen", meta_num(before, "generation"));
 	}
+	if (before && !after)
+		wlog_str(w, "name", meta_str(before, "name"));
 	if (after) {
 		wlog_str(w, "name", meta_str(after, "name"));
 		wlog_str(w, "rv", meta_str(after, "resourceVersion"));
@@ -334,7 +336,7 @@ ta_api_create(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 	wlog_str(wlog_entry(a), "base_rv", "");
 	const cJSON *res = ta_store_create(&a->store, r, rt->ns ? rt->ns : "", obj, &e);
 	a->store.dry_run = false;
-	wlog_done(a, r, res ? 201 : e.code, NULL, res, w.dry_run);
+	ta_api_wlog_done(a, r, res ? 201 : e.code, NULL, res, w.dry_run);
 	if (!res) {
 		ta_api_error(c, &e, r, NULL);
 		return;
@@ -369,7 +371,7 @@ write_update(struct ta_api *a, struct ta_conn *c, struct ta_route *rt,
 	const cJSON *res = ta_store_update(&a->store, rt->res, ns, rt->name, obj,
 					   rt->sub != NULL, &e);
 	a->store.dry_run = false;
-	wlog_done(a, rt->res, res ? 200 : e.code, was ? bwrap : NULL, res, w->dry_run);
+	ta_api_wlog_done(a, rt->res, res ? 200 : e.code, was ? bwrap : NULL, res, w->dry_run);
 	cJSON_Delete(bwrap);
 	if (!res) {
 		ta_api_error(c, &e, rt->res, rt->name);

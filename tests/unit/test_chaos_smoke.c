@@ -47,7 +47,8 @@ test_short_campaign(void **state)
 	assert_int_equal(cJSON_GetObjectItem(r, "unsettled_at_end")->valueint, 0);
 	const cJSON *ck = cJSON_GetObjectItem(r, "check");
 	static const char *const zero[] = {"lost", "double_bound", "stale_writes",
-					   "non_leader_writes", "unguarded_spec_writes"};
+					   "non_leader_writes", "unguarded_spec_writes",
+					   "pruned_while_desired"};
 	for (size_t i = 0; i < sizeof zero / sizeof *zero; i++) {
 		const cJSON *v = cJSON_GetObjectItem(ck, zero[i]);
 		assert_non_null(v);
@@ -55,6 +56,7 @@ test_short_campaign(void **state)
 	}
 	assert_true(cJSON_GetObjectItem(ck, "bindings")->valueint > 100);
 	assert_true(cJSON_GetObjectItem(ck, "binding_writes")->valueint > 0);
+	assert_true(cJSON_GetObjectItem(r, "estimator_calls")->valueint > 0);
 	const cJSON *sim = cJSON_GetObjectItem(r, "simulate_equality");
 	assert_true(cJSON_GetObjectItem(sim, "compared")->valueint > 0);
 	assert_int_equal(cJSON_GetObjectItem(sim, "differ")->valueint, 0);
