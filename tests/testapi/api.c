@@ -139,8 +139,8 @@ do_delete(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 					   cJSON_IsString(pre) ? pre->valuestring : NULL,
 					   &deleted, &e, &gone);
 	a->store.dry_run = false;
-	ta_api_wlog_done(a, r, !res ? e.code : !deleted && cJSON_IsFalse(orphan) ? 202 : 200,
-			 res, res && !deleted ? res : NULL, dry);
+	ta_api_wlog_deleted(a, !res ? e.code : !deleted && cJSON_IsFalse(orphan) ? 202 : 200,
+			    res, dry);
 	if (!res) {
 		ta_api_error(c, &e, r, rt->name);
 	} else if (!deleted || (r->flags & TA_RETURN_DELETED)) {

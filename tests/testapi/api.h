@@ -99,10 +99,11 @@ void ta_api_patch(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 		  struct ta_route *rt, const char *ns);
 /* dryRun=All (what: "DeleteOptions", ...); false when an error was sent */
 /* write.c: completes the write log's entry of this request (see write.c):
- * status, the object before (may be NULL) and after (NULL when refused or
- * deleted); all borrowed */
+ * status, the object before (may be NULL) and after (NULL when refused);
+ * for a DELETE, the object as deleted (NULL when refused); all borrowed */
 void ta_api_wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
 		      const cJSON *before, const cJSON *after, bool dry_run);
+void ta_api_wlog_deleted(struct ta_api *a, int status, const cJSON *obj, bool dry_run);
 bool ta_write_options(struct ta_conn *c, const struct ta_req *req, const char *what,
 		      bool *dry_run);
 

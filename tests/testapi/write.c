@@ -7,7 +7,7 @@
  * strategic merge on custom resources), and a new CRD served at once
  * (see api.h).
  *
- * Each write (and each DELETE, api.c) also completes its entry in the
+ * Each write (and each DELETE: status, name, rv) also completes its entry in the
  * write log (/_testapi/writes, started by api.c): "status" (the answer), "base_rv" (the precondition
  * the client sent: metadata.resourceVersion of a PUT or of a merge patch,
  * "" for none), "prev_rv"/"prev_gen" (the stored object before), "rv"/
@@ -72,8 +72,22 @@ meta_num(const cJSON *obj, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* the outcome of a DELETE: status, and the object as deleted (NULL when
+ * refused): its name and the deletion's resourceVersion as "rv" (what the
+ * DELETE answer carries), no generation */
+void
+ta_api_wlog_deleted(struct ta_api *a, int status, const cJSON *obj, bool dry_run)
+{
+	ta_api_wlog_done(a, NULL, status, NULL, NULL, dry_run);
+	cJSON *w = wlog_entry(a);
+	if (obj) {
+		wlog_str(w, "name", meta_str(obj, "name"));
+		wlog_str(w, "rv", meta_str(obj, "resourceVersion"));
+	}
+}
+
 /* the outcome of a write: status, the object before (may be NULL) and
- * after (NULL when refused or deleted) */
+ * after (NULL when refused) */
 void
 ta_api_wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
 	  const cJSON *before, const cJSON *after, bool dry_run)
@@ -91,13 +105,11 @@ ta_api_wlog_done(struct ta_api *a, const struct ta_resource *r, int status,
 		wlog_str(w, "prev_rv", meta_str(before, "resourceVersion"));
 		wlog_num(w, "prev_gen", meta_num(before, "generation"));
 	}
-	if (before && !after)
-		wlog_str(w, "name", meta_str(before, "name"));
 	if (after) {
 		wlog_str(w, "name", meta_str(after, "name"));
 		wlog_str(w, "rv", meta_str(after, "resourceVersion"));
 		wlog_num(w, "gen", meta_num(after, "generation"));
-		if (!strcmp(r->group, "coordination.k8s.io") && !strcmp(r->plural, "leases")) {
+		if (r && !strcmp(r->group, "coordination.k8s.io") && !strcmp(r->plural, "leases")) {
 			const cJSON *h = cJSON_GetObjectItemCaseSensitive(
 				cJSON_GetObjectItemCaseSensitive(after, "spec"), "holderIdentity");
 			wlog_str(w, "holder", cJSON_IsString(h) ? h->valuestring : "");

@@ -81,6 +81,47 @@ test_status_bodies(void **state)
 	cJSON_Delete(v);
 }
 
+/* the write log (/_testapi/writes) completes a DELETE's entry as it does
+ * a write's: its status, time, the object's name and the deletion's
+ * resourceVersion (no generation); the chaos checker's prune rule reads
+ * them */
+static void
+test_write_log_deletes(void **state)
+{
+	struct ta_proc *p = *state;
+	long st;
+	char *b = ta_proc_request(p, "POST", "/api/v1/namespaces/default/configmaps",
+				  "application/json",
+				  "{\"metadata\":{\"name\":\"gone\"},\"data\":{\"a\":\"1\"}}",
+				  NULL, &st, NULL);
+	assert_int_equal(st, 201);
+	cJSON *made = cJSON_Parse(b);
+	free(b);
+	const char *rv = cJSON_GetObjectItem(cJSON_GetObjectItem(made, "metadata"),
+					     "resourceVersion")->valuestring;
+	free(ta_proc_request(p, "DELETE", "/api/v1/namespaces/default/configmaps/gone", NULL,
+			     NULL, NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	free(ta_proc_request(p, "DELETE", "/api/v1/namespaces/default/configmaps/gone", NULL,
+			     NULL, NULL, &st, NULL));
+	assert_int_equal(st, 404);
+	cJSON *log = get_json(p, "/_testapi/writes", 200), *w, *del[2] = {NULL, NULL};
+	int n = 0;
+	cJSON_ArrayForEach(w, log)
+		if (!strcmp(cJSON_GetObjectItem(w, "method")->valuestring, "DELETE") && n < 2)
+			del[n++] = w;
+	assert_int_equal(n, 2);
+	assert_int_equal(cJSON_GetObjectItem(del[0], "status")->valueint, 200);
+	assert_string_equal(cJSON_GetObjectItem(del[0], "name")->valuestring, "gone");
+	assert_true(strtoll(cJSON_GetObjectItem(del[0], "rv")->valuestring, NULL, 10) >
+		    strtoll(rv, NULL, 10));
+	assert_true(cJSON_GetObjectItem(del[0], "t")->valuedouble > 0);
+	assert_null(cJSON_GetObjectItem(del[0], "gen"));
+	assert_int_equal(cJSON_GetObjectItem(del[1], "status")->valueint, 404);
+	cJSON_Delete(log);
+	cJSON_Delete(made);
+}
+
 static int
 dial(const struct ta_proc *p)
 {
@@ -259,6 +300,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_discovery, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_status_bodies, ta_proc_setup, ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_write_log_deletes, ta_proc_setup,
+						ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_raw_http, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_kubectl, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_kubectl_tls, setup_tls, ta_proc_teardown),
