@@ -46,6 +46,12 @@
 #include "daemon/metrics.h"
 #include "util/buf.h"
 
+/* How long a controller's queue worker may run in one turn of the loop
+ * before it lets timers and I/O run (the Lease renewal among them). A
+ * count alone is not a bound: one scheduling cycle can wait up to the
+ * estimator's deadline, and sixteen of them starved the renewal. */
+#define FS_DAEMON_TURN_MS 20
+
 struct ev_loop;
 struct fs_runtime;
 struct fs_kube_client;

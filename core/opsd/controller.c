@@ -106,7 +106,8 @@ on_rb_update(void *ud, const cJSON *old, const cJSON *obj)
 
 /* ---------------------------------------------------------------- pump */
 
-enum { PUMP_BATCH = 8 }; /* reconciles per turn of the loop */
+enum { PUMP_BATCH = 8 }; /* reconciles per turn of the loop, at most (and
+			  * FS_DAEMON_TURN_MS) */
 
 static void
 pump(void *ud)
@@ -119,8 +120,9 @@ pump(void *ud)
 	 * clusters: seconds) and the Lease renewal waited, so the leader lost
 	 * it. A batch, then back to the loop (timers, I/O) and on. */
 	int batch = 0;
+	int64_t until = fs_now_ms() + FS_DAEMON_TURN_MS;
 	while (o->leading && !o->draining && o->inflight < o->opts.workers) {
-		if (batch++ == PUMP_BATCH) {
+		if (batch++ == PUMP_BATCH || (batch > 1 && fs_now_ms() >= until)) {
 			/* a reconcile that finished in this batch may have asked
 			 * for the next turn already (on_ready) */
 			if (!o->pump)

@@ -28,7 +28,7 @@
 #include "util/log.h"
 #include "util/status.h"
 
-#define BATCH 16                     /* keys per loop iteration */
+#define BATCH 16 /* keys per loop iteration, at most (and FS_DAEMON_TURN_MS) */
 #define UNSCHEDULABLE_MS (5 * 60 * 1000) /* Karmada's unschedulable flush */
 
 enum outcome { OUT_DONE, OUT_UNSCHEDULABLE, OUT_RETRY };
@@ -541,8 +541,10 @@ work(struct ev_loop *loop, ev_idle *w, int revents)
 	struct fs_schedctl *c = w->data;
 	const char *key;
 
+	int64_t until = fs_now_ms() + FS_DAEMON_TURN_MS;
+
 	(void)revents;
-	for (int i = 0; i < BATCH; i++) {
+	for (int i = 0; i < BATCH && (i == 0 || fs_now_ms() < until); i++) {
 		if (!c->leading || c->draining || !(key = fs_kube_queue_get(c->queue))) {
 			ev_idle_stop(loop, w);
 			break;

@@ -149,6 +149,57 @@ test_leader_election(void **state)
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* A backlog of slow cycles (300 ms each, as a cycle waiting on a slow
+ * estimator: cycles run on the daemon's loop) must not keep the leader
+ * from renewing its Lease: the worker yields to timers and I/O after
+ * FS_DAEMON_TURN_MS of work, not only after 16 keys (16 x 300 ms was past
+ * the 2 s renew deadline: the leader lost its Lease and exited). */
+static void
+test_slow_cycles_keep_the_lease(void **state)
+{
+	struct sf_fx *f = *state;
+	struct dm_proc d = {0};
+	char plugins[4096], conf[8192], path[256], addr[32], name[64];
+	enum { N = 12 };
+
+	assert_non_null(realpath(ph_build_path("tests/plugins"), plugins));
+	snprintf(conf, sizeof conf, "apiVersion: config.fedstate.io/v1alpha1\n"
+		 "kind: SchedulerConfiguration\npluginDirs: [%s]\nplugins:\n  - name: slowsched\n"
+		 "profiles:\n  - schedulerName: slow-scheduler\n    plugins:\n      multiPoint:\n"
+		 "        enabled:\n          - name: slowsched\n", plugins);
+	snprintf(path, sizeof path, "%s/slowsched.yaml", f->api.dir);
+	sf_write_file(path, conf);
+	/* the backlog is there before the scheduler starts: one turn of the
+	 * loop could take it all */
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "web-slow-%d", i);
+		sf_create_rb(f, name, "slow-scheduler");
+	}
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", sf_free_port());
+	const char *argv[] = {"scheduler", "--config", path, "--plugin-dir", f->plugins,
+			      "--kubeconfig", f->api.kubeconfig, "--leader-elect=true",
+			      "--leader-elect-resource-namespace", "default",
+			      "--leader-elect-resource-name", "fedstate-slow",
+			      "--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline",
+			      "2s", "--leader-elect-retry-period", "500ms",
+			      "--metrics-bind-address", addr, "--health-probe-bind-address", addr,
+			      NULL};
+	assert_true(dm_start(&d, &f->api, "slow", argv));
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "web-slow-%d", i);
+		if (!sf_wait_scheduled(f, name, 30000)) {
+			dm_dump(&d);
+			fail_msg("%s was not scheduled", name);
+		}
+	}
+	char *log = dm_log(&d);
+	if (strstr(log, "lost the lease") || !dm_alive(&d))
+		fail_msg("the leader lost its Lease while working through slow cycles:\n%s", log);
+	free(log);
+	int st = dm_stop(&d, 5000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* a good config changes results from the next cycle on; a bad one keeps
  * the running profiles and the daemon keeps binding */
 static void
@@ -536,6 +587,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_binds_as_simulate_computes, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_leader_election, sf_stop_daemons),
+		cmocka_unit_test_teardown(test_slow_cycles_keep_the_lease, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_hot_reload, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_conflict_recomputes, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_unschedulable_binds_when_a_cluster_recovers,
