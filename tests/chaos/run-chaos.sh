@@ -10,7 +10,7 @@
 # checker (tests/chaos/chaos_check.c) replays the server's write log and
 # compares placements with `fedstate simulate` on the final objects. The
 # estimator is the Node stand-in of karmada-scheduler-estimator
-# (tests/grpc/server.js), serving CHAOS_ESTIMATED clusters (50) of the
+# (tests/grpc/server.js), serving CHAOS_ESTIMATED clusters (10) of the
 # fleet for both schedulers (addressesOnly). The
 # fault kinds and the checker's rules are listed in docs/reliability.md.
 # Figures go to stdout and CHAOS_OUT.
@@ -21,7 +21,7 @@
 # duration, 240), CHAOS_MINUTES (soak: the load at the same rate for N
 # minutes, faults spread over them), CHAOS_QPS (the daemons'
 # --kube-api-qps, 400), CHAOS_LEASE (lease seconds, 6; renew deadline and
-# retry period follow), CHAOS_ESTIMATED (clusters with an estimator, 50),
+# retry period follow), CHAOS_ESTIMATED (clusters with an estimator, 10),
 # CHAOS_RSS_EVERY (seconds between RSS samples, 10), CHAOS_OUT (tests/chaos/results.json), CHAOS_KEEP=1
 # (keep the logs). Traffic stays on 127.0.0.1.
 set -eu
@@ -41,7 +41,7 @@ MINUTES=${CHAOS_MINUTES:-0}
 QPS=${CHAOS_QPS:-400}
 LEASE=${CHAOS_LEASE:-6}
 OUT=${CHAOS_OUT:-tests/chaos/results.json}
-NEST=${CHAOS_ESTIMATED:-50}; [ "$NEST" -le "$NC" ] || NEST=$NC
+NEST=${CHAOS_ESTIMATED:-10}; [ "$NEST" -le "$NC" ] || NEST=$NC
 RSS_EVERY=${CHAOS_RSS_EVERY:-10}
 if [ "$MINUTES" -gt 0 ]; then # soak: the same rate, for longer
 	NOPS=$((NOPS * MINUTES * 60 / SECS)); SECS=$((MINUTES * 60))
