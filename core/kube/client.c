@@ -169,13 +169,15 @@ limiter_on_timer(void *ud)
 	limiter_kick(c);
 }
 
-/* send waiting calls while there are tokens, else arm the timer */
+/* send waiting calls while there are tokens and room in flight, else arm
+ * the timer (tokens) or wait for an answer (room: call_on_http kicks) */
 static void
 limiter_kick(struct fs_kube_client *c)
 {
 	limiter_refill(c);
 	while (c->waiting &&
-	       (c->tokens >= 1.0 || (c->waiting->flags & FS_KUBE_UNLIMITED))) {
+	       ((c->tokens >= 1.0 && c->in_flight < FS_KUBE_MAX_IN_FLIGHT) ||
+		(c->waiting->flags & FS_KUBE_UNLIMITED))) {
 		struct fs_kube_call *call = c->waiting;
 		c->waiting = call->wnext;
 		if (!c->waiting)
@@ -186,7 +188,7 @@ limiter_kick(struct fs_kube_client *c)
 			c->tokens -= 1.0;
 		call_send(call);
 	}
-	if (c->waiting && !c->limiter_timer) {
+	if (c->waiting && !c->limiter_timer && c->in_flight < FS_KUBE_MAX_IN_FLIGHT) {
 		uint64_t ms = (uint64_t)((1.0 - c->tokens) * 1000.0 / c->qps) + 1;
 		c->limiter_timer = fs_timer_start(c->loop, NULL, ms, 0, limiter_on_timer, c);
 	}
@@ -346,11 +348,26 @@ call_retry(struct fs_kube_call *call, uint32_t retry_after_s)
 	return true;
 }
 
+/* an answer (or the end of trying): room for the next waiting call */
+static void
+call_uncount(struct fs_kube_call *call)
+{
+	struct fs_kube_client *c = call->client;
+	if (!call->counted)
+		return;
+	call->counted = false;
+	c->in_flight--;
+	if (c->waiting && !c->limiter_timer && !c->closing)
+		c->limiter_timer = fs_timer_start(c->loop, NULL, 0, 0, limiter_on_timer, c);
+}
+
 static void
 call_on_http(void *ud, const struct fs_http_response *r)
 {
 	struct fs_kube_call *call = ud;
 	call->http = NULL;
+	if (!call->orphan)
+		call_uncount(call);
 	if (call->orphan) {
 		call_free(call);
 		return;
@@ -438,8 +455,12 @@ call_send(struct fs_kube_call *call)
 	ex.max_body = call->max_body;
 	ex.max_body_what = call->max_body_what;
 	call->http = fs_http_start_ex(c->net, NULL, &req, &ex, call_on_http, call);
-	if (!call->http) /* an invalid request: fail from the loop */
+	if (!call->http) { /* an invalid request: fail from the loop */
 		call->timer = fs_timer_start(c->loop, NULL, 0, 0, fs_kube_call_fail_later, call);
+	} else {
+		call->counted = true;
+		c->in_flight++;
+	}
 }
 
 void

@@ -21,6 +21,7 @@ struct fs_kube_call {
 	bool orphan;   /* its client is gone: free it when net lets go */
 	bool finished; /* (fs_kube_wait) result below is ready */
 	bool dots;     /* a . or .. segment: refused from the loop */
+	bool counted;  /* sent and unanswered: in client->in_flight */
 	size_t max_body;             /* the largest response body accepted */
 	const char *max_body_what;   /* what that limit is for (static text) */
 	const char *cancel_reason; /* static text */
@@ -53,6 +54,7 @@ struct fs_kube_client {
 	uint32_t burst, timeout_ms, max_retries, backoff_base_ms, backoff_max_ms;
 	double tokens;
 	int64_t tokens_at;
+	uint32_t in_flight; /* calls sent and not answered (FS_KUBE_MAX_IN_FLIGHT) */
 	struct fs_timer *limiter_timer;
 	struct fs_kube_call *waiting, *waiting_tail;
 	struct fs_kube_call *calls;

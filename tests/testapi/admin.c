@@ -15,7 +15,9 @@
  *   token?value=T                    the bearer token requests need from now on
  *   bookmark                         send a BOOKMARK to every watch that asked
  *   bookmark-interval?seconds=S      period of bookmarks (0: never)
- *   stats                            {"requests","watches","rv","compacted"}
+ *   stats                            {"requests","watches","rv","compacted",
+ *                                     "delayed_max": the most requests the
+ *                                     latency held at once since it was set}
  *   writes[?clear=1]                 every write request seen (method, path,
  *                                    agent; status, base_rv, prev_rv/prev_gen,
  *                                    rv/gen, name, t, a Lease's holder: see
@@ -126,6 +128,7 @@ ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 		cJSON_AddNumberToObject(s, "watches", (double)ta_api_watch_count(a));
 		cJSON_AddNumberToObject(s, "rv", (double)a->store.rv);
 		cJSON_AddNumberToObject(s, "compacted", (double)a->store.compacted_rv);
+		cJSON_AddNumberToObject(s, "delayed_max", (double)ta_server_delayed_max(a->http));
 		ta_api_json(c, 200, s);
 		cJSON_Delete(s);
 	} else if (!strcmp(what, "writes")) {

@@ -71,6 +71,7 @@ struct ta_server {
 	ta_handler_fn fn;
 	void *ud;
 	uint32_t latency_ms;
+	uint32_t delayed, delayed_max; /* requests held by the latency now, at most */
 	struct ta_conn *conns;
 	uint32_t n_conns, refused;
 	uint32_t idle_ms, header_ms, max_conns;
@@ -101,6 +102,8 @@ conn_free(struct ta_conn *c)
 	struct ev_loop *loop = EV_DEFAULT;
 	ev_io_stop(loop, &c->rio);
 	ev_io_stop(loop, &c->wio);
+	if (ev_is_active(&c->delay))
+		c->srv->delayed--;
 	ev_timer_stop(loop, &c->delay);
 	ev_timer_stop(loop, &c->idle);
 	c->srv->n_conns--;
@@ -233,6 +236,7 @@ conn_on_delay(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	(void)loop;
 	(void)revents;
+	((struct ta_conn *)t->data)->srv->delayed--;
 	conn_dispatch(t->data);
 }
 
@@ -411,6 +415,8 @@ conn_process(struct ta_conn *c)
 	if (c->srv->latency_ms) {
 		ev_timer_set(&c->delay, c->srv->latency_ms / 1000.0, 0.);
 		ev_timer_start(EV_DEFAULT, &c->delay);
+		if (++c->srv->delayed > c->srv->delayed_max)
+			c->srv->delayed_max = c->srv->delayed;
 		return true;
 	}
 	conn_dispatch(c);
@@ -589,7 +595,14 @@ ta_server_new(const char *host, uint16_t port,
 
 uint16_t ta_server_port(const struct ta_server *s) { return s->port; }
 void *ta_server_ud(const struct ta_server *s) { return s->ud; }
-void ta_server_set_latency(struct ta_server *s, uint32_t ms) { s->latency_ms = ms; }
+void
+ta_server_set_latency(struct ta_server *s, uint32_t ms)
+{
+	s->latency_ms = ms;
+	s->delayed_max = s->delayed;
+}
+
+uint32_t ta_server_delayed_max(const struct ta_server *s) { return s->delayed_max; }
 
 void
 ta_server_set_limits(struct ta_server *s, uint32_t idle_ms, uint32_t header_ms,

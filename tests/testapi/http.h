@@ -49,6 +49,9 @@ bool ta_server_reopen(struct ta_server *s, char **err);
 void ta_server_free(struct ta_server *s);
 /* delay every request by ms before the handler sees it */
 void ta_server_set_latency(struct ta_server *s, uint32_t ms);
+/* the most requests the latency held at once since it was last set: how
+ * many a client had in flight */
+uint32_t ta_server_delayed_max(const struct ta_server *s);
 /* connection limits (0 keeps the current value): idle_ms between
  * requests (90 s), header_ms to send a whole request header once it began
  * (32 s), max_conns open at once (4096; more are closed on accept) */

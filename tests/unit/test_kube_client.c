@@ -456,6 +456,34 @@ test_fencing(void **state)
 	fs_kube_client_fence(f->c, false);
 }
 
+/* at most FS_KUBE_MAX_IN_FLIGHT calls are sent and unanswered at once (the
+ * server, holding each for 200 ms, saw no more than that), and an
+ * unlimited call (the Lease) goes out at once past them all */
+static void
+test_in_flight_cap(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 150 };
+	struct done_rec d = {0}, lease = {0};
+	assert_int_equal(ta_proc_admin(&f->proc, "latency?ms=200"), 200);
+	for (int i = 0; i < N; i++)
+		assert_non_null(fs_kube_get(f->c, &cm_res, "default", "absent", on_done, &d));
+	assert_non_null(fs_kube_get_ex(f->c, &cm_res, "default", "absent", FS_KUBE_UNLIMITED,
+				       on_done, &lease));
+	spin_until(&lease.calls, 1, NULL);
+	assert_true(d.calls <= FS_KUBE_MAX_IN_FLIGHT); /* answered in the first round */
+	spin_until(&d.calls, N, NULL);
+	assert_int_equal(d.code, FS_E_NOTFOUND);
+	long st;
+	char *body = ta_proc_get(&f->proc, "/_testapi/stats", &st);
+	cJSON *stats = cJSON_Parse(body);
+	free(body);
+	int most = cJSON_GetObjectItem(stats, "delayed_max")->valueint;
+	cJSON_Delete(stats);
+	assert_in_range(most, FS_KUBE_MAX_IN_FLIGHT / 2, FS_KUBE_MAX_IN_FLIGHT + 1);
+	assert_int_equal(ta_proc_admin(&f->proc, "latency?ms=0"), 200);
+}
+
 /* "." and ".." as a name or namespace are refused before anything is
  * sent: in a path they would address another object (libcurl squashed
  * /namespaces/../configmaps/x onto the cluster-wide configmaps/x) */
@@ -662,6 +690,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_watch_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_selector_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fencing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_flight_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dot_segments_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_response_size_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_client_cert, setup_tls, teardown),
