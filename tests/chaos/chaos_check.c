@@ -166,7 +166,7 @@ int
 ch_pending(const char *url)
 {
 	ch_http_init(url);
-	cJSON *l = ch_get_json(RB_LIST);
+	cJSON *l = ch_list_json(RB_LIST);
 	if (!l)
 		return 1;
 	int pending = 0, total = 0;
@@ -322,9 +322,9 @@ ch_check(const char *url, const char *dir, long long t_last_ms, const char *faul
 {
 	ch_http_init(url);
 	cJSON *writes = ch_get_json("/_testapi/writes");
-	cJSON *rbs = ch_get_json(RB_LIST);
-	cJSON *cls = ch_get_json(CL_LIST);
-	cJSON *mdbs = ch_get_json(MCM_LIST);
+	cJSON *rbs = ch_list_json(RB_LIST);
+	cJSON *cls = ch_list_json(CL_LIST);
+	cJSON *mdbs = ch_list_json(MCM_LIST);
 	if (!writes || !rbs || !cls || !mdbs)
 		return 1;
 	struct map holders = {0}, spec_rv = {0}, bound = {0}, rb_writes = {0};
@@ -450,7 +450,7 @@ ch_check(const char *url, const char *dir, long long t_last_ms, const char *faul
 	for (size_t k = 0; k < sizeof child_lists / sizeof *child_lists; k++) {
 		char lp[512];
 		snprintf(lp, sizeof lp, "%s?labelSelector=fedstate.io/owner-uid", child_lists[k]);
-		cJSON *l = ch_get_json(lp);
+		cJSON *l = ch_list_json(lp);
 		const cJSON *c;
 		cJSON_ArrayForEach(c, sub(l, "items"))
 		{

@@ -116,3 +116,41 @@ ch_get_json(const char *path)
 	free(body);
 	return v;
 }
+
+cJSON *
+ch_list_json(const char *path)
+{
+	char page[2048];
+	cJSON *all = NULL, *items = NULL;
+	const char *sep = strchr(path, '?') ? "&" : "?";
+	char *cont = NULL;
+
+	do {
+		if (cont)
+			snprintf(page, sizeof page, "%s%slimit=500&continue=%s", path, sep, cont);
+		else
+			snprintf(page, sizeof page, "%s%slimit=500", path, sep);
+		free(cont);
+		cont = NULL;
+		cJSON *l = ch_get_json(page);
+		if (!l) {
+			cJSON_Delete(all);
+			return NULL;
+		}
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(l, "metadata"), "continue");
+		if (cJSON_IsString(c) && c->valuestring[0])
+			cont = strdup(c->valuestring);
+		if (!all) {
+			all = l;
+			items = cJSON_GetObjectItemCaseSensitive(all, "items");
+			continue;
+		}
+		cJSON *more = cJSON_DetachItemFromObjectCaseSensitive(l, "items"), *it;
+		while (more && (it = cJSON_DetachItemViaPointer(more, more->child)))
+			cJSON_AddItemToArray(items, it);
+		cJSON_Delete(more);
+		cJSON_Delete(l);
+	} while (cont);
+	return all;
+}

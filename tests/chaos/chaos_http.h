@@ -22,5 +22,8 @@ long ch_http(const char *method, const char *path, const char *body, int tries,
 /* GET path as JSON (caller frees with cJSON_Delete); NULL with a message on
  * stderr naming the path when it cannot be read */
 cJSON *ch_get_json(const char *path);
+/* a list resource read in pages of 500 (the single-threaded test server
+ * answers other clients between them), as one List; NULL as above */
+cJSON *ch_list_json(const char *path);
 
 #endif

@@ -76,7 +76,7 @@ objs_load(struct objs *o, const char *api, const char *plural)
 	o->api = api;
 	o->plural = plural;
 	snprintf(path, sizeof path, "%s/%s", api, plural);
-	cJSON *list = ch_get_json(path);
+	cJSON *list = ch_list_json(path);
 	if (!list)
 		return false;
 	const cJSON *it;
@@ -227,7 +227,7 @@ ch_load(const char *url, uint64_t seed, unsigned nops, double secs, const char *
 	if (!objs_load(&rb, RB_API, "resourcebindings") ||
 	    !objs_load(&mdb, MDB_API, "multicloudmongodbs"))
 		return 1;
-	cJSON *cl = ch_get_json("/apis/cluster.karmada.io/v1alpha1/clusters");
+	cJSON *cl = ch_list_json("/apis/cluster.karmada.io/v1alpha1/clusters");
 	uint32_t nclusters = (uint32_t)cJSON_GetArraySize(cJSON_GetObjectItem(cl, "items"));
 	cJSON_Delete(cl);
 	unsigned by[OP_N] = {0}, failed = 0;

@@ -90,7 +90,7 @@ int
 ch_render_export(const char *url, const char *dir, unsigned max)
 {
 	ch_http_init(url);
-	cJSON *list = ch_get_json(MCM_LIST);
+	cJSON *list = ch_list_json(MCM_LIST);
 	if (!list)
 		return 1;
 	unsigned n = 0, total = 0;

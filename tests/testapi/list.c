@@ -224,10 +224,19 @@ ta_api_list(struct ta_api *a, struct ta_conn *c, const struct ta_req *req,
 	cJSON_AddStringToObject(md, "resourceVersion", rvbuf);
 	long count = 0, remaining = 0;
 	const cJSON *last = NULL;
-	for (size_t i = 0; i < n; i++) {
+	size_t from = 0;
+	if (after_ns) { /* objs are in key order: the first one past the token */
+		size_t hi = n;
+		while (from < hi) {
+			size_t mid = (from + hi) / 2;
+			if (key_after(objs[mid], after_ns, after_name))
+				hi = mid;
+			else
+				from = mid + 1;
+		}
+	}
+	for (size_t i = from; i < n; i++) {
 		const cJSON *obj = objs[i];
-		if (after_ns && !key_after(obj, after_ns, after_name))
-			continue;
 		if (!in_scope(rt, obj) || !ta_selector_matches(lsel, obj) ||
 		    !ta_selector_matches(fsel, obj))
 			continue;

@@ -9,6 +9,7 @@
  * SIGINT/SIGTERM stop it cleanly.
  */
 #include <ev.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,12 @@ main(int argc, char **argv)
 {
 	struct ta_opts o = {.host = fs_xstrdup("127.0.0.1"), .bookmark_interval = 5};
 	signal(SIGPIPE, SIG_IGN);
+#ifdef M_MXFAST
+	/* no fastbins: the store holds millions of small cJSON nodes, and
+	 * glibc walked every freed one (malloc_consolidate) on each large
+	 * allocation or free, that is on every list page */
+	mallopt(M_MXFAST, 0);
+#endif
 	if (!parse_args(argc, argv, &o))
 		return 2;
 	struct ta_api api;
