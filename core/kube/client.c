@@ -366,12 +366,11 @@ call_on_http(void *ud, const struct fs_http_response *r)
 {
 	struct fs_kube_call *call = ud;
 	call->http = NULL;
-	if (!call->orphan)
-		call_uncount(call);
-	if (call->orphan) {
+	if (call->orphan) { /* its client (and the count) is gone */
 		call_free(call);
 		return;
 	}
+	call_uncount(call);
 	if (r->code == FS_E_CANCELED) {
 		call_finish(call, FS_E_CANCELED, 0, call->cancel_reason ? call->cancel_reason
 						     : "canceled", NULL);

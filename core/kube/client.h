@@ -7,9 +7,9 @@
  * and at most FS_KUBE_MAX_IN_FLIGHT are sent and unanswered at once: a
  * burst of 800 tokens must not become 800 requests the server works
  * through before anything sent after them (the Lease renewal) is
- * answered. Calls are retried with jittered exponential backoff on connection errors, 429 and
- * 5xx (Retry-After is honoured), and has a per-request timeout (watches
- * have none: see watch streams below). Error responses become an
+ * answered. A call is retried with jittered exponential backoff on
+ * connection errors, 429 and 5xx (Retry-After is honoured), and has a
+ * per-request timeout (watches have none: see watch streams below). Error responses become an
  * enum fs_code plus a message built from the server's Status:
  * 404 FS_E_NOTFOUND, 409 AlreadyExists FS_E_EXISTS, 409 Conflict
  * FS_E_CONFLICT (re-read and retry), 410 FS_E_GONE, 401 FS_E_AUTH,
@@ -97,10 +97,10 @@ struct fs_kube_resource {
 enum fs_kube_flag {
 	FS_KUBE_STATUS = 1u << 0,      /* the /status subresource */
 	FS_KUBE_LEADER_ONLY = 1u << 1, /* refused while fenced */
-	FS_KUBE_UNLIMITED = 1u << 2,   /* neither rate- nor in-flight-limited: the leader's Lease
-					* (Karmada elects with a client of its
-					* own), so renewals never queue behind
-					* a backlog of writes */
+	FS_KUBE_UNLIMITED = 1u << 2,   /* no rate or in-flight limit: the
+					* leader's Lease (Karmada elects with a
+					* client of its own), so renewals never
+					* queue behind a backlog of writes */
 };
 
 enum fs_kube_patch {

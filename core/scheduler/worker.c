@@ -540,7 +540,6 @@ work(struct ev_loop *loop, ev_idle *w, int revents)
 {
 	struct fs_schedctl *c = w->data;
 	const char *key;
-
 	int64_t until = fs_now_ms() + FS_DAEMON_TURN_MS;
 
 	(void)revents;
