@@ -122,6 +122,12 @@ estimator_start() { # estimator_start PORT (0: any)
 		--port "$1" <"$TMP/estimator.in" >"$TMP/estimator.out" 2>>"$TMP/estimator.log" &
 	ESTPID=$!
 }
+# estimator_for_a_lease CONFIG: the estimator behaves so for a lease's time
+estimator_for_a_lease() {
+	echo "$1" >"$TMP/estimator.json"; kill -HUP "$ESTPID" 2>/dev/null || true
+	sleep "$LEASE"
+	echo "$EST_OK" >"$TMP/estimator.json"; kill -HUP "$ESTPID" 2>/dev/null || true
+}
 estimator_start 0
 exec 9>"$TMP/estimator.in"
 i=0
@@ -243,14 +249,10 @@ fault() {
 		sleep 2
 		cp "$TMP/scheduler.good.yaml" "$TMP/scheduler.yaml"; cp "$TMP/ops.good.yaml" "$TMP/ops.yaml"
 		for f in "$TMP"/pid.*; do kill -HUP "$(cat "$f")" 2>/dev/null || true; done ;;
-	estimator_slow) # every answer 1.5 s late, past the 1 s deadline, for a lease
-		echo '{"*": {"answer": 1000000, "sleepMs": 1500}}' >"$TMP/estimator.json"
-		kill -HUP "$ESTPID" 2>/dev/null || true; sleep "$LEASE"
-		echo "$EST_OK" >"$TMP/estimator.json"; kill -HUP "$ESTPID" 2>/dev/null || true ;;
-	estimator_refusing) # UNAVAILABLE to every call for a lease
-		echo '{"*": {"error": {"code": 14, "message": "chaos: estimator refusing"}}}' >"$TMP/estimator.json"
-		kill -HUP "$ESTPID" 2>/dev/null || true; sleep "$LEASE"
-		echo "$EST_OK" >"$TMP/estimator.json"; kill -HUP "$ESTPID" 2>/dev/null || true ;;
+	estimator_slow) # every answer 1.5 s late, past the 1 s deadline
+		estimator_for_a_lease '{"*": {"answer": 1000000, "sleepMs": 1500}}' ;;
+	estimator_refusing) # UNAVAILABLE to every call
+		estimator_for_a_lease '{"*": {"error": {"code": 14, "message": "chaos: estimator refusing"}}}' ;;
 	estimator_gone) # kill -9, back on the same port a lease later
 		kill -9 "$ESTPID" 2>/dev/null || true; wait "$ESTPID" 2>/dev/null || true
 		sleep "$LEASE"; estimator_start "$EPORT" ;;
