@@ -285,8 +285,18 @@ TLOAD_END=$(date +%s)
 # ------------------------------------------------------------ converge + check
 FAIL=0
 fail() { echo "chaos: FAIL $*" >&2; FAIL=1; }
-i=0; pending
-while [ "$P" != 0 ] && [ $i -lt 300 ]; do sleep $POLL; i=$((i + POLL)); pending; done
+# settled twice in a row, POLL apart, with the same Lease holders: a
+# Lease that changed hands just after a first look leaves the new leader
+# work that look could not see
+holders() { H=$(for c in scheduler ops; do curl -s --max-time 5 \
+	"$URL/apis/coordination.k8s.io/v1/namespaces/karmada-system/leases/fedstate-$c" |
+	sed -n 's/.*"holderIdentity":"\([^"]*\)".*/\1/p'; done | tr '\n' ' '); }
+i=0; pending; holders; H0=$H; STABLE=0
+while [ $STABLE -lt 2 ] && [ $i -lt 300 ]; do
+	if [ "$P" = 0 ] && [ "$H" = "$H0" ]; then STABLE=$((STABLE + 1)); else STABLE=0; fi
+	[ $STABLE -lt 2 ] || break
+	H0=$H; sleep $POLL; i=$((i + POLL)); pending; holders
+done
 CONVERGE=$(( $(date +%s) - TLAST ))
 [ "$P" = 0 ] || fail "$P bindings not settled (generation not observed, or neither placed nor a Scheduled condition) ${CONVERGE}s after the last fault and the load"
 
