@@ -152,8 +152,9 @@ test_leader_election(void **state)
 /* A placement that a cluster event changes (not the binding: its observed
  * generation equals its generation when the cycle reads it) moves the
  * generation with the spec write; the status that follows must observe
- * the new generation, or the binding stays one behind, unsettled (found by
- * a make chaos soak: 813 Duplicated bindings after a cluster was deleted) */
+ * the new generation, or the binding stays one behind, unsettled (a make
+ * chaos soak ended with 813 Duplicated bindings so, after a cluster event
+ * and a change of leader; this path is not what left them) */
 static void
 test_cluster_event_observes_new_generation(void **state)
 {
