@@ -288,6 +288,7 @@ cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* the lines of a file as a set (v = 1); empty when it cannot be read */
 static struct map
 read_lines(const char *file)
 {
@@ -587,16 +588,7 @@ ch_simcmp(const char *dir, const char *simfile, const char *faultfile)
 	cJSON *rbs = read_json(path), *sim = read_json(simfile);
 	if (!rbs || !sim)
 		return 1;
-	struct map faulted = {0}, sims = {0};
-	FILE *f = fopen(faultfile, "r");
-	char line[256];
-	while (f && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0])
-			map_at(&faulted, line)->v = 1;
-	}
-	if (f)
-		fclose(f);
+	struct map faulted = read_lines(faultfile), sims = {0};
 	const cJSON *r;
 	cJSON_ArrayForEach(r, sub(sim, "results"))
 	{
