@@ -46,6 +46,7 @@ struct op {
 	cJSON *template_ref;      /* the resource template, for Events */
 	char *ev_type, *ev_reason, *ev_msg;
 	enum outcome outcome;
+	bool observe;             /* a success: the status observes the spec write's generation */
 	struct fs_kube_call *call;
 };
 
@@ -214,13 +215,21 @@ spec_done(void *ud, struct fs_kube_result *res)
 		finish(o);
 		return;
 	}
-	/* the spec change moved the generation: observe the new one */
+	/* the spec change moved the generation: a success observes the new
+	 * one in this status write, even where the object already said it
+	 * observed the one before (the patch then left it out); a later pass
+	 * through the queue must not be what observes it */
 	const cJSON *g = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(res->object, "metadata"), "generation");
-	cJSON *st = cJSON_GetObjectItemCaseSensitive(o->status, "status");
-	if (cJSON_IsNumber(g) && cJSON_GetObjectItemCaseSensitive(st, "schedulerObservedGeneration"))
-		cJSON_ReplaceItemInObjectCaseSensitive(st, "schedulerObservedGeneration",
-						       cJSON_CreateNumber(g->valuedouble));
+	if (o->observe && cJSON_IsNumber(g)) {
+		if (!o->status)
+			o->status = cJSON_CreateObject();
+		cJSON *st = cJSON_GetObjectItemCaseSensitive(o->status, "status");
+		if (!st)
+			st = cJSON_AddObjectToObject(o->status, "status");
+		cJSON_DeleteItemFromObjectCaseSensitive(st, "schedulerObservedGeneration");
+		cJSON_AddNumberToObject(st, "schedulerObservedGeneration", g->valuedouble);
+	}
 	send_status(o);
 }
 
@@ -477,6 +486,7 @@ process(struct fs_schedctl *c, const char *key)
 			fs_assume_placed(c->assume, &b, &r, fs_now_ms());
 		o->status = fs_writeback_status(obj, &b, &r, (int64_t)time(NULL));
 		o->template_ref = template_of(obj);
+		o->observe = rc == FS_OK && r.code == FS_OK;
 	}
 	/* clusterAffinities fail-over: a Warning per term that did not fit */
 	for (int32_t t = r.first_term; rc == FS_OK && t >= 0 && t < r.term_index; t++) {

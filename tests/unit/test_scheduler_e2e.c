@@ -211,8 +211,11 @@ test_cluster_event_observes_new_generation(void **state)
 	cJSON *placed = dm_get_json(&f->api, path);
 	assert_int_equal(cJSON_GetArraySize(sf_item(sf_item(placed, "spec"), "clusters")), 2);
 	cJSON_Delete(placed);
-	/* settled on both; dup-c goes away */
-	usleep(500000);
+	/* settled on both; dup-c goes away a second later, so that the
+	 * reschedule's lastScheduledTime differs and its status write carries
+	 * something (the same second left the status patch empty, and the
+	 * observed generation came only from a later pass) */
+	usleep(1100000);
 	int w0 = sf_writes_to(f, "web-dup", "fedstate-scheduler");
 	free(ta_proc_request(&f->api, "DELETE", cpath, NULL, NULL, NULL, &st, NULL));
 	assert_int_equal(st, 200);
