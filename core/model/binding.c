@@ -149,6 +149,49 @@ decode_requirements(struct fs_decode_ctx *ctx, const cJSON *node,
 	out->priority_class = fs_decode_str(ctx, f[3], &pp);
 }
 
+struct named_at {
+	const char *name;
+	uint32_t index; /* in spec.clusters */
+};
+
+static int
+by_name_then_index(const void *x, const void *y)
+{
+	const struct named_at *a = x, *b = y;
+	int d = strcmp(a->name, b->name);
+	return d ? d : (a->index > b->index) - (a->index < b->index);
+}
+
+/* a cluster listed twice in spec.clusters: which replicas run there is
+ * ambiguous (the API server refuses such a list for listType=map
+ * fields), so the binding is not scheduled until it is fixed */
+static void
+check_unique_targets(struct fs_decode_ctx *ctx, const cJSON *node,
+		     const struct fs_dpath *path, struct fs_arena *a, uint32_t n)
+{
+	if (n < 2)
+		return;
+	struct named_at *s = FS_ARENA_NEW(a, struct named_at, n);
+	uint32_t k = 0, i = 0;
+	for (const cJSON *c = node->child; c; c = c->next, i++) {
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(c, "name");
+		if (cJSON_IsString(nm) && nm->valuestring[0])
+			s[k++] = (struct named_at){nm->valuestring, i};
+	}
+	qsort(s, k, sizeof *s, by_name_then_index);
+	for (i = 1; i < k; i++) {
+		if (strcmp(s[i - 1].name, s[i].name) != 0)
+			continue;
+		struct fs_dpath pi = FS_DPATH_AT(path, s[i].index);
+		struct fs_dpath pn = FS_DPATH_KEY(&pi, "name");
+		fs_decode_error(ctx, cJSON_GetArrayItem(node, (int)s[i].index), &pn,
+				"cluster '%s' is listed twice (first at index %u); hint: list "
+				"each cluster once, with all of its replicas",
+				s[i].name, s[i - 1].index);
+		return; /* one says what is wrong */
+	}
+}
+
 static void
 decode_targets(struct fs_decode_ctx *ctx, const cJSON *node,
 	       const struct fs_dpath *path, struct fs_arena *a,
@@ -178,6 +221,7 @@ decode_targets(struct fs_decode_ctx *ctx, const cJSON *node,
 	}
 	out->previous = t;
 	out->n_previous = k;
+	check_unique_targets(ctx, node, path, a, fs_decode_count(node));
 }
 
 static void

@@ -431,8 +431,14 @@ process(struct fs_schedctl *c, const char *key)
 	if (rc != FS_OK) {
 		char *first = diags.n ? fs_diag_format(&diags.items[0]) : NULL;
 		fs_warn("scheduler", "%s: skipped: %s", key, first ? first : "cannot decode");
-		set_event(o, "Warning", "ScheduleBindingFailed",
-			  first ? first : in.error ? in.error : "the object cannot be decoded");
+		const char *why = first ? first : in.error ? in.error : "the object cannot be decoded";
+		set_event(o, "Warning", "ScheduleBindingFailed", why);
+		if (!k->middleware) { /* and the binding's Scheduled condition says why */
+			struct fs_binding none = {0};
+			struct fs_sched_result pr = {.code = rc, .message = why,
+						     .term_index = -1, .first_term = -1};
+			o->status = fs_writeback_status(obj, &none, &pr, (int64_t)time(NULL));
+		}
 		free(first);
 		goto write;
 	}

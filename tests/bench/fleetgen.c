@@ -386,11 +386,15 @@ put_binding(FILE *f, uint32_t j, uint32_t n)
 	put_placement(f, k, n);
 	fputs(",\"schedulerName\":\"default-scheduler\"", f);
 	if (rng_pct(25)) { /* already scheduled once: a reschedule */
-		uint32_t m = 1 + rng_below(3);
+		/* each cluster once: a list naming one twice is refused */
+		uint32_t m = 1 + rng_below(3), idx[3];
+		if (m > n)
+			m = n;
+		pick_clusters(n, m, idx);
 		fputs(",\"clusters\":[", f);
 		for (uint32_t t = 0; t < m; t++)
 			fprintf(f, "%s{\"name\":\"member-%05u\",\"replicas\":%u}", t ? "," : "",
-				rng_below(n), 1 + rng_below(4));
+				idx[t], 1 + rng_below(4));
 		fputc(']', f);
 	}
 	fputs("}}", f);

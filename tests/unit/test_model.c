@@ -336,6 +336,19 @@ test_wrong_types_with_positions(void **state)
 		assert_non_null(strstr(mn, "resourceRequest.memory: quantity \"-1Gi\" is negative"));
 		free(mn);
 		fs_diags_release(&dn);
+		/* a cluster twice in spec.clusters (the chaos fleet had one:
+		 * the scheduler kept it through a scale-down) */
+		const char *twice = "kind: ResourceBinding\nmetadata: {name: w, namespace: p}\n"
+				    "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, "
+				    "name: w}\n  clusters:\n  - {name: m1, replicas: 2}\n"
+				    "  - {name: m2, replicas: 1}\n  - {name: m2, replicas: 4}\n";
+		assert_int_equal(decode_text(twice, false, &dn, &an, &bn), 1);
+		mn = fs_diag_format(&dn.items[0]);
+		assert_string_equal(mn, "obj.yaml:8:5: resourcebinding p/w: spec.clusters[2].name: "
+					"cluster 'm2' is listed twice (first at index 1); hint: list "
+					"each cluster once, with all of its replicas");
+		free(mn);
+		fs_diags_release(&dn);
 		fs_arena_release(&an);
 	}
 	const char *spread = "kind: ResourceBinding\n"
