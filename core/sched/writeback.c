@@ -63,25 +63,58 @@ fs_writeback_reason(enum fs_code code, bool fit_error)
 
 /* ---- spec: spec.clusters and the applied-placement annotation ---- */
 
-/* old spec.clusters (absent, null or a list) says the same as targets */
+struct placed {
+	const char *name;
+	double replicas;
+};
+
+static int
+by_name(const void *x, const void *y)
+{
+	return strcmp(((const struct placed *)x)->name, ((const struct placed *)y)->name);
+}
+
+/* old spec.clusters (absent, null or a list) says the same as targets: the
+ * same clusters with the same replicas, in any order. The order carries
+ * nothing (Karmada's follows scores and capacity, which move with every
+ * placement; its ties are unstable), and rewriting only it would bump the
+ * generation, restart the binding's Works and, for a Duplicated binding
+ * (scheduled on every event), do so again at the next event. */
 static bool
 same_clusters(const cJSON *old, const struct fs_assignment *t, uint32_t n)
 {
-	uint32_t i = 0;
-	const cJSON *e;
 	if (old && !cJSON_IsArray(old) && !cJSON_IsNull(old))
 		return false;
-	const cJSON *list = cJSON_IsArray(old) ? old : NULL;
+	const cJSON *list = cJSON_IsArray(old) ? old : NULL, *e;
+	if ((uint32_t)cJSON_GetArraySize(list) != n)
+		return false;
+	uint32_t i = 0, moved = 0;
 	cJSON_ArrayForEach(e, list) {
 		const char *name = str_at(e, "name");
-		int keys = cJSON_GetArraySize(e);
 		int want = 1 + (get(e, "replicas") != NULL);
-		if (i >= n || !name || keys != want || strcmp(name, t[i].cluster->name) ||
-		    num_at(e, "replicas") != t[i].replicas)
+		if (!name || cJSON_GetArraySize(e) != want)
 			return false;
+		moved += strcmp(name, t[i].cluster->name) || num_at(e, "replicas") != t[i].replicas;
 		i++;
 	}
-	return i == n;
+	if (!moved)
+		return true;
+	struct placed *a = malloc(2 * (size_t)n * sizeof *a), *b = a + n;
+	if (!a)
+		return false; /* write it: never wrong */
+	i = 0;
+	cJSON_ArrayForEach(e, list) {
+		a[i] = (struct placed){str_at(e, "name"), num_at(e, "replicas")};
+		b[i] = (struct placed){t[i].cluster->name, t[i].replicas};
+		i++;
+	}
+	qsort(a, n, sizeof *a, by_name);
+	qsort(b, n, sizeof *b, by_name);
+	bool same = true;
+	for (i = 0; i < n && same; i++)
+		same = !strcmp(a[i].name, b[i].name) && a[i].replicas == b[i].replicas;
+	free(a);
+	return same;
 }
 
 cJSON *

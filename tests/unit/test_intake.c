@@ -315,6 +315,19 @@ spec_duplicated(void **st)
 		       "\"{\\\"replicaScheduling\\\":{\\\"replicaSchedulingType\\\":\\\"Duplicated\\\"}}\"}},"
 		       "\"spec\":{\"clusters\":[{\"name\":\"m2\",\"replicas\":2},"
 		       "{\"name\":\"m1\",\"replicas\":2}]}}");
+	/* the same clusters in another order (scores moved) write nothing: a
+	 * new leader, or the next event, must not rewrite every Duplicated
+	 * binding for its order alone */
+	merge(x.obj, p);
+	cJSON_Delete(p);
+	t[0].cluster = sv_named("m1");
+	t[1].cluster = sv_named("m2");
+	assert_json(fs_writeback_spec(x.obj, &r), NULL);
+	/* and the same names with other replicas, or one cluster more, do */
+	t[1].replicas = 3;
+	p = fs_writeback_spec(x.obj, &r);
+	assert_json(p, "{\"spec\":{\"clusters\":[{\"name\":\"m1\",\"replicas\":2},"
+		       "{\"name\":\"m2\",\"replicas\":3}]}}");
 	cJSON_Delete(p);
 	intake_done(&x);
 	/* a non-workload (0 replicas): Go's omitempty leaves replicas out */
@@ -322,7 +335,7 @@ spec_duplicated(void **st)
 		   "spec: {clusters: [{name: m1}]}\n");
 	t[0].replicas = t[1].replicas = 0;
 	p = fs_writeback_spec(x.obj, &r);
-	assert_json(p, "{\"spec\":{\"clusters\":[{\"name\":\"m2\"},{\"name\":\"m1\"}]}}");
+	assert_json(p, "{\"spec\":{\"clusters\":[{\"name\":\"m1\"},{\"name\":\"m2\"}]}}");
 	cJSON_Delete(p);
 	intake_done(&x);
 }
