@@ -209,11 +209,26 @@ obj_key(const char *path, char *buf, size_t n)
 		buf[l - 7] = '\0';
 }
 
+/* v as JSON into dir/file; false, with a message, when it cannot */
 static bool
-write_list(const char *dir, const char *file, cJSON *list, const char *api, const char *kind)
+write_json(const char *dir, const char *file, const cJSON *v)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", dir, file);
+	char *s = cJSON_PrintUnformatted(v);
+	FILE *f = fopen(path, "w");
+	bool ok = f && s && fputs(s, f) >= 0;
+	if (f && fclose(f))
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "chaos: cannot write %s\n", path);
+	free(s);
+	return ok;
+}
+
+static bool
+write_list(const char *dir, const char *file, cJSON *list, const char *api, const char *kind)
+{
 	cJSON *items = cJSON_GetObjectItemCaseSensitive(list, "items"), *it;
 	cJSON_ArrayForEach(it, items)
 	{
@@ -226,15 +241,8 @@ write_list(const char *dir, const char *file, cJSON *list, const char *api, cons
 	cJSON_AddStringToObject(out, "apiVersion", "v1");
 	cJSON_AddStringToObject(out, "kind", "List");
 	cJSON_AddItemReferenceToObject(out, "items", items); /* not owned */
-	char *s = cJSON_PrintUnformatted(out);
+	bool ok = write_json(dir, file, out);
 	cJSON_Delete(out);
-	FILE *f = fopen(path, "w");
-	bool ok = f && s && fputs(s, f) >= 0;
-	if (f && fclose(f))
-		ok = false;
-	if (!ok)
-		fprintf(stderr, "chaos: cannot write %s\n", path);
-	free(s);
 	return ok;
 }
 
@@ -322,12 +330,14 @@ int
 ch_check(const char *url, const char *dir, long long t_last_ms, const char *faultfile)
 {
 	ch_http_init(url);
-	cJSON *writes = ch_get_json("/_testapi/writes");
+	/* the final objects first, then the log that led to them */
 	cJSON *rbs = ch_list_json(RB_LIST);
 	cJSON *cls = ch_list_json(CL_LIST);
 	cJSON *mdbs = ch_list_json(MCM_LIST);
+	cJSON *writes = ch_writes_json();
 	if (!writes || !rbs || !cls || !mdbs)
 		return 1;
+	write_json(dir, "writes.json", writes); /* a failed run keeps it */
 	struct map holders = {0}, spec_rv = {0}, bound = {0}, rb_writes = {0};
 	/* per object: index of its last accepted non-status write; time of its
 	 * last change by the load; time of its last daemon write */

@@ -154,3 +154,30 @@ ch_list_json(const char *path)
 	} while (cont);
 	return all;
 }
+
+cJSON *
+ch_writes_json(void)
+{
+	char page[128];
+	cJSON *all = cJSON_CreateArray();
+	long from = 0;
+
+	for (;;) {
+		snprintf(page, sizeof page, "/_testapi/writes?from=%ld&limit=%d", from,
+			 CH_WRITES_PAGE);
+		cJSON *l = ch_get_json(page);
+		if (!cJSON_IsArray(l)) {
+			cJSON_Delete(l);
+			cJSON_Delete(all);
+			return NULL;
+		}
+		int n = cJSON_GetArraySize(l);
+		cJSON *it;
+		while ((it = cJSON_DetachItemViaPointer(l, l->child)))
+			cJSON_AddItemToArray(all, it);
+		cJSON_Delete(l);
+		from += n;
+		if (n < CH_WRITES_PAGE)
+			return all;
+	}
+}

@@ -25,5 +25,10 @@ cJSON *ch_get_json(const char *path);
 /* a list resource read in pages of 500 (the single-threaded test server
  * answers other clients between them), as one List; NULL as above */
 cJSON *ch_list_json(const char *path);
+/* the test server's write log, oldest first, read in pages of
+ * CH_WRITES_PAGE (a soak's log in one answer held the server for seconds
+ * and cost the leaders their Leases); NULL as above */
+#define CH_WRITES_PAGE 20000
+cJSON *ch_writes_json(void);
 
 #endif

@@ -18,10 +18,14 @@
  *   stats                            {"requests","watches","rv","compacted",
  *                                     "delayed_max": the most requests the
  *                                     latency held at once since it was set}
- *   writes[?clear=1]                 every write request seen (method, path,
+ *   writes[?from=I&limit=N][&clear=1]
+ *                                    every write request seen (method, path,
  *                                    agent; status, base_rv, prev_rv/prev_gen,
  *                                    rv/gen, name, t, a Lease's holder: see
- *                                    write.c), oldest first
+ *                                    write.c), oldest first; with limit, at
+ *                                    most N of them from index I (a soak's
+ *                                    600 000 in one answer held the loop for
+ *                                    seconds: the daemons lost their Leases)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +33,40 @@
 
 #include "api.h"
 #include "namespace.h"
+#include "util/buf.h"
 
 enum { RESTART_IDLE, RESTART_DOWN, RESTART_UP };
 static int restart_phase;
 static double restart_down_s;
+
+/* entries [from, from + limit) of the write log, as a JSON array; pages
+ * read in order resume where the last one ended (the log only grows) */
+static void
+writes_page(struct ta_conn *c, struct ta_api *a, long from, long limit)
+{
+	const cJSON *e = a->writes->child;
+	long i = 0;
+	if (a->writes_at && a->writes_at_i <= from) {
+		e = a->writes_at;
+		i = a->writes_at_i;
+	}
+	for (; e && i < from; i++)
+		e = e->next;
+	struct fs_buf b = FS_BUF_INIT;
+	fs_buf_addc(&b, '[');
+	for (long n = 0; e && n < limit; n++, i++, e = e->next) {
+		char *s = cJSON_PrintUnformatted(e);
+		if (n)
+			fs_buf_addc(&b, ',');
+		fs_buf_adds(&b, s);
+		free(s);
+	}
+	fs_buf_adds(&b, "]\n");
+	a->writes_at = e;
+	a->writes_at_i = i;
+	ta_respond(c, 200, "application/json", b.data, b.len, NULL);
+	fs_buf_release(&b);
+}
 
 static void
 admin_on_restart(struct ev_loop *loop, ev_timer *t, int revents)
@@ -132,10 +166,15 @@ ta_admin(struct ta_api *a, struct ta_conn *c, const struct ta_req *r)
 		ta_api_json(c, 200, s);
 		cJSON_Delete(s);
 	} else if (!strcmp(what, "writes")) {
-		ta_api_json(c, 200, a->writes);
+		long limit = qnum(r, "limit", -1);
+		if (limit < 0)
+			ta_api_json(c, 200, a->writes);
+		else
+			writes_page(c, a, qnum(r, "from", 0), limit);
 		if (qnum(r, "clear", 0)) {
 			cJSON_Delete(a->writes);
 			a->writes = cJSON_CreateArray();
+			a->writes_at = NULL;
 		}
 	} else {
 		ta_respond(c, 404, "text/plain", "unknown admin endpoint\n", 23, NULL);

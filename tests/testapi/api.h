@@ -36,6 +36,8 @@ struct ta_api {
 	/* what the tests look at */
 	uint64_t n_requests;
 	cJSON *writes; /* [{method, path, agent, status}] of every write */
+	const cJSON *writes_at; /* a page's end, and its index: the next page */
+	long writes_at_i;       /* starts there, not at the head (admin.c) */
 };
 
 /* window: watch history in events (0: 10000) */

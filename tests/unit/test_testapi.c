@@ -122,6 +122,48 @@ test_write_log_deletes(void **state)
 	cJSON_Delete(made);
 }
 
+/* the write log in pages (?from=I&limit=N) is the whole log, in order,
+ * whether the pages are read in order (each resumes where the last ended)
+ * or not; limit=0 is an empty page */
+static void
+test_write_log_pages(void **state)
+{
+	struct ta_proc *p = *state;
+	char path[128], body[128];
+	long st;
+	for (int i = 0; i < 7; i++) {
+		snprintf(body, sizeof body, "{\"metadata\":{\"name\":\"p%d\"}}", i);
+		free(ta_proc_request(p, "POST", "/api/v1/namespaces/default/configmaps",
+				     "application/json", body, NULL, &st, NULL));
+		assert_int_equal(st, 201);
+	}
+	cJSON *all = get_json(p, "/_testapi/writes", 200), *paged = cJSON_CreateArray(), *w;
+	int n = cJSON_GetArraySize(all);
+	assert_true(n >= 7);
+	for (int from = 0; from <= n; from += 3) {
+		snprintf(path, sizeof path, "/_testapi/writes?from=%d&limit=3", from);
+		cJSON *pg = get_json(p, path, 200);
+		assert_int_equal(cJSON_GetArraySize(pg), from + 3 <= n ? 3 : n - from);
+		while ((w = cJSON_DetachItemViaPointer(pg, pg->child)))
+			cJSON_AddItemToArray(paged, w);
+		cJSON_Delete(pg);
+	}
+	assert_true(cJSON_Compare(all, paged, true));
+	/* out of order: back to the start, then one entry in the middle */
+	cJSON *first = get_json(p, "/_testapi/writes?from=0&limit=1", 200);
+	assert_true(cJSON_Compare(cJSON_GetArrayItem(first, 0), cJSON_GetArrayItem(all, 0), true));
+	snprintf(path, sizeof path, "/_testapi/writes?from=%d&limit=1", n - 2);
+	cJSON *mid = get_json(p, path, 200);
+	assert_true(cJSON_Compare(cJSON_GetArrayItem(mid, 0), cJSON_GetArrayItem(all, n - 2), true));
+	cJSON *none = get_json(p, "/_testapi/writes?from=0&limit=0", 200);
+	assert_int_equal(cJSON_GetArraySize(none), 0);
+	cJSON_Delete(none);
+	cJSON_Delete(mid);
+	cJSON_Delete(first);
+	cJSON_Delete(paged);
+	cJSON_Delete(all);
+}
+
 static int
 dial(const struct ta_proc *p)
 {
@@ -301,6 +343,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_discovery, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_status_bodies, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_write_log_deletes, ta_proc_setup,
+						ta_proc_teardown),
+		cmocka_unit_test_setup_teardown(test_write_log_pages, ta_proc_setup,
 						ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_raw_http, ta_proc_setup, ta_proc_teardown),
 		cmocka_unit_test_setup_teardown(test_kubectl, ta_proc_setup, ta_proc_teardown),
