@@ -641,6 +641,50 @@ test_burst_never_overcommits(void **state)
 
 /* a status-only update schedules nothing; rescheduleTriggeredAt after
  * lastScheduledTime forces a fresh schedule */
+/* a binding that names a cluster twice in spec.clusters is not scheduled
+ * (which replicas run there is ambiguous), and its Scheduled condition,
+ * not only an Event, says what is wrong and where */
+static void
+test_repeated_cluster_says_why(void **state)
+{
+	struct dm_proc d = {0};
+	long st = 0;
+	struct sf_fx *f = *state;
+	sf_create_rb(f, "web-twice", NULL);
+	free(ta_proc_request(&f->api, "PATCH", SF_RB_PATH "/web-twice", "application/merge-patch+json",
+			     "{\"spec\":{\"clusters\":[{\"name\":\"bj-1\",\"replicas\":1},"
+			     "{\"name\":\"bj-1\",\"replicas\":2}]}}", NULL, &st, NULL));
+	assert_int_equal(st, 200);
+	assert_true(sf_start_scheduler(f, &d, "twice", sf_free_port()));
+	const char *msg = NULL;
+	cJSON *o = NULL;
+	for (int i = 0; i < 150 && !msg; i++) {
+		cJSON_Delete(o);
+		o = dm_get_json(&f->api, SF_RB_PATH "/web-twice");
+		const cJSON *c = sf_scheduled_condition(o);
+		const cJSON *m = sf_item(c, "message");
+		if (cJSON_IsString(m) && cJSON_IsString(sf_item(c, "status")) &&
+		    !strcmp(sf_item(c, "status")->valuestring, "False"))
+			msg = m->valuestring;
+		else
+			usleep(100000);
+	}
+	if (!msg) {
+		dm_dump(&d);
+		fail_msg("no Scheduled=False condition on a binding naming bj-1 twice");
+	}
+	assert_non_null(strstr(msg, "spec.clusters[1].name: cluster 'bj-1' is listed twice "
+				    "(first at index 0)"));
+	assert_string_equal(sf_item(sf_scheduled_condition(o), "reason")->valuestring,
+			    "SchedulerError");
+	/* not placed anew: the list is as it was */
+	assert_int_equal(cJSON_GetArraySize(sf_item(sf_item(o, "spec"), "clusters")), 2);
+	cJSON_Delete(o);
+	free(ta_proc_request(&f->api, "DELETE", SF_RB_PATH "/web-twice", NULL, NULL, NULL, &st,
+			     NULL));
+	dm_stop(&d, 5000);
+}
+
 static void
 test_status_only_and_reschedule(void **state)
 {
@@ -696,6 +740,7 @@ main(void)
 					  sf_stop_daemons),
 		cmocka_unit_test_teardown(test_divided_scale_up_keeps_previous, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_burst_never_overcommits, sf_stop_daemons),
+		cmocka_unit_test_teardown(test_repeated_cluster_says_why, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_status_only_and_reschedule, sf_stop_daemons),
 		cmocka_unit_test_teardown(test_api_server_restarts, sf_stop_daemons),
 	};
