@@ -261,6 +261,28 @@ decode_text(const char *text, bool cluster, struct fs_diags *d,
 	return ctx.errors;
 }
 
+/* text decodes (as a cluster or a binding) with exactly one error, whose
+ * formatted message contains want */
+static void
+one_error(const char *text, bool cluster, const char *want)
+{
+	struct fs_diags d = FS_DIAGS_INIT;
+	struct fs_arena a = FS_ARENA_INIT;
+	struct fs_cluster c;
+	struct fs_binding b;
+	assert_int_equal(decode_text(text, cluster, &d, &a, cluster ? (void *)&c : (void *)&b), 1);
+	char *m = fs_diag_format(&d.items[0]);
+	if (!strstr(m, want))
+		fail_msg("error differs\n  want %s\n  got  %s", want, m);
+	free(m);
+	fs_diags_release(&d);
+	fs_arena_release(&a);
+}
+
+/* a binding's head, for the spec lines one_error appends */
+#define RB_W "kind: ResourceBinding\nmetadata: {name: w, namespace: p}\n" \
+	     "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, name: w}\n"
+
 static void
 test_wrong_types_with_positions(void **state)
 {
@@ -314,43 +336,18 @@ test_wrong_types_with_positions(void **state)
 			 "    replicaScheduling: {replicaSchedulingType: Tripled}\n";
 	assert_int_equal(decode_text(rb, false, &d, &a, &b), 4);
 	/* negative amounts: refused with the field path, as kube-apiserver does */
-	{
-		struct fs_diags dn = FS_DIAGS_INIT;
-		struct fs_arena an = FS_ARENA_INIT;
-		struct fs_cluster cn;
-		const char *neg = "kind: Cluster\nmetadata: {name: m}\nstatus:\n"
-				  "  resourceSummary:\n    allocatable: {cpu: \"-1\"}\n";
-		assert_int_equal(decode_text(neg, true, &dn, &an, &cn), 1);
-		char *mn = fs_diag_format(&dn.items[0]);
-		assert_non_null(strstr(mn, "status.resourceSummary.allocatable.cpu: quantity "
-					   "\"-1\" is negative"));
-		free(mn);
-		fs_diags_release(&dn);
-		struct fs_binding bn;
-		const char *req = "kind: ResourceBinding\nmetadata: {name: w, namespace: p}\n"
-				  "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, "
-				  "name: w}\n  replicaRequirements:\n    resourceRequest: "
-				  "{memory: -1Gi}\n";
-		assert_int_equal(decode_text(req, false, &dn, &an, &bn), 1);
-		mn = fs_diag_format(&dn.items[0]);
-		assert_non_null(strstr(mn, "resourceRequest.memory: quantity \"-1Gi\" is negative"));
-		free(mn);
-		fs_diags_release(&dn);
-		/* a cluster twice in spec.clusters (the chaos fleet had one:
-		 * the scheduler kept it through a scale-down) */
-		const char *twice = "kind: ResourceBinding\nmetadata: {name: w, namespace: p}\n"
-				    "spec:\n  resource: {apiVersion: apps/v1, kind: Deployment, "
-				    "name: w}\n  clusters:\n  - {name: m1, replicas: 2}\n"
-				    "  - {name: m2, replicas: 1}\n  - {name: m2, replicas: 4}\n";
-		assert_int_equal(decode_text(twice, false, &dn, &an, &bn), 1);
-		mn = fs_diag_format(&dn.items[0]);
-		assert_string_equal(mn, "obj.yaml:8:5: resourcebinding p/w: spec.clusters[2].name: "
-					"cluster 'm2' is listed twice (first at index 1); hint: list "
-					"each cluster once, with all of its replicas");
-		free(mn);
-		fs_diags_release(&dn);
-		fs_arena_release(&an);
-	}
+	one_error("kind: Cluster\nmetadata: {name: m}\nstatus:\n"
+		  "  resourceSummary:\n    allocatable: {cpu: \"-1\"}\n", true,
+		  "status.resourceSummary.allocatable.cpu: quantity \"-1\" is negative");
+	one_error(RB_W "  replicaRequirements:\n    resourceRequest: {memory: -1Gi}\n", false,
+		  "resourceRequest.memory: quantity \"-1Gi\" is negative");
+	/* a cluster twice in spec.clusters (the chaos fleet had one: the
+	 * scheduler kept it through a scale-down) */
+	one_error(RB_W "  clusters:\n  - {name: m1, replicas: 2}\n"
+		  "  - {name: m2, replicas: 1}\n  - {name: m2, replicas: 4}\n", false,
+		  "obj.yaml:8:5: resourcebinding p/w: spec.clusters[2].name: cluster 'm2' is "
+		  "listed twice (first at index 1); hint: list each cluster once, with all of "
+		  "its replicas");
 	const char *spread = "kind: ResourceBinding\n"
 			     "metadata: {name: web, namespace: prod}\n"
 			     "spec:\n"
