@@ -181,6 +181,22 @@ object_ref(const cJSON *obj)
 	return ref;
 }
 
+cJSON *
+fs_kube_event_subject(const cJSON *obj)
+{
+	static const char *const top[] = {"apiVersion", "kind"};
+	static const char *const meta[] = {"name", "namespace", "uid", "resourceVersion"};
+	cJSON *id = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(id, "metadata");
+
+	for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+		if (top_str(obj, top[i])[0])
+			cJSON_AddStringToObject(id, top[i], top_str(obj, top[i]));
+	for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+		if (md_str(obj, meta[i])[0])
+			cJSON_AddStringToObject(m, meta[i], md_str(obj, meta[i]));
+	return id;
+}
+
 static void
 pending_unlink(struct pending *p)
 {

@@ -43,7 +43,12 @@ struct fs_kube_recorder *fs_kube_recorder_new(struct fs_kube_client *c,
 void fs_kube_recorder_free(struct fs_kube_recorder *r); /* NULL-safe */
 
 /* regarding: the object (borrowed; apiVersion, kind, metadata.name,
- * namespace, uid are used). type "Normal" or "Warning". */
+ * namespace, uid, resourceVersion are used). type "Normal" or "Warning". */
+/* the fields of obj that fs_kube_record uses, as an object of their own
+ * (caller frees): what a caller keeps to record about obj later, without
+ * a copy of the whole object */
+cJSON *fs_kube_event_subject(const cJSON *obj);
+
 void fs_kube_record(struct fs_kube_recorder *r, const cJSON *regarding,
 		    const char *type, const char *reason, const char *action,
 		    const char *fmt, ...) FS_PRINTF(6, 7);

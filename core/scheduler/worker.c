@@ -261,31 +261,6 @@ template_of(const cJSON *obj)
 	return t;
 }
 
-/* what an Event needs of the object it is about (apiVersion, kind, name,
- * namespace, uid, resourceVersion): an op holds this, not a copy of the
- * whole object (a Duplicated binding over 300 clusters is ~100 KB of
- * cJSON, and a new leader's burst holds thousands of ops at once) */
-static cJSON *
-identity_of(const cJSON *obj)
-{
-	static const char *const top[] = {"apiVersion", "kind"};
-	static const char *const meta[] = {"name", "namespace", "uid", "resourceVersion"};
-	const cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-	cJSON *id = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(id, "metadata");
-
-	for (size_t i = 0; i < sizeof top / sizeof top[0]; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, top[i]);
-		if (cJSON_IsString(v))
-			cJSON_AddStringToObject(id, top[i], v->valuestring);
-	}
-	for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, meta[i]);
-		if (cJSON_IsString(v))
-			cJSON_AddStringToObject(m, meta[i], v->valuestring);
-	}
-	return id;
-}
-
 /* ------------------------------------------------------- poison objects */
 
 static int64_t
@@ -417,7 +392,9 @@ process(struct fs_schedctl *c, const char *key)
 	o->k = k;
 	o->ns = ns ? fs_xstrdup(ns) : NULL;
 	o->name = fs_xstrdup(name);
-	o->regarding = identity_of(obj);
+	/* not a copy of the object: a Duplicated binding over 300 clusters is
+	 * ~100 KB of cJSON, and a new leader's burst holds thousands of ops */
+	o->regarding = fs_kube_event_subject(obj);
 	o->next = *op_list(c);
 	if (o->next)
 		o->next->prev = o;
