@@ -164,22 +164,14 @@ by_name_then_index(const void *x, const void *y)
 
 /* a cluster listed twice in spec.clusters: which replicas run there is
  * ambiguous (the API server refuses such a list for listType=map
- * fields), so the binding is not scheduled until it is fixed */
+ * fields), so the binding is not scheduled until it is fixed. s: the
+ * decoded names with their indexes (sorted here) */
 static void
 check_unique_targets(struct fs_decode_ctx *ctx, const cJSON *node,
-		     const struct fs_dpath *path, struct fs_arena *a, uint32_t n)
+		     const struct fs_dpath *path, struct named_at *s, uint32_t n)
 {
-	if (n < 2)
-		return;
-	struct named_at *s = FS_ARENA_NEW(a, struct named_at, n);
-	uint32_t k = 0, i = 0;
-	for (const cJSON *c = node->child; c; c = c->next, i++) {
-		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(c, "name");
-		if (cJSON_IsString(nm) && nm->valuestring[0])
-			s[k++] = (struct named_at){nm->valuestring, i};
-	}
-	qsort(s, k, sizeof *s, by_name_then_index);
-	for (i = 1; i < k; i++) {
+	qsort(s, n, sizeof *s, by_name_then_index);
+	for (uint32_t i = 1; i < n; i++) {
 		if (strcmp(s[i - 1].name, s[i].name) != 0)
 			continue;
 		struct fs_dpath pi = FS_DPATH_AT(path, s[i].index);
@@ -201,6 +193,7 @@ decode_targets(struct fs_decode_ctx *ctx, const cJSON *node,
 	if (!fs_decode_is(ctx, node, path, cJSON_Array))
 		return;
 	struct fs_target *t = FS_ARENA_NEW(a, struct fs_target, fs_decode_count(node));
+	struct named_at *seen = FS_ARENA_NEW(a, struct named_at, fs_decode_count(node));
 	uint32_t i = 0, k = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		struct fs_dpath pi = FS_DPATH_AT(path, i);
@@ -217,11 +210,12 @@ decode_targets(struct fs_decode_ctx *ctx, const cJSON *node,
 			continue;
 		}
 		fs_decode_int(ctx, f[1], &pr, 0, INT32_MAX, &r);
+		seen[k] = (struct named_at){t[k].name, i};
 		t[k++].replicas = (int32_t)r;
 	}
 	out->previous = t;
 	out->n_previous = k;
-	check_unique_targets(ctx, node, path, a, fs_decode_count(node));
+	check_unique_targets(ctx, node, path, seen, k);
 }
 
 static void
