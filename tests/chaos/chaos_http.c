@@ -117,6 +117,16 @@ ch_get_json(const char *path)
 	return v;
 }
 
+/* the items of array from (owned, NULL: none) appended to array to */
+static void
+move_items(cJSON *to, cJSON *from)
+{
+	cJSON *it;
+	while (from && (it = cJSON_DetachItemViaPointer(from, from->child)))
+		cJSON_AddItemToArray(to, it);
+	cJSON_Delete(from);
+}
+
 cJSON *
 ch_list_json(const char *path)
 {
@@ -146,10 +156,7 @@ ch_list_json(const char *path)
 			items = cJSON_GetObjectItemCaseSensitive(all, "items");
 			continue;
 		}
-		cJSON *more = cJSON_DetachItemFromObjectCaseSensitive(l, "items"), *it;
-		while (more && (it = cJSON_DetachItemViaPointer(more, more->child)))
-			cJSON_AddItemToArray(items, it);
-		cJSON_Delete(more);
+		move_items(items, cJSON_DetachItemFromObjectCaseSensitive(l, "items"));
 		cJSON_Delete(l);
 	} while (cont);
 	return all;
@@ -172,10 +179,7 @@ ch_writes_json(void)
 			return NULL;
 		}
 		int n = cJSON_GetArraySize(l);
-		cJSON *it;
-		while ((it = cJSON_DetachItemViaPointer(l, l->child)))
-			cJSON_AddItemToArray(all, it);
-		cJSON_Delete(l);
+		move_items(all, l);
 		from += n;
 		if (n < CH_WRITES_PAGE)
 			return all;
